@@ -1,0 +1,210 @@
+"""Commands for IT staff and scripts.
+
+Passwords are never taken from the command line (other users could read them from the process
+list): they are asked for at a prompt, or read one per line from standard input when it is not a
+terminal, so scripts can pipe them in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from esafety_desktop import APP_NAME, __version__
+from esafety_desktop.errors import InvalidInput, ProblemForUser
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="esafety-desktop",
+        description=f"{APP_NAME}: online-safety incidents and Acceptable Use Agreements for a "
+        "school's Designated Safeguarding Lead. The desktop window arrives in the next release; "
+        "these commands manage the encrypted school database.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = commands.add_parser(
+        "init",
+        help="create a new encrypted school database with its first DSL account",
+        description="Create a new encrypted school database with its first Designated "
+        "Safeguarding Lead account. Prints the recovery key once.",
+    )
+    init.add_argument("--db", required=True, type=Path, help="where to create the database")
+    init.add_argument("--school", required=True, help="the school's name")
+    init.add_argument("--user", required=True, help="account name of the first DSL, e.g. j.smith")
+    init.add_argument("--name", default="", help="the DSL's full name (default: the account)")
+    init.add_argument(
+        "--recovery-sheet", type=Path, metavar="OUT.pdf", help="also write the recovery sheet"
+    )
+    init.add_argument(
+        "--password-only-on-this-pc",
+        action="store_true",
+        help="for a PC with no system keyring: protect accounts by password alone "
+        "(weaker; recorded in the audit log)",
+    )
+
+    verify = commands.add_parser(
+        "verify",
+        help="check the database: page checksums, structure and the audit chain",
+        description="Check every page's checksum, SQLite's structure and the audit chain. "
+        "Exit 0 with a one-line summary when sound; otherwise exit 1 and list each problem.",
+    )
+    verify.add_argument("--db", required=True, type=Path)
+    verify.add_argument("--user", required=True)
+
+    recover = commands.add_parser(
+        "recover",
+        help="open with the recovery key (new PC, forgotten password) and set a new password",
+        description="Open the database with the recovery key from the recovery sheet and set "
+        "a new password for an account on this PC. Reads the recovery key, then the new "
+        "password.",
+    )
+    recover.add_argument("--db", required=True, type=Path)
+    recover.add_argument("--user", required=True)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        print(
+            f"\n{APP_NAME} {__version__}: the desktop window comes in the next release. "
+            "Use the commands above to create and check a school database."
+        )
+        return EXIT_USAGE
+    try:
+        handler = {"init": _init, "verify": _verify, "recover": _recover}[args.command]
+        return handler(args)
+    except ProblemForUser as problem:
+        _say_problem(problem)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        print("\nStopped. Nothing was changed.", file=sys.stderr)
+        return EXIT_PROBLEM
+
+
+def _init(args: argparse.Namespace) -> int:
+    from esafety_desktop.services.access import create_school
+    from esafety_desktop.services.passwords import require_acceptable_password
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+
+    if args.recovery_sheet and args.recovery_sheet.exists():
+        raise InvalidInput(f"There is already a file at {args.recovery_sheet}; choose another.")
+    password = read_secret(f"New password for {args.user}: ", confirm=True)
+    require_acceptable_password(password, args.user)
+    new = create_school(
+        args.db,
+        school_name=args.school,
+        username=args.user,
+        display_name=args.name,
+        password=password,
+        device_secrets=DeviceSecretStore(),
+        password_only=args.password_only_on_this_pc,
+    )
+    signed_in = new.signed_in
+    try:
+        print(f"Created the school database for {args.school} at {args.db}")
+        print(f"Key file (keep it with the database): {signed_in.database.files.key_slots}")
+        if args.password_only_on_this_pc:
+            print(
+                "Accounts on this PC are protected by password alone (no system keyring). "
+                "This choice is recorded in the audit log."
+            )
+        print()
+        print(f"Recovery key: {new.recovery_key}")
+        print(
+            "Write the recovery key down or print the recovery sheet, and keep it in the school "
+            "safe. It is shown only this once; without it a lost password or a new PC means "
+            "the records cannot be opened."
+        )
+        if args.recovery_sheet:
+            _write_recovery_sheet(args.recovery_sheet, signed_in, args.school, new.recovery_key)
+            print(
+                f"Recovery sheet written to {args.recovery_sheet}. Print it, then delete the "
+                "file: it is not encrypted."
+            )
+    finally:
+        signed_in.sign_out()
+    return EXIT_OK
+
+
+def _write_recovery_sheet(out: Path, signed_in: object, school: str, key: str) -> None:
+    from esafety_desktop.reports.recovery_sheet import RecoverySheet, recovery_sheet_pdf
+    from esafety_desktop.services.access import SignedIn
+    from esafety_desktop.storage.files import write_atomically
+
+    assert isinstance(signed_in, SignedIn)
+    pdf = recovery_sheet_pdf(
+        RecoverySheet(
+            school_name=school,
+            recovery_key=key,
+            database_file=signed_in.path.name,
+            database_id=signed_in.database.database_id,
+            made_by=signed_in.account.display_name,
+            made_at=datetime.now(),
+        )
+    )
+    write_atomically(out, pdf)
+    with signed_in.database.transaction() as session:
+        signed_in.record(session, "recovery_sheet.saved", details={"file": str(out)})
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from esafety_desktop.services.audit_log import verify_database
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+
+    password = read_secret(f"Password for {args.user}: ")
+    report = verify_database(args.db, args.user, password, DeviceSecretStore())
+    print(report.summary())
+    for problem in report.problems:
+        print(f"  - {problem}")
+    for note in report.notes:
+        print(f"Note: {note}")
+    return EXIT_OK if report.sound else EXIT_PROBLEM
+
+
+def _recover(args: argparse.Namespace) -> int:
+    from esafety_desktop.services.access import sign_in_with_recovery_key
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+
+    recovery_key = read_secret("Recovery key (from the recovery sheet): ")
+    password = read_secret(f"New password for {args.user}: ", confirm=True)
+    signed_in = sign_in_with_recovery_key(
+        args.db,
+        recovery_key=recovery_key,
+        username=args.user,
+        new_password=password,
+        device_secrets=DeviceSecretStore(),
+    )
+    signed_in.sign_out()
+    print(f"{args.user} can now sign in on this PC with the new password.")
+    return EXIT_OK
+
+
+def read_secret(prompt: str, *, confirm: bool = False, stdin: TextIO | None = None) -> str:
+    """Ask at the terminal (twice when confirming), or read one line from piped input."""
+    stream = stdin or sys.stdin
+    if stream.isatty():
+        first = getpass.getpass(prompt)
+        if confirm and getpass.getpass("Type it again: ") != first:
+            raise InvalidInput("The two passwords typed were different. Nothing was changed.")
+        return first
+    line = stream.readline()
+    if not line:
+        raise InvalidInput(f"{prompt.rstrip(': ')} was expected on standard input.")
+    return line.rstrip("\r\n")
+
+
+def _say_problem(problem: ProblemForUser) -> None:
+    print(f"Error: {problem.what}", file=sys.stderr)
+    if problem.advice:
+        print(problem.advice, file=sys.stderr)

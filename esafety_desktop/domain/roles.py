@@ -1,0 +1,74 @@
+"""Account roles and what each may do.
+
+The services check these before doing anything; the window only hides what a role cannot use.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    DSL = "dsl"
+    DEPUTY_DSL = "deputy_dsl"
+    HEADTEACHER = "headteacher"
+    ONLINE_SAFETY_LEAD = "online_safety_lead"
+
+    @property
+    def label(self) -> str:
+        return _ROLE_LABELS[self]
+
+    @classmethod
+    def from_text(cls, text: str) -> Role:
+        """Accept the stored value or the label, ignoring case, spaces, dashes and underscores."""
+        wanted = _squash(text)
+        for role in cls:
+            if wanted in (_squash(role.value), _squash(role.label)):
+                return role
+        choices = ", ".join(r.value for r in cls)
+        raise ValueError(f"{text!r} is not a role; choose one of {choices}")
+
+
+class Permission(StrEnum):
+    MANAGE_ACCOUNTS = "manage_accounts"
+    CHANGE_SETTINGS = "change_settings"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    VERIFY_DATABASE = "verify_database"
+    MANAGE_RECOVERY_KEY = "manage_recovery_key"
+
+    @property
+    def description(self) -> str:
+        return _PERMISSION_DESCRIPTIONS[self]
+
+
+_ROLE_LABELS = {
+    Role.DSL: "Designated Safeguarding Lead",
+    Role.DEPUTY_DSL: "Deputy DSL",
+    Role.HEADTEACHER: "Headteacher",
+    Role.ONLINE_SAFETY_LEAD: "Online Safety Lead",
+}
+
+_PERMISSION_DESCRIPTIONS = {
+    Permission.MANAGE_ACCOUNTS: "add, change or remove accounts",
+    Permission.CHANGE_SETTINGS: "change the school settings",
+    Permission.VIEW_AUDIT_LOG: "read the audit log",
+    Permission.VERIFY_DATABASE: "check the database",
+    Permission.MANAGE_RECOVERY_KEY: "make a new recovery key",
+}
+
+_EVERYONE = frozenset({Permission.VERIFY_DATABASE})
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.DSL: frozenset(Permission),
+    Role.DEPUTY_DSL: _EVERYONE | {Permission.VIEW_AUDIT_LOG},
+    Role.HEADTEACHER: _EVERYONE | {Permission.VIEW_AUDIT_LOG},
+    Role.ONLINE_SAFETY_LEAD: _EVERYONE,
+}
+
+
+def can(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())

@@ -1,0 +1,401 @@
+"""Creating a school database, signing in and out, and getting back in with the recovery key."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from esafety_desktop.domain.recovery_key import (
+    RecoveryKeyFormatError,
+    format_recovery_key,
+    new_recovery_key,
+    parse_recovery_key,
+)
+from esafety_desktop.domain.roles import Permission, Role, can
+from esafety_desktop.errors import (
+    DeviceSecretMissing,
+    InvalidInput,
+    KeyFileProblem,
+    NotAllowed,
+    UnknownAccount,
+    WrongPassword,
+    WrongRecoveryKey,
+)
+from esafety_desktop.services.passwords import require_acceptable_password
+from esafety_desktop.storage import audit, keyslots
+from esafety_desktop.storage.database import SchoolDatabase
+from esafety_desktop.storage.device_secret import DeviceSecretStore
+from esafety_desktop.storage.files import DatabaseFiles, append_line
+from esafety_desktop.storage.keyslots import KeySlot, KeySlotFile, SlotLocked
+from esafety_desktop.storage.models import Account, SchoolSetting
+
+KEY_STORAGE_SETTING = "key_storage"  # "device" (keyring) or "password_only" (chosen, audited)
+SCHOOL_NAME_SETTING = "school_name"
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    removed: bool
+
+    @classmethod
+    def of(cls, row: Account) -> AccountInfo:
+        return cls(
+            id=row.id,
+            username=row.username,
+            display_name=row.display_name,
+            role=Role(row.role),
+            removed=row.removed_at is not None,
+        )
+
+
+class SignedIn:
+    """An open school database and the account using it. Services take this as their first
+    argument; :meth:`sign_out` closes the database and wipes the key."""
+
+    def __init__(
+        self, database: SchoolDatabase, account: AccountInfo, device_secrets: DeviceSecretStore
+    ) -> None:
+        self.database = database
+        self.account = account
+        self.device_secrets = device_secrets
+
+    @property
+    def path(self) -> Path:
+        return self.database.files.database
+
+    def require(self, permission: Permission) -> None:
+        """Refuse (and record the refusal) unless the account's role allows ``permission``."""
+        if can(self.account.role, permission):
+            return
+        with self.database.transaction() as session:
+            self.record(session, "permission.refused", details={"permission": permission.value})
+        raise NotAllowed(self.account.role.label, permission.description)
+
+    def record(
+        self,
+        session: Session,
+        action: str,
+        *,
+        subject_type: str | None = None,
+        subject_id: str | int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        audit.append(
+            session,
+            actor_id=self.account.id,
+            actor_name=self.account.display_name,
+            action=action,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            details=details,
+        )
+
+    def device_secret_for_new_slots(self) -> bytes | None:
+        """This PC's device secret, or ``None`` where password-only was chosen explicitly."""
+        with self.database.reading() as session:
+            mode = _setting(session, KEY_STORAGE_SETTING)
+        if mode == "password_only":
+            return None
+        return self.device_secrets.get_or_create()
+
+    def sign_out(self) -> None:
+        with self.database.transaction() as session:
+            self.record(session, "sign_out")
+        self.database.close()
+
+
+@dataclass(frozen=True)
+class NewSchool:
+    signed_in: SignedIn
+    recovery_key: str  # shown once; never stored
+
+
+def validate_username(username: str) -> str:
+    name = keyslots.normalise_account(username)
+    if not _USERNAME.match(name):
+        raise InvalidInput(
+            f"{username!r} cannot be an account name. Use 2 to 64 letters, digits, dots, "
+            "dashes or underscores, starting with a letter or digit (for example j.smith)."
+        )
+    return name
+
+
+def create_school(
+    path: Path,
+    *,
+    school_name: str,
+    username: str,
+    display_name: str,
+    password: str,
+    device_secrets: DeviceSecretStore,
+    password_only: bool = False,
+) -> NewSchool:
+    """Make a new encrypted school database with its first DSL account and a recovery key.
+
+    ``password_only`` is the explicit choice for a PC with no keyring: the account's slot then
+    depends on the password alone. The choice is recorded in the audit log.
+    """
+    school_name = school_name.strip()
+    if not school_name:
+        raise InvalidInput("Type the school's name.")
+    username = validate_username(username)
+    display_name = display_name.strip() or username
+    require_acceptable_password(password, username)
+    device_secret = None if password_only else device_secrets.get_or_create()
+
+    files = DatabaseFiles(Path(path))
+    database = SchoolDatabase.create(files)
+    recovery = new_recovery_key()
+    try:
+        with database.changing_key_slots() as slots:
+            slots.put(database.seal_for_account(username, password, device_secret))
+            slots.put(database.seal_for_recovery(recovery))
+            with database.transaction() as session:
+                _put_setting(session, SCHOOL_NAME_SETTING, school_name)
+                _put_setting(
+                    session, KEY_STORAGE_SETTING, "password_only" if password_only else "device"
+                )
+                account = Account(
+                    username=username,
+                    display_name=display_name,
+                    role=Role.DSL.value,
+                    created_at=_now(),
+                )
+                session.add(account)
+                session.flush()
+                info = AccountInfo.of(account)
+                signed_in = SignedIn(database, info, device_secrets)
+                signed_in.record(
+                    session, "school.created", details={"school_name": school_name}
+                )
+                signed_in.record(
+                    session,
+                    "account.created",
+                    subject_type="account",
+                    subject_id=account.id,
+                    details={"username": username, "role": Role.DSL.value},
+                )
+                if password_only:
+                    signed_in.record(
+                        session,
+                        "security.password_only_chosen",
+                        details={"reason": "no keyring on this PC; chosen by the administrator"},
+                    )
+                signed_in.record(session, "recovery_key.created")
+    except BaseException:
+        database.close()
+        for leftover in files.all_existing():
+            leftover.unlink(missing_ok=True)
+        raise
+    return NewSchool(signed_in=signed_in, recovery_key=format_recovery_key(recovery))
+
+
+def accounts_on_file(path: Path) -> list[str]:
+    """The account names in the key file, for the sign-in screen (needs no password)."""
+    return KeySlotFile.load(DatabaseFiles(Path(path)).key_slots).accounts()
+
+
+def unlock(
+    files: DatabaseFiles, username: str, password: str, device_secrets: DeviceSecretStore
+) -> tuple[KeySlotFile, bytearray]:
+    """Open the account's key slot. Writes nothing but a note of a failed attempt."""
+    key_slots = _load_key_slots(files)
+    slot = key_slots.password_slot(username)
+    if slot is None:
+        _note_failed_attempt(files, username, "unknown account")
+        raise UnknownAccount(username, key_slots.accounts())
+    device_secret = _device_secret_for(slot, device_secrets)
+    try:
+        data_key = keyslots.open_with_password(
+            slot, database_id=key_slots.database_id, password=password, device_secret=device_secret
+        )
+    except SlotLocked:
+        _note_failed_attempt(files, username, "wrong password")
+        raise WrongPassword(username) from None
+    return key_slots, data_key
+
+
+def sign_in(
+    path: Path, username: str, password: str, device_secrets: DeviceSecretStore
+) -> SignedIn:
+    files = DatabaseFiles(Path(path))
+    key_slots, data_key = unlock(files, username, password, device_secrets)
+    database = SchoolDatabase.open(files, key_slots, data_key)
+    return _start_session(database, username, device_secrets, "sign_in")
+
+
+def sign_in_with_recovery_key(
+    path: Path,
+    *,
+    recovery_key: str,
+    username: str,
+    new_password: str,
+    device_secrets: DeviceSecretStore,
+) -> SignedIn:
+    """Open with the recovery key (a new PC, a forgotten password) and set a new password for
+    ``username`` on this PC."""
+    files = DatabaseFiles(Path(path))
+    key_slots = _load_key_slots(files)
+    try:
+        recovery = parse_recovery_key(recovery_key)
+    except RecoveryKeyFormatError as exc:
+        raise WrongRecoveryKey(str(exc)) from None
+    slot = key_slots.recovery_slot()
+    if slot is None:
+        raise KeyFileProblem(
+            "This school database has no recovery key slot.", "Ask the DSL to make a new one."
+        )
+    try:
+        data_key = keyslots.open_with_recovery_key(
+            slot, database_id=key_slots.database_id, recovery_key=recovery
+        )
+    except SlotLocked:
+        _note_failed_attempt(files, username, "wrong recovery key")
+        raise WrongRecoveryKey(
+            "That recovery key belongs to a different school database."
+        ) from None
+    database = SchoolDatabase.open(files, key_slots, data_key)
+    try:
+        with database.reading() as session:
+            row = _active_account(session, username)
+            mode = _setting(session, KEY_STORAGE_SETTING)
+        if row is None:
+            raise UnknownAccount(username, _active_usernames(database))
+        require_acceptable_password(new_password, row.username)
+        device_secret = None if mode == "password_only" else device_secrets.get_or_create()
+        with database.changing_key_slots() as slots:
+            slots.put(database.seal_for_account(row.username, new_password, device_secret))
+            return _start_session(
+                database,
+                row.username,
+                device_secrets,
+                "sign_in.recovery_key",
+                extra_action="account.password_set_with_recovery_key",
+            )
+    except BaseException:
+        database.close()
+        raise
+
+
+def _start_session(
+    database: SchoolDatabase,
+    username: str,
+    device_secrets: DeviceSecretStore,
+    action: str,
+    *,
+    extra_action: str | None = None,
+) -> SignedIn:
+    try:
+        attempts = _read_failed_attempts(database.files)
+        with database.transaction() as session:
+            row = _active_account(session, username)
+            if row is None:
+                raise UnknownAccount(username, _usernames(session))
+            signed_in = SignedIn(database, AccountInfo.of(row), device_secrets)
+            for attempt in attempts:
+                audit.append(
+                    session,
+                    actor_id=None,
+                    actor_name=str(attempt.get("account", "?")),
+                    action="sign_in.failed",
+                    details={"reason": attempt.get("reason"), "at": attempt.get("at")},
+                )
+            signed_in.record(session, action)
+            if extra_action:
+                signed_in.record(session, extra_action, subject_type="account", subject_id=row.id)
+        database.files.sign_in_attempts.unlink(missing_ok=True)
+    except BaseException:
+        database.close()
+        raise
+    return signed_in
+
+
+def _load_key_slots(files: DatabaseFiles) -> KeySlotFile:
+    if not files.database.exists() and not files.key_slots.exists():
+        raise KeyFileProblem(
+            f"There is no school database at {files.database}.",
+            "Check the path, or create one with the setup wizard or `esafety-desktop init`.",
+        )
+    return KeySlotFile.load(files.key_slots)
+
+
+def _device_secret_for(slot: KeySlot, device_secrets: DeviceSecretStore) -> bytes | None:
+    if not slot.needs_device_secret:
+        return None
+    secret = device_secrets.get()
+    if secret is None or keyslots.device_secret_id(secret) != slot.device_secret_id:
+        raise DeviceSecretMissing()
+    return secret
+
+
+def _note_failed_attempt(files: DatabaseFiles, username: str, reason: str) -> None:
+    """Kept beside the database (never in it: a failed attempt must not touch its bytes) and
+    moved into the audit log at the next successful sign-in."""
+    if not files.database.parent.is_dir():
+        return
+    line = json.dumps({"account": username, "reason": reason, "at": _now().isoformat()})
+    try:
+        append_line(files.sign_in_attempts, line)
+    except Exception:  # noqa: BLE001 - a note that cannot be written must not hide the real error
+        return
+
+
+def _read_failed_attempts(files: DatabaseFiles) -> list[dict[str, Any]]:
+    try:
+        lines = files.sign_in_attempts.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    attempts = []
+    for line in lines:
+        try:
+            attempts.append(dict(json.loads(line)))
+        except (ValueError, TypeError):
+            attempts.append({"account": "?", "reason": "unreadable note of a failed sign-in"})
+    return attempts
+
+
+def _active_account(session: Session, username: str) -> Account | None:
+    return session.scalar(
+        select(Account).where(
+            Account.username == keyslots.normalise_account(username),
+            Account.removed_at.is_(None),
+        )
+    )
+
+
+def _usernames(session: Session) -> list[str]:
+    return list(
+        session.scalars(
+            select(Account.username).where(Account.removed_at.is_(None)).order_by(Account.username)
+        )
+    )
+
+
+def _active_usernames(database: SchoolDatabase) -> list[str]:
+    with database.reading() as session:
+        return _usernames(session)
+
+
+def _setting(session: Session, key: str) -> Any:
+    value = session.scalar(select(SchoolSetting.value).where(SchoolSetting.key == key))
+    return None if value is None else json.loads(value)
+
+
+def _put_setting(session: Session, key: str, value: Any) -> None:
+    session.merge(SchoolSetting(key=key, value=json.dumps(value)))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -1,0 +1,213 @@
+"""One open school database: the encrypted engine, its key-slot file and the data key."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from esafety_desktop.errors import DatabaseExists, KeyFileProblem, NotOurDatabase
+from esafety_desktop.storage import audit, keyslots
+from esafety_desktop.storage.engine import (
+    create_encrypted_engine,
+    problem_from_database_error,
+)
+from esafety_desktop.storage.files import DatabaseFiles
+from esafety_desktop.storage.keyslots import AuditAnchor, KeySlotFile
+from esafety_desktop.storage.migrate import upgrade_to_head
+from esafety_desktop.storage.models import SchoolSetting
+
+DATABASE_ID_SETTING = "database_id"
+
+
+class SchoolDatabase:
+    """Holds the data key for as long as the database is open; :meth:`close` wipes it."""
+
+    def __init__(self, files: DatabaseFiles, key_slots: KeySlotFile, data_key: bytearray) -> None:
+        self.files = files
+        self.key_slots = key_slots
+        self._data_key = data_key
+        self.engine = create_encrypted_engine(files.database, data_key)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def database_id(self) -> str:
+        return self.key_slots.database_id
+
+    # -- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, files: DatabaseFiles) -> SchoolDatabase:
+        """Make a new, empty database at the current schema. Refuses to replace any file."""
+        for path in (files.database, files.key_slots, files.wal):
+            if path.exists():
+                raise DatabaseExists(str(path))
+        key_slots = KeySlotFile(path=files.key_slots, database_id=uuid.uuid4().hex)
+        database = cls(files, key_slots, keyslots.new_data_key())
+        try:
+            with database._translated_errors():
+                upgrade_to_head(database.engine)
+                with database.transaction() as session:
+                    session.add(
+                        SchoolSetting(
+                            key=DATABASE_ID_SETTING, value=json.dumps(key_slots.database_id)
+                        )
+                    )
+        except BaseException:
+            database.close()
+            for path in (files.database, files.wal, files.shm):
+                path.unlink(missing_ok=True)  # only the files this call just made
+            raise
+        return database
+
+    @classmethod
+    def open(
+        cls,
+        files: DatabaseFiles,
+        key_slots: KeySlotFile,
+        data_key: bytearray,
+        *,
+        migrate: bool = True,
+    ) -> SchoolDatabase:
+        """Open with a data key already taken from a slot, checking the file really is ours."""
+        if not files.database.exists():
+            raise KeyFileProblem(
+                f"The key file is here but the database {files.database.name} is missing.",
+                "Restore the database from the backup the key file came with.",
+            )
+        database = cls(files, key_slots, data_key)
+        try:
+            with database._translated_errors():
+                with database.engine.connect() as connection:
+                    connection.execute(text("SELECT count(*) FROM sqlite_master")).scalar()
+                stored_id = database._stored_database_id()
+                if stored_id != key_slots.database_id:
+                    raise NotOurDatabase(
+                        f"The key file {files.key_slots.name} belongs to a different school "
+                        "database.",
+                        "Put back the key file that was made with this database.",
+                    )
+                if migrate:
+                    upgrade_to_head(database.engine)
+        except BaseException:
+            database.close()
+            raise
+        return database
+
+    def _stored_database_id(self) -> str | None:
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table(SchoolSetting.__tablename__):
+                return None  # a SQLCipher database, but not one of ours
+        with self._sessions() as session:
+            value = session.scalar(
+                select(SchoolSetting.value).where(SchoolSetting.key == DATABASE_ID_SETTING)
+            )
+        return None if value is None else str(json.loads(value))
+
+    # -- using ---------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A unit of work: committed as a whole, or not at all. Moves the audit anchor after."""
+        session = self._sessions()
+        try:
+            with self._translated_errors(), session.begin():
+                yield session
+            tail = session.info.pop(audit.PENDING_ANCHOR, None)
+            if tail is not None:
+                self._move_anchor(*tail)
+        finally:
+            session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only look: whatever happens, nothing is committed."""
+        session = self._sessions()
+        try:
+            with self._translated_errors():
+                yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    @contextmanager
+    def _translated_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except DBAPIError as exc:
+            problem = problem_from_database_error(exc, self.files.database)
+            if problem is None:
+                raise
+            raise problem from exc
+
+    def _move_anchor(self, sequence: int, hash_: str) -> None:
+        seal = keyslots.seal_anchor(self._data_key, self.database_id, sequence, hash_)
+        self.key_slots.audit_anchor = AuditAnchor(sequence=sequence, hash=hash_, seal=seal)
+        self.key_slots.save()
+
+    def anchor_is_genuine(self) -> bool:
+        anchor = self.key_slots.audit_anchor
+        return anchor is not None and keyslots.anchor_is_genuine(
+            anchor, self._data_key, self.database_id
+        )
+
+    @contextmanager
+    def changing_key_slots(self) -> Iterator[KeySlotFile]:
+        """Change slots in memory; they are written with the audit anchor when the caller's
+        transaction commits, or put back as they were if anything fails."""
+        before = list(self.key_slots.slots)
+        try:
+            yield self.key_slots
+        except BaseException:
+            self.key_slots.slots = before
+            raise
+
+    # -- key slots -----------------------------------------------------------------------
+
+    def seal_for_account(
+        self, account: str, password: str, device_secret: bytes | None
+    ) -> keyslots.KeySlot:
+        return keyslots.seal_with_password(
+            self._data_key,
+            database_id=self.database_id,
+            account=account,
+            password=password,
+            device_secret=device_secret,
+        )
+
+    def seal_for_recovery(self, recovery_key: bytes) -> keyslots.KeySlot:
+        return keyslots.seal_with_recovery_key(
+            self._data_key, database_id=self.database_id, recovery_key=recovery_key
+        )
+
+    # -- checks --------------------------------------------------------------------------
+
+    def page_check(self) -> list[str]:
+        """SQLCipher's HMAC check of every page: one line per damaged page."""
+        return self._pragma_rows("PRAGMA cipher_integrity_check", healthy=())
+
+    def structure_check(self) -> list[str]:
+        """SQLite's own integrity check of tables and indexes."""
+        return self._pragma_rows("PRAGMA integrity_check", healthy=("ok",))
+
+    def page_count(self) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.execute(text("PRAGMA page_count")).scalar() or 0)
+
+    def _pragma_rows(self, pragma: str, healthy: tuple[str, ...]) -> list[str]:
+        try:
+            with self.engine.connect() as connection:
+                rows = [str(r[0]) for r in connection.execute(text(pragma))]
+        except DBAPIError as exc:
+            return [f"the check stopped: {getattr(exc.orig, 'args', [exc])[0]}"]
+        return [r for r in rows if r not in healthy]
+
+    def close(self) -> None:
+        self.engine.dispose()
+        for i in range(len(self._data_key)):
+            self._data_key[i] = 0
+

@@ -1,0 +1,89 @@
+"""The encrypted SQLAlchemy engine (SQLCipher 4 through sqlcipher3) and SQLite error sorting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+
+from esafety_desktop.errors import (
+    DatabaseBusy,
+    DatabaseDamaged,
+    DiskFull,
+    ProblemForUser,
+    ReadOnlyLocation,
+)
+
+# SQLite primary result codes (https://sqlite.org/rescode.html)
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 10, 11, 13, 14, 26
+
+
+def create_encrypted_engine(path: Path, data_key: bytes | bytearray) -> Engine:
+    """An engine whose every connection is keyed first, then set up for safe writing."""
+    if len(data_key) != 32:
+        raise ValueError("the data key has 32 bytes")
+    key_pragma = f"PRAGMA key = \"x'{bytes(data_key).hex()}'\""
+    engine = create_engine(
+        f"sqlite:///{path}",
+        module=sqlcipher3.dbapi2,
+        connect_args={"timeout": 5, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _key_and_configure(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin (SQLAlchemy's recipe
+        # for pysqlite-style drivers), so SAVEPOINTs and rollbacks behave.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA cipher_log_level = NONE")
+            cursor.execute(key_pragma)  # must be the first statement that touches the file
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA temp_store = MEMORY")
+            cursor.execute("PRAGMA secure_delete = ON")
+            cursor.execute("PRAGMA journal_mode = WAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def problem_from_database_error(exc: BaseException, path: Path) -> ProblemForUser | None:
+    """Sort a SQLite error into the environment's fault (returned) or a bug (``None``)."""
+    original = exc.orig if isinstance(exc, DBAPIError) else exc
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    primary = code & 0xFF
+    if primary == _SQLITE_FULL:
+        return DiskFull()
+    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return DatabaseBusy()
+    if primary in (_SQLITE_READONLY, _SQLITE_PERM, _SQLITE_CANTOPEN):
+        return ReadOnlyLocation(str(path.parent))
+    if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return damaged(path)
+    if primary == _SQLITE_IOERR:
+        return DatabaseDamaged(
+            f"The computer could not read or write the database file {path.name}.",
+            "The disk or USB drive may be failing or was removed. Do not use the database "
+            "until it has been checked; restore the newest backup if the check fails.",
+        )
+    return None
+
+
+def damaged(path: Path) -> DatabaseDamaged:
+    return DatabaseDamaged(
+        f"The school database {path.name} is damaged: its pages do not match its key.",
+        "It has not been changed. Restore the newest backup, and keep the damaged file for "
+        "your IT support.",
+    )

@@ -1,0 +1,14 @@
+"""Alembic environment: always run on a connection the app already opened and keyed."""
+
+from alembic import context
+
+from esafety_desktop.storage.models import Base
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
+)
+with context.begin_transaction():
+    context.run_migrations()
