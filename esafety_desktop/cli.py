@@ -12,10 +12,13 @@ import getpass
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from esafety_desktop import APP_NAME, __version__
 from esafety_desktop.errors import InvalidInput, ProblemForUser
+
+if TYPE_CHECKING:
+    from esafety_desktop.services.access import SignedIn
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -68,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     recover.add_argument("--db", required=True, type=Path)
     recover.add_argument("--user", required=True)
+
+    renew = commands.add_parser(
+        "new-recovery-key",
+        help="replace the recovery key (the old sheet stops working); DSL only",
+        description="Make a new recovery key after the sheet was lost or seen. The old key "
+        "stops working at once. Prints the new key once.",
+    )
+    renew.add_argument("--db", required=True, type=Path)
+    renew.add_argument("--user", required=True)
+    renew.add_argument("--recovery-sheet", type=Path, metavar="OUT.pdf")
     return parser
 
 
@@ -82,7 +95,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_USAGE
     try:
-        handler = {"init": _init, "verify": _verify, "recover": _recover}[args.command]
+        handler = {
+            "init": _init,
+            "verify": _verify,
+            "recover": _recover,
+            "new-recovery-key": _new_recovery_key,
+        }[args.command]
         return handler(args)
     except ProblemForUser as problem:
         _say_problem(problem)
@@ -97,8 +115,7 @@ def _init(args: argparse.Namespace) -> int:
     from esafety_desktop.services.passwords import require_acceptable_password
     from esafety_desktop.storage.device_secret import DeviceSecretStore
 
-    if args.recovery_sheet and args.recovery_sheet.exists():
-        raise InvalidInput(f"There is already a file at {args.recovery_sheet}; choose another.")
+    _refuse_existing(args.recovery_sheet)
     password = read_secret(f"New password for {args.user}: ", confirm=True)
     require_acceptable_password(password, args.user)
     new = create_school(
@@ -119,30 +136,56 @@ def _init(args: argparse.Namespace) -> int:
                 "Accounts on this PC are protected by password alone (no system keyring). "
                 "This choice is recorded in the audit log."
             )
-        print()
-        print(f"Recovery key: {new.recovery_key}")
-        print(
-            "Write the recovery key down or print the recovery sheet, and keep it in the school "
-            "safe. It is shown only this once; without it a lost password or a new PC means "
-            "the records cannot be opened."
-        )
-        if args.recovery_sheet:
-            _write_recovery_sheet(args.recovery_sheet, signed_in, args.school, new.recovery_key)
-            print(
-                f"Recovery sheet written to {args.recovery_sheet}. Print it, then delete the "
-                "file: it is not encrypted."
-            )
+        _hand_over_recovery_key(signed_in, new.recovery_key, args.recovery_sheet)
     finally:
         signed_in.sign_out()
     return EXIT_OK
 
 
-def _write_recovery_sheet(out: Path, signed_in: object, school: str, key: str) -> None:
+def _new_recovery_key(args: argparse.Namespace) -> int:
+    from esafety_desktop.services.access import sign_in
+    from esafety_desktop.services.accounts import replace_recovery_key
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+
+    _refuse_existing(args.recovery_sheet)
+    password = read_secret(f"Password for {args.user}: ")
+    signed_in = sign_in(args.db, args.user, password, DeviceSecretStore())
+    try:
+        key = replace_recovery_key(signed_in)
+        print("The old recovery key no longer works; destroy the old sheet.")
+        _hand_over_recovery_key(signed_in, key, args.recovery_sheet)
+    finally:
+        signed_in.sign_out()
+    return EXIT_OK
+
+
+def _refuse_existing(out: Path | None) -> None:
+    if out is not None and out.exists():
+        raise InvalidInput(f"There is already a file at {out}; choose another name.")
+
+
+def _hand_over_recovery_key(signed_in: SignedIn, key: str, sheet: Path | None) -> None:
+    print()
+    print(f"Recovery key: {key}")
+    print(
+        "Write the recovery key down or print the recovery sheet, and keep it in the school "
+        "safe. It is shown only this once; without it a lost password or a new PC means "
+        "the records cannot be opened."
+    )
+    if sheet:
+        _write_recovery_sheet(sheet, signed_in, key)
+        print(
+            f"Recovery sheet written to {sheet}. Print it, then delete the file: it is not "
+            "encrypted."
+        )
+
+
+def _write_recovery_sheet(out: Path, signed_in: SignedIn, key: str) -> None:
     from esafety_desktop.reports.recovery_sheet import RecoverySheet, recovery_sheet_pdf
-    from esafety_desktop.services.access import SignedIn
+    from esafety_desktop.services.settings import school_settings
     from esafety_desktop.storage.files import write_atomically
 
-    assert isinstance(signed_in, SignedIn)
+    school = school_settings(signed_in).school_name
     pdf = recovery_sheet_pdf(
         RecoverySheet(
             school_name=school,

@@ -9,7 +9,7 @@ from esafety_desktop import APP_NAME
 
 
 def resources_dir() -> Path:
-    """The ``resources/`` folder: inside the bundle when frozen, at the repository root otherwise."""
+    """The ``resources/`` folder: in the bundle when frozen, at the repository root otherwise."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "resources"

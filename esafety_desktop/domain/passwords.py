@@ -6,6 +6,7 @@ score is given for the window's strength meter.
 
 from __future__ import annotations
 
+import itertools
 import math
 import string
 from collections.abc import Iterable
@@ -49,7 +50,7 @@ def check_password(password: str, common: Iterable[str], *, account: str = "") -
 def _is_repetitive(folded: str) -> bool:
     if len(set(folded)) <= 3:
         return True
-    steps = {ord(b) - ord(a) for a, b in zip(folded, folded[1:], strict=False)}
+    steps = {ord(b) - ord(a) for a, b in itertools.pairwise(folded)}
     return len(steps) == 1  # abcdefghijkl, 123456789012 …
 
 

@@ -71,7 +71,7 @@ class _FramedCanvas(Canvas):  # type: ignore[misc]
         self._info = info
         self._pages: list[dict[str, Any]] = []
 
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+    def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
 

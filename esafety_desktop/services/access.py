@@ -177,9 +177,7 @@ def create_school(
                 session.flush()
                 info = AccountInfo.of(account)
                 signed_in = SignedIn(database, info, device_secrets)
-                signed_in.record(
-                    session, "school.created", details={"school_name": school_name}
-                )
+                signed_in.record(session, "school.created", details={"school_name": school_name})
                 signed_in.record(
                     session,
                     "account.created",
@@ -271,15 +269,16 @@ def sign_in_with_recovery_key(
         with database.reading() as session:
             row = _active_account(session, username)
             mode = _setting(session, KEY_STORAGE_SETTING)
-        if row is None:
-            raise UnknownAccount(username, _active_usernames(database))
-        require_acceptable_password(new_password, row.username)
+            if row is None:
+                raise UnknownAccount(username, _usernames(session))
+            account = row.username
+        require_acceptable_password(new_password, account)
         device_secret = None if mode == "password_only" else device_secrets.get_or_create()
         with database.changing_key_slots() as slots:
-            slots.put(database.seal_for_account(row.username, new_password, device_secret))
+            slots.put(database.seal_for_account(account, new_password, device_secret))
             return _start_session(
                 database,
-                row.username,
+                account,
                 device_secrets,
                 "sign_in.recovery_key",
                 extra_action="account.password_set_with_recovery_key",
@@ -348,7 +347,7 @@ def _note_failed_attempt(files: DatabaseFiles, username: str, reason: str) -> No
     line = json.dumps({"account": username, "reason": reason, "at": _now().isoformat()})
     try:
         append_line(files.sign_in_attempts, line)
-    except Exception:  # noqa: BLE001 - a note that cannot be written must not hide the real error
+    except Exception:
         return
 
 
@@ -381,11 +380,6 @@ def _usernames(session: Session) -> list[str]:
             select(Account.username).where(Account.removed_at.is_(None)).order_by(Account.username)
         )
     )
-
-
-def _active_usernames(database: SchoolDatabase) -> list[str]:
-    with database.reading() as session:
-        return _usernames(session)
 
 
 def _setting(session: Session, key: str) -> Any:

@@ -54,9 +54,7 @@ def audit_entries(
     if on_or_after:
         query = query.where(AuditEntry.occurred_at >= on_or_after.isoformat())
     if on_or_before:
-        query = query.where(
-            AuditEntry.occurred_at < (on_or_before + timedelta(days=1)).isoformat()
-        )
+        query = query.where(AuditEntry.occurred_at < (on_or_before + timedelta(days=1)).isoformat())
     with signed_in.database.reading() as session:
         return [
             AuditRecord(

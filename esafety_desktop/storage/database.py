@@ -6,11 +6,17 @@ import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from esafety_desktop.errors import DatabaseExists, KeyFileProblem, NotOurDatabase
+from esafety_desktop.errors import (
+    DatabaseDamaged,
+    DatabaseExists,
+    KeyFileProblem,
+    NotOurDatabase,
+)
 from esafety_desktop.storage import audit, keyslots
 from esafety_desktop.storage.engine import (
     create_encrypted_engine,
@@ -57,6 +63,7 @@ class SchoolDatabase:
                             key=DATABASE_ID_SETTING, value=json.dumps(key_slots.database_id)
                         )
                     )
+            key_slots.database_salt = _file_salt(files)
         except BaseException:
             database.close()
             for path in (files.database, files.wal, files.shm):
@@ -87,12 +94,25 @@ class SchoolDatabase:
                 stored_id = database._stored_database_id()
                 if stored_id != key_slots.database_id:
                     raise NotOurDatabase(
-                        f"The key file {files.key_slots.name} belongs to a different school "
-                        "database.",
-                        "Put back the key file that was made with this database.",
+                        f"{files.database.name} is not an eSafety Desktop school database, or "
+                        f"the key file {files.key_slots.name} belongs to a different one.",
+                        "Put back the key file that was made with this database. Neither file "
+                        "has been changed.",
                     )
                 if migrate:
                     upgrade_to_head(database.engine)
+        except DatabaseDamaged:
+            database.close()
+            salt = _file_salt(files)
+            if key_slots.database_salt and salt and salt != key_slots.database_salt:
+                raise NotOurDatabase(
+                    f"{files.database.name} does not match its key file "
+                    f"{files.key_slots.name}: either the database file was replaced by another "
+                    "file, or the key file belongs to a different school database.",
+                    "Put back the pair of files that belong together (a backup keeps them "
+                    "together). Neither file has been changed.",
+                ) from None
+            raise
         except BaseException:
             database.close()
             raise
@@ -211,3 +231,11 @@ class SchoolDatabase:
         for i in range(len(self._data_key)):
             self._data_key[i] = 0
 
+
+def _file_salt(files: DatabaseFiles) -> str | None:
+    try:
+        with files.database.open("rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        return None
+    return head.hex() if len(head) == 16 else None

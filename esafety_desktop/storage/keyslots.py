@@ -137,6 +137,9 @@ class KeySlotFile:
     database_id: str
     slots: list[KeySlot] = field(default_factory=list)
     audit_anchor: AuditAnchor | None = None
+    # The first 16 bytes of the database file (SQLCipher's salt, not secret), so a key file
+    # paired with the wrong database is told apart from a damaged database.
+    database_salt: str | None = None
 
     @classmethod
     def load(cls, path: Path) -> KeySlotFile:
@@ -158,6 +161,7 @@ class KeySlotFile:
                 database_id=str(raw["database_id"]),
                 slots=[KeySlot.from_json(s) for s in raw["slots"]],
                 audit_anchor=AuditAnchor(**anchor) if anchor else None,
+                database_salt=raw.get("database_salt"),
             )
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
             raise KeyFileProblem(
@@ -171,6 +175,7 @@ class KeySlotFile:
             "format": FORMAT,
             "version": FORMAT_VERSION,
             "database_id": self.database_id,
+            "database_salt": self.database_salt,
             "slots": [s.to_json() for s in self.slots],
             "audit_anchor": self.audit_anchor.to_json() if self.audit_anchor else None,
         }
@@ -269,9 +274,7 @@ def seal_anchor(data_key: bytes | bytearray, database_id: str, sequence: int, ha
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def anchor_is_genuine(
-    anchor: AuditAnchor, data_key: bytes | bytearray, database_id: str
-) -> bool:
+def anchor_is_genuine(anchor: AuditAnchor, data_key: bytes | bytearray, database_id: str) -> bool:
     expected = seal_anchor(data_key, database_id, anchor.sequence, anchor.hash)
     return hmac.compare_digest(expected, anchor.seal)
 
@@ -328,9 +331,7 @@ def _recovery_wrapping_key(recovery_key: bytes, salt: bytes) -> bytes:
 
 
 def _hkdf(material: bytes, salt: bytes, info: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt or None, info=info).derive(
-        material
-    )
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt or None, info=info).derive(material)
 
 
 def _same_owner(a: KeySlot, b: KeySlot) -> bool:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
 from esafety_desktop.errors import NewerDatabase
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 _SCRIPTS = Path(__file__).resolve().parent / "migrations"
 
 
-def _config():  # type: ignore[no-untyped-def]
-    from alembic.config import Config
+def _config() -> Config:
+    from alembic.config import Config  # imported late: it is only needed when opening
 
     config = Config()
     config.set_main_option("script_location", str(_SCRIPTS))

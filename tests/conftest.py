@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import keyring  # noqa: E402
+import pytest  # noqa: E402
+
+from esafety_desktop.services.access import SignedIn, create_school  # noqa: E402
+from esafety_desktop.storage import keyslots  # noqa: E402
+from esafety_desktop.storage.device_secret import DeviceSecretStore  # noqa: E402
+from tests.memory_keyring import MemoryKeyring  # noqa: E402
+
+DSL_PASSWORD = "Kettle-Orchard-Lantern-42"
+SCHOOL_NAME = "Hollowbrook Primary (invented)"
+
+
+@pytest.fixture(autouse=True)
+def this_pc_keyring() -> Iterator[MemoryKeyring]:
+    """Each test runs on a "PC" whose keyring is in memory."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at its floor keeps the suite fast; one test runs the real parameters."""
+    monkeypatch.setattr(keyslots, "DEFAULT_KDF", keyslots.MINIMUM_KDF)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path_factory.mktemp("home")
+    for variable in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(variable, str(home / variable.lower()))
+
+
+def new_pc() -> MemoryKeyring:
+    """Move the test to another computer: a keyring without this PC's device secret."""
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend
+
+
+@dataclass
+class School:
+    path: Path
+    signed_in: SignedIn
+    recovery_key: str
+    username: str = "jo.dsl"
+    password: str = DSL_PASSWORD
+
+
+@pytest.fixture
+def school(tmp_path: Path) -> Iterator[School]:
+    """A new school database with one DSL (Jo Bloggs), signed in."""
+    path = tmp_path / "school.db"
+    new = create_school(
+        path,
+        school_name=SCHOOL_NAME,
+        username="jo.dsl",
+        display_name="Jo Bloggs",
+        password=DSL_PASSWORD,
+        device_secrets=DeviceSecretStore(),
+    )
+    made = School(path=path, signed_in=new.signed_in, recovery_key=new.recovery_key)
+    yield made
+    if made.signed_in.database.engine is not None:
+        made.signed_in.database.close()
