@@ -4,17 +4,17 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
-import keyring  # noqa: E402
-import pytest  # noqa: E402
+import keyring
+import pytest
 
-from esafety_desktop.services.access import SignedIn, create_school  # noqa: E402
-from esafety_desktop.storage import keyslots  # noqa: E402
-from esafety_desktop.storage.device_secret import DeviceSecretStore  # noqa: E402
-from tests.memory_keyring import MemoryKeyring  # noqa: E402
+from esafety_desktop.services.access import SignedIn, create_school
+from esafety_desktop.storage import keyslots
+from esafety_desktop.storage.device_secret import DeviceSecretStore
+from tests.memory_keyring import MemoryKeyring
 
 DSL_PASSWORD = "Kettle-Orchard-Lantern-42"
 SCHOOL_NAME = "Hollowbrook Primary (invented)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,12 @@ def audit_entries(
             )
             for e in session.scalars(query)
         ]
+
+
+def _start_of_local_day(day: date) -> str:
+    """Dates are the user's (UK) dates; entries are stored in UTC."""
+    local_midnight = datetime.combine(day, time.min).astimezone()
+    return local_midnight.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ class KdfParams:
 
 
 # About half a second on the office PCs we measured (bench/unlock_cost.py prints the figure).
-DEFAULT_KDF = KdfParams(time_cost=4, memory_kib=128 * 1024, parallelism=1)
+DEFAULT_KDF = KdfParams(time_cost=3, memory_kib=128 * 1024, parallelism=1)
 # Parameters lower than these are refused when read from a file, so a tampered file cannot
 # weaken a slot without being noticed. Tests use the floor.
 MINIMUM_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)

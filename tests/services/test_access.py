@@ -69,7 +69,7 @@ def test_a_wrong_password_changes_no_byte_and_is_recorded_at_the_next_sign_in(
 ) -> None:
     school.signed_in.sign_out()
     before = _snapshot(school.path)
-    with pytest.raises(WrongPassword, match="Wrong password for jo.dsl"):
+    with pytest.raises(WrongPassword, match=r"Wrong password for jo\.dsl"):
         sign_in(school.path, "jo.dsl", "Kettle-Orchard-Lantern-43", DeviceSecretStore())
     assert _snapshot(school.path) == before
     again = sign_in(school.path, "jo.dsl", DSL_PASSWORD, DeviceSecretStore())
@@ -82,7 +82,7 @@ def test_a_wrong_password_changes_no_byte_and_is_recorded_at_the_next_sign_in(
 
 
 def test_an_unknown_account_lists_the_real_ones(school: School) -> None:
-    with pytest.raises(UnknownAccount, match="The accounts are: jo.dsl"):
+    with pytest.raises(UnknownAccount, match=r"The accounts are: jo\.dsl"):
         sign_in(school.path, "sam", DSL_PASSWORD, DeviceSecretStore())
 
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from esafety_desktop.services import settings
-from esafety_desktop.services.audit_log import verify_database
 from esafety_desktop.services.access import unlock
+from esafety_desktop.services.audit_log import verify_database
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.storage.engine import create_encrypted_engine
 from esafety_desktop.storage.files import DatabaseFiles
@@ -97,8 +97,8 @@ def test_a_cut_off_tail_is_caught_by_the_anchor(school: School) -> None:
     engine.dispose()
     problems = _verify(school)
     assert (
-        f"The newest audit entries {last - 1} to {last} are missing: the end of the log was cut off."
-        in problems
+        f"The newest audit entries {last - 1} to {last} are missing: "
+        "the end of the log was cut off." in problems
     )
 
 

@@ -1,0 +1,264 @@
+"""The commands IT staff and scripts use, run as they would run them."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from esafety_desktop import __version__
+from esafety_desktop.cli import main
+from esafety_desktop.storage.files import DatabaseFiles
+from tests.conftest import DSL_PASSWORD, new_pc
+
+SCHOOL = "Larkspur Primary (invented)"
+
+
+def run(
+    argv: list[str], stdin: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[Path, str]:
+    db = tmp_path / "school.db"
+    code, out, err = run(
+        [
+            "init",
+            "--db",
+            str(db),
+            "--school",
+            SCHOOL,
+            "--user",
+            "jo.dsl",
+            "--name",
+            "Jo Bloggs",
+            "--recovery-sheet",
+            str(tmp_path / "sheet.pdf"),
+        ],
+        DSL_PASSWORD + "\n",
+        monkeypatch,
+        capsys,
+    )
+    assert code == 0, err
+    key_line = next(line for line in out.splitlines() if line.startswith("Recovery key: "))
+    return db, key_line.removeprefix("Recovery key: ")
+
+
+def test_init_prints_the_recovery_key_once_and_writes_the_sheet(
+    made: tuple[Path, str], tmp_path: Path
+) -> None:
+    db, key = made
+    assert len(key) == 44 and key.count("-") == 8
+    assert DatabaseFiles(db).key_slots.exists()
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "sheet.pdf").pages)
+    assert SCHOOL in text
+    for group in key.split("-"):
+        assert group in text
+    assert "OFFICIAL-SENSITIVE" in text
+    assert "Page 1 of 1" in text
+    assert "school safe" in text
+    assert key not in DatabaseFiles(db).key_slots.read_text()
+
+
+def test_verify_says_sound_in_one_line(
+    made: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, _ = made
+    code, out, _ = run(
+        ["verify", "--db", str(db), "--user", "jo.dsl"], DSL_PASSWORD + "\n", monkeypatch, capsys
+    )
+    assert code == 0
+    assert out.startswith("Sound: ")
+    assert len(out.strip().splitlines()) == 1
+
+
+def test_a_wrong_password_exits_non_zero_in_words_and_changes_no_byte(
+    made: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, _ = made
+    files = DatabaseFiles(db)
+    before = {p: p.read_bytes() for p in (files.database, files.key_slots)}
+    code, _, err = run(
+        ["verify", "--db", str(db), "--user", "jo.dsl"], "not the password\n", monkeypatch, capsys
+    )
+    assert code == 1
+    assert "wrong password" in err.lower()
+    assert "Traceback" not in err
+    assert {p: p.read_bytes() for p in before} == before
+    assert not files.wal.exists()
+
+
+def test_flipped_bytes_in_a_page_are_reported_with_the_page(
+    made: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, _ = made
+    with db.open("r+b") as handle:
+        handle.seek(4096 * 3 + 500)
+        handle.write(b"\x13\x37\x13\x37")
+    damaged = db.read_bytes()
+    code, out, _ = run(
+        ["verify", "--db", str(db), "--user", "jo.dsl"], DSL_PASSWORD + "\n", monkeypatch, capsys
+    )
+    assert code == 1
+    assert "Page 4 of the database is damaged" in out
+    assert db.read_bytes() == damaged
+
+
+def test_a_file_that_is_not_ours_is_said_plainly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes.db"
+    notes.write_bytes(b"minutes of the governors' meeting\n" * 100)
+    code, _, err = run(
+        ["verify", "--db", str(notes), "--user", "jo.dsl"], DSL_PASSWORD + "\n", monkeypatch, capsys
+    )
+    assert code == 1
+    assert "key file notes.db.keys is missing" in err
+    assert notes.read_bytes() == b"minutes of the governors' meeting\n" * 100
+    code, _, err = run(
+        ["init", "--db", str(notes), "--school", SCHOOL, "--user", "jo.dsl"],
+        DSL_PASSWORD + "\n",
+        monkeypatch,
+        capsys,
+    )
+    assert code == 1
+    assert "never overwrites" in err
+
+
+def test_init_refuses_a_weak_password_before_making_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        ["init", "--db", str(tmp_path / "s.db"), "--school", SCHOOL, "--user", "jo.dsl"],
+        "password1234\n",
+        monkeypatch,
+        capsys,
+    )
+    assert code == 1
+    assert "attackers try" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_recover_on_a_new_pc_then_sign_in_with_the_new_password(
+    made: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, key = made
+    new_pc()
+    code, _, err = run(
+        ["verify", "--db", str(db), "--user", "jo.dsl"], DSL_PASSWORD + "\n", monkeypatch, capsys
+    )
+    assert code == 1 and "recovery key" in err
+    code, out, err = run(
+        ["recover", "--db", str(db), "--user", "jo.dsl"],
+        f"{key}\nCopper-Lagoon-Pebble-08\n",
+        monkeypatch,
+        capsys,
+    )
+    assert code == 0, err
+    assert "can now sign in on this PC" in out
+    code, out, _ = run(
+        ["verify", "--db", str(db), "--user", "jo.dsl"],
+        "Copper-Lagoon-Pebble-08\n",
+        monkeypatch,
+        capsys,
+    )
+    assert code == 0 and out.startswith("Sound")
+
+
+def test_new_recovery_key_retires_the_old_one(
+    made: tuple[Path, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    db, old_key = made
+    code, out, err = run(
+        [
+            "new-recovery-key",
+            "--db",
+            str(db),
+            "--user",
+            "jo.dsl",
+            "--recovery-sheet",
+            str(tmp_path / "new.pdf"),
+        ],
+        DSL_PASSWORD + "\n",
+        monkeypatch,
+        capsys,
+    )
+    assert code == 0, err
+    new_key = next(
+        line for line in out.splitlines() if line.startswith("Recovery key: ")
+    ).removeprefix("Recovery key: ")
+    assert new_key != old_key
+    assert new_key.split("-")[0] in PdfReader(tmp_path / "new.pdf").pages[0].extract_text()
+    code, _, err = run(
+        ["recover", "--db", str(db), "--user", "jo.dsl"],
+        f"{old_key}\nCopper-Lagoon-Pebble-08\n",
+        monkeypatch,
+        capsys,
+    )
+    assert code == 1 and "different school database" in err
+
+
+def test_no_arguments_say_the_window_comes_next(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run([], "", monkeypatch, capsys)
+    assert code == 2
+    assert "window comes in the next release" in out
+
+
+def _command(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "esafety_desktop", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_version_from_the_module_and_the_console_script() -> None:
+    assert _command("--version").stdout.strip() == f"eSafety Desktop {__version__}"
+    script = Path(sys.executable).with_name("esafety-desktop")
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == f"eSafety Desktop {__version__}"
+
+
+@pytest.mark.slow
+def test_a_pc_without_keyring_gets_a_clear_error_then_an_explicit_password_only_school(
+    tmp_path: Path,
+) -> None:
+    """A real process, the shipped Argon2 parameters, and no keyring at all."""
+    no_keyring = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    db = tmp_path / "school.db"
+    args = ["init", "--db", str(db), "--school", SCHOOL, "--user", "jo.dsl"]
+    refused = _command(*args, stdin=DSL_PASSWORD + "\n", env=no_keyring)
+    assert refused.returncode == 1
+    assert "no secure password store" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert list(tmp_path.iterdir()) == []
+    made = _command(*args, "--password-only-on-this-pc", stdin=DSL_PASSWORD + "\n", env=no_keyring)
+    assert made.returncode == 0, made.stderr
+    assert "protected by password alone" in made.stdout
+    checked = _command(
+        "verify", "--db", str(db), "--user", "jo.dsl", stdin=DSL_PASSWORD + "\n", env=no_keyring
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith("Sound")
