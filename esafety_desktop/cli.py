@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from esafety_desktop import APP_NAME, __version__
-from esafety_desktop.errors import InvalidInput, ProblemForUser
+from esafety_desktop.errors import InvalidInput, KeyringUnavailable, ProblemForUser
 
 if TYPE_CHECKING:
     from esafety_desktop.services.access import SignedIn
@@ -104,6 +104,12 @@ def main(argv: list[str] | None = None) -> int:
         return handler(args)
     except ProblemForUser as problem:
         _say_problem(problem)
+        if isinstance(problem, KeyringUnavailable) and args.command == "init":
+            print(
+                "To go ahead without a keyring, run the same command again with "
+                "--password-only-on-this-pc.",
+                file=sys.stderr,
+            )
         return EXIT_PROBLEM
     except KeyboardInterrupt:
         print("\nStopped. Nothing was changed.", file=sys.stderr)

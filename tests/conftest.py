@@ -61,6 +61,23 @@ class School:
     password: str = DSL_PASSWORD
 
 
+HEAD_PASSWORD = "Granite-Willow-Parcel-19"
+
+
+def add_head(school: School) -> None:
+    """The DSL adds the headteacher, Pat Head (account p.head)."""
+    from esafety_desktop.domain.roles import Role
+    from esafety_desktop.services.accounts import add_account
+
+    add_account(
+        school.signed_in,
+        username="p.head",
+        display_name="Pat Head",
+        role=Role.HEADTEACHER,
+        password=HEAD_PASSWORD,
+    )
+
+
 @pytest.fixture
 def school(tmp_path: Path) -> Iterator[School]:
     """A new school database with one DSL (Jo Bloggs), signed in."""

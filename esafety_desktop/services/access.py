@@ -325,7 +325,7 @@ def _load_key_slots(files: DatabaseFiles) -> KeySlotFile:
     if not files.database.exists() and not files.key_slots.exists():
         raise KeyFileProblem(
             f"There is no school database at {files.database}.",
-            "Check the path, or create one with the setup wizard or `esafety-desktop init`.",
+            "Check the path, or create a new one with `esafety-desktop init`.",
         )
     return KeySlotFile.load(files.key_slots)
 

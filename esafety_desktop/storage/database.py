@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from esafety_desktop.errors import (
     DatabaseExists,
     KeyFileProblem,
     NotOurDatabase,
+    ProblemForUser,
 )
 from esafety_desktop.storage import audit, keyslots
 from esafety_desktop.storage.engine import (
@@ -28,6 +30,7 @@ from esafety_desktop.storage.migrate import upgrade_to_head
 from esafety_desktop.storage.models import SchoolSetting
 
 DATABASE_ID_SETTING = "database_id"
+log = logging.getLogger(__name__)
 
 
 class SchoolDatabase:
@@ -37,6 +40,7 @@ class SchoolDatabase:
         self.files = files
         self.key_slots = key_slots
         self._data_key = data_key
+        self._unsaved_slots = False
         self.engine = create_encrypted_engine(files.database, data_key)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -132,14 +136,25 @@ class SchoolDatabase:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A unit of work: committed as a whole, or not at all. Moves the audit anchor after."""
+        """A unit of work: committed as a whole, or not at all.
+
+        Changed key slots are written before the commit, so a key file that cannot be written
+        (disk full) stops the change. The audit anchor moves after the commit; if that write
+        fails the change stands and the anchor catches up with the next entry (``verify``
+        accepts an anchor that is behind but whose entry is intact)."""
         session = self._sessions()
         try:
             with self._translated_errors(), session.begin():
                 yield session
+                if self._unsaved_slots:
+                    self.key_slots.save()
+                    self._unsaved_slots = False
             tail = session.info.pop(audit.PENDING_ANCHOR, None)
             if tail is not None:
-                self._move_anchor(*tail)
+                try:
+                    self._move_anchor(*tail)
+                except (ProblemForUser, OSError) as exc:
+                    log.warning("The audit anchor could not be written (%s)", type(exc).__name__)
         finally:
             session.close()
 
@@ -177,13 +192,15 @@ class SchoolDatabase:
 
     @contextmanager
     def changing_key_slots(self) -> Iterator[KeySlotFile]:
-        """Change slots in memory; they are written with the audit anchor when the caller's
-        transaction commits, or put back as they were if anything fails."""
+        """Change slots in memory; the next transaction writes them just before it commits.
+        If anything fails they are put back as they were."""
         before = list(self.key_slots.slots)
+        self._unsaved_slots = True
         try:
             yield self.key_slots
         except BaseException:
             self.key_slots.slots = before
+            self._unsaved_slots = False
             raise
 
     # -- key slots -----------------------------------------------------------------------

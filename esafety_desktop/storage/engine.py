@@ -22,6 +22,10 @@ _SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
 _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 10, 11, 13, 14, 26
 
 
+# How long a write waits for another connection's lock before "in use by another copy".
+BUSY_TIMEOUT_SECONDS = 5.0
+
+
 def create_encrypted_engine(path: Path, data_key: bytes | bytearray) -> Engine:
     """An engine whose every connection is keyed first, then set up for safe writing."""
     if len(data_key) != 32:
@@ -30,7 +34,7 @@ def create_encrypted_engine(path: Path, data_key: bytes | bytearray) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
         module=sqlcipher3.dbapi2,
-        connect_args={"timeout": 5, "check_same_thread": False},
+        connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")

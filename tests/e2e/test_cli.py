@@ -252,6 +252,7 @@ def test_a_pc_without_keyring_gets_a_clear_error_then_an_explicit_password_only_
     refused = _command(*args, stdin=DSL_PASSWORD + "\n", env=no_keyring)
     assert refused.returncode == 1
     assert "no secure password store" in refused.stderr
+    assert "--password-only-on-this-pc" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert list(tmp_path.iterdir()) == []
     made = _command(*args, "--password-only-on-this-pc", stdin=DSL_PASSWORD + "\n", env=no_keyring)

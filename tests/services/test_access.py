@@ -43,6 +43,21 @@ def _snapshot(path: Path) -> dict[str, bytes]:
     }
 
 
+def _another_school(tmp_path: Path) -> str:
+    """A second school (same DSL account name) in ``tmp_path/other``; returns its recovery key."""
+    (tmp_path / "other").mkdir()
+    other = create_school(
+        tmp_path / "other" / "school.db",
+        school_name="Other School",
+        username="jo.dsl",
+        display_name="Jo",
+        password=DSL_PASSWORD,
+        device_secrets=DeviceSecretStore(),
+    )
+    other.signed_in.sign_out()
+    return other.recovery_key
+
+
 def test_a_new_school_is_signed_in_as_its_first_dsl(school: School) -> None:
     me = school.signed_in.account
     assert (me.username, me.display_name, me.role.label) == (
@@ -108,16 +123,7 @@ def test_on_a_new_pc_the_password_alone_fails_and_the_recovery_key_opens_it(scho
 
 def test_a_mistyped_or_foreign_recovery_key_is_told_apart(school: School, tmp_path: Path) -> None:
     school.signed_in.sign_out()
-    (tmp_path / "other").mkdir()
-    other = create_school(
-        tmp_path / "other" / "school.db",
-        school_name="Other School",
-        username="al.dsl",
-        display_name="Al",
-        password=DSL_PASSWORD,
-        device_secrets=DeviceSecretStore(),
-    )
-    other.signed_in.sign_out()
+    other_key = _another_school(tmp_path)
     typo = ("Z" if school.recovery_key[0] != "Z" else "Y") + school.recovery_key[1:]
     before = _snapshot(school.path)
     with pytest.raises(WrongRecoveryKey, match="typing mistake"):
@@ -131,7 +137,7 @@ def test_a_mistyped_or_foreign_recovery_key_is_told_apart(school: School, tmp_pa
     with pytest.raises(WrongRecoveryKey, match="belongs to a different school database"):
         sign_in_with_recovery_key(
             school.path,
-            recovery_key=other.recovery_key,
+            recovery_key=other_key,
             username="jo.dsl",
             new_password=NEW_PASSWORD,
             device_secrets=DeviceSecretStore(),
@@ -225,17 +231,8 @@ def test_a_damaged_first_page_is_reported_as_damage_and_left_alone(school: Schoo
 
 def test_a_key_file_from_another_database_is_refused(school: School, tmp_path: Path) -> None:
     school.signed_in.sign_out()
-    (tmp_path / "b").mkdir()
-    other = create_school(
-        tmp_path / "b" / "school.db",
-        school_name="B",
-        username="jo.dsl",
-        display_name="Jo",
-        password=DSL_PASSWORD,
-        device_secrets=DeviceSecretStore(),
-    )
-    other.signed_in.sign_out()
-    files, foreign = DatabaseFiles(school.path), DatabaseFiles(tmp_path / "b" / "school.db")
+    _another_school(tmp_path)
+    files, foreign = DatabaseFiles(school.path), DatabaseFiles(tmp_path / "other" / "school.db")
     files.key_slots.write_bytes(foreign.key_slots.read_bytes())
     before = school.path.read_bytes()
     with pytest.raises(NotOurDatabase, match="key file belongs to a different school database"):

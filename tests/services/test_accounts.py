@@ -10,23 +10,11 @@ from esafety_desktop.services import accounts, settings
 from esafety_desktop.services.access import accounts_on_file, sign_in
 from esafety_desktop.services.audit_log import audit_entries
 from esafety_desktop.storage.device_secret import DeviceSecretStore
-from tests.conftest import DSL_PASSWORD, School
-
-HEAD_PASSWORD = "Granite-Willow-Parcel-19"
-
-
-def _add_head(school: School) -> None:
-    accounts.add_account(
-        school.signed_in,
-        username="p.head",
-        display_name="Pat Head",
-        role=Role.HEADTEACHER,
-        password=HEAD_PASSWORD,
-    )
+from tests.conftest import DSL_PASSWORD, HEAD_PASSWORD, School, add_head
 
 
 def test_the_dsl_adds_an_account_who_can_then_sign_in(school: School) -> None:
-    _add_head(school)
+    add_head(school)
     assert accounts_on_file(school.path) == ["jo.dsl", "p.head"]
     listed = {(a.username, a.role) for a in accounts.list_accounts(school.signed_in)}
     assert listed == {("jo.dsl", Role.DSL), ("p.head", Role.HEADTEACHER)}
@@ -39,9 +27,9 @@ def test_the_dsl_adds_an_account_who_can_then_sign_in(school: School) -> None:
 
 
 def test_a_duplicate_or_badly_named_account_is_refused(school: School) -> None:
-    _add_head(school)
+    add_head(school)
     with pytest.raises(InvalidInput, match=r"already an account called p\.head"):
-        _add_head(school)
+        add_head(school)
     with pytest.raises(InvalidInput, match="cannot be an account name"):
         accounts.add_account(
             school.signed_in,
@@ -53,7 +41,7 @@ def test_a_duplicate_or_badly_named_account_is_refused(school: School) -> None:
 
 
 def test_other_roles_are_refused_by_the_service_and_the_refusal_is_recorded(school: School) -> None:
-    _add_head(school)
+    add_head(school)
     head = sign_in(school.path, "p.head", HEAD_PASSWORD, DeviceSecretStore())
     with pytest.raises(
         NotAllowed, match="A Headteacher account cannot add, change or remove accounts"
@@ -72,7 +60,7 @@ def test_other_roles_are_refused_by_the_service_and_the_refusal_is_recorded(scho
 
 
 def test_a_reset_password_replaces_the_old_one(school: School) -> None:
-    _add_head(school)
+    add_head(school)
     accounts.reset_password(
         school.signed_in, username="p.head", new_password="Copper-Lagoon-Pebble-08"
     )
@@ -101,7 +89,7 @@ def test_changing_your_own_password_needs_the_current_one(school: School) -> Non
 
 
 def test_a_removed_account_cannot_sign_in_but_stays_named_in_the_log(school: School) -> None:
-    _add_head(school)
+    add_head(school)
     head = sign_in(school.path, "p.head", HEAD_PASSWORD, DeviceSecretStore())
     head.sign_out()
     accounts.remove_account(school.signed_in, username="p.head")
@@ -114,7 +102,7 @@ def test_a_removed_account_cannot_sign_in_but_stays_named_in_the_log(school: Sch
 
 
 def test_the_last_dsl_can_be_neither_removed_nor_demoted(school: School) -> None:
-    _add_head(school)
+    add_head(school)
     with pytest.raises(InvalidInput, match="only Designated Safeguarding Lead"):
         accounts.change_role(school.signed_in, username="jo.dsl", role=Role.DEPUTY_DSL)
     with pytest.raises(InvalidInput, match="your own account"):
@@ -161,7 +149,7 @@ def test_settings_changes_are_recorded_with_old_and_new_values(school: School) -
 def test_the_audit_log_filters_by_person_action_and_date(school: School) -> None:
     from datetime import date, timedelta
 
-    _add_head(school)
+    add_head(school)
     me = school.signed_in
     assert {e.action for e in audit_entries(me, action="account")} == {"account.created"}
     assert all(e.actor_name == "Jo Bloggs" for e in audit_entries(me, actor_name="Jo Bloggs"))
