@@ -208,7 +208,7 @@ def _write_recovery_sheet(out: Path, signed_in: SignedIn, key: str) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from esafety_desktop.services.audit_log import verify_database
+    from esafety_desktop.services.checks import verify_database
     from esafety_desktop.storage.device_secret import DeviceSecretStore
 
     password = read_secret(f"Password for {args.user}: ")

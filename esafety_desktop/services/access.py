@@ -38,6 +38,7 @@ from esafety_desktop.storage.models import Account, SchoolSetting
 
 KEY_STORAGE_SETTING = "key_storage"  # "device" (keyring) or "password_only" (chosen, audited)
 SCHOOL_NAME_SETTING = "school_name"
+RECOVERY_SHEET_SETTING = "recovery_sheet"  # how the current sheet was kept; None: not yet
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 
@@ -105,7 +106,7 @@ class SignedIn:
     def device_secret_for_new_slots(self) -> bytes | None:
         """This PC's device secret, or ``None`` where password-only was chosen explicitly."""
         with self.database.reading() as session:
-            mode = _setting(session, KEY_STORAGE_SETTING)
+            mode = read_setting(session, KEY_STORAGE_SETTING)
         if mode == "password_only":
             return None
         return self.device_secrets.get_or_create()
@@ -141,11 +142,13 @@ def create_school(
     password: str,
     device_secrets: DeviceSecretStore,
     password_only: bool = False,
+    first_settings: dict[str, Any] | None = None,
 ) -> NewSchool:
     """Make a new encrypted school database with its first DSL account and a recovery key.
 
     ``password_only`` is the explicit choice for a PC with no keyring: the account's slot then
     depends on the password alone. The choice is recorded in the audit log.
+    ``first_settings`` are stored with the school (the setup wizard's wording and contacts).
     """
     school_name = school_name.strip()
     if not school_name:
@@ -163,15 +166,17 @@ def create_school(
             slots.put(database.seal_for_account(username, password, device_secret))
             slots.put(database.seal_for_recovery(recovery))
             with database.transaction() as session:
-                _put_setting(session, SCHOOL_NAME_SETTING, school_name)
-                _put_setting(
+                write_setting(session, SCHOOL_NAME_SETTING, school_name)
+                write_setting(
                     session, KEY_STORAGE_SETTING, "password_only" if password_only else "device"
                 )
+                for key, value in (first_settings or {}).items():
+                    write_setting(session, key, value)
                 account = Account(
                     username=username,
                     display_name=display_name,
                     role=Role.DSL.value,
-                    created_at=_now(),
+                    created_at=utc_now(),
                 )
                 session.add(account)
                 session.flush()
@@ -231,7 +236,7 @@ def sign_in(
     files = DatabaseFiles(Path(path))
     key_slots, data_key = unlock(files, username, password, device_secrets)
     database = SchoolDatabase.open(files, key_slots, data_key)
-    return _start_session(database, username, device_secrets, "sign_in")
+    return start_session(database, username, device_secrets, "sign_in")
 
 
 def sign_in_with_recovery_key(
@@ -267,16 +272,16 @@ def sign_in_with_recovery_key(
     database = SchoolDatabase.open(files, key_slots, data_key)
     try:
         with database.reading() as session:
-            row = _active_account(session, username)
-            mode = _setting(session, KEY_STORAGE_SETTING)
+            row = active_account(session, username)
+            mode = read_setting(session, KEY_STORAGE_SETTING)
             if row is None:
-                raise UnknownAccount(username, _usernames(session))
+                raise UnknownAccount(username, active_usernames(session))
             account = row.username
         require_acceptable_password(new_password, account)
         device_secret = None if mode == "password_only" else device_secrets.get_or_create()
         with database.changing_key_slots() as slots:
             slots.put(database.seal_for_account(account, new_password, device_secret))
-            return _start_session(
+            return start_session(
                 database,
                 account,
                 device_secrets,
@@ -288,7 +293,7 @@ def sign_in_with_recovery_key(
         raise
 
 
-def _start_session(
+def start_session(
     database: SchoolDatabase,
     username: str,
     device_secrets: DeviceSecretStore,
@@ -299,9 +304,9 @@ def _start_session(
     try:
         attempts = _read_failed_attempts(database.files)
         with database.transaction() as session:
-            row = _active_account(session, username)
+            row = active_account(session, username)
             if row is None:
-                raise UnknownAccount(username, _usernames(session))
+                raise UnknownAccount(username, active_usernames(session))
             signed_in = SignedIn(database, AccountInfo.of(row), device_secrets)
             for attempt in attempts:
                 audit.append(
@@ -344,7 +349,7 @@ def _note_failed_attempt(files: DatabaseFiles, username: str, reason: str) -> No
     moved into the audit log at the next successful sign-in."""
     if not files.database.parent.is_dir():
         return
-    line = json.dumps({"account": username, "reason": reason, "at": _now().isoformat()})
+    line = json.dumps({"account": username, "reason": reason, "at": utc_now().isoformat()})
     try:
         append_line(files.sign_in_attempts, line)
     except Exception:
@@ -365,7 +370,7 @@ def _read_failed_attempts(files: DatabaseFiles) -> list[dict[str, Any]]:
     return attempts
 
 
-def _active_account(session: Session, username: str) -> Account | None:
+def active_account(session: Session, username: str) -> Account | None:
     return session.scalar(
         select(Account).where(
             Account.username == keyslots.normalise_account(username),
@@ -374,7 +379,7 @@ def _active_account(session: Session, username: str) -> Account | None:
     )
 
 
-def _usernames(session: Session) -> list[str]:
+def active_usernames(session: Session) -> list[str]:
     return list(
         session.scalars(
             select(Account.username).where(Account.removed_at.is_(None)).order_by(Account.username)
@@ -382,14 +387,14 @@ def _usernames(session: Session) -> list[str]:
     )
 
 
-def _setting(session: Session, key: str) -> Any:
+def read_setting(session: Session, key: str) -> Any:
     value = session.scalar(select(SchoolSetting.value).where(SchoolSetting.key == key))
     return None if value is None else json.loads(value)
 
 
-def _put_setting(session: Session, key: str, value: Any) -> None:
+def write_setting(session: Session, key: str, value: Any) -> None:
     session.merge(SchoolSetting(key=key, value=json.dumps(value)))
 
 
-def _now() -> datetime:
+def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)

@@ -9,13 +9,15 @@ from esafety_desktop.domain.recovery_key import format_recovery_key, new_recover
 from esafety_desktop.domain.roles import Permission, Role
 from esafety_desktop.errors import InvalidInput, UnknownAccount, WrongPassword
 from esafety_desktop.services.access import (
+    RECOVERY_SHEET_SETTING,
     AccountInfo,
     SignedIn,
-    _active_account,
-    _now,
-    _usernames,
+    active_account,
+    active_usernames,
     unlock,
+    utc_now,
     validate_username,
+    write_setting,
 )
 from esafety_desktop.services.passwords import require_acceptable_password
 from esafety_desktop.storage.models import Account
@@ -47,7 +49,7 @@ def add_account(
         if existing is not None and existing.removed_at is None:
             raise InvalidInput(f"There is already an account called {username}.")
         if existing is None:
-            existing = Account(username=username, created_at=_now())
+            existing = Account(username=username, created_at=utc_now())
             session.add(existing)
         existing.display_name = display_name
         existing.role = role.value
@@ -107,7 +109,7 @@ def remove_account(signed_in: SignedIn, *, username: str) -> None:
             raise InvalidInput("You cannot remove your own account while signed in with it.")
         if Role(row.role) == Role.DSL:
             _refuse_if_last_dsl(session, row, "remove")
-        row.removed_at = _now()
+        row.removed_at = utc_now()
         slots.remove_account(row.username)
         signed_in.record(
             session,
@@ -147,14 +149,15 @@ def replace_recovery_key(signed_in: SignedIn) -> str:
     recovery = new_recovery_key()
     with database.changing_key_slots() as slots, database.transaction() as session:
         slots.put(database.seal_for_recovery(recovery))
+        write_setting(session, RECOVERY_SHEET_SETTING, None)  # the new sheet is not kept yet
         signed_in.record(session, "recovery_key.replaced")
     return format_recovery_key(recovery)
 
 
 def _require_account(session: Session, username: str) -> Account:
-    row = _active_account(session, username)
+    row = active_account(session, username)
     if row is None:
-        raise UnknownAccount(username, _usernames(session))
+        raise UnknownAccount(username, active_usernames(session))
     return row
 
 

@@ -10,7 +10,8 @@ import sqlcipher3
 from esafety_desktop.errors import DatabaseBusy, DiskFull
 from esafety_desktop.services import accounts, settings
 from esafety_desktop.services.access import accounts_on_file, sign_in, unlock
-from esafety_desktop.services.audit_log import audit_entries, verify_database
+from esafety_desktop.services.audit_log import audit_entries
+from esafety_desktop.services.checks import verify_database
 from esafety_desktop.storage import engine as engine_module
 from esafety_desktop.storage import files as files_module
 from esafety_desktop.storage.device_secret import DeviceSecretStore

@@ -30,7 +30,9 @@ def _write_markers(school: School) -> None:
         password="Granite-Willow-Parcel-19",
     )
     # A long text so it spills across pages and into the WAL.
-    settings.rename_school(school.signed_in, (MARKERS[2] + " ") * 300)
+    contacts = settings.school_settings(school.signed_in).contacts
+    contacts[0] = contacts[0].updated(name=(MARKERS[2] + " ") * 300, phone="01632 960000", email="")
+    settings.set_contacts(school.signed_in, contacts)
 
 
 def _all_bytes(path: Path) -> dict[str, bytes]:
@@ -83,6 +85,7 @@ def test_a_copy_on_a_new_pc_needs_the_recovery_key(school: School, tmp_path: Pat
         new_password="Copper-Lagoon-Pebble-08",
         device_secrets=DeviceSecretStore(),
     )
-    assert settings.school_settings(opened).school_name.startswith(MARKERS[2])
+    assert settings.school_settings(opened).school_name == MARKERS[0]
+    assert settings.school_settings(opened).contacts[0].name.startswith(MARKERS[2])
     assert audit_entries(opened)[0].action == "account.password_set_with_recovery_key"
     opened.sign_out()

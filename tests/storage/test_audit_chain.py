@@ -9,7 +9,7 @@ from sqlalchemy import Engine, text
 
 from esafety_desktop.services import settings
 from esafety_desktop.services.access import unlock
-from esafety_desktop.services.audit_log import verify_database
+from esafety_desktop.services.checks import verify_database
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.storage.engine import create_encrypted_engine
 from esafety_desktop.storage.files import DatabaseFiles

@@ -1,0 +1,152 @@
+"""What needs the signed-in person today. Later features add their own items here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import func, select
+
+from esafety_desktop.domain.roles import Permission, Role, can
+from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.settings import school_settings
+from esafety_desktop.storage.models import Account, AuditEntry
+
+VERIFY_EVERY = timedelta(days=30)
+
+
+class Target(StrEnum):
+    """Where an item's button takes the user."""
+
+    AUDIT_FAILED_SIGN_INS = "audit_failed_sign_ins"
+    VERIFY = "verify"
+    RECOVERY_SHEET = "recovery_sheet"
+    CONTACTS = "contacts"
+    ACCOUNTS = "accounts"
+
+
+@dataclass(frozen=True)
+class DashboardItem:
+    title: str
+    detail: str
+    button: str
+    target: Target
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    display_name: str
+    school_name: str
+    items: list[DashboardItem]
+    last_verified: datetime | None
+    accounts: int
+    audit_entries: int
+
+
+def dashboard(signed_in: SignedIn) -> Dashboard:
+    me = signed_in.account
+    settings = school_settings(signed_in)
+    with signed_in.database.reading() as session:
+        sign_ins = list(
+            session.scalars(
+                select(AuditEntry.sequence)
+                .where(AuditEntry.actor_id == me.id, AuditEntry.action.startswith("sign_in"))
+                .order_by(AuditEntry.sequence.desc())
+                .limit(2)
+            )
+        )
+        since = sign_ins[1] if len(sign_ins) > 1 else 0
+        failed = session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "sign_in.failed", AuditEntry.sequence > since)
+        )
+        verified_at = session.scalar(
+            select(AuditEntry.occurred_at)
+            .where(AuditEntry.action == "database.verified")
+            .order_by(AuditEntry.sequence.desc())
+            .limit(1)
+        )
+        dsl_count = session.scalar(
+            select(func.count())
+            .select_from(Account)
+            .where(Account.role == Role.DSL.value, Account.removed_at.is_(None))
+        )
+        accounts = session.scalar(
+            select(func.count()).select_from(Account).where(Account.removed_at.is_(None))
+        )
+        entries = session.scalar(select(func.count()).select_from(AuditEntry))
+    last_verified = datetime.fromisoformat(verified_at) if verified_at else None
+
+    items: list[DashboardItem] = []
+    manages = can(me.role, Permission.MANAGE_ACCOUNTS)
+    if manages and settings.recovery_sheet_kept is None:
+        items.append(
+            DashboardItem(
+                "The recovery sheet has not been put away",
+                "Without it, a lost password or a new PC means the records cannot be opened. "
+                "Make a new recovery key, print the sheet and keep it in the school safe.",
+                "Print a recovery sheet…",
+                Target.RECOVERY_SHEET,
+                urgent=True,
+            )
+        )
+    if failed and can(me.role, Permission.VIEW_AUDIT_LOG):
+        items.append(
+            DashboardItem(
+                f"{failed} failed sign-in{'s' if failed != 1 else ''} since you last signed in",
+                "Someone typed a wrong password or an unknown account name. If it was not one "
+                "of your colleagues, treat it as a possible data breach.",
+                "See them in the audit log",
+                Target.AUDIT_FAILED_SIGN_INS,
+                urgent=True,
+            )
+        )
+    now = datetime.now(UTC)
+    if last_verified is None or now - last_verified > VERIFY_EVERY:
+        when = (
+            "has never been checked"
+            if last_verified is None
+            else (f"was last checked on {last_verified.astimezone():%d/%m/%Y}")
+        )
+        items.append(
+            DashboardItem(
+                "Check the database",
+                f"The database {when}. The check reads every page and the audit log and takes "
+                "a few seconds.",
+                "Check now",
+                Target.VERIFY,
+            )
+        )
+    missing = [c.label for c in settings.contacts if not c.national and not c.filled_in]
+    if missing and can(me.role, Permission.CHANGE_SETTINGS):
+        items.append(
+            DashboardItem(
+                "Local contacts are missing",
+                f"No number or email yet for: {'; '.join(missing)}. They appear in the "
+                "incident steps where you need them.",
+                "Fill in contacts",
+                Target.CONTACTS,
+            )
+        )
+    if manages and (dsl_count or 0) < 2:
+        items.append(
+            DashboardItem(
+                "Only one person can manage accounts",
+                "If you are away or forget your password, nobody else can add accounts or reset "
+                "passwords. "
+                "Give your deputy DSL an account with the DSL role.",
+                "Manage accounts",
+                Target.ACCOUNTS,
+            )
+        )
+    return Dashboard(
+        display_name=me.display_name,
+        school_name=settings.school_name,
+        items=items,
+        last_verified=last_verified,
+        accounts=accounts or 0,
+        audit_entries=entries or 0,
+    )

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from esafety_desktop.errors import WrongPassword
+from esafety_desktop.services import settings
+from esafety_desktop.services.access import sign_in
+from esafety_desktop.services.audit_log import audit_entries
+from esafety_desktop.services.checks import verify_open_database
+from esafety_desktop.services.dashboard import Target, dashboard
+from esafety_desktop.services.demo import DEMO_SCHOOL_NAME, build_demo_school
+from esafety_desktop.storage.device_secret import DeviceSecretStore
+from tests.conftest import School, add_head
+
+
+def test_a_new_school_dashboard_asks_for_the_sheet_a_check_contacts_and_a_second_dsl(
+    school: School,
+) -> None:
+    board = dashboard(school.signed_in)
+    assert board.display_name == "Jo Bloggs"
+    assert [i.target for i in board.items] == [
+        Target.RECOVERY_SHEET,
+        Target.VERIFY,
+        Target.CONTACTS,
+        Target.ACCOUNTS,
+    ]
+    assert board.items[0].urgent
+    assert "has never been checked" in board.items[1].detail
+
+
+def test_items_go_away_once_done(school: School) -> None:
+    me = school.signed_in
+    settings.confirm_recovery_sheet(me, "printed")
+    assert verify_open_database(me).sound
+    contacts = [
+        c.updated(name="Anyshire", phone="01632 960000", email="") if not c.national else c
+        for c in settings.school_settings(me).contacts
+    ]
+    settings.set_contacts(me, contacts)
+    targets = [i.target for i in dashboard(me).items]
+    assert targets == [Target.ACCOUNTS]
+    assert dashboard(me).last_verified is not None
+
+
+def test_failed_sign_ins_since_last_time_are_shown(school: School) -> None:
+    add_head(school)
+    school.signed_in.sign_out()
+    for _ in range(2):
+        with pytest.raises(WrongPassword):
+            sign_in(school.path, "jo.dsl", "Not-The-Password-1", DeviceSecretStore())
+    me = sign_in(school.path, "jo.dsl", school.password, DeviceSecretStore())
+    item = next(i for i in dashboard(me).items if i.target is Target.AUDIT_FAILED_SIGN_INS)
+    assert item.title == "2 failed sign-ins since you last signed in"
+    me.sign_out()
+    again = sign_in(school.path, "jo.dsl", school.password, DeviceSecretStore())
+    assert Target.AUDIT_FAILED_SIGN_INS not in [i.target for i in dashboard(again).items]
+    again.sign_out()
+
+
+def test_the_demo_school_is_lived_in(tmp_path: Path) -> None:
+    demo = build_demo_school(tmp_path / "demo.db")
+    me = sign_in(demo.path, demo.username, demo.password, DeviceSecretStore())
+    assert settings.school_settings(me).school_name == DEMO_SCHOOL_NAME
+    assert all(c.filled_in for c in settings.school_settings(me).contacts)
+    assert [i.target for i in dashboard(me).items] == [Target.ACCOUNTS]
+    assert dashboard(me).accounts == 4
+    assert "security.password_only_chosen" in {e.action for e in audit_entries(me)}
+    me.sign_out()
