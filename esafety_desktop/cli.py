@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -187,24 +186,9 @@ def _hand_over_recovery_key(signed_in: SignedIn, key: str, sheet: Path | None) -
 
 
 def _write_recovery_sheet(out: Path, signed_in: SignedIn, key: str) -> None:
-    from esafety_desktop.reports.recovery_sheet import RecoverySheet, recovery_sheet_pdf
-    from esafety_desktop.services.settings import school_settings
-    from esafety_desktop.storage.files import write_atomically
+    from esafety_desktop.services.exports import recovery_sheet, save_pdf
 
-    school = school_settings(signed_in).school_name
-    pdf = recovery_sheet_pdf(
-        RecoverySheet(
-            school_name=school,
-            recovery_key=key,
-            database_file=signed_in.path.name,
-            database_id=signed_in.database.database_id,
-            made_by=signed_in.account.display_name,
-            made_at=datetime.now(),
-        )
-    )
-    write_atomically(out, pdf)
-    with signed_in.database.transaction() as session:
-        signed_in.record(session, "recovery_sheet.saved", details={"file": str(out)})
+    save_pdf(signed_in, "Recovery sheet", recovery_sheet(signed_in, key), out)
 
 
 def _verify(args: argparse.Namespace) -> int:

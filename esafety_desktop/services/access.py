@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +36,8 @@ from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.storage.files import DatabaseFiles, append_line
 from esafety_desktop.storage.keyslots import KeySlot, KeySlotFile, SlotLocked
 from esafety_desktop.storage.models import Account, SchoolSetting
+
+log = logging.getLogger(__name__)
 
 KEY_STORAGE_SETTING = "key_storage"  # "device" (keyring) or "password_only" (chosen, audited)
 SCHOOL_NAME_SETTING = "school_name"
@@ -205,11 +208,6 @@ def create_school(
     return NewSchool(signed_in=signed_in, recovery_key=format_recovery_key(recovery))
 
 
-def accounts_on_file(path: Path) -> list[str]:
-    """The account names in the key file, for the sign-in screen (needs no password)."""
-    return KeySlotFile.load(DatabaseFiles(Path(path)).key_slots).accounts()
-
-
 def unlock(
     files: DatabaseFiles, username: str, password: str, device_secrets: DeviceSecretStore
 ) -> tuple[KeySlotFile, bytearray]:
@@ -352,8 +350,8 @@ def _note_failed_attempt(files: DatabaseFiles, username: str, reason: str) -> No
     line = json.dumps({"account": username, "reason": reason, "at": utc_now().isoformat()})
     try:
         append_line(files.sign_in_attempts, line)
-    except Exception:
-        return
+    except Exception:  # a note that cannot be written must not hide the wrong password
+        log.warning("A failed sign-in could not be noted beside the database")
 
 
 def _read_failed_attempts(files: DatabaseFiles) -> list[dict[str, Any]]:

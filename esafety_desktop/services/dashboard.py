@@ -137,7 +137,7 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
                 "Only one person can manage accounts",
                 "If you are away or forget your password, nobody else can add accounts or reset "
                 "passwords. "
-                "Give your deputy DSL an account with the DSL role.",
+                "Give a second person (for example your deputy) the DSL role.",
                 "Manage accounts",
                 Target.ACCOUNTS,
             )

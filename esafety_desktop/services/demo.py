@@ -18,7 +18,8 @@ from esafety_desktop.storage.device_secret import DeviceSecretStore
 
 DEMO_SCHOOL_NAME = "Oakfield Primary School (demo)"
 DEMO_USERNAME = "demo.dsl"
-DEMO_PASSWORD = "Demo-Oakfield-2026"  # invented school, invented records: printed openly
+# Invented school, invented records: its password is printed openly on purpose.
+DEMO_PASSWORD = "Demo-Oakfield-2026"  # noqa: S105
 DEMO_DISPLAY_NAME = "Alex Morgan"
 
 # Ofcom reserves 01632 960000-960999 for drama: none of these numbers can ring anyone.

@@ -88,3 +88,61 @@ def _sync_directory(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+_NETWORK_FILESYSTEMS = {
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb3",
+    "smbfs",
+    "sshfs",
+    "fuse.sshfs",
+    "9p",
+    "afs",
+    "davfs",
+    "fuse.davfs2",
+    "fuse.rclone",
+    "ncpfs",
+    "glusterfs",
+    "ceph",
+}
+
+
+def network_location_reason(path: Path, mounts_text: str | None = None) -> str | None:
+    """Why ``path`` is on a network drive (SQLite's locking is unsafe there), or None."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return "it is a network share (a path starting with \\\\)"
+    if os.name == "nt":
+        return _windows_network_drive(path)
+    if mounts_text is None:
+        try:
+            mounts_text = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None  # not Linux: no reliable way to tell, so do not refuse
+    best_point, best_type = "", ""
+    resolved = str(Path(os.path.abspath(path)))
+    for line in mounts_text.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = resolved == point or resolved.startswith(point.rstrip("/") + "/")
+        if inside and len(point) > len(best_point):
+            best_point, best_type = point, fields[2]
+    if best_type in _NETWORK_FILESYSTEMS:
+        return f"{best_point} is a network drive ({best_type})"
+    return None
+
+
+def _windows_network_drive(path: Path) -> str | None:  # pragma: no cover - Windows only
+    import ctypes
+
+    drive = os.path.splitdrive(os.path.abspath(path))[0]
+    if not drive:
+        return None
+    drive_remote = 4
+    if ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == drive_remote:  # type: ignore[attr-defined]
+        return f"{drive} is a network drive"
+    return None

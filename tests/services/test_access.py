@@ -21,12 +21,12 @@ from esafety_desktop.errors import (
     WrongRecoveryKey,
 )
 from esafety_desktop.services.access import (
-    accounts_on_file,
     create_school,
     sign_in,
     sign_in_with_recovery_key,
 )
 from esafety_desktop.services.audit_log import audit_entries
+from esafety_desktop.services.key_file import accounts_on_file
 from esafety_desktop.services.settings import school_settings
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.storage.files import DatabaseFiles

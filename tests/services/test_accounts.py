@@ -7,8 +7,9 @@ import pytest
 from esafety_desktop.domain.roles import Role
 from esafety_desktop.errors import InvalidInput, NotAllowed, UnknownAccount, WrongPassword
 from esafety_desktop.services import accounts, settings
-from esafety_desktop.services.access import accounts_on_file, sign_in
+from esafety_desktop.services.access import sign_in
 from esafety_desktop.services.audit_log import audit_entries
+from esafety_desktop.services.key_file import accounts_on_file
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from tests.conftest import DSL_PASSWORD, HEAD_PASSWORD, School, add_head
 

@@ -9,9 +9,10 @@ import sqlcipher3
 
 from esafety_desktop.errors import DatabaseBusy, DiskFull
 from esafety_desktop.services import accounts, settings
-from esafety_desktop.services.access import accounts_on_file, sign_in, unlock
+from esafety_desktop.services.access import sign_in, unlock
 from esafety_desktop.services.audit_log import audit_entries
 from esafety_desktop.services.checks import verify_database
+from esafety_desktop.services.key_file import accounts_on_file
 from esafety_desktop.storage import engine as engine_module
 from esafety_desktop.storage import files as files_module
 from esafety_desktop.storage.device_secret import DeviceSecretStore

@@ -1,0 +1,1 @@
+"""pyside6-uic output of forms/*.ui: regenerate with `make forms`, never edit by hand."""

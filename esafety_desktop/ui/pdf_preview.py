@@ -1,0 +1,142 @@
+"""Print preview for any PDF the app makes: rendered from memory (QtPdf), printed through the
+system print dialog. "Save as PDF…" warns that the copy is not encrypted. Nothing is written to
+a temporary folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QKeySequence, QPainter, QShortcut
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from esafety_desktop.errors import ProblemForUser
+from esafety_desktop.ui import dialogs
+
+
+class PdfPreviewDialog(QDialog):
+    """``on_printed(pages)`` and ``on_save(path)`` let the caller audit through a service."""
+
+    def __init__(
+        self,
+        pdf: bytes,
+        title: str,
+        *,
+        suggested_file_name: str,
+        on_printed: Callable[[int], None],
+        on_save: Callable[[str], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Print preview: {title}")
+        self.setObjectName("pdfPreview")
+        self.title = title
+        self._suggested = suggested_file_name
+        self._on_printed = on_printed
+        self._on_save = on_save
+        self.printed_pages = 0
+
+        self._bytes = QByteArray(pdf)
+        self._buffer = QBuffer(self._bytes, self)
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document = QPdfDocument(self)
+        self.document.load(self._buffer)
+
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setAccessibleName("Document preview")
+
+        self.print_button = QPushButton("&Print…")
+        self.print_button.setDefault(True)
+        self.save_button = QPushButton("Save as PDF…")
+        self.pages_label = QLabel(self._pages_text())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        self.print_button.clicked.connect(self.print_document)
+        self.save_button.clicked.connect(self.save_copy)
+        QShortcut(QKeySequence.StandardKey.Print, self, self.print_document)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.print_button)
+        bar.addWidget(self.save_button)
+        bar.addStretch(1)
+        bar.addWidget(self.pages_label)
+        bar.addWidget(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bar)
+        self.resize(820, 900)
+
+    def _pages_text(self) -> str:
+        n = self.document.pageCount()
+        return f"{n} page{'s' if n != 1 else ''}"
+
+    def print_document(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.title)
+        printer.setFromTo(1, self.document.pageCount())
+        if not dialogs.choose_printer(self, printer):
+            return
+        pages = self._paint(printer)
+        self.printed_pages = pages
+        if pages:
+            self._on_printed(pages)
+
+    def _paint(self, printer: QPrinter) -> int:
+        count = self.document.pageCount()
+        first, last = printer.fromPage() or 1, printer.toPage() or count
+        painter = QPainter()
+        if not painter.begin(printer):
+            dialogs.warn(self, "Printing", "The printer could not be started. Nothing was printed.")
+            return 0
+        printed = 0
+        try:
+            dpi = printer.resolution()
+            for index in range(first - 1, min(last, count)):
+                if printed:
+                    printer.newPage()
+                points = self.document.pagePointSize(index)
+                size = QSize(int(points.width() / 72 * dpi), int(points.height() / 72 * dpi))
+                image = self.document.render(index, size)
+                target = painter.viewport()
+                scaled = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.drawImage(
+                    QRectF(QPointF(0, 0), scaled.toSizeF()), image, QRectF(image.rect())
+                )
+                printed += 1
+        finally:
+            painter.end()
+        return printed
+
+    def save_copy(self) -> None:
+        if not dialogs.ask(
+            self,
+            "Save an unencrypted copy?",
+            "A saved PDF is not encrypted: anyone who can open the folder can read it. Save it "
+            "only where the school keeps confidential files, and delete it when it is no longer "
+            "needed. Saving is recorded in the audit log.",
+            yes="Save anyway",
+        ):
+            return
+        path = dialogs.save_file_name(self, "Save as PDF", self._suggested, "PDF files (*.pdf)")
+        if not path:
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        try:
+            self._on_save(path)
+        except ProblemForUser as problem:
+            dialogs.report_problem(self, problem, "The PDF was not saved")
