@@ -25,9 +25,8 @@ EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="esafety-desktop",
-        description=f"{APP_NAME}: online-safety incidents and Acceptable Use Agreements for a "
-        "school's Designated Safeguarding Lead. The desktop window arrives in the next release; "
-        "these commands manage the encrypted school database.",
+        description=f"{APP_NAME}: commands for IT staff and scripts. Run esafety-desktop with no "
+        "command to open the window.",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -80,7 +79,18 @@ def build_parser() -> argparse.ArgumentParser:
     renew.add_argument("--db", required=True, type=Path)
     renew.add_argument("--user", required=True)
     renew.add_argument("--recovery-sheet", type=Path, metavar="OUT.pdf")
+
+    demo = commands.add_parser(
+        "demo",
+        help="make the invented demo school at PATH and print its sign-in",
+        description="Make the invented demo school (every name in it is made up) and print "
+        "its sign-in as 'User:' and 'Password:' lines.",
+    )
+    demo.add_argument("--db", required=True, type=Path)
     return parser
+
+
+COMMANDS = ("init", "verify", "recover", "new-recovery-key", "demo")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,10 +98,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
-        print(
-            f"\n{APP_NAME} {__version__}: the desktop window comes in the next release. "
-            "Use the commands above to create and check a school database."
-        )
         return EXIT_USAGE
     try:
         handler = {
@@ -99,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             "verify": _verify,
             "recover": _recover,
             "new-recovery-key": _new_recovery_key,
+            "demo": _demo,
         }[args.command]
         return handler(args)
     except ProblemForUser as problem:
@@ -220,6 +227,16 @@ def _recover(args: argparse.Namespace) -> int:
     )
     signed_in.sign_out()
     print(f"{args.user} can now sign in on this PC with the new password.")
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from esafety_desktop.services.demo import DEMO_SCHOOL_NAME, build_demo_school
+
+    demo = build_demo_school(args.db)
+    print(f"Made the demo school {DEMO_SCHOOL_NAME} at {demo.path} (invented people only).")
+    print(f"User: {demo.username}")
+    print(f"Password: {demo.password}")
     return EXIT_OK
 
 

@@ -10,7 +10,7 @@ from collections import deque
 from typing import Any
 
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from esafety_desktop.errors import ProblemForUser
 
@@ -65,6 +65,18 @@ def ask(parent: QWidget | None, title: str, text: str, *, yes: str, no: str = "C
     box.setDefaultButton(yes_button)
     box.exec()
     return box.clickedButton() is yes_button
+
+
+def choose(
+    parent: QWidget | None, title: str, label: str, items: list[str], current: str
+) -> str | None:
+    """Pick one of ``items``; None when cancelled."""
+    answered, answer = _answered(title, label)
+    if answered:
+        return None if answer is None else str(answer)
+    index = items.index(current) if current in items else 0
+    item, ok = QInputDialog.getItem(parent, title, label, items, index, False)
+    return item if ok else None
 
 
 def save_file_name(

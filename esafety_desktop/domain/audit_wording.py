@@ -1,0 +1,78 @@
+"""Audit actions in the words a DSL or an inspector would use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ACTION_LABELS: dict[str, str] = {
+    "school.created": "School database created",
+    "account.created": "Account added",
+    "account.removed": "Account removed",
+    "account.role_changed": "Role changed",
+    "account.password_changed": "Password changed",
+    "account.password_reset": "Password reset by the DSL",
+    "account.password_set_with_recovery_key": "Password set with the recovery key",
+    "sign_in": "Signed in",
+    "sign_in.failed": "Failed sign-in",
+    "sign_in.recovery_key": "Signed in with the recovery key",
+    "sign_out": "Signed out",
+    "session.locked": "Locked",
+    "settings.changed": "Setting changed",
+    "security.password_only_chosen": "Password-only protection chosen",
+    "recovery_key.created": "Recovery key made",
+    "recovery_key.replaced": "Recovery key replaced",
+    "recovery_sheet.confirmed": "Recovery sheet put away",
+    "document.printed": "Printed",
+    "document.saved_unencrypted": "Saved as an unencrypted PDF",
+    "database.verified": "Database checked",
+    "permission.refused": "Action refused",
+}
+
+# Groups for the audit log's filter: label -> action prefix.
+ACTION_GROUPS: dict[str, str] = {
+    "Sign-ins and locking": "sign_in",
+    "Failed sign-ins": "sign_in.failed",
+    "Accounts": "account",
+    "Settings": "settings",
+    "Printing and saving": "document",
+    "Database checks": "database",
+    "Recovery key": "recovery_key",
+    "Refused actions": "permission",
+}
+
+SETTING_LABELS = {
+    "school_name": "School name",
+    "pupil_word": "Word for children",
+    "auto_lock_minutes": "Auto-lock minutes",
+    "contacts": "Local contacts",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action.replace("_", " ").replace(".", ": ").capitalize())
+
+
+def describe_details(action: str, details: dict[str, Any]) -> str:
+    """One line about an entry's details, without record text beyond what was audited."""
+    if action == "settings.changed":
+        setting = SETTING_LABELS.get(str(details.get("setting")), str(details.get("setting")))
+        if details.get("setting") == "contacts":
+            return f"{setting} updated"
+        return f"{setting}: {details.get('from') or '(none)'} → {details.get('to')}"
+    if action in ("account.created", "account.removed"):
+        role = details.get("role")
+        return f"{details.get('username')}" + (f" ({role.replace('_', ' ')})" if role else "")
+    if action == "account.role_changed":
+        before, after = str(details.get("from", "")), str(details.get("to", ""))
+        return f"{before.replace('_', ' ')} → {after.replace('_', ' ')}"
+    if action == "sign_in.failed":
+        return f"{details.get('reason', '')}"
+    if action.startswith("document."):
+        extra = f", {details['pages']} page(s)" if "pages" in details else ""
+        where = f" to {details['file']}" if "file" in details else ""
+        return f"{details.get('document', '')}{extra}{where}"
+    if action == "permission.refused":
+        return f"not allowed: {str(details.get('permission', '')).replace('_', ' ')}"
+    if action == "recovery_sheet.confirmed":
+        return f"{details.get('how', '')}"
+    return ", ".join(f"{k}: {v}" for k, v in sorted(details.items()))

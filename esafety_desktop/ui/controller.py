@@ -1,0 +1,212 @@
+"""Which window is on screen: setup, sign-in or the main window, and locking between them."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication, QWidget
+
+from esafety_desktop.config import AppConfig
+from esafety_desktop.errors import ProblemForUser
+from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.background import run_in_background
+from esafety_desktop.ui.unlock_window import UnlockWindow
+
+
+@dataclass(frozen=True)
+class StartOptions:
+    database: Path | None = None
+    demo: bool = False
+    demo_folder: Path | None = None
+
+
+def default_database_path() -> Path:
+    from esafety_desktop.paths import user_data_dir
+
+    return user_data_dir() / "school.db"
+
+
+def demo_database_path(folder: Path | None = None) -> Path:
+    from esafety_desktop.paths import user_data_dir
+
+    return (folder or user_data_dir() / "demo") / "demo-school.db"
+
+
+class AppController(QObject):
+    """Owns the signed-in session; nothing else keeps it after a lock."""
+
+    window_changed = Signal(object)
+
+    def __init__(self, options: StartOptions, config: AppConfig | None = None) -> None:
+        super().__init__()
+        self.options = options
+        self.config = config if config is not None else AppConfig.load()
+        self.window: QWidget | None = None
+        self.signed_in: Any = None
+        self.database: Path | None = None
+        self.inactivity: Any = None
+        self._page_to_return_to: str | None = None
+        self._demo_sign_in: tuple[str, str] | None = None
+
+    # -- start ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.options.demo:
+            self.start_demo()
+            return
+        database = self.options.database or self.config.database
+        if database is not None and _exists(database):
+            self.show_unlock(database)
+        else:
+            self.show_setup()
+
+    def start_demo(self) -> None:
+        from esafety_desktop.services.demo import DEMO_PASSWORD, DEMO_SCHOOL_NAME, DEMO_USERNAME
+
+        path = demo_database_path(self.options.demo_folder)
+        self._demo_sign_in = (DEMO_USERNAME, DEMO_PASSWORD)
+        if _exists(path):
+            self.show_unlock(path, school_hint=DEMO_SCHOOL_NAME)
+            return
+        self.show_unlock(path, school_hint=DEMO_SCHOOL_NAME, message="Preparing the demo school…")
+
+        def build() -> object:
+            from esafety_desktop.services.demo import build_demo_school
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return build_demo_school(path)
+
+        run_in_background(
+            build, lambda _demo: self.show_unlock(path, DEMO_SCHOOL_NAME), self._problem
+        )
+
+    def show_setup(self) -> None:
+        from esafety_desktop.ui.setup_wizard import SetupWizard
+
+        wizard = SetupWizard(self.options.database or default_database_path())
+        wizard.created.connect(self._school_created)
+        wizard.open_existing.connect(self.show_unlock)
+        self._replace_window(wizard)
+
+    def _school_created(self, signed_in: Any) -> None:
+        self.config.database = signed_in.path
+        self._save_config()
+        self.show_main(signed_in)
+
+    # -- sign-in -------------------------------------------------------------------------
+
+    def show_unlock(self, database: Path, school_hint: str = "", message: str = "") -> None:
+        self.database = Path(database)
+        window = UnlockWindow(
+            self.database,
+            school_hint=school_hint,
+            demo_sign_in=self._demo_sign_in,
+            message=message,
+        )
+        window.unlocked.connect(self.show_main)
+        self._replace_window(window)
+
+    def show_main(self, signed_in: Any) -> None:
+        from esafety_desktop.services.settings import school_settings
+        from esafety_desktop.ui.autolock import InactivityTimer
+        from esafety_desktop.ui.main_window import MainWindow
+
+        self.signed_in = signed_in
+        self.database = signed_in.path
+        if not self.options.demo and self.config.database != signed_in.path:
+            self.config.database = signed_in.path
+            self._save_config()
+        window = MainWindow(
+            signed_in,
+            on_lock=self.lock,
+            on_sign_out=self.sign_out,
+            on_close=self.quit,
+            start_page=self._page_to_return_to,
+        )
+        self._page_to_return_to = None
+        self._replace_window(window)
+        self.inactivity = InactivityTimer(school_settings(signed_in).auto_lock_minutes, parent=self)
+        self.inactivity.idle.connect(self.lock)
+        self.inactivity.start()
+
+    # -- lock, sign out, quit ------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Close dialogs, clear the window, drop the key; unlocking returns to the same page."""
+        window = self.window
+        if self.signed_in is None:
+            return
+        if window is not None and hasattr(window, "current_page_title"):
+            self._page_to_return_to = window.current_page_title()
+        self._end_session("session.locked")
+        self.show_unlock(self.database or Path(), message="Locked. Sign in to carry on.")
+
+    def sign_out(self) -> None:
+        if self.signed_in is None:
+            return
+        self._end_session("sign_out")
+        self.show_unlock(self.database or Path())
+
+    def quit(self) -> None:
+        if self.signed_in is not None:
+            self._end_session("sign_out")
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    def _end_session(self, action: str) -> None:
+        if self.inactivity is not None:
+            self.inactivity.stop()
+            self.inactivity = None
+        window = self.window
+        self.window = None
+        if window is not None and hasattr(window, "close_quietly"):
+            window.close_quietly()
+        signed_in, self.signed_in = self.signed_in, None
+        try:
+            if action == "sign_out":
+                signed_in.sign_out()
+            else:
+                with signed_in.database.transaction() as session:
+                    signed_in.record(session, action)
+                signed_in.database.close()
+        except ProblemForUser as problem:
+            signed_in.database.close()
+            dialogs.report_problem(None, problem)
+
+    def wake(self) -> None:
+        """Another launch asked this copy to come forward."""
+        if self.window is not None:
+            self.window.showNormal()
+            self.window.raise_()
+            self.window.activateWindow()
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _replace_window(self, window: QWidget) -> None:
+        old, self.window = self.window, window
+        window.show()
+        if old is not None and old is not window:
+            old.close()
+            old.deleteLater()
+        self.window_changed.emit(window)
+
+    def _save_config(self) -> None:
+        # If this fails the database still works; it is only asked for again next time.
+        with contextlib.suppress(OSError, ProblemForUser):
+            self.config.save()
+
+    def _problem(self, exc: BaseException) -> None:
+        if not isinstance(exc, ProblemForUser):
+            raise exc
+        dialogs.report_problem(self.window, exc)
+
+
+def _exists(path: Path) -> bool:
+    from esafety_desktop.services.key_file import database_exists
+
+    return database_exists(path)

@@ -1,0 +1,160 @@
+"""The main window: a list of pages on the left, the page on the right, who is signed in below."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from esafety_desktop import APP_NAME
+from esafety_desktop.domain.roles import Permission, can
+from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.dashboard import Target
+from esafety_desktop.services.settings import school_settings
+from esafety_desktop.ui.about_dialog import AboutDialog
+from esafety_desktop.ui.pages.audit_log import AuditLogPage
+from esafety_desktop.ui.pages.dashboard import DashboardPage
+from esafety_desktop.ui.pages.settings import SettingsPage
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        signed_in: SignedIn,
+        *,
+        on_lock: Callable[[], None],
+        on_sign_out: Callable[[], None],
+        on_close: Callable[[], None],
+        start_page: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.signed_in = signed_in
+        self._on_lock = on_lock
+        self._on_sign_out = on_sign_out
+        self._on_close = on_close
+        self._closing_quietly = False
+        school = school_settings(signed_in).school_name
+        self.setWindowTitle(f"{school} – {APP_NAME}")
+
+        self.dashboard = DashboardPage(signed_in, self.go_to)
+        self.audit_log = (
+            AuditLogPage(signed_in)
+            if can(signed_in.account.role, Permission.VIEW_AUDIT_LOG)
+            else None
+        )
+        self.settings = SettingsPage(signed_in)
+        self.pages: list[QWidget] = [
+            p for p in (self.dashboard, self.audit_log, self.settings) if p is not None
+        ]
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName("Pages")
+        self.navigation.setFixedWidth(190)
+        self.navigation.setStyleSheet("QListWidget::item { padding: 8px 6px; }")
+        self.stack = QStackedWidget()
+        for page in self.pages:
+            self.navigation.addItem(page.title)  # type: ignore[attr-defined]
+            self.stack.addWidget(page)
+        self.navigation.currentRowChanged.connect(self._show_row)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.addWidget(self.navigation)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        me = signed_in.account
+        self.who = QLabel(f"Signed in as {me.display_name} ({me.role.label}) · {school}")
+        self.who.setObjectName("signedInAs")
+        self.statusBar().addWidget(self.who, 1)
+        self.statusBar().addPermanentWidget(QLabel("Ctrl+L locks"))
+        self._build_menus()
+        self.show_page(start_page or DashboardPage.title)
+        self.resize(1180, 760)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.lock_action = QAction("&Lock", self, shortcut=QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self._on_lock)
+        sign_out = QAction("Sign &out", self)
+        sign_out.triggered.connect(self._on_sign_out)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        for action in (self.lock_action, sign_out, quit_action):
+            file_menu.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction(f"&About {APP_NAME}", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def _show_row(self, row: int) -> None:
+        if 0 <= row < len(self.pages):
+            page = self.pages[row]
+            self.stack.setCurrentWidget(page)
+            refresh = getattr(page, "refresh", None)
+            if page is self.dashboard and refresh is not None:
+                refresh()
+
+    def show_page(self, title: str) -> QWidget:
+        for row, page in enumerate(self.pages):
+            if page.title == title:  # type: ignore[attr-defined]
+                self.navigation.setCurrentRow(row)
+                return page
+        self.navigation.setCurrentRow(0)
+        return self.pages[0]
+
+    def current_page_title(self) -> str:
+        return str(self.pages[self.navigation.currentRow()].title)  # type: ignore[attr-defined]
+
+    def go_to(self, target: Target) -> None:
+        """Open what a Dashboard item counts."""
+        if target is Target.AUDIT_FAILED_SIGN_INS and self.audit_log is not None:
+            self.show_page(AuditLogPage.title)
+            self.audit_log.show_group("sign_in.failed")
+        elif target is Target.VERIFY and self.audit_log is not None:
+            self.show_page(AuditLogPage.title)
+            self.audit_log.verify()
+        elif target is Target.RECOVERY_SHEET and self.settings.security_tab is not None:
+            self.show_page(SettingsPage.title)
+            self.settings.show_tab(self.settings.security_tab)
+            self.settings.security_tab.new_recovery_key()
+        elif target is Target.CONTACTS:
+            self.show_page(SettingsPage.title)
+            self.settings.show_tab(self.settings.contacts_tab)
+        elif target is Target.ACCOUNTS:
+            self.show_page(SettingsPage.title)
+            self.settings.show_tab(self.settings.accounts_tab)
+
+    def show_about(self) -> None:
+        self.about = AboutDialog(self.signed_in.path, self)
+        self.about.open()
+
+    def close_quietly(self) -> None:
+        """For locking and signing out: close every dialog and this window, and clear it."""
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
+        self._closing_quietly = True
+        self.close()
+        self.deleteLater()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt names it
+        if not self._closing_quietly:
+            self._on_close()
+        event.accept()
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # Qt names it
+        if event.key() == Qt.Key.Key_F5:
+            self._show_row(self.navigation.currentRow())
+        super().keyPressEvent(event)

@@ -1,0 +1,97 @@
+"""Table models over the plain records services return. Views sit behind a proxy for sorting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from esafety_desktop.domain.audit_wording import action_label, describe_details
+from esafety_desktop.services.access import AccountInfo
+from esafety_desktop.services.audit_log import AuditRecord
+
+Row = TypeVar("Row")
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RecordTableModel(QAbstractTableModel, Generic[Row]):
+    """Columns are (heading, text of a row, sort key of a row)."""
+
+    SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(
+        self, columns: Sequence[tuple[str, Callable[[Row], str], Callable[[Row], Any]]]
+    ) -> None:
+        super().__init__()
+        self._columns = list(columns)
+        self._rows: list[Row] = []
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_rows([])
+
+    def row_at(self, row: int) -> Row:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        _, text, key = self._columns[index.column()]
+        row = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return text(row)
+        if role == self.SORT_ROLE:
+            return key(row)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self._columns)
+        ):
+            return self._columns[section][0]
+        return None
+
+
+def audit_model() -> RecordTableModel[AuditRecord]:
+    return RecordTableModel[AuditRecord](
+        [
+            ("#", lambda r: str(r.sequence), lambda r: r.sequence),
+            (
+                "When",
+                lambda r: f"{r.occurred_at.astimezone():%d/%m/%Y %H:%M:%S}",
+                lambda r: r.sequence,
+            ),
+            ("Who", lambda r: r.actor_name, lambda r: r.actor_name.lower()),
+            ("What", lambda r: action_label(r.action), lambda r: action_label(r.action)),
+            (
+                "Details",
+                lambda r: describe_details(r.action, r.details),
+                lambda r: describe_details(r.action, r.details),
+            ),
+        ]
+    )
+
+
+def account_model() -> RecordTableModel[AccountInfo]:
+    return RecordTableModel[AccountInfo](
+        [
+            ("Name", lambda a: a.display_name, lambda a: a.display_name.lower()),
+            ("Account", lambda a: a.username, lambda a: a.username),
+            ("Role", lambda a: a.role.label, lambda a: a.role.label),
+        ]
+    )

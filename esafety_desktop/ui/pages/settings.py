@@ -1,0 +1,381 @@
+"""Settings: the school, its contacts, accounts and security (DSL), and one's own password."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSortFilterProxyModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from esafety_desktop.domain.roles import Permission, Role, can
+from esafety_desktop.errors import ProblemForUser
+from esafety_desktop.services import accounts, settings
+from esafety_desktop.services.access import AccountInfo, SignedIn
+from esafety_desktop.services.exports import record_printed, recovery_sheet, save_pdf
+from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.account_dialogs import AccountDialog, PasswordDialog
+from esafety_desktop.ui.contacts_editor import ContactsEditor
+from esafety_desktop.ui.models import RecordTableModel, account_model
+
+
+class SettingsPage(QWidget):
+    title = "Settings"
+
+    def __init__(self, signed_in: SignedIn, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsPage")
+        self._signed_in = signed_in
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settingsTabs")
+        role = signed_in.account.role
+        self.school_tab: SchoolTab | None = None
+        self.contacts_tab: ContactsTab | None = None
+        self.accounts_tab: AccountsTab | None = None
+        self.security_tab: SecurityTab | None = None
+        if can(role, Permission.CHANGE_SETTINGS):
+            self.school_tab = SchoolTab(signed_in)
+            self.contacts_tab = ContactsTab(signed_in)
+            self.tabs.addTab(self.school_tab, "&School")
+            self.tabs.addTab(self.contacts_tab, "C&ontacts")
+        if can(role, Permission.MANAGE_ACCOUNTS):
+            self.accounts_tab = AccountsTab(signed_in)
+            self.security_tab = SecurityTab(signed_in)
+            self.tabs.addTab(self.accounts_tab, "&Accounts")
+            self.tabs.addTab(self.security_tab, "Securit&y")
+        self.my_account_tab = MyAccountTab(signed_in)
+        self.tabs.addTab(self.my_account_tab, "&My account")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+
+    def show_tab(self, tab: QWidget | None) -> None:
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
+
+
+def _saved_note() -> QLabel:
+    label = QLabel()
+    label.setObjectName("savedNote")
+    return label
+
+
+class SchoolTab(QWidget):
+    def __init__(self, signed_in: SignedIn) -> None:
+        super().__init__()
+        self._signed_in = signed_in
+        current = settings.school_settings(signed_in)
+        self.name = QLineEdit(current.school_name)
+        self.name.setAccessibleName("School name")
+        self.name.setMaxLength(200)
+        self.word = QComboBox()
+        self.word.setAccessibleName("Word for children")
+        self.word.addItems(list(settings.PUPIL_WORDS))
+        self.word.setCurrentText(current.pupil_word)
+        self.save_button = QPushButton("&Save")
+        self.note = _saved_note()
+        form = QFormLayout()
+        form.addRow("School &name", self.name)
+        form.addRow("We call children", self.word)
+        row = QHBoxLayout()
+        row.addWidget(self.save_button)
+        row.addWidget(self.note, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.save_button.clicked.connect(self.save)
+
+    def save(self) -> None:
+        try:
+            settings.rename_school(self._signed_in, self.name.text())
+            settings.set_pupil_word(self._signed_in, self.word.currentText())
+        except ProblemForUser as problem:
+            self.note.setText(str(problem))
+            return
+        self.note.setText("Saved.")
+
+
+class ContactsTab(QWidget):
+    def __init__(self, signed_in: SignedIn) -> None:
+        super().__init__()
+        self._signed_in = signed_in
+        self.editor = ContactsEditor()
+        self.editor.set_contacts(settings.school_settings(signed_in).contacts)
+        self.save_button = QPushButton("&Save contacts")
+        self.note = _saved_note()
+        row = QHBoxLayout()
+        row.addWidget(self.save_button)
+        row.addWidget(self.note, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.editor, 1)
+        layout.addLayout(row)
+        self.save_button.clicked.connect(self.save)
+
+    def save(self) -> None:
+        settings.set_contacts(self._signed_in, self.editor.contacts())
+        self.note.setText("Saved.")
+
+
+class AccountsTab(QWidget):
+    def __init__(self, signed_in: SignedIn) -> None:
+        super().__init__()
+        self._signed_in = signed_in
+        self.model: RecordTableModel[AccountInfo] = account_model()
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(RecordTableModel.SORT_ROLE)
+        self.table = QTableView()
+        self.table.setObjectName("accountsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.add_button = QPushButton("&Add…")
+        self.reset_button = QPushButton("&Reset password…")
+        self.role_button = QPushButton("Change &role…")
+        self.remove_button = QPushButton("Re&move…")
+        buttons = QVBoxLayout()
+        for button in (self.add_button, self.reset_button, self.role_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        row = QHBoxLayout(self)
+        row.addWidget(self.table, 1)
+        row.addLayout(buttons)
+        self.add_button.clicked.connect(self.add)
+        self.reset_button.clicked.connect(self.reset_password)
+        self.role_button.clicked.connect(self.change_role)
+        self.remove_button.clicked.connect(self.remove)
+        self.table.selectionModel().selectionChanged.connect(self._enable)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.set_rows(accounts.list_accounts(self._signed_in))
+        self.table.sortByColumn(0, self.table.horizontalHeader().sortIndicatorOrder())
+        self._enable()
+
+    def selected(self) -> AccountInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row_at(self.proxy.mapToSource(rows[0]).row())
+
+    def select_username(self, username: str) -> None:
+        for row in range(self.proxy.rowCount()):
+            source = self.proxy.mapToSource(self.proxy.index(row, 0))
+            if self.model.row_at(source.row()).username == username:
+                self.table.selectRow(row)
+                return
+
+    def _enable(self) -> None:
+        chosen = self.selected()
+        for button in (self.reset_button, self.role_button, self.remove_button):
+            button.setEnabled(chosen is not None)
+
+    def add(self) -> None:
+        me = self._signed_in
+
+        def save(username: str, name: str, role: Role, password: str) -> None:
+            accounts.add_account(
+                me, username=username, display_name=name, role=role, password=password
+            )
+
+        self.dialog = AccountDialog(save, self)
+        self.dialog.accepted.connect(self.refresh)
+        self.dialog.open()
+
+    def reset_password(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        me = self._signed_in
+        self.dialog = PasswordDialog(
+            f"Reset the password of {chosen.display_name}",
+            f"{chosen.display_name}'s old password stops working at once. Give them the new "
+            "one in person.",
+            lambda _current, new: accounts.reset_password(
+                me, username=chosen.username, new_password=new
+            ),
+            ask_current=False,
+            account=chosen.username,
+            parent=self,
+        )
+        self.dialog.open()
+
+    def change_role(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        labels = [role.label for role in Role]
+        picked = dialogs.choose(
+            self, "Change role", f"Role of {chosen.display_name}", labels, chosen.role.label
+        )
+        if picked is None:
+            return
+        try:
+            accounts.change_role(
+                self._signed_in, username=chosen.username, role=Role.from_text(picked)
+            )
+        except ProblemForUser as problem:
+            dialogs.report_problem(self, problem, "The role was not changed")
+        self.refresh()
+
+    def remove(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        if not dialogs.ask(
+            self,
+            f"Remove {chosen.display_name}?",
+            f"{chosen.display_name} will no longer be able to sign in. Their name stays on "
+            "everything they recorded and in the audit log.",
+            yes="Remove account",
+        ):
+            return
+        try:
+            accounts.remove_account(self._signed_in, username=chosen.username)
+        except ProblemForUser as problem:
+            dialogs.report_problem(self, problem, "The account was not removed")
+        self.refresh()
+
+
+class SecurityTab(QWidget):
+    def __init__(self, signed_in: SignedIn) -> None:
+        super().__init__()
+        self._signed_in = signed_in
+        current = settings.school_settings(signed_in)
+        low, high = settings.AUTO_LOCK_RANGE
+        self.minutes = QSpinBox()
+        self.minutes.setRange(low, high)
+        self.minutes.setSuffix(" minutes")
+        self.minutes.setValue(current.auto_lock_minutes)
+        self.minutes.setAccessibleName("Auto-lock after")
+        self.save_button = QPushButton("&Save")
+        self.note = _saved_note()
+        protection = (
+            "Passwords alone protect the accounts on this PC (it has no system keyring). "
+            "Keep the database on this PC only."
+            if current.password_only
+            else "Each account needs its password and this PC's secret, kept in the system "
+            "keyring. A copy of the database is useless elsewhere without the recovery key."
+        )
+        self.protection = QLabel(protection)
+        self.protection.setWordWrap(True)
+        kept = current.recovery_sheet_kept
+        self.sheet_state = QLabel(
+            f"The current recovery sheet was {kept}."
+            if kept
+            else "The current recovery sheet has not been confirmed as printed or stored."
+        )
+        self.new_key_button = QPushButton("Make a &new recovery key…")
+        form = QFormLayout()
+        lock_row = QHBoxLayout()
+        lock_row.addWidget(self.minutes)
+        lock_row.addWidget(self.save_button)
+        lock_row.addWidget(self.note, 1)
+        form.addRow("Lock after", lock_row)
+        form.addRow("Protection", self.protection)
+        key_row = QVBoxLayout()
+        key_row.addWidget(self.sheet_state)
+        button_row = QHBoxLayout()
+        button_row.addWidget(self.new_key_button)
+        button_row.addStretch(1)
+        key_row.addLayout(button_row)
+        form.addRow("Recovery key", key_row)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self.save_button.clicked.connect(self.save)
+        self.new_key_button.clicked.connect(self.new_recovery_key)
+
+    def save(self) -> None:
+        try:
+            settings.set_auto_lock_minutes(self._signed_in, self.minutes.value())
+        except ProblemForUser as problem:
+            self.note.setText(str(problem))
+            return
+        self.note.setText("Saved. It applies from the next sign-in.")
+
+    def new_recovery_key(self) -> None:
+        if not dialogs.ask(
+            self,
+            "Make a new recovery key?",
+            "The old recovery sheet stops working at once. Print the new sheet, put it in the "
+            "school safe and destroy the old one.",
+            yes="Make a new key",
+        ):
+            return
+        from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
+
+        me = self._signed_in
+        key = accounts.replace_recovery_key(me)
+        pdf = recovery_sheet(me, key)
+        self.preview = PdfPreviewDialog(
+            pdf,
+            "Recovery sheet",
+            suggested_file_name="recovery-sheet.pdf",
+            on_printed=lambda pages: self._kept("printed", pages),
+            on_save=lambda path: self._saved(pdf, path),
+            parent=self,
+        )
+        self.sheet_state.setText("New recovery key made: print the sheet now.")
+        self.preview.open()
+
+    def _kept(self, how: str, pages: int) -> None:
+        record_printed(self._signed_in, "Recovery sheet", pages)
+        settings.confirm_recovery_sheet(self._signed_in, how)
+        self.sheet_state.setText(f"The current recovery sheet was {how}.")
+
+    def _saved(self, pdf: bytes, path: str) -> None:
+        save_pdf(self._signed_in, "Recovery sheet", pdf, Path(path))
+        settings.confirm_recovery_sheet(self._signed_in, "saved")
+        self.sheet_state.setText("The current recovery sheet was saved.")
+
+
+class MyAccountTab(QWidget):
+    def __init__(self, signed_in: SignedIn) -> None:
+        super().__init__()
+        self._signed_in = signed_in
+        me = signed_in.account
+        self.change_button = QPushButton("&Change my password…")
+        form = QFormLayout()
+        form.addRow("Name", QLabel(me.display_name))
+        form.addRow("Account", QLabel(me.username))
+        form.addRow("Role", QLabel(me.role.label))
+        form.addRow("", self.change_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self.change_button.clicked.connect(self.change_password)
+
+    def change_password(self) -> None:
+        me = self._signed_in
+        self.dialog = PasswordDialog(
+            "Change my password",
+            "Type your current password, then the new one twice.",
+            lambda current, new: accounts.change_own_password(
+                me, current_password=current, new_password=new
+            ),
+            ask_current=True,
+            account=me.account.username,
+            parent=self,
+        )
+        self.dialog.accepted.connect(
+            lambda: dialogs.inform(self, "Password changed", "Your new password works from now on.")
+        )
+        self.dialog.open()

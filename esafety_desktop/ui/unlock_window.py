@@ -1,0 +1,272 @@
+"""The sign-in screen, and the recovery-key dialog for a new PC or a forgotten password."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from esafety_desktop import APP_NAME
+from esafety_desktop.errors import DeviceSecretMissing, ProblemForUser, WrongPassword
+from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.background import run_in_background
+from esafety_desktop.ui.generated.ui_recovery import Ui_RecoveryDialog
+from esafety_desktop.ui.generated.ui_unlock import Ui_UnlockForm
+from esafety_desktop.ui.passwords import mismatch_message, show_strength
+
+ERROR_STYLE = "color: #c62828"
+# After this many wrong passwords in a row, each further try waits longer (2, 4, 8 … 30 s).
+FREE_TRIES = 3
+MAX_WAIT_SECONDS = 30
+
+
+class UnlockWindow(QWidget):
+    """Emits ``unlocked`` with the signed-in session; ``problem`` for errors the caller shows."""
+
+    unlocked = Signal(object)
+
+    def __init__(
+        self,
+        database: Path,
+        *,
+        school_hint: str = "",
+        demo_sign_in: tuple[str, str] | None = None,
+        message: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.database = Path(database)
+        self.setWindowTitle(f"{APP_NAME}: sign in")
+        self.setObjectName("unlockWindow")
+        self.card = QFrame(self)
+        self.card.setObjectName("unlockCard")
+        self.card.setFrameShape(QFrame.Shape.StyledPanel)
+        self.card.setFixedWidth(500)
+        self.card.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
+        self.ui = Ui_UnlockForm()
+        form = QWidget(self.card)
+        self.ui.setupUi(form)
+        card_layout = QVBoxLayout(self.card)
+        card_layout.setContentsMargins(28, 24, 28, 24)
+        card_layout.addWidget(form)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(self.card, 0)
+        outer.addStretch(2)
+        outer.setContentsMargins(40, 40, 40, 40)
+        outer.setAlignment(self.card, Qt.AlignmentFlag.AlignHCenter)
+
+        title_font = QFont(self.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.6)
+        title_font.setBold(True)
+        self.ui.schoolLabel.setFont(title_font)
+        self.ui.schoolLabel.setText(school_hint or APP_NAME)
+        self.ui.messageLabel.setText(message)
+        self.ui.messageLabel.setStyleSheet(ERROR_STYLE if message else "")
+        if demo_sign_in:
+            user, password = demo_sign_in
+            self.ui.demoLabel.setText(
+                "This is the <b>demo school</b>: every name in it is invented. Sign in as "
+                f"<b>{user}</b> with the password <b>{password}</b>."
+            )
+        else:
+            self.ui.demoLabel.hide()
+
+        self.failures = 0
+        self._wait_left = 0
+        self._wait_timer = QTimer(self)
+        self._wait_timer.setInterval(1000)
+        self._wait_timer.timeout.connect(self._tick)
+        self.ui.signInButton.clicked.connect(self.sign_in)
+        self.ui.passwordEdit.returnPressed.connect(self.sign_in)
+        self.ui.recoveryButton.clicked.connect(self.open_recovery)
+        self.reload_accounts()
+        if demo_sign_in:
+            self.ui.accountCombo.setCurrentText(demo_sign_in[0])
+        self.resize(960, 640)
+
+    def reload_accounts(self) -> None:
+        from esafety_desktop.services.key_file import accounts_on_file, database_exists
+
+        self.ui.accountCombo.clear()
+        if not database_exists(self.database) and self.ui.messageLabel.text():
+            self._busy(True)  # still being made (the demo school): the message says so
+            return
+        try:
+            accounts = accounts_on_file(self.database)
+        except ProblemForUser as problem:
+            self._say(f"{problem.what} {problem.advice}")
+            return
+        self.ui.accountCombo.addItems(accounts)
+        self.ui.passwordEdit.setFocus()
+
+    def _say(self, text: str, error: bool = True) -> None:
+        self.ui.messageLabel.setText(text)
+        self.ui.messageLabel.setStyleSheet(ERROR_STYLE if error else "")
+
+    def _busy(self, busy: bool) -> None:
+        for widget in (
+            self.ui.signInButton,
+            self.ui.recoveryButton,
+            self.ui.accountCombo,
+            self.ui.passwordEdit,
+        ):
+            widget.setEnabled(not busy and not (widget is self.ui.signInButton and self._wait_left))
+
+    def sign_in(self) -> None:
+        if self._wait_left or not self.ui.signInButton.isEnabled():
+            return
+        account = self.ui.accountCombo.currentText().strip()
+        password = self.ui.passwordEdit.text()
+        if not account or not password:
+            self._say("Choose your account and type your password.")
+            return
+        self._say("Opening the school database…", error=False)
+        self._busy(True)
+
+        def work() -> object:
+            from esafety_desktop.services.access import sign_in
+            from esafety_desktop.storage.device_secret import DeviceSecretStore
+
+            return sign_in(self.database, account, password, DeviceSecretStore())
+
+        run_in_background(work, self._signed_in, self._failed)
+
+    def _signed_in(self, signed_in: object) -> None:
+        self.failures = 0
+        self.ui.passwordEdit.clear()
+        self._busy(False)
+        self._say("", error=False)
+        self.unlocked.emit(signed_in)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy(False)
+        self.ui.passwordEdit.clear()
+        self.ui.passwordEdit.setFocus()
+        if isinstance(exc, WrongPassword):
+            self.failures += 1
+            self._say(str(exc))
+            if self.failures >= FREE_TRIES:
+                self._start_wait(min(2 ** (self.failures - FREE_TRIES + 1), MAX_WAIT_SECONDS))
+        elif isinstance(exc, DeviceSecretMissing):
+            self._say(exc.what)
+            if dialogs.ask(
+                self,
+                "This computer does not know this database",
+                f"{exc.what}\n\n{exc.advice}",
+                yes="Use the recovery key…",
+            ):
+                self.open_recovery()
+        elif isinstance(exc, ProblemForUser):
+            self._say(exc.what)
+            dialogs.report_problem(self, exc, "The school database did not open")
+        else:
+            raise exc
+
+    def _start_wait(self, seconds: int) -> None:
+        self._wait_left = seconds
+        self.ui.signInButton.setEnabled(False)
+        self._wait_timer.start()
+        self._tick(count=False)
+
+    def _tick(self, count: bool = True) -> None:
+        if count:
+            self._wait_left -= 1
+        if self._wait_left <= 0:
+            self._wait_left = 0
+            self._wait_timer.stop()
+            self.ui.signInButton.setEnabled(True)
+            self.ui.signInButton.setText("&Sign in")
+            return
+        self.ui.signInButton.setText(f"Wait {self._wait_left} s")
+
+    def open_recovery(self) -> None:
+        dialog = RecoveryDialog(self.database, self.ui.accountCombo.currentText(), self)
+        dialog.recovered.connect(self._signed_in)
+        dialog.open()
+
+    def clear(self) -> None:
+        self.ui.passwordEdit.clear()
+
+
+class RecoveryDialog(QDialog):
+    recovered = Signal(object)
+
+    def __init__(self, database: Path, account: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.ui = Ui_RecoveryDialog()
+        self.ui.setupUi(self)
+        self.setObjectName("recoveryDialog")
+        from esafety_desktop.services.key_file import accounts_on_file
+
+        with contextlib.suppress(ProblemForUser):  # the sign-in screen already said why
+            self.ui.accountCombo.addItems(accounts_on_file(database))
+        if account:
+            self.ui.accountCombo.setCurrentText(account)
+        ok = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("Open and set the new password")
+        self.ui.passwordEdit.textChanged.connect(self._feedback)
+        self.ui.repeatEdit.textChanged.connect(self._feedback)
+        self.ui.buttonBox.accepted.connect(self.recover)
+        self.ui.buttonBox.rejected.connect(self.reject)
+        self.ui.keyEdit.setFont(QFont("monospace"))
+
+    def _feedback(self) -> None:
+        show_strength(
+            self.ui.passwordEdit.text(),
+            self.ui.strengthLabel,
+            account=self.ui.accountCombo.currentText(),
+        )
+        self._say(mismatch_message(self.ui.passwordEdit.text(), self.ui.repeatEdit.text()))
+
+    def _say(self, text: str) -> None:
+        self.ui.messageLabel.setText(text)
+        self.ui.messageLabel.setStyleSheet(ERROR_STYLE)
+
+    def recover(self) -> None:
+        account = self.ui.accountCombo.currentText().strip()
+        key = self.ui.keyEdit.text()
+        password, repeated = self.ui.passwordEdit.text(), self.ui.repeatEdit.text()
+        if not account or not key.strip():
+            self._say("Choose the account and type the recovery key.")
+            return
+        if password != repeated:
+            self._say("The two passwords are different.")
+            return
+        self.ui.buttonBox.setEnabled(False)
+        self._say("")
+
+        def work() -> object:
+            from esafety_desktop.services.access import sign_in_with_recovery_key
+            from esafety_desktop.storage.device_secret import DeviceSecretStore
+
+            return sign_in_with_recovery_key(
+                self.database,
+                recovery_key=key,
+                username=account,
+                new_password=password,
+                device_secrets=DeviceSecretStore(),
+            )
+
+        run_in_background(work, self._done, self._failed)
+
+    def _done(self, signed_in: object) -> None:
+        self.accept()
+        self.recovered.emit(signed_in)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.ui.buttonBox.setEnabled(True)
+        if not isinstance(exc, ProblemForUser):
+            raise exc
+        self._say(str(exc))
