@@ -35,7 +35,7 @@ class LocationPage(QWizardPage):
         self._wizard = wizard
         self.ui.pathEdit.setText(str(default_path))
         self.ui.browseButton.clicked.connect(self._browse)
-        self.registerField("database*", self.ui.pathEdit)
+        self.registerField("database", self.ui.pathEdit)
 
     def _browse(self) -> None:
         chosen = dialogs.save_file_name(
@@ -50,7 +50,11 @@ class LocationPage(QWizardPage):
     def validatePage(self) -> bool:  # Qt names it
         from esafety_desktop.services.key_file import database_exists, network_drive_reason
 
-        path = Path(self.ui.pathEdit.text().strip()).expanduser()
+        typed = self.ui.pathEdit.text().strip()
+        if not typed:
+            self._say("Choose where to keep the school database.")
+            return False
+        path = Path(typed).expanduser()
         reason = network_drive_reason(path)
         if reason:
             self._say(

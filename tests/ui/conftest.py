@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.background import wait_for_background
+
+
+@pytest.fixture(autouse=True)
+def answered_dialogs() -> Iterator[list[tuple[str, str]]]:
+    """Every dialog a test meets must have been answered in advance, and every answer used."""
+    dialogs._answers.clear()
+    dialogs.shown.clear()
+    yield dialogs.shown
+    wait_for_background()
+    left = dialogs.pending_answers()
+    dialogs._answers.clear()
+    assert left == 0, f"{left} prepared dialog answer(s) were never asked for"
+
+
+@pytest.fixture(autouse=True)
+def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dialog that was not answered fails the test instead of hanging it."""
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError(f"an unanswered dialog would have waited: {dialogs.shown[-1:]}")
+
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+    for name in ("information", "warning", "critical", "question"):
+        monkeypatch.setattr(QMessageBox, name, refuse)
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", refuse)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", refuse)
+    monkeypatch.setattr(QInputDialog, "getItem", refuse)

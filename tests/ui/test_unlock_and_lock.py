@@ -1,0 +1,171 @@
+"""Signing in, wrong passwords, a new PC, locking by hand and by idleness."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from esafety_desktop.config import AppConfig
+from esafety_desktop.services.access import sign_in
+from esafety_desktop.services.audit_log import audit_entries
+from esafety_desktop.storage.device_secret import DeviceSecretStore
+from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.controller import AppController, StartOptions
+from esafety_desktop.ui.main_window import MainWindow
+from esafety_desktop.ui.unlock_window import UnlockWindow
+from tests.conftest import DSL_PASSWORD, School, new_pc
+
+
+def _unlock_window(qtbot: QtBot, school: School) -> UnlockWindow:
+    school.signed_in.sign_out()
+    window = UnlockWindow(school.path)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _type_and_sign_in(qtbot: QtBot, window: UnlockWindow, password: str) -> None:
+    window.ui.passwordEdit.clear()
+    qtbot.keyClicks(window.ui.passwordEdit, password)
+    qtbot.keyClick(window.ui.passwordEdit, Qt.Key.Key_Return)
+
+
+def test_the_right_password_signs_in(qtbot: QtBot, school: School) -> None:
+    window = _unlock_window(qtbot, school)
+    assert window.ui.accountCombo.currentText() == "jo.dsl"
+    with qtbot.waitSignal(window.unlocked, timeout=10000) as signal:
+        _type_and_sign_in(qtbot, window, DSL_PASSWORD)
+    me = signal.args[0]
+    assert me.account.display_name == "Jo Bloggs"
+    assert window.ui.passwordEdit.text() == ""
+    me.sign_out()
+
+
+def test_wrong_passwords_are_said_and_slow_down(qtbot: QtBot, school: School) -> None:
+    window = _unlock_window(qtbot, school)
+    for attempt in range(1, 4):
+        _type_and_sign_in(qtbot, window, f"Wrong-Password-{attempt}")
+        qtbot.waitUntil(lambda a=attempt: window.failures == a, timeout=10000)
+    assert "Wrong password for jo.dsl" in window.ui.messageLabel.text()
+    assert not window.ui.signInButton.isEnabled()
+    assert window.ui.signInButton.text() == "Wait 2 s"
+    window._tick()
+    window._tick()
+    assert window.ui.signInButton.isEnabled()
+    assert window.ui.passwordEdit.text() == ""
+
+
+def test_on_a_new_pc_the_recovery_key_is_offered_and_opens_it(qtbot: QtBot, school: School) -> None:
+    window = _unlock_window(qtbot, school)
+    new_pc()
+    dialogs.set_next_answer(True)  # "Use the recovery key…"
+    _type_and_sign_in(qtbot, window, DSL_PASSWORD)
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "recoveryDialog") is not None, timeout=10000)
+    assert "another computer" in dialogs.shown[-1][1]
+    recovery = window.findChild(QWidget, "recoveryDialog")
+    qtbot.keyClicks(recovery.ui.keyEdit, school.recovery_key.replace("-", " "))
+    qtbot.keyClicks(recovery.ui.passwordEdit, "Copper-Lagoon-Pebble-08")
+    qtbot.keyClicks(recovery.ui.repeatEdit, "Copper-Lagoon-Pebble-08")
+    with qtbot.waitSignal(window.unlocked, timeout=10000) as signal:
+        recovery.ui.buttonBox.accepted.emit()
+    signal.args[0].sign_out()
+    sign_in(school.path, "jo.dsl", "Copper-Lagoon-Pebble-08", DeviceSecretStore()).sign_out()
+
+
+def test_a_mistyped_recovery_key_is_explained_in_the_dialog(qtbot: QtBot, school: School) -> None:
+    window = _unlock_window(qtbot, school)
+    window.open_recovery()
+    recovery = window.findChild(QWidget, "recoveryDialog")
+    qtbot.keyClicks(recovery.ui.keyEdit, "ABCD-EFGH")
+    qtbot.keyClicks(recovery.ui.passwordEdit, "Copper-Lagoon-Pebble-08")
+    qtbot.keyClicks(recovery.ui.repeatEdit, "Copper-Lagoon-Pebble-08")
+    recovery.ui.buttonBox.accepted.emit()
+    qtbot.waitUntil(
+        lambda: "36 letters and digits" in recovery.ui.messageLabel.text(), timeout=10000
+    )
+    assert recovery.isVisible()
+
+
+def _controller_signed_in(qtbot: QtBot, school: School, tmp_path: Path) -> AppController:
+    controller = AppController(StartOptions(database=school.path), AppConfig())
+    controller.config.save = lambda path=None: None  # type: ignore[method-assign]
+    controller.show_main(school.signed_in)
+    return controller
+
+
+@pytest.fixture
+def finish() -> Iterator[list[AppController]]:
+    """Controllers own their windows; close what is left at the end of the test."""
+    made: list[AppController] = []
+    yield made
+    for controller in made:
+        if controller.signed_in is not None:
+            controller._end_session("sign_out")
+        if controller.window is not None:
+            controller.window.close()
+            controller.window.deleteLater()
+
+
+def test_ctrl_l_locks_clears_and_returns_to_the_same_page(
+    qtbot: QtBot, school: School, tmp_path: Path, finish: list[AppController]
+) -> None:
+    controller = _controller_signed_in(qtbot, school, tmp_path)
+    finish.append(controller)
+    main = controller.window
+    assert isinstance(main, MainWindow)
+    main.show_page("Settings")
+    main.show_about()
+    assert main.about.isVisible()
+    main.lock_action.trigger()
+    assert not main.about.isVisible()
+    unlock = controller.window
+    assert isinstance(unlock, UnlockWindow)
+    assert unlock.ui.messageLabel.text() == "Locked. Sign in to carry on."
+    assert controller.signed_in is None
+    assert school.signed_in.database._data_key == bytearray(32)  # the key is wiped
+    with qtbot.waitSignal(controller.window_changed, timeout=10000):
+        _type_and_sign_in(qtbot, unlock, DSL_PASSWORD)
+    again = controller.window
+    assert isinstance(again, MainWindow)
+    assert again.current_page_title() == "Settings"
+    assert [e.action for e in audit_entries(controller.signed_in)][:2] == [
+        "sign_in",
+        "session.locked",
+    ]
+
+
+def test_idle_minutes_on_the_wall_clock_lock_the_window(
+    qtbot: QtBot, school: School, tmp_path: Path, finish: list[AppController]
+) -> None:
+    controller = _controller_signed_in(qtbot, school, tmp_path)
+    finish.append(controller)
+    timer = controller.inactivity
+    assert timer.minutes == 5
+    now = [1_000_000.0]
+    timer._clock = lambda: now[0]
+    timer.note_activity()
+    now[0] += 4 * 60 + 59
+    timer.timer.timeout.emit()
+    assert isinstance(controller.window, MainWindow)
+    now[0] += 2  # e.g. the laptop slept: wall-clock time still counts
+    timer.timer.timeout.emit()
+    assert isinstance(controller.window, UnlockWindow)
+    assert controller.signed_in is None
+
+
+def test_signing_out_shows_the_sign_in_screen(
+    qtbot: QtBot, school: School, tmp_path: Path, finish: list[AppController]
+) -> None:
+    controller = _controller_signed_in(qtbot, school, tmp_path)
+    finish.append(controller)
+    controller.sign_out()
+    assert isinstance(controller.window, UnlockWindow)
+    assert controller.window.ui.messageLabel.text() == ""
+    me = sign_in(school.path, "jo.dsl", DSL_PASSWORD, DeviceSecretStore())
+    assert audit_entries(me)[1].action == "sign_out"
+    me.sign_out()
