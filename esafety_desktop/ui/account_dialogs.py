@@ -60,7 +60,7 @@ class AccountDialog(QDialog):
         values = (
             self.ui.usernameEdit.text(),
             self.ui.nameEdit.text(),
-            self.ui.roleCombo.currentData(),
+            Role(self.ui.roleCombo.currentData()),
             self.ui.passwordEdit.text(),
         )
         self.ui.buttonBox.setEnabled(False)

@@ -104,7 +104,8 @@ class PdfPreviewDialog(QDialog):
             return 0
         printed = 0
         try:
-            dpi = printer.resolution()
+            # 300 dpi is sharp on paper; a 1200 dpi printer would need 140-megapixel pages.
+            dpi = min(printer.resolution(), 300)
             for index in range(first - 1, min(last, count)):
                 if printed:
                     printer.newPage()
@@ -113,6 +114,7 @@ class PdfPreviewDialog(QDialog):
                 image = self.document.render(index, size)
                 target = painter.viewport()
                 scaled = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                # the painter works in printer pixels; the image is drawn scaled to fit
                 painter.drawImage(
                     QRectF(QPointF(0, 0), scaled.toSizeF()), image, QRectF(image.rect())
                 )

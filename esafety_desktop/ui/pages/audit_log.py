@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -114,10 +115,17 @@ class AuditLogPage(QWidget):
         return edit
 
     def _load_people(self) -> None:
+        chosen = self.person.currentText()
         self.person.clear()
         self.person.addItem(EVERYONE, None)
         for account in account_names(self._signed_in):
             self.person.addItem(account.display_name, account.display_name)
+        self.person.setCurrentIndex(max(self.person.findText(chosen), 0))
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt names it
+        self._load_people()
+        self.refresh()
+        super().showEvent(event)
 
     def _date_changed(self) -> None:
         if self.use_from.isChecked() or self.use_to.isChecked():

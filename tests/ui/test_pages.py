@@ -1,0 +1,255 @@
+"""The main window's pages: dashboard items, the audit log, account administration, printing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from esafety_desktop.services import settings
+from esafety_desktop.services.access import sign_in
+from esafety_desktop.services.audit_log import audit_entries
+from esafety_desktop.services.dashboard import Target
+from esafety_desktop.services.exports import recovery_sheet
+from esafety_desktop.storage.device_secret import DeviceSecretStore
+from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.main_window import MainWindow
+from esafety_desktop.ui.models import account_model, audit_model
+from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
+from tests.conftest import HEAD_PASSWORD, School, add_head
+
+
+@pytest.fixture
+def main(qtbot: QtBot, school: School) -> Iterator[MainWindow]:
+    window = MainWindow(
+        school.signed_in, on_lock=lambda: None, on_sign_out=lambda: None, on_close=lambda: None
+    )
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+
+
+def test_the_dashboard_button_opens_what_it_counts(qtbot: QtBot, main: MainWindow) -> None:
+    assert main.current_page_title() == "Dashboard"
+    assert "Good " in main.dashboard.greeting.text()
+    qtbot.mouseClick(main.dashboard.buttons[Target.CONTACTS], Qt.MouseButton.LeftButton)
+    assert main.current_page_title() == "Settings"
+    assert main.settings.tabs.currentWidget() is main.settings.contacts_tab
+    qtbot.keyClicks(
+        main.settings.contacts_tab.editor.findChild(QWidget, "lado_phone"), "01632 960303"
+    )
+    qtbot.mouseClick(main.settings.contacts_tab.save_button, Qt.MouseButton.LeftButton)
+    lado = next(c for c in settings.school_settings(main.signed_in).contacts if c.key == "lado")
+    assert lado.phone == "01632 960303"
+
+
+def test_the_check_from_the_dashboard_reports_a_sound_database(
+    qtbot: QtBot, main: MainWindow
+) -> None:
+    dialogs.set_next_answer(None)
+    qtbot.mouseClick(main.dashboard.buttons[Target.VERIFY], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialogs.pending_answers() == 0, timeout=10000)
+    assert main.current_page_title() == "Audit log"
+    title, text = dialogs.shown[-1]
+    assert title == "The database is sound"
+    assert text.startswith("Sound:")
+    main._show_row(0)
+    assert Target.VERIFY not in main.dashboard.buttons
+
+
+def test_the_audit_log_filters_by_what_and_who(
+    qtbot: QtBot, school: School, main: MainWindow
+) -> None:
+    add_head(school)
+    settings.rename_school(school.signed_in, "Rowan School (invented)")
+    page = main.audit_log
+    assert page is not None
+    main.show_page("Audit log")
+    page.refresh()
+    everything = page.model.rowCount()
+    page.action.setCurrentIndex(page.action.findText("Accounts"))
+    page.refresh()
+    shown = {page.model.index(r, 3).data() for r in range(page.model.rowCount())}
+    assert shown == {"Account added"}
+    assert page.count_label.text() == "2 entries"
+    page.action.setCurrentIndex(0)
+    page.person.setCurrentIndex(page.person.findText("Pat Head"))
+    page.refresh()
+    assert page.model.rowCount() == 0
+    page.person.setCurrentIndex(0)
+    page.use_to.setChecked(True)
+    page.date_to.setDate(page.date_to.date().addDays(-1))
+    assert page.model.rowCount() == 0
+    page.use_to.setChecked(False)
+    assert page.model.rowCount() == everything
+    setting_row = next(
+        r
+        for r in range(page.model.rowCount())
+        if page.model.index(r, 3).data() == "Setting changed"
+    )
+    assert "School name:" in page.model.index(setting_row, 4).data()
+    assert "Rowan School (invented)" in page.model.index(setting_row, 4).data()
+
+
+def test_the_dsl_adds_resets_reassigns_and_removes_an_account(
+    qtbot: QtBot, school: School, main: MainWindow
+) -> None:
+    main.go_to(Target.ACCOUNTS)
+    tab = main.settings.accounts_tab
+    assert tab is not None
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    dialog = tab.dialog
+    qtbot.keyClicks(dialog.ui.nameEdit, "Sam Patel")
+    qtbot.keyClicks(dialog.ui.usernameEdit, "s.patel")
+    qtbot.keyClicks(dialog.ui.passwordEdit, HEAD_PASSWORD)
+    qtbot.keyClicks(dialog.ui.repeatEdit, HEAD_PASSWORD)
+    dialog.ui.buttonBox.accepted.emit()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=10000)
+    names = {tab.model.index(r, 0).data(): tab.model.index(r, 2).data() for r in range(2)}
+    assert names == {"Jo Bloggs": "Designated Safeguarding Lead", "Sam Patel": "Deputy DSL"}
+
+    tab.select_username("s.patel")
+    qtbot.mouseClick(tab.reset_button, Qt.MouseButton.LeftButton)
+    reset = tab.dialog
+    qtbot.keyClicks(reset.new, "Copper-Lagoon-Pebble-08")
+    qtbot.keyClicks(reset.repeat, "Copper-Lagoon-Pebble-08")
+    reset.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: not reset.isVisible(), timeout=10000)
+    sign_in(school.path, "s.patel", "Copper-Lagoon-Pebble-08", DeviceSecretStore()).sign_out()
+
+    tab.select_username("s.patel")
+    dialogs.set_next_answer("Headteacher")
+    qtbot.mouseClick(tab.role_button, Qt.MouseButton.LeftButton)
+    assert {tab.model.index(r, 2).data() for r in range(2)} == {
+        "Designated Safeguarding Lead",
+        "Headteacher",
+    }
+
+    tab.select_username("s.patel")
+    dialogs.set_next_answer(True)
+    qtbot.mouseClick(tab.remove_button, Qt.MouseButton.LeftButton)
+    assert tab.model.rowCount() == 1
+    assert "will no longer be able to sign in" in dialogs.shown[-1][1]
+
+
+def test_removing_the_only_dsl_is_refused_with_the_reason(qtbot: QtBot, main: MainWindow) -> None:
+    tab = main.settings.accounts_tab
+    assert tab is not None
+    tab.select_username("jo.dsl")
+    dialogs.set_next_answer(True)  # yes, remove
+    dialogs.set_next_answer(None)  # the refusal is acknowledged
+    qtbot.mouseClick(tab.remove_button, Qt.MouseButton.LeftButton)
+    title, text = dialogs.shown[-1]
+    assert title == "The account was not removed"
+    assert "your own account" in text
+    assert tab.model.rowCount() == 1
+
+
+def test_a_headteacher_sees_no_account_or_school_settings(qtbot: QtBot, school: School) -> None:
+    add_head(school)
+    head = sign_in(school.path, "p.head", HEAD_PASSWORD, DeviceSecretStore())
+    window = MainWindow(head, on_lock=lambda: None, on_sign_out=lambda: None, on_close=lambda: None)
+    qtbot.addWidget(window)
+    tabs = [window.settings.tabs.tabText(i) for i in range(window.settings.tabs.count())]
+    assert tabs == ["&My account"]
+    assert window.audit_log is not None
+    assert [window.navigation.item(i).text() for i in range(window.navigation.count())] == [
+        "Dashboard",
+        "Audit log",
+        "Settings",
+    ]
+    head.sign_out()
+
+
+def test_changing_my_password_in_settings(qtbot: QtBot, school: School, main: MainWindow) -> None:
+    tab = main.settings.my_account_tab
+    qtbot.mouseClick(tab.change_button, Qt.MouseButton.LeftButton)
+    dialog = tab.dialog
+    qtbot.keyClicks(dialog.current, "not my password")
+    qtbot.keyClicks(dialog.new, "Copper-Lagoon-Pebble-08")
+    qtbot.keyClicks(dialog.repeat, "Copper-Lagoon-Pebble-08")
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: "Wrong password" in dialog.message.text(), timeout=10000)
+    dialog.current.clear()
+    qtbot.keyClicks(dialog.current, school.password)
+    dialogs.set_next_answer(None)
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    assert dialogs.shown[-1][0] == "Password changed"
+
+
+def _preview(qtbot: QtBot, school: School, saved: list[str]) -> PdfPreviewDialog:
+    from esafety_desktop.services.exports import record_printed, save_pdf
+
+    me = school.signed_in
+    pdf = recovery_sheet(me, school.recovery_key)
+    dialog = PdfPreviewDialog(
+        pdf,
+        "Recovery sheet",
+        suggested_file_name="sheet.pdf",
+        on_printed=lambda pages: record_printed(me, "Recovery sheet", pages),
+        on_save=lambda path: (save_pdf(me, "Recovery sheet", pdf, Path(path)), saved.append(path)),
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_print_preview_prints_through_the_print_dialog_and_audits(
+    qtbot: QtBot, school: School, tmp_path: Path
+) -> None:
+    dialog = _preview(qtbot, school, [])
+    assert dialog.pages_label.text() == "1 page"
+    dialogs.set_next_answer(False)  # cancelled in the print dialog
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert dialog.printed_pages == 0
+    out = tmp_path / "printer.pdf"
+
+    def to_file(printer: QPrinter) -> bool:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        return True
+
+    dialogs.set_next_answer(to_file)
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert len(PdfReader(out).pages) == 1
+    entry = audit_entries(school.signed_in)[0]
+    assert (entry.action, entry.details) == (
+        "document.printed",
+        {"document": "Recovery sheet", "pages": 1},
+    )
+
+
+def test_save_as_pdf_warns_first_and_is_recorded(
+    qtbot: QtBot, school: School, tmp_path: Path
+) -> None:
+    saved: list[str] = []
+    dialog = _preview(qtbot, school, saved)
+    dialogs.set_next_answer(False)  # changed their mind at the warning
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "not encrypted" in dialogs.shown[-1][1]
+    assert saved == []
+    dialogs.set_next_answer(True)
+    dialogs.set_next_answer(str(tmp_path / "sheet"))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert saved == [str(tmp_path / "sheet.pdf")]
+    text = PdfReader(tmp_path / "sheet.pdf").pages[0].extract_text()
+    assert school.recovery_key.split("-")[0] in text
+    assert audit_entries(school.signed_in)[0].action == "document.saved_unencrypted"
+
+
+def test_the_table_models_pass_the_model_tester(qtmodeltester, school: School) -> None:  # type: ignore[no-untyped-def]
+    audit = audit_model()
+    audit.set_rows(audit_entries(school.signed_in))
+    qtmodeltester.check(audit)
+    accounts = account_model()
+    from esafety_desktop.services.accounts import list_accounts
+
+    accounts.set_rows(list_accounts(school.signed_in))
+    qtmodeltester.check(accounts)
