@@ -1,10 +1,17 @@
 """eSafety Desktop: the online-safety log and AUP register for a school's DSL."""
 
-from importlib import metadata
+from __future__ import annotations
 
 APP_NAME = "eSafety Desktop"
 
-try:
-    __version__ = metadata.version("esafety-desktop")
-except metadata.PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    # Read on first use: importlib.metadata costs 50 ms that the first window should not wait for.
+    if name == "__version__":
+        from importlib import metadata
+
+        try:
+            return metadata.version("esafety-desktop")
+        except metadata.PackageNotFoundError:  # a source tree that was never installed
+            return "0+unknown"
+    raise AttributeError(name)

@@ -11,9 +11,10 @@ import argparse
 import getpass
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from esafety_desktop import APP_NAME, __version__
+import esafety_desktop
+from esafety_desktop import APP_NAME
 from esafety_desktop.errors import InvalidInput, KeyringUnavailable, ProblemForUser
 
 if TYPE_CHECKING:
@@ -22,13 +23,24 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 
+class VersionAction(argparse.Action):
+    """``--version``, with the version read only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> None:
+        print(f"{APP_NAME} {esafety_desktop.__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="esafety-desktop",
         description=f"{APP_NAME}: commands for IT staff and scripts. Run esafety-desktop with no "
         "command to open the window.",
     )
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     init = commands.add_parser(

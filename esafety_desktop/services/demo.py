@@ -11,10 +11,6 @@ from pathlib import Path
 
 from esafety_desktop.domain.contacts import LOCAL_CONTACTS
 from esafety_desktop.domain.roles import Role
-from esafety_desktop.services import accounts, settings
-from esafety_desktop.services.access import create_school
-from esafety_desktop.services.checks import verify_open_database
-from esafety_desktop.storage.device_secret import DeviceSecretStore
 
 DEMO_SCHOOL_NAME = "Oakfield Primary School (demo)"
 DEMO_USERNAME = "demo.dsl"
@@ -47,6 +43,12 @@ class DemoSignIn:
 
 def build_demo_school(path: Path) -> DemoSignIn:
     """Create the demo school at ``path`` (which must not exist yet)."""
+    # Imported here: the sign-in window reads the constants above before SQLAlchemy loads.
+    from esafety_desktop.services import accounts, settings
+    from esafety_desktop.services.access import create_school
+    from esafety_desktop.services.checks import verify_open_database
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+
     new = create_school(
         path,
         school_name=DEMO_SCHOOL_NAME,

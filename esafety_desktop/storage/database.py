@@ -24,7 +24,7 @@ from esafety_desktop.storage.engine import (
     create_encrypted_engine,
     problem_from_database_error,
 )
-from esafety_desktop.storage.files import DatabaseFiles
+from esafety_desktop.storage.files import DatabaseFiles, problem_from_os_error
 from esafety_desktop.storage.keyslots import AuditAnchor, KeySlotFile
 from esafety_desktop.storage.migrate import upgrade_to_head
 from esafety_desktop.storage.models import SchoolSetting
@@ -56,6 +56,10 @@ class SchoolDatabase:
         for path in (files.database, files.key_slots, files.wal):
             if path.exists():
                 raise DatabaseExists(str(path))
+        try:
+            files.database.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise problem_from_os_error(exc, files.database) from exc
         key_slots = KeySlotFile(path=files.key_slots, database_id=uuid.uuid4().hex)
         database = cls(files, key_slots, keyslots.new_data_key())
         try:

@@ -20,11 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from esafety_desktop.errors import KeyFileProblem
 from esafety_desktop.storage.files import write_atomically
 
@@ -279,7 +274,13 @@ def anchor_is_genuine(anchor: AuditAnchor, data_key: bytes | bytearray, database
     return hmac.compare_digest(expected, anchor.seal)
 
 
+# The cryptography imports sit inside the functions that use them: the sign-in window reads
+# the account names from this file before anything needs decrypting, and should not wait.
+
+
 def _seal(template: KeySlot, wrapping_key: bytes, data_key: bytes | bytearray, db: str) -> KeySlot:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     if len(data_key) != DATA_KEY_BYTES:
         raise ValueError("the data key has 32 bytes")
     sealed = AESGCM(wrapping_key).encrypt(
@@ -297,6 +298,9 @@ def _seal(template: KeySlot, wrapping_key: bytes, data_key: bytes | bytearray, d
 
 
 def _open(slot: KeySlot, wrapping_key: bytes, database_id: str) -> bytearray:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         plain = AESGCM(wrapping_key).decrypt(
             slot.nonce, slot.sealed_key, slot.associated_data(database_id)
@@ -331,6 +335,9 @@ def _recovery_wrapping_key(recovery_key: bytes, salt: bytes) -> bytes:
 
 
 def _hkdf(material: bytes, salt: bytes, info: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt or None, info=info).derive(material)
 
 

@@ -11,7 +11,8 @@ import sys
 import traceback
 from types import TracebackType
 
-from esafety_desktop import APP_NAME, __version__
+import esafety_desktop
+from esafety_desktop import APP_NAME
 
 log = logging.getLogger("esafety_desktop.crash")
 
@@ -19,7 +20,7 @@ log = logging.getLogger("esafety_desktop.crash")
 def describe_bug(kind: type[BaseException], tb: TracebackType | None) -> str:
     """A traceback without the exception's message or any variable's value."""
     frames = traceback.extract_tb(tb)
-    lines = [f"{APP_NAME} {__version__} stopped because of a bug.", ""]
+    lines = [f"{APP_NAME} {esafety_desktop.__version__} stopped because of a bug.", ""]
     lines += [f'  File "{f.filename}", line {f.lineno}, in {f.name}' for f in frames]
     lines.append(f"{kind.__module__}.{kind.__qualname__}")
     return "\n".join(lines)

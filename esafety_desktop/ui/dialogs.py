@@ -7,12 +7,14 @@ on a modal dialog; what each dialog said is kept in :data:`shown` for the test t
 from __future__ import annotations
 
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from esafety_desktop.errors import ProblemForUser
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
 
 _answers: deque[Any] = deque()
 shown: list[tuple[str, str]] = []  # (title, text) of every dialog, newest last
@@ -100,6 +102,8 @@ def open_file_name(parent: QWidget | None, title: str, start: str, file_filter: 
 def choose_printer(parent: QWidget | None, printer: QPrinter) -> bool:
     """The system print dialog. A test answers with a callable that sets up ``printer``
     (e.g. to print to a PDF file) and returns True, or with False for Cancel."""
+    from PySide6.QtPrintSupport import QPrintDialog  # loaded when first needed, not at start-up
+
     answered, answer = _answered("Print", "")
     if answered:
         return bool(answer(printer)) if callable(answer) else bool(answer)

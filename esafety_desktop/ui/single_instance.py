@@ -46,12 +46,13 @@ class SingleInstance(QObject):
     def _on_connection(self) -> None:
         while self._server.hasPendingConnections():
             socket = self._server.nextPendingConnection()
-            socket.readyRead.connect(lambda s=socket: self._read(s))
-            socket.disconnected.connect(socket.deleteLater)
-
-    def _read(self, socket: QLocalSocket) -> None:
-        if bytes(socket.readAll().data()).startswith(_WAKE.strip()):
-            self.wake.emit()
+            # The other launch writes at once and leaves; a short wait is enough.
+            if socket.bytesAvailable() or socket.waitForReadyRead(500):
+                message = bytes(socket.readAll().data())
+                if message.startswith(_WAKE.strip()):
+                    self.wake.emit()
+            socket.abort()
+            socket.deleteLater()
 
     def close(self) -> None:
         self._server.close()

@@ -20,7 +20,6 @@ from esafety_desktop import APP_NAME
 from esafety_desktop.errors import DeviceSecretMissing, ProblemForUser, WrongPassword
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import run_in_background
-from esafety_desktop.ui.generated.ui_recovery import Ui_RecoveryDialog
 from esafety_desktop.ui.generated.ui_unlock import Ui_UnlockForm
 from esafety_desktop.ui.passwords import mismatch_message, show_strength
 
@@ -203,6 +202,8 @@ class RecoveryDialog(QDialog):
     recovered = Signal(object)
 
     def __init__(self, database: Path, account: str, parent: QWidget | None = None) -> None:
+        from esafety_desktop.ui.generated.ui_recovery import Ui_RecoveryDialog
+
         super().__init__(parent)
         self.database = database
         self.ui = Ui_RecoveryDialog()
