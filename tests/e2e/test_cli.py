@@ -213,12 +213,14 @@ def test_new_recovery_key_retires_the_old_one(
     assert code == 1 and "different school database" in err
 
 
-def test_no_arguments_say_the_window_comes_next(
+def test_the_command_list_says_how_to_open_the_window(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run([], "", monkeypatch, capsys)
     assert code == 2
-    assert "window comes in the next release" in out
+    assert "with no command to open the window" in out
+    for command in ("init", "verify", "recover", "new-recovery-key", "demo"):
+        assert command in out
 
 
 def _command(
