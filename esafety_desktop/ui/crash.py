@@ -68,6 +68,10 @@ def _quit(code: int) -> None:
         sys.exit(code)
 
 
+# Said by Qt's offscreen platform (screenshots, tests) about window hints it cannot honour.
+_HARMLESS = ("This plugin does not support propagateSizeHints",)
+
+
 def route_qt_messages_to_logging() -> None:
     from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 
@@ -81,6 +85,9 @@ def route_qt_messages_to_logging() -> None:
     }
 
     def handler(kind: QtMsgType, _context: object, message: str) -> None:
-        qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+        level = levels.get(kind, logging.WARNING)
+        if message.startswith(_HARMLESS):
+            level = logging.DEBUG
+        qt_log.log(level, "%s", message)
 
     qInstallMessageHandler(handler)

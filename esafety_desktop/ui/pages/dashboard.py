@@ -74,6 +74,7 @@ class DashboardPage(QWidget):
         while self.cards.count():
             widget = self.cards.takeAt(0).widget()
             if widget is not None:
+                widget.hide()  # at once: deleteLater only happens on the next event loop pass
                 widget.deleteLater()
         self.buttons = {}
         if not board.items:

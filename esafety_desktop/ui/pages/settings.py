@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSortFilterProxyModel
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -162,11 +162,11 @@ class AccountsTab(QWidget):
         self.role_button.clicked.connect(self.change_role)
         self.remove_button.clicked.connect(self.remove)
         self.table.selectionModel().selectionChanged.connect(self._enable)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.refresh()
 
     def refresh(self) -> None:
         self.model.set_rows(accounts.list_accounts(self._signed_in))
-        self.table.sortByColumn(0, self.table.horizontalHeader().sortIndicatorOrder())
         self._enable()
 
     def selected(self) -> AccountInfo | None:
