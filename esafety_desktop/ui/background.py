@@ -63,6 +63,11 @@ def run_in_background(
     _one_worker().start(_Job(work, relay))
 
 
+def busy() -> bool:
+    """True while work is queued or running (locking waits for it, as a save must finish)."""
+    return bool(_running)
+
+
 def wait_for_background(msecs: int = 30000) -> bool:
     """For shutdown and tests: wait until queued work has finished."""
     return _one_worker().waitForDone(msecs)

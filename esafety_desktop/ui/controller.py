@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from esafety_desktop.config import AppConfig
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.ui import dialogs
-from esafety_desktop.ui.background import run_in_background
+from esafety_desktop.ui.background import busy, run_in_background
 from esafety_desktop.ui.unlock_window import UnlockWindow
 
 
@@ -84,6 +84,12 @@ class AppController(QObject):
             build, lambda _demo: self.show_unlock(path, DEMO_SCHOOL_NAME), self._problem
         )
 
+    def leave_demo_for_setup(self) -> None:
+        """From the demo school's sign-in: set up the school's own database."""
+        self._demo_sign_in = None
+        self.options = StartOptions()
+        self.show_setup()
+
     def show_setup(self) -> None:
         from esafety_desktop.ui.setup_wizard import SetupWizard
 
@@ -99,15 +105,19 @@ class AppController(QObject):
 
     # -- sign-in -------------------------------------------------------------------------
 
-    def show_unlock(self, database: Path, school_hint: str = "", message: str = "") -> None:
+    def show_unlock(
+        self, database: Path, school_hint: str = "", message: str = "", account: str = ""
+    ) -> None:
         self.database = Path(database)
         window = UnlockWindow(
             self.database,
             school_hint=school_hint,
             demo_sign_in=self._demo_sign_in,
             message=message,
+            account=account,
         )
         window.unlocked.connect(self.show_main)
+        window.set_up_new_school.connect(self.leave_demo_for_setup)
         self._replace_window(window)
 
     def show_main(self, signed_in: Any) -> None:
@@ -136,14 +146,22 @@ class AppController(QObject):
     # -- lock, sign out, quit ------------------------------------------------------------
 
     def lock(self) -> None:
-        """Close dialogs, clear the window, drop the key; unlocking returns to the same page."""
+        """Close dialogs, clear the window, drop the key; unlocking returns to the same page.
+
+        Work still running on the worker (a save, a check) finishes first: the lock follows."""
         window = self.window
         if self.signed_in is None:
             return
+        if busy():
+            QTimer.singleShot(200, self.lock)
+            return
         if window is not None and hasattr(window, "current_page_title"):
             self._page_to_return_to = window.current_page_title()
+        account = self.signed_in.account.username
         self._end_session("session.locked")
-        self.show_unlock(self.database or Path(), message="Locked. Sign in to carry on.")
+        self.show_unlock(
+            self.database or Path(), message="Locked. Sign in to carry on.", account=account
+        )
 
     def sign_out(self) -> None:
         if self.signed_in is None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
+    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -33,6 +34,7 @@ class UnlockWindow(QWidget):
     """Emits ``unlocked`` with the signed-in session; ``problem`` for errors the caller shows."""
 
     unlocked = Signal(object)
+    set_up_new_school = Signal()
 
     def __init__(
         self,
@@ -41,6 +43,7 @@ class UnlockWindow(QWidget):
         school_hint: str = "",
         demo_sign_in: tuple[str, str] | None = None,
         message: str = "",
+        account: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -72,14 +75,20 @@ class UnlockWindow(QWidget):
         self.ui.schoolLabel.setText(school_hint or APP_NAME)
         self.ui.messageLabel.setText(message)
         self.ui.messageLabel.setStyleSheet(ERROR_STYLE if message else "")
+        self.setup_button = QPushButton("Set up your own school…")
+        self.setup_button.setObjectName("setUpOwnSchool")
+        self.setup_button.clicked.connect(self.set_up_new_school)
         if demo_sign_in:
             user, password = demo_sign_in
             self.ui.demoLabel.setText(
                 "This is the <b>demo school</b>: every name in it is invented. Sign in as "
-                f"<b>{user}</b> with the password <b>{password}</b>."
+                f"<b>{user}</b> with the password <b>{password}</b>. When you are ready, set "
+                "up your own school's database."
             )
+            card_layout.addWidget(self.setup_button, 0, Qt.AlignmentFlag.AlignLeft)
         else:
             self.ui.demoLabel.hide()
+            self.setup_button.hide()
 
         self.failures = 0
         self._wait_left = 0
@@ -90,8 +99,8 @@ class UnlockWindow(QWidget):
         self.ui.passwordEdit.returnPressed.connect(self.sign_in)
         self.ui.recoveryButton.clicked.connect(self.open_recovery)
         self.reload_accounts()
-        if demo_sign_in:
-            self.ui.accountCombo.setCurrentText(demo_sign_in[0])
+        if account or demo_sign_in:
+            self.ui.accountCombo.setCurrentText(account or demo_sign_in[0])  # type: ignore[index]
         self.resize(960, 640)
 
     def reload_accounts(self) -> None:

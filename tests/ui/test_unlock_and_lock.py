@@ -169,3 +169,53 @@ def test_signing_out_shows_the_sign_in_screen(
     me = sign_in(school.path, "jo.dsl", DSL_PASSWORD, DeviceSecretStore())
     assert audit_entries(me)[1].action == "sign_out"
     me.sign_out()
+
+
+def test_locking_waits_for_work_in_progress_and_keeps_the_account(
+    qtbot: QtBot,
+    school: School,
+    tmp_path: Path,
+    finish: list[AppController],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from esafety_desktop.domain.roles import Role
+    from esafety_desktop.services.accounts import add_account
+    from esafety_desktop.ui import controller as controller_module
+
+    add_account(
+        school.signed_in,
+        username="al.deputy",
+        display_name="Al Deputy",
+        role=Role.DEPUTY_DSL,
+        password="Granite-Willow-Parcel-19",
+    )
+    controller = _controller_signed_in(qtbot, school, tmp_path)
+    finish.append(controller)
+    working = [True]
+    monkeypatch.setattr(controller_module, "busy", lambda: working[0])
+    controller.lock()
+    assert isinstance(controller.window, MainWindow)  # a save is still running: not yet
+    working[0] = False
+    qtbot.waitUntil(lambda: isinstance(controller.window, UnlockWindow), timeout=5000)
+    assert controller.window.ui.accountCombo.currentText() == "jo.dsl"
+
+
+def test_from_the_demo_school_a_dsl_sets_up_their_own(
+    qtbot: QtBot, tmp_path: Path, finish: list[AppController]
+) -> None:
+    from esafety_desktop.ui.setup_wizard import SetupWizard
+
+    controller = AppController(StartOptions(demo=True, demo_folder=tmp_path / "demo"), AppConfig())
+    finish.append(controller)
+    controller.start()
+    qtbot.waitUntil(
+        lambda: (
+            isinstance(controller.window, UnlockWindow)
+            and controller.window.ui.accountCombo.count() == 4
+        ),
+        timeout=20000,
+    )
+    window = controller.window
+    assert "Demo-Oakfield-2026" in window.ui.demoLabel.text()
+    qtbot.mouseClick(window.setup_button, Qt.MouseButton.LeftButton)
+    assert isinstance(controller.window, SetupWizard)
