@@ -75,9 +75,9 @@ def recovery_sheet_pdf(sheet: RecoverySheet) -> bytes:
         ),
         Paragraph("If it is lost or seen by someone else", s["heading"]),
         Paragraph(
-            "Make a new recovery key straight away (a DSL can, with "
-            "<font face='Courier'>esafety-desktop new-recovery-key</font>) and destroy this "
-            "sheet. The old key stops working at once. Report the loss as a data "
+            "Make a new recovery key straight away (a DSL can: Settings, Security, Make a new "
+            "recovery key) and destroy this sheet. The old key stops working at once. Report "
+            "the loss as a data "
             "protection incident if the database may also have been copied.",
             s["body"],
         ),

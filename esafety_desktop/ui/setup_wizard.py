@@ -183,7 +183,7 @@ class RecoveryPage(QWizardPage):
         self._wizard = wizard
         font = QFont("monospace")
         font.setStyleHint(QFont.StyleHint.Monospace)
-        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.ui.keyLabel.setFont(font)
         self.ui.previewButton.clicked.connect(self.preview)
@@ -191,7 +191,7 @@ class RecoveryPage(QWizardPage):
         self.kept = "written"
 
     def initializePage(self) -> None:
-        self.ui.keyLabel.setText(self._wizard.recovery_key.replace("-", " - ", 8))
+        self.ui.keyLabel.setText(self._wizard.recovery_key.replace("-", "  "))
         self.setCommitPage(True)
 
     def isComplete(self) -> bool:
