@@ -87,7 +87,6 @@ def run_gui(options: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from esafety_desktop.ui.crash import install_crash_handler, route_qt_messages_to_logging
-    from esafety_desktop.ui.palette import apply_palette
     from esafety_desktop.ui.single_instance import (
         SingleInstance,
         ask_running_copy_to_show,
@@ -98,7 +97,10 @@ def run_gui(options: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
-    apply_palette(app, options.palette)
+    if options.palette != "system":
+        from esafety_desktop.ui.palette import apply_palette
+
+        apply_palette(app, options.palette)
     install_crash_handler(show_dialog=not options.no_crash_dialog)
 
     name = instance_name("-demo" if options.demo else "")

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
-
 from esafety_desktop.errors import ProblemForUser
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
+    from PySide6.QtWidgets import QWidget
+
+# The Qt dialog classes are imported where they are used: the sign-in window, which imports
+# this module, should not wait for them.
 
 _answers: deque[Any] = deque()
 shown: list[tuple[str, str]] = []  # (title, text) of every dialog, newest last
@@ -39,11 +41,15 @@ def _answered(title: str, text: str) -> tuple[bool, Any]:
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:
     if not _answered(title, text)[0]:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(parent, title, text)
 
 
 def warn(parent: QWidget | None, title: str, text: str) -> None:
     if not _answered(title, text)[0]:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(parent, title, text)
 
 
@@ -52,6 +58,8 @@ def report_problem(parent: QWidget | None, problem: ProblemForUser, title: str =
     text = problem.what + (f"\n\n{problem.advice}" if problem.advice else "")
     heading = title or "Something needs your attention"
     if not _answered(heading, text)[0]:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Warning, heading, problem.what, parent=parent)
         box.setInformativeText(problem.advice)
         box.exec()
@@ -61,6 +69,8 @@ def ask(parent: QWidget | None, title: str, text: str, *, yes: str, no: str = "C
     answered, answer = _answered(title, text)
     if answered:
         return bool(answer)
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     box.addButton(no, QMessageBox.ButtonRole.RejectRole)
@@ -76,6 +86,8 @@ def choose(
     answered, answer = _answered(title, label)
     if answered:
         return None if answer is None else str(answer)
+    from PySide6.QtWidgets import QInputDialog
+
     index = items.index(current) if current in items else 0
     item, ok = QInputDialog.getItem(parent, title, label, items, index, False)
     return item if ok else None
@@ -87,6 +99,8 @@ def save_file_name(
     answered, answer = _answered(title, suggested)
     if answered:
         return None if answer is None else str(answer)
+    from PySide6.QtWidgets import QFileDialog
+
     name, _ = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
     return name or None
 
@@ -95,6 +109,8 @@ def open_file_name(parent: QWidget | None, title: str, start: str, file_filter: 
     answered, answer = _answered(title, start)
     if answered:
         return None if answer is None else str(answer)
+    from PySide6.QtWidgets import QFileDialog
+
     name, _ = QFileDialog.getOpenFileName(parent, title, start, file_filter)
     return name or None
 

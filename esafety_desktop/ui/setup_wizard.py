@@ -250,6 +250,7 @@ class SetupWizard(QWizard):
         self.signed_in: Any = None
         self.recovery_key = ""
         self.creating = False
+        self._finished = False
         self.location_page = LocationPage(default_path, self)
         self.school_page = SchoolPage(self)
         self.contacts_page = ContactsPage(self)
@@ -309,6 +310,9 @@ class SetupWizard(QWizard):
         dialogs.report_problem(self, exc, "The school database was not made")
 
     def done(self, result: int) -> None:
+        if self._finished:
+            super().done(result)
+            return
         unconfirmed = self.signed_in is not None and result != QWizard.DialogCode.Accepted
         if unconfirmed and not dialogs.ask(
             self,
@@ -320,6 +324,7 @@ class SetupWizard(QWizard):
             no="Go back",
         ):
             return
+        self._finished = True
         super().done(result)
         if self.signed_in is not None:
             self.created.emit(self.signed_in)

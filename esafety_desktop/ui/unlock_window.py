@@ -22,7 +22,6 @@ from esafety_desktop.errors import DeviceSecretMissing, ProblemForUser, WrongPas
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import run_in_background
 from esafety_desktop.ui.generated.ui_unlock import Ui_UnlockForm
-from esafety_desktop.ui.passwords import mismatch_message, show_strength
 
 ERROR_STYLE = "color: #c62828"
 # After this many wrong passwords in a row, each further try waits longer (2, 4, 8 … 30 s).
@@ -233,6 +232,8 @@ class RecoveryDialog(QDialog):
         self.ui.keyEdit.setFont(QFont("monospace"))
 
     def _feedback(self) -> None:
+        from esafety_desktop.ui.passwords import mismatch_message, show_strength
+
         show_strength(
             self.ui.passwordEdit.text(),
             self.ui.strengthLabel,
