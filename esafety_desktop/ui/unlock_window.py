@@ -1,15 +1,12 @@
-"""The sign-in screen, and the recovery-key dialog for a new PC or a forgotten password."""
+"""The sign-in screen: the first window most days, so it loads as little as it can."""
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFrame,
     QPushButton,
     QSizePolicy,
@@ -198,86 +195,11 @@ class UnlockWindow(QWidget):
         self.ui.signInButton.setText(f"Wait {self._wait_left} s")
 
     def open_recovery(self) -> None:
+        from esafety_desktop.ui.recovery_dialog import RecoveryDialog
+
         dialog = RecoveryDialog(self.database, self.ui.accountCombo.currentText(), self)
         dialog.recovered.connect(self._signed_in)
         dialog.open()
 
     def clear(self) -> None:
         self.ui.passwordEdit.clear()
-
-
-class RecoveryDialog(QDialog):
-    recovered = Signal(object)
-
-    def __init__(self, database: Path, account: str, parent: QWidget | None = None) -> None:
-        from esafety_desktop.ui.generated.ui_recovery import Ui_RecoveryDialog
-
-        super().__init__(parent)
-        self.database = database
-        self.ui = Ui_RecoveryDialog()
-        self.ui.setupUi(self)
-        self.setObjectName("recoveryDialog")
-        from esafety_desktop.services.key_file import accounts_on_file
-
-        with contextlib.suppress(ProblemForUser):  # the sign-in screen already said why
-            self.ui.accountCombo.addItems(accounts_on_file(database))
-        if account:
-            self.ui.accountCombo.setCurrentText(account)
-        ok = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Open and set the new password")
-        self.ui.passwordEdit.textChanged.connect(self._feedback)
-        self.ui.repeatEdit.textChanged.connect(self._feedback)
-        self.ui.buttonBox.accepted.connect(self.recover)
-        self.ui.buttonBox.rejected.connect(self.reject)
-        self.ui.keyEdit.setFont(QFont("monospace"))
-
-    def _feedback(self) -> None:
-        from esafety_desktop.ui.passwords import mismatch_message, show_strength
-
-        show_strength(
-            self.ui.passwordEdit.text(),
-            self.ui.strengthLabel,
-            account=self.ui.accountCombo.currentText(),
-        )
-        self._say(mismatch_message(self.ui.passwordEdit.text(), self.ui.repeatEdit.text()))
-
-    def _say(self, text: str) -> None:
-        self.ui.messageLabel.setText(text)
-        self.ui.messageLabel.setStyleSheet(ERROR_STYLE)
-
-    def recover(self) -> None:
-        account = self.ui.accountCombo.currentText().strip()
-        key = self.ui.keyEdit.text()
-        password, repeated = self.ui.passwordEdit.text(), self.ui.repeatEdit.text()
-        if not account or not key.strip():
-            self._say("Choose the account and type the recovery key.")
-            return
-        if password != repeated:
-            self._say("The two passwords are different.")
-            return
-        self.ui.buttonBox.setEnabled(False)
-        self._say("")
-
-        def work() -> object:
-            from esafety_desktop.services.access import sign_in_with_recovery_key
-            from esafety_desktop.storage.device_secret import DeviceSecretStore
-
-            return sign_in_with_recovery_key(
-                self.database,
-                recovery_key=key,
-                username=account,
-                new_password=password,
-                device_secrets=DeviceSecretStore(),
-            )
-
-        run_in_background(work, self._done, self._failed)
-
-    def _done(self, signed_in: object) -> None:
-        self.accept()
-        self.recovered.emit(signed_in)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.ui.buttonBox.setEnabled(True)
-        if not isinstance(exc, ProblemForUser):
-            raise exc
-        self._say(str(exc))
