@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -23,6 +22,7 @@ from esafety_desktop.ui.main_window import MainWindow
 from esafety_desktop.ui.models import account_model, audit_model
 from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
 from tests.conftest import HEAD_PASSWORD, School, add_head
+from tests.ui.printing import print_to_file
 
 
 @pytest.fixture
@@ -211,12 +211,7 @@ def test_print_preview_prints_through_the_print_dialog_and_audits(
     assert dialog.printed_pages == 0
     out = tmp_path / "printer.pdf"
 
-    def to_file(printer: QPrinter) -> bool:
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(out))
-        return True
-
-    dialogs.set_next_answer(to_file)
+    dialogs.set_next_answer(print_to_file(out))
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
     assert len(PdfReader(out).pages) == 1
     entry = audit_entries(school.signed_in)[0]

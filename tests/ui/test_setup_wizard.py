@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
@@ -17,6 +16,7 @@ from esafety_desktop.services.settings import school_settings
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.setup_wizard import SetupWizard
 from tests.conftest import DSL_PASSWORD
+from tests.ui.printing import print_to_file
 
 
 def _next(qtbot: QtBot, wizard: SetupWizard) -> None:
@@ -65,12 +65,7 @@ def test_a_new_school_is_set_up_and_its_recovery_sheet_printed(
 
     printed_to = tmp_path / "printed.pdf"
 
-    def print_to_file(printer: QPrinter) -> bool:
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(printed_to))
-        return True
-
-    dialogs.set_next_answer(print_to_file)
+    dialogs.set_next_answer(print_to_file(printed_to))
     qtbot.mouseClick(recovery.previewButton, Qt.MouseButton.LeftButton)
     preview = wizard.recovery_page.preview_dialog
     assert preview.document.pageCount() == 1

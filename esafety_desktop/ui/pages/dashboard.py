@@ -79,7 +79,7 @@ class DashboardPage(QWidget):
         self.buttons = {}
         if not board.items:
             done = QLabel("Nothing needs you today.")
-            done.setObjectName("nothingToDo")
+            done.setObjectName("allClear")
             self.cards.addWidget(done)
         for item in board.items:
             self.cards.addWidget(self._card(item))
