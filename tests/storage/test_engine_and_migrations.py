@@ -10,7 +10,7 @@ from sqlalchemy import text
 from esafety_desktop.storage.engine import create_encrypted_engine
 from esafety_desktop.storage.migrate import current_revision, head_revision, upgrade_to_head
 from esafety_desktop.storage.models import Base
-from tests.storage.fixtures.make_schema_fixtures import FIXTURE_KEY, HERE
+from tests.storage.fixtures.make_schema_fixtures import FIXTURE_KEY, HERE, RELEASED
 
 KEY = bytes(range(32, 64))
 
@@ -39,11 +39,12 @@ def test_a_new_database_gets_the_current_schema_through_migrations(tmp_path: Pat
     engine.dispose()
 
 
-def test_the_committed_first_schema_database_upgrades_and_keeps_its_rows(tmp_path: Path) -> None:
-    copy = tmp_path / "schema_0001.db"
-    shutil.copy(HERE / "schema_0001.db", copy)
+@pytest.mark.parametrize("revision", sorted(RELEASED))
+def test_every_released_schema_upgrades_and_keeps_its_rows(tmp_path: Path, revision: str) -> None:
+    copy = tmp_path / f"schema_{revision}.db"
+    shutil.copy(HERE / f"schema_{revision}.db", copy)
     engine = create_encrypted_engine(copy, FIXTURE_KEY)
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == revision
     upgrade_to_head(engine)
     assert current_revision(engine) == head_revision()
     with engine.connect() as connection:
