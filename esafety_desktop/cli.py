@@ -92,6 +92,34 @@ def build_parser() -> argparse.ArgumentParser:
     renew.add_argument("--user", required=True)
     renew.add_argument("--recovery-sheet", type=Path, metavar="OUT.pdf")
 
+    people = commands.add_parser(
+        "import-people",
+        help="import the pupil list exported from the MIS (CSV)",
+        description="Check a CSV pupil list from the MIS and import it: new pupils are added, "
+        "known ones (by UPN or admission number) updated. Nothing is imported while any row has "
+        "a problem, unless --skip-problem-rows is given. Exit 1 with the row problems.",
+    )
+    people.add_argument("--db", required=True, type=Path)
+    people.add_argument("--user", required=True)
+    people.add_argument("--file", required=True, type=Path, metavar="F.csv")
+    people.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="M.toml",
+        help='which column is which: a [columns] table of field = "Heading"',
+    )
+    people.add_argument("--dry-run", action="store_true", help="check and report; change nothing")
+    people.add_argument(
+        "--full-roll",
+        action="store_true",
+        help="the file lists every pupil on roll: pupils missing from it become possible leavers",
+    )
+    people.add_argument(
+        "--skip-problem-rows",
+        action="store_true",
+        help="import the sound rows and skip the rows with problems (they are listed)",
+    )
+
     demo = commands.add_parser(
         "demo",
         help="make the invented demo school at PATH and print its sign-in",
@@ -102,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = ("init", "verify", "recover", "new-recovery-key", "demo")
+COMMANDS = ("init", "verify", "recover", "new-recovery-key", "demo", "import-people")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             "recover": _recover,
             "new-recovery-key": _new_recovery_key,
             "demo": _demo,
+            "import-people": _import_people,
         }[args.command]
         return handler(args)
     except ProblemForUser as problem:
@@ -240,6 +269,69 @@ def _recover(args: argparse.Namespace) -> int:
     signed_in.sign_out()
     print(f"{args.user} can now sign in on this PC with the new password.")
     return EXIT_OK
+
+
+def _import_people(args: argparse.Namespace) -> int:
+    import tomllib
+
+    from esafety_desktop.domain.mis_import import FIELDS_BY_KEY, FileProblem, mapping_from_headings
+    from esafety_desktop.services.access import sign_in
+    from esafety_desktop.services.people_import import apply_import, open_table, plan_import
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"The file {args.file} cannot be read ({exc.strerror}).") from None
+    try:
+        table, mapping = open_table(data)
+        if args.mapping:
+            try:
+                saved = tomllib.loads(args.mapping.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise InvalidInput(
+                    f"The mapping file {args.mapping} cannot be read: {exc}"
+                ) from None
+            chosen = {str(k): str(v) for k, v in dict(saved.get("columns", {})).items()}
+            mapping = mapping_from_headings(table.headings, chosen)
+    except FileProblem as exc:
+        raise InvalidInput(str(exc)) from None
+    for key, column in mapping.items():
+        shown = table.headings[column] if column is not None else "(none)"
+        print(f"  {FIELDS_BY_KEY[key].label:<28} <- {shown}")
+    password = read_secret(f"Password for {args.user}: ")
+    signed_in = sign_in(args.db, args.user, password, DeviceSecretStore())
+    try:
+        try:
+            plan = plan_import(
+                signed_in, table, mapping, file_name=args.file.name, full_roll=args.full_roll
+            )
+        except FileProblem as exc:
+            raise InvalidInput(str(exc)) from None
+        for note in plan.notes:
+            print(f"Note: {note}")
+        for problem in plan.problems:
+            print(f"Row {problem.row}: {problem.reason}", file=sys.stderr)
+        print(
+            f"{len(plan.records)} row(s) ready: {plan.new} new, {plan.updated} to update, "
+            f"{plan.unchanged} unchanged; {len(plan.rows_with_problems)} row(s) with problems."
+        )
+        if plan.possible_leavers:
+            print(f"{len(plan.possible_leavers)} pupil(s) on roll are not in the file.")
+        if plan.problems and not args.skip_problem_rows:
+            print(
+                "Nothing was imported: correct the rows above, or use --skip-problem-rows.",
+                file=sys.stderr,
+            )
+            return EXIT_PROBLEM
+        if args.dry_run:
+            print("Dry run: nothing was changed.")
+            return EXIT_OK
+        summary = apply_import(signed_in, plan, skip_rows=set(plan.rows_with_problems))
+        print(summary.sentence())
+        return EXIT_OK
+    finally:
+        signed_in.sign_out()
 
 
 def _demo(args: argparse.Namespace) -> int:

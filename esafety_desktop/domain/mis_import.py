@@ -125,6 +125,7 @@ PUPIL_FIELDS: tuple[Field, ...] = (
         (
             "reg group",
             "registration group",
+            "registration form",
             "reg grp",
             "form",
             "form group",
@@ -350,9 +351,11 @@ def check_pupils(table: Table, mapping: dict[str, int | None], today: date) -> P
                 )
                 for row, _ in table.rows
             ]
+    # A US-ordered column has said so for every row; its dates are not read one by one.
+    us_columns = {key for key, order in orders.items() if order.month_first}
     for row, cells in table.rows:
         reasons: list[str] = []
-        record = _check_row(row, cells, mapping, today, reasons)
+        record = _check_row(row, cells, mapping, today, reasons, us_columns)
         problems += [RowProblem(row, r) for r in reasons]
         if record is not None and not reasons:
             records.append(record)
@@ -381,17 +384,27 @@ def _cell(cells: list[str], index: int | None) -> str:
 
 
 def _check_row(
-    row: int, cells: list[str], mapping: dict[str, int | None], today: date, reasons: list[str]
+    row: int,
+    cells: list[str],
+    mapping: dict[str, int | None],
+    today: date,
+    reasons: list[str],
+    us_columns: set[str],
 ) -> PupilRecord | None:
     def get(key: str) -> str:
-        return _cell(cells, mapping.get(key))
+        return "" if key in us_columns else _cell(cells, mapping.get(key))
 
     surname, forename = get("surname"), get("forename")
     if not surname:
         reasons.append("the surname is missing")
     if not forename:
         reasons.append("the forename is missing")
-    dob = _date(get("date_of_birth"), "date of birth", reasons, required=True)
+    dob = _date(
+        get("date_of_birth"),
+        "date of birth",
+        reasons,
+        required="date_of_birth" not in us_columns,
+    )
     if dob is not None:
         if dob > today:
             reasons.append(f"the date of birth {dob:%d/%m/%Y} is in the future")

@@ -35,6 +35,7 @@ class Permission(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     VERIFY_DATABASE = "verify_database"
     MANAGE_RECOVERY_KEY = "manage_recovery_key"
+    MANAGE_PEOPLE = "manage_people"
 
     @property
     def description(self) -> str:
@@ -54,15 +55,16 @@ _PERMISSION_DESCRIPTIONS = {
     Permission.VIEW_AUDIT_LOG: "read the audit log",
     Permission.VERIFY_DATABASE: "check the database",
     Permission.MANAGE_RECOVERY_KEY: "make a new recovery key",
+    Permission.MANAGE_PEOPLE: "add, change or import people",
 }
 
 _EVERYONE = frozenset({Permission.VERIFY_DATABASE})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DSL: frozenset(Permission),
-    Role.DEPUTY_DSL: _EVERYONE | {Permission.VIEW_AUDIT_LOG},
+    Role.DEPUTY_DSL: _EVERYONE | {Permission.VIEW_AUDIT_LOG, Permission.MANAGE_PEOPLE},
     Role.HEADTEACHER: _EVERYONE | {Permission.VIEW_AUDIT_LOG},
-    Role.ONLINE_SAFETY_LEAD: _EVERYONE,
+    Role.ONLINE_SAFETY_LEAD: _EVERYONE | {Permission.MANAGE_PEOPLE},
 }
 
 
