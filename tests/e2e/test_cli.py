@@ -265,3 +265,43 @@ def test_a_pc_without_keyring_gets_a_clear_error_then_an_explicit_password_only_
     )
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.startswith("Sound")
+
+
+def test_import_people_refuses_a_file_with_problems_and_imports_a_clean_one(
+    made: tuple[Path, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    db, _ = made
+    csv_dir = Path(__file__).parent.parent / "domain" / "csv"
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(
+        (csv_dir / "sims_like.csv").read_bytes() + b",Nameless,01/01/2018,,,Year 3,3A,,,\r\n"
+    )
+    args = ["import-people", "--db", str(db), "--user", "jo.dsl", "--file"]
+    code, out, err = run([*args, str(bad)], DSL_PASSWORD + "\n", monkeypatch, capsys)
+    assert code == 1
+    assert "Row 7: the surname is missing" in err
+    assert "Nothing was imported" in err
+    code, out, err = run(
+        [*args, str(bad), "--dry-run", "--skip-problem-rows"],
+        DSL_PASSWORD + "\n",
+        monkeypatch,
+        capsys,
+    )
+    assert code == 0 and "Dry run: nothing was changed." in out
+    code, out, err = run(
+        [*args, str(csv_dir / "sims_like.csv")], DSL_PASSWORD + "\n", monkeypatch, capsys
+    )
+    assert code == 0, err
+    assert "Imported: 5 new pupils, 0 updated, 0 unchanged." in out
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[columns]\nclass_name = "Year"\nyear_group = "Reg Group"\n')
+    code, out, err = run(
+        [*args, str(csv_dir / "sims_like.csv"), "--mapping", str(mapping), "--dry-run"],
+        DSL_PASSWORD + "\n",
+        monkeypatch,
+        capsys,
+    )
+    assert code == 1 and "is not a year group" in err  # the mapping was used as written
