@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from esafety_desktop.domain.contacts import LOCAL_CONTACTS
 from esafety_desktop.domain.roles import Role
+
+if TYPE_CHECKING:
+    from esafety_desktop.services.access import SignedIn
 
 DEMO_SCHOOL_NAME = "Oakfield Primary School (demo)"
 DEMO_USERNAME = "demo.dsl"
@@ -32,6 +36,73 @@ _DEMO_STAFF = [
     ("c.evans", "Chris Evans", Role.HEADTEACHER),
     ("j.lee", "Jordan Lee", Role.ONLINE_SAFETY_LEAD),
 ]
+
+
+DEMO_PUPILS = 200
+
+
+def _add_demo_people(me: SignedIn) -> None:
+    """200 pupils through the MIS import, then staff, visitors and parents in one go."""
+    import random
+    from datetime import date
+
+    from esafety_desktop.domain.invented_people import (
+        FIRST_NAMES,
+        PRIMARY_YEARS,
+        STAFF_ROLES,
+        SURNAMES,
+        invented_pupils,
+        pupil_csv,
+    )
+    from esafety_desktop.domain.people import PersonKind
+    from esafety_desktop.services import people
+    from esafety_desktop.services.people_import import apply_import, open_table, plan_import
+
+    table, mapping = open_table(pupil_csv(invented_pupils(DEMO_PUPILS, PRIMARY_YEARS)))
+    plan = plan_import(me, table, mapping, file_name="oakfield-roll.csv", full_roll=True)
+    apply_import(me, plan, skip_rows=set())
+
+    chance = random.Random(11)
+    forms = [
+        people.PersonForm(
+            PersonKind.STAFF,
+            chance.choice(FIRST_NAMES),
+            chance.choice(SURNAMES),
+            role=role,
+            email=f"staff{n + 1}@oakfield.example",
+            laptop_asset_tag=f"OAK-LT-{n + 1:03d}" if role in ("Class teacher", "SENCo") else "",
+            start_date=date(2015 + n % 10, 9, 1),
+        )
+        for n, role in enumerate(STAFF_ROLES * 2)
+    ]
+    for name, organisation in _DEMO_VISITORS:
+        forename, surname = name.split()
+        forms.append(
+            people.PersonForm(PersonKind.VISITOR, forename, surname, organisation=organisation)
+        )
+    links: list[tuple[int, int, str, bool]] = []
+    pupils = [r for r in people.list_people(me) if r.kind is PersonKind.PUPIL]
+    for n, pupil in enumerate(pupils[:140]):
+        relationship = chance.choice(("Mother", "Father", "Mother", "Carer", "Grandparent"))
+        links.append((len(forms), pupil.id, relationship, relationship != "Carer"))
+        forms.append(
+            people.PersonForm(
+                PersonKind.PARENT,
+                chance.choice(FIRST_NAMES),
+                pupil.surname,
+                role=relationship,
+                phone=f"01632 96{n % 10}{chance.randrange(1000):03d}",
+            )
+        )
+    people.add_people(me, forms, links)
+
+
+_DEMO_VISITORS = (
+    ("Mo Ferris", "Anyshire Library (community user)"),
+    ("Val Ortiz", "Oakfield Parish Council"),
+    ("Ike Nolan", "Anyshire Music Service"),
+    ("Bea Quinn", "Student teacher, Anyshire University"),
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +146,7 @@ def build_demo_school(path: Path) -> DemoSignIn:
                 me, username=username, display_name=name, role=role, password=DEMO_PASSWORD
             )
         settings.confirm_recovery_sheet(me, "printed")
+        _add_demo_people(me)
         verify_open_database(me)
     finally:
         me.sign_out()

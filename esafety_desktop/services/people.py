@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -112,12 +113,7 @@ def add_person(signed_in: SignedIn, form: PersonForm) -> int:
     signed_in.require(Permission.MANAGE_PEOPLE)
     clean = _checked(form)
     with signed_in.database.transaction() as session:
-        _refuse_duplicates(session, clean, None)
-        now = utc_now()
-        person = Person(created_at=now, updated_at=now)
-        _apply(person, clean)
-        session.add(person)
-        session.flush()
+        person = _insert(session, clean)
         signed_in.record(
             session,
             "person.created",
@@ -126,6 +122,32 @@ def add_person(signed_in: SignedIn, form: PersonForm) -> int:
             details={"kind": clean.kind.value},
         )
         return person.id
+
+
+def add_people(
+    signed_in: SignedIn,
+    forms: list[PersonForm],
+    links: Sequence[tuple[int, int, str, bool]] = (),
+) -> list[int]:
+    """Add many people at once (all or none), with parent links given as
+    (index of the new parent in ``forms``, id of a pupil, relationship, responsibility)."""
+    signed_in.require(Permission.MANAGE_PEOPLE)
+    cleaned = [_checked(f) for f in forms]
+    with signed_in.database.transaction() as session:
+        made = [_insert(session, clean) for clean in cleaned]
+        for parent, pupil_id, relationship, responsibility in links:
+            session.add(
+                PersonLink(
+                    parent_id=made[parent].id,
+                    pupil_id=pupil_id,
+                    relationship=relationship,
+                    parental_responsibility=responsibility,
+                )
+            )
+        signed_in.record(
+            session, "people.added", details={"people": len(made), "links": len(links)}
+        )
+        return [p.id for p in made]
 
 
 def update_person(signed_in: SignedIn, person_id: int, form: PersonForm) -> None:
@@ -363,6 +385,16 @@ def _refuse_duplicates(session: Session, form: PersonForm, own_id: int | None) -
             raise InvalidInput(
                 f"The MIS id {form.mis_id} already belongs to {holder.forename} {holder.surname}."
             )
+
+
+def _insert(session: Session, form: PersonForm) -> Person:
+    _refuse_duplicates(session, form, None)
+    now = utc_now()
+    person = Person(created_at=now, updated_at=now)
+    _apply(person, form)
+    session.add(person)
+    session.flush()
+    return person
 
 
 def _apply(person: Person, form: PersonForm) -> None:

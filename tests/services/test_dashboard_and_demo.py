@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from esafety_desktop.domain.people import PersonKind
 from esafety_desktop.errors import WrongPassword
 from esafety_desktop.services import settings
 from esafety_desktop.services.access import sign_in
@@ -11,6 +13,7 @@ from esafety_desktop.services.audit_log import audit_entries
 from esafety_desktop.services.checks import verify_open_database
 from esafety_desktop.services.dashboard import Target, dashboard
 from esafety_desktop.services.demo import DEMO_SCHOOL_NAME, build_demo_school
+from esafety_desktop.services.people import list_people, person_details
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from tests.conftest import School, add_head
 
@@ -67,4 +70,17 @@ def test_the_demo_school_is_lived_in(tmp_path: Path) -> None:
     assert [i.target for i in dashboard(me).items] == [Target.ACCOUNTS]
     assert dashboard(me).accounts == 4
     assert "security.password_only_chosen" in {e.action for e in audit_entries(me)}
+    register = list_people(me)
+    kinds = Counter(r.kind for r in register)
+    assert kinds == {
+        PersonKind.PUPIL: 200,
+        PersonKind.PARENT: 140,
+        PersonKind.STAFF: 24,
+        PersonKind.VISITOR: 4,
+    }
+    years = Counter(r.year_group for r in register if r.kind is PersonKind.PUPIL)
+    assert set(years) == {"R", "1", "2", "3", "4", "5", "6"}
+    assert min(years.values()) >= 28
+    pupil = next(r for r in register if r.kind is PersonKind.PUPIL)
+    assert person_details(me, pupil.id).links[0].kind is PersonKind.PARENT
     me.sign_out()
