@@ -48,7 +48,7 @@ def test_a_bromcom_like_export_with_bom_and_semicolons() -> None:
     table, check = _check((CSV / "bromcom_like.csv").read_bytes())
     assert table.headings[0] == "Student Id"  # the BOM is not part of the heading
     assert check.problems == []
-    assert [(r.mis_id, r.year_group, r.date_of_birth) for r in check.records][0] == (
+    assert next((r.mis_id, r.year_group, r.date_of_birth) for r in check.records) == (
         "BR1001",
         "10",
         date(2011, 5, 3),

@@ -62,14 +62,14 @@ def test_a_clean_export_imports_and_is_audited_once(school: School) -> None:
 def test_importing_the_same_file_again_changes_nothing_and_never_duplicates(school: School) -> None:
     data = (CSV / "sims_like.csv").read_bytes()
     _import(school, data)
-    plan, summary = _import(school, data)
+    _plan, summary = _import(school, data)
     assert (summary.new, summary.updated, summary.unchanged) == (0, 0, 5)
     assert len(people.list_people(school.signed_in)) == 5
 
 
 def test_a_later_export_updates_pupils_matched_by_upn(school: School) -> None:
     _import(school, _roll(("Ash", "Amy", 1, "3"), ("Birch", "Ben", 2, "3")))
-    plan, summary = _import(school, _roll(("Ash-Jones", "Amy", 1, "4"), ("Birch", "Ben", 2, "3")))
+    _plan, summary = _import(school, _roll(("Ash-Jones", "Amy", 1, "4"), ("Birch", "Ben", 2, "3")))
     assert (summary.new, summary.updated, summary.unchanged) == (0, 1, 1)
     amy = next(r for r in people.list_people(school.signed_in) if r.forename == "Amy")
     assert (amy.surname, amy.year_group, amy.class_name) == ("Ash-Jones", "4", "4A")
