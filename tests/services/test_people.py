@@ -122,7 +122,8 @@ def test_a_upn_and_admission_number_of_two_different_pupils_is_a_row_problem(
     _import(
         school,
         b"UPN,Adno,Surname,Forename,DOB\n"
-        + f"{make_upn(823, 4012, 19, 1)},A1,Ash,Amy,01/03/2017\n{make_upn(823, 4012, 19, 2)},A2,Birch,Ben,01/03/2017\n".encode(),
+        + f"{make_upn(823, 4012, 19, 1)},A1,Ash,Amy,01/03/2017\n".encode()
+        + f"{make_upn(823, 4012, 19, 2)},A2,Birch,Ben,01/03/2017\n".encode(),
     )
     table, mapping = open_table(
         b"UPN,Adno,Surname,Forename,DOB\n"
