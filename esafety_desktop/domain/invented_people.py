@@ -201,6 +201,21 @@ STAFF_ROLES = (
     "School business manager",
 )
 
+NICKNAMES = {
+    "Oliver": "Olly",
+    "Samuel": "Sam",
+    "Thomas": "Tom",
+    "Joshua": "Josh",
+    "Jacob": "Jake",
+    "Isabella": "Bella",
+    "Florence": "Flo",
+    "Theodore": "Theo",
+    "Frederick": "Freddie",
+    "Alexander": "Alex",
+    "Elizabeth": "Lizzie",
+    "Muhammad": "Mo",
+}
+
 PRIMARY_YEARS = ("R", "1", "2", "3", "4", "5", "6")
 SECONDARY_YEARS = ("7", "8", "9", "10", "11", "12", "13")
 
@@ -239,7 +254,7 @@ def invented_pupils(
             InventedPupil(
                 forename=forename,
                 surname=chance.choice(SURNAMES),
-                preferred_name=forename[:3] if chance.random() < 0.05 and len(forename) > 4 else "",
+                preferred_name=NICKNAMES.get(forename, "") if chance.random() < 0.3 else "",
                 date_of_birth=birthday,
                 upn=make_upn(938, 4000 + seed % 1000, (school_year_start - offset) % 100, n % 1000)
                 if n < 1000

@@ -48,6 +48,8 @@ def _pages(window: Any, folder: Path) -> None:
     number = 2
     for page in window.pages:
         window.show_page(page.title)
+        if hasattr(page, "panel") and page.table.model().rowCount():
+            page.table.selectRow(0)  # show a person in the People page's panel
         tabs = getattr(page, "tabs", None)
         if tabs is None:
             _save(window, folder / f"{number:02d}-{_slug(page.title)}.png")

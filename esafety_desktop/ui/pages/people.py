@@ -1,0 +1,390 @@
+"""The people register: a filterable table on the left, the chosen person on the right."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from esafety_desktop.domain.mis_import import YEAR_GROUP_LABELS, YEAR_GROUPS
+from esafety_desktop.domain.people import PersonKind
+from esafety_desktop.domain.roles import Permission, can
+from esafety_desktop.services import people
+from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.people import LinkedPerson, PersonDetails, PersonForm, PersonRow
+from esafety_desktop.services.settings import school_settings
+from esafety_desktop.ui.models import RecordTableModel
+from esafety_desktop.ui.people_models import FLAGS, PeopleFilter, people_model
+from esafety_desktop.ui.person_dialogs import LeaverDialog, LinkDialog, PersonDialog, show_date
+
+ANY = "Any"
+
+
+class PeoplePage(QWidget):
+    title = "People"
+
+    def __init__(self, signed_in: SignedIn, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("peoplePage")
+        self._signed_in = signed_in
+        self.pupil_word = school_settings(signed_in).pupil_word
+        self.can_change = can(signed_in.account.role, Permission.MANAGE_PEOPLE)
+        self.rows: list[PersonRow] = []
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search names, UPN, admission number, class…")
+        self.search.setAccessibleName("Search people")
+        self.search.setClearButtonEnabled(True)
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Type")
+        self.kind.addItem("Everyone", None)
+        for kind in PersonKind:
+            self.kind.addItem(kind.label(self.pupil_word) + "s", kind.value)
+        self.kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.year = QComboBox()
+        self.year.setAccessibleName("Year")
+        self.class_box = QComboBox()
+        self.class_box.setAccessibleName("Class")
+        self.flag_boxes = {key: QCheckBox(label) for key, label in FLAGS.items()}
+        self.possible_leavers = QCheckBox("Possible leavers")
+        self.show_left = QCheckBox("Leavers too")
+        self.count = QLabel()
+
+        self.model: RecordTableModel[PersonRow] = people_model(self.pupil_word)
+        self.proxy = PeopleFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setObjectName("peopleTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.setColumnWidth(0, 230)
+
+        self.panel = PersonPanel(self)
+        self.add_button = QPushButton("&Add…")
+        self.import_button = QPushButton("&Import from MIS…")
+        for button in (self.add_button, self.import_button):
+            button.setVisible(self.can_change)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        for label, box in (("Type", self.kind), ("Year", self.year), ("Class", self.class_box)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(box)
+        flags = QHBoxLayout()
+        for box in (*self.flag_boxes.values(), self.possible_leavers, self.show_left):
+            flags.addWidget(box)
+        flags.addStretch(1)
+        flags.addWidget(self.count)
+        actions = QHBoxLayout()
+        actions.addWidget(self.add_button)
+        actions.addWidget(self.import_button)
+        actions.addStretch(1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(actions)
+        left_layout.addLayout(filters)
+        left_layout.addLayout(flags)
+        left_layout.addWidget(self.table, 1)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([640, 360])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        # Typing waits for a pause of 150 ms before filtering, so fast typists never wait.
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(150)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(self._search_timer.start)
+        for box in (self.kind, self.year, self.class_box):
+            box.currentIndexChanged.connect(self.apply_filters)
+        for box in (*self.flag_boxes.values(), self.possible_leavers, self.show_left):
+            box.toggled.connect(self.apply_filters)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.add_button.clicked.connect(self.add_person)
+        self.import_button.clicked.connect(self.import_people)
+        self.refresh()
+
+    # -- data ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        chosen = self.panel.person.id if self.panel.person else None
+        self.rows = people.list_people(self._signed_in)
+        self.proxy.source_reset(self.rows)
+        self.model.set_rows(self.rows)
+        self._fill_choices()
+        self.apply_filters()
+        if chosen is not None:
+            self.select_person(chosen)
+
+    def _fill_choices(self) -> None:
+        years = sorted({r.year_group for r in self.rows if r.year_group}, key=YEAR_GROUPS.index)
+        classes = sorted({r.class_name for r in self.rows if r.class_name})
+        for box, values, labels in (
+            (self.year, years, [YEAR_GROUP_LABELS[y] for y in years]),
+            (self.class_box, classes, classes),
+        ):
+            current = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(ANY, None)
+            for value, label in zip(values, labels, strict=True):
+                box.addItem(label, value)
+            box.setCurrentIndex(max(box.findData(current), 0))
+            box.blockSignals(False)
+
+    def _apply_search(self) -> None:
+        self.proxy.set_search(self.search.text())
+        self.apply_filters()
+
+    def apply_filters(self) -> None:
+        kind = self.kind.currentData()
+        self.proxy.kind = PersonKind(kind) if kind else None
+        self.proxy.year = self.year.currentData()
+        self.proxy.class_name = self.class_box.currentData()
+        self.proxy.needs = {key for key, box in self.flag_boxes.items() if box.isChecked()}
+        self.proxy.only_possible_leavers = self.possible_leavers.isChecked()
+        self.proxy.show_left = self.show_left.isChecked() or self.possible_leavers.isChecked()
+        self.proxy.apply()
+        shown, total = self.proxy.rowCount(), len(self.rows)
+        self.count.setText(f"{shown} of {total}")
+
+    def shown_names(self) -> list[str]:
+        return [self.proxy.index(r, 0).data() for r in range(self.proxy.rowCount())]
+
+    def select_person(self, person_id: int) -> None:
+        for row in range(self.proxy.rowCount()):
+            source = self.proxy.mapToSource(self.proxy.index(row, 0))
+            if self.model.row_at(source.row()).id == person_id:
+                self.table.selectRow(row)
+                return
+
+    def _selection_changed(self, selected: QItemSelection, _old: QItemSelection) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        row = self.model.row_at(self.proxy.mapToSource(rows[0]).row())
+        self.panel.show_person(people.person_details(self._signed_in, row.id), row)
+
+    # -- actions -------------------------------------------------------------------------
+
+    def add_person(self) -> None:
+        made: list[int] = []
+
+        def save(form: PersonForm) -> None:
+            made.append(people.add_person(self._signed_in, form))
+
+        self.dialog = PersonDialog(save, pupil_word=self.pupil_word, parent=self)
+        self.dialog.accepted.connect(lambda: self._after_change(made[-1] if made else None))
+        self.dialog.open()
+
+    def edit_person(self, details: PersonDetails) -> None:
+        self.dialog = PersonDialog(
+            lambda form: people.update_person(self._signed_in, details.id, form),
+            pupil_word=self.pupil_word,
+            existing=details.form,
+            parent=self,
+        )
+        self.dialog.accepted.connect(lambda: self._after_change(details.id))
+        self.dialog.open()
+
+    def mark_left(self, details: PersonDetails) -> None:
+        self.dialog = LeaverDialog(
+            details.name,
+            lambda when, where: people.mark_left(self._signed_in, details.id, when, where),
+            self,
+        )
+        self.show_left.setChecked(True)
+        self.dialog.accepted.connect(lambda: self._after_change(details.id))
+        self.dialog.open()
+
+    def keep_on_roll(self, details: PersonDetails) -> None:
+        people.keep_on_roll(self._signed_in, details.id)
+        self._after_change(details.id)
+
+    def link_parent(self, details: PersonDetails) -> None:
+        parents = [(r.id, r.name) for r in self.rows if r.kind is PersonKind.PARENT and not r.left]
+        self.dialog = LinkDialog(
+            details.name,
+            parents,
+            lambda parent_id, relationship, pr: people.link_parent(
+                self._signed_in,
+                parent_id=parent_id,
+                pupil_id=details.id,
+                relationship=relationship,
+                parental_responsibility=pr,
+            ),
+            self,
+        )
+        self.dialog.accepted.connect(lambda: self._after_change(details.id))
+        self.dialog.open()
+
+    def import_people(self) -> None:
+        from esafety_desktop.ui.import_wizard import ImportWizard
+
+        self.wizard = ImportWizard(self._signed_in, self)
+        self.wizard.finished.connect(lambda _result: self.refresh())
+        self.wizard.open()
+
+    def _after_change(self, person_id: int | None) -> None:
+        self.refresh()
+        if person_id is not None:
+            self.select_person(person_id)
+
+
+class PersonPanel(QWidget):
+    """The chosen person: details, then linked people; later issues add more tabs."""
+
+    def __init__(self, page: PeoplePage) -> None:
+        super().__init__(page)
+        self.setObjectName("personPanel")
+        self._page = page
+        self.person: PersonDetails | None = None
+        self.heading = QLabel("Choose someone in the list.")
+        self.heading.setWordWrap(True)
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.tabs = QTabWidget()
+        self.details = QWidget()
+        self.details_form = QFormLayout(self.details)
+        self.links_model: RecordTableModel[LinkedPerson] = RecordTableModel[LinkedPerson](
+            [
+                ("Name", lambda lp: lp.name, lambda lp: lp.name),
+                ("Relationship", lambda lp: lp.relationship, lambda lp: lp.relationship),
+                (
+                    "Parental responsibility",
+                    lambda lp: "Yes" if lp.parental_responsibility else "No",
+                    lambda lp: lp.parental_responsibility,
+                ),
+            ]
+        )
+        self.links_view = QTableView()
+        self.links_view.setModel(self.links_model)
+        self.links_view.verticalHeader().hide()
+        self.links_view.horizontalHeader().setStretchLastSection(True)
+        self.links_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tabs.addTab(self.details, "Details")
+        self.edit_button = QPushButton("&Edit…")
+        self.left_button = QPushButton("Mark as &left…")
+        self.keep_button = QPushButton("Still on &roll")
+        self.link_button = QPushButton("Link parent or &carer…")
+        buttons = QHBoxLayout()
+        for button in (self.edit_button, self.left_button, self.keep_button, self.link_button):
+            buttons.addWidget(button)
+            button.hide()
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        layout.addWidget(self.tabs, 1)
+        self.tabs.hide()
+        self.edit_button.clicked.connect(lambda: self._page.edit_person(self._current()))
+        self.left_button.clicked.connect(lambda: self._page.mark_left(self._current()))
+        self.keep_button.clicked.connect(lambda: self._page.keep_on_roll(self._current()))
+        self.link_button.clicked.connect(lambda: self._page.link_parent(self._current()))
+
+    def _current(self) -> PersonDetails:
+        assert self.person is not None
+        return self.person
+
+    def show_person(self, details: PersonDetails, row: PersonRow) -> None:
+        self.person = details
+        form = details.form
+        self.heading.setText(details.name)
+        kind_label = form.kind.label(self._page.pupil_word)
+        if details.leaving_date:
+            where = f" to {details.destination}" if details.destination else ""
+            status = f"{kind_label}. Left on {show_date(details.leaving_date)}{where}."
+        elif details.possible_leaver_since:
+            status = (
+                f"{kind_label}. Not in the full-roll import of "
+                f"{show_date(details.possible_leaver_since)}: mark as left, or keep on roll."
+            )
+        else:
+            status = kind_label + "."
+        self.status.setText(status)
+        while self.details_form.rowCount():
+            self.details_form.removeRow(0)
+        for label, value in _detail_lines(form, self._page.pupil_word):
+            if value:
+                text = QLabel(value)
+                text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                self.details_form.addRow(label, text)
+        self.links_model.set_rows(details.links)
+        links_index = self.tabs.indexOf(self.links_view)
+        if details.links and links_index < 0:
+            self.tabs.addTab(self.links_view, "Linked people")
+        elif not details.links and links_index >= 0:
+            self.tabs.removeTab(links_index)
+        self.tabs.show()
+        change = self._page.can_change
+        self.edit_button.setVisible(change)
+        self.left_button.setVisible(change and details.leaving_date is None)
+        self.keep_button.setVisible(change and details.possible_leaver_since is not None)
+        self.link_button.setVisible(change and form.kind is PersonKind.PUPIL and not row.left)
+
+
+def _detail_lines(form: PersonForm, pupil_word: str) -> list[tuple[str, str]]:
+    flags = ", ".join(
+        label
+        for key, label in (("send", "SEND"), ("eal", "EAL"), ("looked_after", "Looked after"))
+        if getattr(form, key)
+    )
+    return [
+        ("Preferred name", form.preferred_name),
+        ("Date of birth", show_date(form.date_of_birth) + _age(form.date_of_birth)),
+        ("UPN", form.upn),
+        ("MIS id", form.mis_id),
+        ("Year group", YEAR_GROUP_LABELS.get(form.year_group, "")),
+        ("Class", form.class_name),
+        ("Needs", flags),
+        ("Role", form.role),
+        ("Email", form.email),
+        ("Phone", form.phone),
+        ("Laptop asset tag", form.laptop_asset_tag),
+        ("Organisation", form.organisation),
+        ("Start date", show_date(form.start_date)),
+    ]
+
+
+def _age(born: date | None) -> str:
+    if born is None:
+        return ""
+    today = date.today()
+    years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return f" (age {years})"
