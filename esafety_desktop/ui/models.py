@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
 from esafety_desktop.domain.audit_wording import action_label, describe_details
 from esafety_desktop.services.access import AccountInfo
@@ -26,11 +32,37 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
         super().__init__()
         self._columns = list(columns)
         self._rows: list[Row] = []
+        self._order: tuple[int, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        if self._order is not None:
+            column, order = self._order
+            self._rows.sort(
+                key=self._columns[column][2], reverse=order == Qt.SortOrder.DescendingOrder
+            )
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorted in Python with each column's key: far faster than Qt asking row by row."""
+        if not 0 <= column < len(self._columns):
+            return
+        self._order = (column, order)
+        key = self._columns[column][2]
+        self.layoutAboutToBeChanged.emit()
+        old = self._rows
+        positions = sorted(
+            range(len(old)),
+            key=lambda i: key(old[i]),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        self._rows = [old[i] for i in positions]
+        new_row = {old_row: new for new, old_row in enumerate(positions)}
+        before = self.persistentIndexList()
+        after = [self.index(new_row[i.row()], i.column()) for i in before]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
 
     def clear(self) -> None:
         self.set_rows([])
@@ -95,3 +127,12 @@ def account_model() -> RecordTableModel[AccountInfo]:
             ("Role", lambda a: a.role.label, lambda a: a.role.label),
         ]
     )
+
+
+class SortingInSource(QSortFilterProxyModel):
+    """A proxy that filters, and leaves sorting to the source model (see RecordTableModel)."""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)

@@ -7,7 +7,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFil
 from esafety_desktop.domain.mis_import import YEAR_GROUP_LABELS, YEAR_GROUPS
 from esafety_desktop.domain.people import PersonKind
 from esafety_desktop.services.people import PersonRow
-from esafety_desktop.ui.models import RecordTableModel
+from esafety_desktop.ui.models import RecordTableModel, SortingInSource
 
 FLAGS = {"send": "SEND", "eal": "EAL", "looked_after": "Looked after"}
 
@@ -27,8 +27,7 @@ def _year_key(row: PersonRow) -> int:
 def people_model(pupil_word: str) -> RecordTableModel[PersonRow]:
     return RecordTableModel[PersonRow](
         [
-            # Sort keys must be plain strings or numbers: Qt compares them, not Python.
-            ("Name", lambda r: r.name, lambda r: f"{r.surname.lower()}\t{r.forename.lower()}"),
+            ("Name", lambda r: r.name, lambda r: (r.surname.lower(), r.forename.lower())),
             ("Type", lambda r: r.kind.label(pupil_word), lambda r: r.kind.value),
             (
                 "Year",
@@ -47,7 +46,7 @@ def people_model(pupil_word: str) -> RecordTableModel[PersonRow]:
     )
 
 
-class PeopleFilter(QSortFilterProxyModel):
+class PeopleFilter(SortingInSource):
     """Filters kept as plain attributes; :meth:`apply` re-filters once after changes."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -59,21 +58,21 @@ class PeopleFilter(QSortFilterProxyModel):
         self.show_left = False
         self.only_possible_leavers = False
         self._words: list[str] = []
-        self._haystacks: list[str] = []
-        self.setSortRole(RecordTableModel.SORT_ROLE)
+        self._haystacks: dict[int, str] = {}
 
     def set_search(self, text: str) -> None:
         self._words = text.lower().split()
 
     def source_reset(self, rows: list[PersonRow]) -> None:
         """Precompute each row's searchable text once, so typing stays instant."""
-        self._haystacks = [
-            " ".join(filter(None, (r.name, r.upn, r.mis_id, r.class_name, r.detail))).lower()
+        self._haystacks = {
+            r.id: " ".join(filter(None, (r.name, r.upn, r.mis_id, r.class_name, r.detail))).lower()
             for r in rows
-        ]
+        }
 
     def apply(self) -> None:
-        self.invalidateRowsFilter()
+        self.beginFilterChange()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
@@ -94,6 +93,6 @@ class PeopleFilter(QSortFilterProxyModel):
         if any(not getattr(row, need) for need in self.needs):
             return False
         if self._words:
-            haystack = self._haystacks[source_row] if source_row < len(self._haystacks) else ""
+            haystack = self._haystacks.get(row.id, "")
             return all(word in haystack for word in self._words)
         return True

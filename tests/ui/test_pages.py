@@ -161,9 +161,11 @@ def test_a_headteacher_sees_no_account_or_school_settings(qtbot: QtBot, school: 
     assert window.audit_log is not None
     assert [window.navigation.item(i).text() for i in range(window.navigation.count())] == [
         "Dashboard",
+        "People",
         "Audit log",
         "Settings",
     ]
+    assert not window.people.add_button.isVisibleTo(window)  # may look, not change
     head.sign_out()
 
 

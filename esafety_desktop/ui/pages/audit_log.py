@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,7 +27,7 @@ from esafety_desktop.services.audit_log import account_names, audit_entries
 from esafety_desktop.services.checks import VerificationReport, verify_open_database
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import run_in_background
-from esafety_desktop.ui.models import RecordTableModel, audit_model
+from esafety_desktop.ui.models import RecordTableModel, SortingInSource, audit_model
 
 EVERYONE, ALL_ACTIONS = "Everyone", "Everything"
 
@@ -58,9 +58,8 @@ class AuditLogPage(QWidget):
         self.count_label = QLabel()
 
         self.model: RecordTableModel = audit_model()
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = SortingInSource(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(RecordTableModel.SORT_ROLE)
         self.table = QTableView()
         self.table.setObjectName("auditTable")
         self.table.setModel(self.proxy)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,7 +29,7 @@ from esafety_desktop.services.exports import record_printed, recovery_sheet, sav
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.account_dialogs import AccountDialog, PasswordDialog
 from esafety_desktop.ui.contacts_editor import ContactsEditor
-from esafety_desktop.ui.models import RecordTableModel, account_model
+from esafety_desktop.ui.models import RecordTableModel, SortingInSource, account_model
 
 
 class SettingsPage(QWidget):
@@ -134,9 +134,8 @@ class AccountsTab(QWidget):
         super().__init__()
         self._signed_in = signed_in
         self.model: RecordTableModel[AccountInfo] = account_model()
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = SortingInSource(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(RecordTableModel.SORT_ROLE)
         self.table = QTableView()
         self.table.setObjectName("accountsTable")
         self.table.setModel(self.proxy)
