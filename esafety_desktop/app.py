@@ -108,6 +108,10 @@ def run_gui(options: argparse.Namespace) -> int:
         print(f"{APP_NAME} is already open; it has been brought to the front.")
         return 0
     single = SingleInstance(name)
+    from esafety_desktop.ui.garbage import MainThreadCollector
+
+    collector = MainThreadCollector()
+    collector.start()
 
     from esafety_desktop.ui.controller import AppController, StartOptions
 
@@ -131,6 +135,7 @@ def run_gui(options: argparse.Namespace) -> int:
     from esafety_desktop.ui.background import wait_for_background
 
     wait_for_background()
+    collector.stop()
     return int(code)
 
 

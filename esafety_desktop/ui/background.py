@@ -1,45 +1,68 @@
-"""Slow work (Argon2, checks, reports) runs on a worker thread; results come back to the UI
-thread through a signal, so the window never freezes."""
+"""Slow work (Argon2, checks, imports, reports) runs on one worker thread; results come back
+to the UI thread through a queued Qt signal, so the window never freezes.
+
+The worker never holds the last reference to anything. A job's callable (which may capture
+widgets), its result and its exception are kept in a record owned by the UI thread, and the
+worker drops its own references before it signals. Otherwise Python may free a Qt object on
+the worker thread, which crashes Qt.
+"""
 
 from __future__ import annotations
 
+import concurrent.futures
+import itertools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
+
+
+@dataclass
+class _Job:
+    work: Callable[[], Any]
+    on_done: Callable[[Any], None]
+    on_failed: Callable[[BaseException], None]
+    outcome: tuple[bool, Any] | None = None
 
 
 class _Relay(QObject):
-    done = Signal(object)
-    failed = Signal(object)
+    """Lives on the UI thread; emitted from the worker, so its slot runs on the UI thread."""
 
+    finished = Signal(int)
 
-class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._work = work
-        self._relay = relay
+        self.jobs: dict[int, _Job] = {}
+        self.finished.connect(self._deliver)
 
-    def run(self) -> None:
-        try:
-            result = self._work()
-        except BaseException as exc:
-            self._relay.failed.emit(exc)
+    def _deliver(self, number: int) -> None:
+        job = self.jobs.pop(number)
+        assert job.outcome is not None
+        ok, payload = job.outcome
+        if ok:
+            job.on_done(payload)
         else:
-            self._relay.done.emit(result)
+            job.on_failed(payload)
 
 
-_running: set[_Relay] = set()
-_pool: QThreadPool | None = None
+_relay: _Relay | None = None
+_numbers = itertools.count(1)
+_futures: set[concurrent.futures.Future[None]] = set()
+# One worker: database work never overlaps (there is one writer).
+_worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="esafety-work")
 
 
-def _one_worker() -> QThreadPool:
-    """One worker: database work never overlaps (there is one writer)."""
-    global _pool
-    if _pool is None:
-        _pool = QThreadPool()
-        _pool.setMaxThreadCount(1)
-    return _pool
+def _run(relay: _Relay, number: int) -> None:
+    """On the worker thread."""
+    job = relay.jobs[number]
+    try:
+        outcome: tuple[bool, Any] = (True, job.work())
+    except BaseException as exc:  # handed to the UI thread to sort out
+        outcome = (False, exc)
+    job.outcome = outcome
+    del job, outcome  # the record keeps them; the UI thread lets them go
+    relay.finished.emit(number)
 
 
 def run_in_background(
@@ -47,27 +70,24 @@ def run_in_background(
     on_done: Callable[[Any], None],
     on_failed: Callable[[BaseException], None],
 ) -> None:
-    relay = _Relay()
-    _running.add(relay)
-
-    def finish(result: Any) -> None:
-        _running.discard(relay)
-        on_done(result)
-
-    def fail(exc: Any) -> None:
-        _running.discard(relay)
-        on_failed(exc)
-
-    relay.done.connect(finish)
-    relay.failed.connect(fail)
-    _one_worker().start(_Job(work, relay))
+    """Call ``work()`` on the worker; then ``on_done(result)`` or ``on_failed(exception)``
+    on the UI thread. Call from the UI thread."""
+    global _relay
+    if _relay is None:
+        _relay = _Relay()
+    number = next(_numbers)
+    _relay.jobs[number] = _Job(work, on_done, on_failed)
+    future = _worker.submit(_run, _relay, number)
+    _futures.add(future)
+    future.add_done_callback(_futures.discard)
 
 
 def busy() -> bool:
-    """True while work is queued or running (locking waits for it, as a save must finish)."""
-    return bool(_running)
+    """True while work is queued, running, or its result not yet delivered (locking waits)."""
+    return _relay is not None and bool(_relay.jobs)
 
 
 def wait_for_background(msecs: int = 30000) -> bool:
     """For shutdown and tests: wait until queued work has finished."""
-    return _one_worker().waitForDone(msecs)
+    _, not_done = concurrent.futures.wait(list(_futures), timeout=msecs / 1000)
+    return not not_done

@@ -1,11 +1,22 @@
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import pytest
 
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import wait_for_background
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_ui_thread() -> Iterator[None]:
+    """As in the app: no automatic garbage collection (it could run on the worker thread)."""
+    gc.disable()
+    yield
+    wait_for_background()
+    gc.collect()
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)

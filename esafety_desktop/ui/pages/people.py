@@ -292,7 +292,8 @@ class PersonPanel(QWidget):
                 ),
             ]
         )
-        self.links_view = QTableView()
+        self.links_view = QTableView(self)  # Qt owns it even while its tab is hidden
+        self.links_view.hide()
         self.links_view.setModel(self.links_model)
         self.links_view.verticalHeader().hide()
         self.links_view.horizontalHeader().setStretchLastSection(True)
