@@ -49,6 +49,7 @@ test: lint typecheck forms-check pytest
 bench: $(STAMP)
 	$(BIN)/python bench/unlock_cost.py
 	$(BIN)/python bench/startup.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/people_page.py
 
 bundle: $(STAMP)
 	$(BIN)/python -m pip install --quiet "pyinstaller>=6.5,<7"

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.settings import school_settings
-from esafety_desktop.storage.models import Account, AuditEntry
+from esafety_desktop.storage.models import Account, AuditEntry, Person
 
 VERIFY_EVERY = timedelta(days=30)
 
@@ -24,6 +24,7 @@ class Target(StrEnum):
     RECOVERY_SHEET = "recovery_sheet"
     CONTACTS = "contacts"
     ACCOUNTS = "accounts"
+    POSSIBLE_LEAVERS = "possible_leavers"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,11 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
             select(func.count()).select_from(Account).where(Account.removed_at.is_(None))
         )
         entries = session.scalar(select(func.count()).select_from(AuditEntry))
+        possible_leavers = session.scalar(
+            select(func.count())
+            .select_from(Person)
+            .where(Person.possible_leaver_since.is_not(None), Person.leaving_date.is_(None))
+        )
     last_verified = datetime.fromisoformat(verified_at) if verified_at else None
 
     items: list[DashboardItem] = []
@@ -118,6 +124,18 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
                 "a few seconds.",
                 "Check now",
                 Target.VERIFY,
+            )
+        )
+    if possible_leavers and can(me.role, Permission.MANAGE_PEOPLE):
+        items.append(
+            DashboardItem(
+                f"{possible_leavers} possible leaver{'s' if possible_leavers != 1 else ''} to "
+                "confirm",
+                "They were missing from the last full-roll import. Mark each as left (and send "
+                "their child protection file on), or keep them on roll.",
+                "See them",
+                Target.POSSIBLE_LEAVERS,
+                urgent=True,
             )
         )
     missing = [c.label for c in settings.contacts if not c.national and not c.filled_in]

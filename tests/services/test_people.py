@@ -86,6 +86,10 @@ def test_a_full_roll_import_marks_missing_pupils_as_possible_leavers_for_the_dsl
     assert summary.possible_leavers == 2
     rows = {r.forename: r for r in people.list_people(school.signed_in)}
     assert rows["Ben"].possible_leaver and not rows["Ben"].left
+    from esafety_desktop.services.dashboard import Target, dashboard
+
+    item = next(i for i in dashboard(school.signed_in).items if i.target is Target.POSSIBLE_LEAVERS)
+    assert item.title == "2 possible leavers to confirm"
     people.mark_left(
         school.signed_in, rows["Ben"].id, date(2026, 11, 20), "Hillside Academy (invented)"
     )

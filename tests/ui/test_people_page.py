@@ -169,3 +169,22 @@ def test_the_people_model_passes_the_model_tester(qtmodeltester, school: School)
     model.set_rows(people.list_people(school.signed_in))
     qtmodeltester.check(model)
     assert model.index(0, 2).data() in {f"Year {n}" for n in range(1, 7)} | {"Reception"}
+
+
+def test_the_dashboard_opens_the_possible_leavers(qtbot: QtBot, school: School) -> None:
+    from esafety_desktop.services.dashboard import Target
+    from esafety_desktop.ui.main_window import MainWindow
+
+    _import_invented(school, 10)
+    table, mapping = open_table(pupil_csv(invented_pupils(10, PRIMARY_YEARS)[:7]))
+    plan = plan_import(school.signed_in, table, mapping, file_name="roll.csv", full_roll=True)
+    apply_import(school.signed_in, plan, skip_rows=set())
+    window = MainWindow(
+        school.signed_in, on_lock=lambda: None, on_sign_out=lambda: None, on_close=lambda: None
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.mouseClick(window.dashboard.buttons[Target.POSSIBLE_LEAVERS], Qt.MouseButton.LeftButton)
+    assert window.current_page_title() == "People"
+    assert window.people.proxy.rowCount() == 3
+    assert {window.people.proxy.index(r, 5).data() for r in range(3)} == {"Possible leaver"}
