@@ -18,9 +18,8 @@ from esafety_desktop.domain.roles import Role
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.ui.background import run_in_background
 from esafety_desktop.ui.generated.ui_account import Ui_AccountDialog
+from esafety_desktop.ui.look import ERROR_STYLE
 from esafety_desktop.ui.passwords import mismatch_message, show_strength
-
-ERROR_STYLE = "color: #c62828"
 
 
 class AccountDialog(QDialog):

@@ -35,9 +35,9 @@ from esafety_desktop.services.people_import import (
 )
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import run_in_background
+from esafety_desktop.ui.look import ERROR_STYLE
 from esafety_desktop.ui.models import RecordTableModel
 
-ERROR_STYLE = "color: #c62828"
 NOT_IN_FILE = "(not in the file)"
 
 

@@ -22,8 +22,7 @@ from esafety_desktop.domain.people import RELATIONSHIPS, PersonKind
 from esafety_desktop.domain.uk_dates import DateProblem, parse_uk_date
 from esafety_desktop.errors import InvalidInput, ProblemForUser
 from esafety_desktop.services.people import PersonForm
-
-ERROR_STYLE = "color: #c62828"
+from esafety_desktop.ui.look import ERROR_STYLE
 
 
 class _FormDialog(QDialog):

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.ui.background import run_in_background
 from esafety_desktop.ui.generated.ui_recovery import Ui_RecoveryDialog
+from esafety_desktop.ui.look import ERROR_STYLE
 from esafety_desktop.ui.passwords import mismatch_message, show_strength
-from esafety_desktop.ui.unlock_window import ERROR_STYLE
 
 
 class RecoveryDialog(QDialog):

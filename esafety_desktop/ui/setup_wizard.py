@@ -21,9 +21,9 @@ from esafety_desktop.ui.generated.ui_setup_contacts import Ui_SetupContactsPage
 from esafety_desktop.ui.generated.ui_setup_location import Ui_SetupLocationPage
 from esafety_desktop.ui.generated.ui_setup_recovery import Ui_SetupRecoveryPage
 from esafety_desktop.ui.generated.ui_setup_school import Ui_SetupSchoolPage
+from esafety_desktop.ui.look import ERROR_STYLE
 from esafety_desktop.ui.passwords import mismatch_message, show_strength
 
-ERROR_STYLE = "color: #c62828"
 PUPIL_WORDS = ("pupil", "learner", "student")
 
 

@@ -19,8 +19,8 @@ from esafety_desktop.errors import DeviceSecretMissing, ProblemForUser, WrongPas
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import run_in_background
 from esafety_desktop.ui.generated.ui_unlock import Ui_UnlockForm
+from esafety_desktop.ui.look import ERROR_STYLE
 
-ERROR_STYLE = "color: #c62828"
 # After this many wrong passwords in a row, each further try waits longer (2, 4, 8 … 30 s).
 FREE_TRIES = 3
 MAX_WAIT_SECONDS = 30
