@@ -13,6 +13,7 @@ from types import TracebackType
 
 import esafety_desktop
 from esafety_desktop import APP_NAME
+from esafety_desktop.errors import ProblemForUser
 
 log = logging.getLogger("esafety_desktop.crash")
 
@@ -30,6 +31,17 @@ def install_crash_handler(show_dialog: bool) -> None:
     def handle(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         sys.excepthook = sys.__excepthook__  # a bug in here must not loop
         try:
+            if isinstance(value, ProblemForUser):
+                # The environment's fault (disk full, database busy…) that reached the top
+                # without a dialog of its own: say it plainly, it is not a bug.
+                log.warning("%s", type(value).__name__)
+                if show_dialog:
+                    from esafety_desktop.ui import dialogs
+
+                    dialogs.report_problem(None, value)
+                else:
+                    print(f"Error: {value}", file=sys.stderr, flush=True)
+                return
             report = describe_bug(kind, tb)
             print(report, file=sys.stderr, flush=True)
             log.error("%s", report)

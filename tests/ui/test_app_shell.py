@@ -101,3 +101,20 @@ def test_without_a_display_the_window_says_what_to_do() -> None:
     assert result.returncode == 2
     assert "there is no display here" in result.stderr
     assert "--screenshots" in result.stderr
+
+
+def test_an_environment_problem_that_escapes_gets_the_plain_dialog_not_the_bug_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from esafety_desktop.errors import DiskFull
+    from esafety_desktop.ui import dialogs
+    from esafety_desktop.ui.crash import install_crash_handler
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    install_crash_handler(show_dialog=True)
+    dialogs.set_next_answer(None)
+    problem = DiskFull()
+    sys.excepthook(type(problem), problem, None)
+    title, text = dialogs.shown[-1]
+    assert title == "Something needs your attention"
+    assert "The disk is full" in text and "Free some space" in text
