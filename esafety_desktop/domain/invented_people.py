@@ -259,7 +259,7 @@ def invented_pupils(
                 upn=make_upn(938, 4000 + seed % 1000, (school_year_start - offset) % 100, n % 1000)
                 if n < 1000
                 else make_upn(939, 4000 + seed % 1000, n // 1000, n % 1000),
-                mis_id=f"{100000 + n}",
+                mis_id=f"{100000 + 10000 * (seed % 90) + n}",
                 year_group=year,
                 class_name=form,
                 send=chance.random() < 0.14,

@@ -236,6 +236,15 @@ def _plan(session: Session, check: PupilCheck, *, file_name: str, full_roll: boo
                 )
             )
             continue
+        if by_mis and not by_upn and record.upn and by_mis.upn and by_mis.upn != record.upn:
+            problems.append(
+                RowProblem(
+                    record.row,
+                    f"the admission number {record.mis_id} belongs to {by_mis.forename} "
+                    f"{by_mis.surname}, whose UPN is different",
+                )
+            )
+            continue
         person = by_upn or by_mis
         records.append(record)
         if person is None:

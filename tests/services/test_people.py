@@ -142,6 +142,24 @@ def test_a_upn_and_admission_number_of_two_different_pupils_is_a_row_problem(
     )
 
 
+def test_a_known_admission_number_with_another_upn_is_not_merged(school: School) -> None:
+    _import(
+        school,
+        b"UPN,Adno,Surname,Forename,DOB\n"
+        + f"{make_upn(823, 4012, 19, 1)},A1,Ash,Amy,01/03/2017\n".encode(),
+    )
+    table, mapping = open_table(
+        b"UPN,Adno,Surname,Forename,DOB\n"
+        + f"{make_upn(823, 4012, 19, 5)},A1,Cole,Cara,01/03/2017\n".encode()
+    )
+    plan = plan_import(
+        school.signed_in, table, mapping, file_name="r.csv", full_roll=False, today=TODAY
+    )
+    assert plan.problems[0].reason == (
+        "the admission number A1 belongs to Amy Ash, whose UPN is different"
+    )
+
+
 def test_people_are_added_edited_linked_and_never_deleted(school: School) -> None:
     me = school.signed_in
     pupil = people.add_person(
