@@ -280,6 +280,7 @@ class ImportPage(QWizardPage):
         self.setFinalPage(True)
         self.summary = None
         self.running = True
+        self.setTitle("Importing")
         self.bar.setRange(0, max(len(plan.records), 1))
         self.bar.setValue(0)
         self.result.setText("Importing in one step: if anything goes wrong, nothing changes.")
@@ -296,6 +297,7 @@ class ImportPage(QWizardPage):
         self.bar.setValue(done)
 
     def _done(self, summary: ImportSummary) -> None:
+        self.setTitle("Import finished")
         self.running = False
         self.summary = summary
         self.bar.setValue(self.bar.maximum())
@@ -306,6 +308,7 @@ class ImportPage(QWizardPage):
         self.completeChanged.emit()
 
     def _failed(self, exc: BaseException) -> None:
+        self.setTitle("Nothing was imported")
         self.running = False
         if not isinstance(exc, ProblemForUser):
             raise exc
