@@ -26,6 +26,20 @@ ACTION_LABELS: dict[str, str] = {
     "document.saved_unencrypted": "Saved as an unencrypted PDF",
     "database.verified": "Database checked",
     "permission.refused": "Action refused",
+    "person.created": "Person added",
+    "person.changed": "Person changed",
+    "person.viewed": "Person looked at",
+    "person.left": "Marked as left",
+    "person.kept_on_roll": "Kept on roll",
+    "person.linked": "Parent or carer linked",
+    "people.added": "People added",
+    "people.imported": "Pupils imported from the MIS",
+    "incident.created": "Incident recorded",
+    "incident.viewed": "Incident looked at",
+    "incident.note_added": "Note added to an incident",
+    "incident.corrected": "Incident entry corrected",
+    "incident.draft_started": "Incident draft started",
+    "incident.draft_discarded": "Incident draft discarded",
 }
 
 # Groups for the audit log's filter: label -> action prefix.
@@ -38,6 +52,9 @@ ACTION_GROUPS: dict[str, str] = {
     "Database checks": "database",
     "Recovery key": "recovery_key",
     "Refused actions": "permission",
+    "People": "person",
+    "Imports": "people",
+    "Incidents": "incident",
 }
 
 SETTING_LABELS = {

@@ -36,6 +36,7 @@ class Permission(StrEnum):
     VERIFY_DATABASE = "verify_database"
     MANAGE_RECOVERY_KEY = "manage_recovery_key"
     MANAGE_PEOPLE = "manage_people"
+    RECORD_INCIDENTS = "record_incidents"
 
     @property
     def description(self) -> str:
@@ -56,15 +57,17 @@ _PERMISSION_DESCRIPTIONS = {
     Permission.VERIFY_DATABASE: "check the database",
     Permission.MANAGE_RECOVERY_KEY: "make a new recovery key",
     Permission.MANAGE_PEOPLE: "add, change or import people",
+    Permission.RECORD_INCIDENTS: "record incidents",
 }
 
 _EVERYONE = frozenset({Permission.VERIFY_DATABASE})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DSL: frozenset(Permission),
-    Role.DEPUTY_DSL: _EVERYONE | {Permission.VIEW_AUDIT_LOG, Permission.MANAGE_PEOPLE},
+    Role.DEPUTY_DSL: _EVERYONE
+    | {Permission.VIEW_AUDIT_LOG, Permission.MANAGE_PEOPLE, Permission.RECORD_INCIDENTS},
     Role.HEADTEACHER: _EVERYONE | {Permission.VIEW_AUDIT_LOG},
-    Role.ONLINE_SAFETY_LEAD: _EVERYONE | {Permission.MANAGE_PEOPLE},
+    Role.ONLINE_SAFETY_LEAD: _EVERYONE | {Permission.MANAGE_PEOPLE, Permission.RECORD_INCIDENTS},
 }
 
 

@@ -97,3 +97,77 @@ class PersonLink(Base):
     pupil_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     relationship: Mapped[str] = mapped_column(String(60))
     parental_responsibility: Mapped[bool] = mapped_column(default=False)
+
+
+class Incident(Base):
+    """One online-safety incident, from its report to its close."""
+
+    __tablename__ = "incident"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)  # e.g. OS-2026-0007
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    incident_type: Mapped[str | None] = mapped_column(String(40), index=True)
+    branch: Mapped[str | None] = mapped_column(String(12))  # illegal / unsuitable
+    category: Mapped[str | None] = mapped_column(String(12))  # content, contact, conduct, commerce
+    summary: Mapped[str] = mapped_column(Text)  # what happened, in factual words
+    child_words: Mapped[str] = mapped_column(Text)  # the child's own words, as said
+    location: Mapped[str | None] = mapped_column(String(12))
+    online_service: Mapped[str | None] = mapped_column(String(200))
+    reported_by: Mapped[str] = mapped_column(String(200))
+    reported_at: Mapped[datetime]
+    occurred_at: Mapped[datetime | None]
+    # An allegation about an account holder is hidden from that account.
+    concerns_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    routed_to: Mapped[str | None] = mapped_column(String(40))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class IncidentPerson(Base):
+    __tablename__ = "incident_person"
+    __table_args__ = (
+        UniqueConstraint("incident_id", "person_id", "role", name="uq_incident_person"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    role: Mapped[str] = mapped_column(String(24))
+
+
+class IncidentEntry(Base):
+    """One line of a case's chronology. Never changed: a correction is a new entry that points
+    at the one it corrects, with who, when and why."""
+
+    __tablename__ = "incident_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    recorded_at: Mapped[datetime]
+    author_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    author_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # step, note, correction, status…
+    step_id: Mapped[str | None] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(300))
+    choice: Mapped[str | None] = mapped_column(String(300))
+    reasons: Mapped[str] = mapped_column(Text)
+    done_by: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[str] = mapped_column(Text)
+    reference_kind: Mapped[str | None] = mapped_column(String(24))
+    reference_value: Mapped[str | None] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("incident_entry.id"))
+
+
+class IncidentDraft(Base):
+    """A wizard in progress, saved as the DSL types (encrypted like everything else)."""
+
+    __tablename__ = "incident_draft"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    data: Mapped[str] = mapped_column(Text)  # JSON
+    updated_at: Mapped[datetime]

@@ -1,0 +1,113 @@
+"""What an incident record is made of, and checking a walk through the flowchart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from esafety_desktop.domain.flowchart import Flowchart
+
+
+class IncidentStatus(StrEnum):
+    OPEN = "open"
+    AWAITING_POLICE = "awaiting_police"
+    INTERNAL = "internal_procedures"
+    MONITORING = "monitoring"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {
+            IncidentStatus.OPEN: "Open",
+            IncidentStatus.AWAITING_POLICE: "Awaiting police",
+            IncidentStatus.INTERNAL: "Internal procedures",
+            IncidentStatus.MONITORING: "Monitoring",
+            IncidentStatus.CLOSED: "Closed",
+        }[self]
+
+
+class PersonRole(StrEnum):
+    TARGET = "target"
+    ALLEGED_PERPETRATOR = "alleged_perpetrator"
+    WITNESS = "witness"
+    REPORTER = "reporter"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class RiskCategory(StrEnum):
+    """The four Cs of online risk."""
+
+    CONTENT = "content"
+    CONTACT = "contact"
+    CONDUCT = "conduct"
+    COMMERCE = "commerce"
+
+
+class Location(StrEnum):
+    ON_SITE = "on_site"
+    OFF_SITE = "off_site"
+    ONLINE = "online"
+
+
+@dataclass(frozen=True)
+class WalkStep:
+    """One step of the flowchart as the DSL went through it."""
+
+    step_id: str
+    choice: str | None = None  # the answer, for a question
+    reasons: str = ""  # why: required for every decision
+    done_by: str = ""  # who did it, for an action
+    outcome: str = ""
+    reference: str = ""  # police crime reference, MASH reference…
+    notes: str = ""
+
+
+class WalkProblem(ValueError):
+    """The steps do not follow the flowchart; the message says where."""
+
+
+def check_walk(chart: Flowchart, walk: list[WalkStep]) -> None:
+    """The walk must start at the start, follow the flowchart's arrows, give reasons for every
+    decision and reach the step that records the incident in the log."""
+    if not walk:
+        raise WalkProblem("No steps were taken.")
+    expected = chart.start
+    for number, taken in enumerate(walk, start=1):
+        if taken.step_id != expected:
+            raise WalkProblem(
+                f"Step {number} is {taken.step_id!r}, but the flowchart goes to {expected!r} next."
+            )
+        step = chart.step(taken.step_id)
+        if step.kind == "question":
+            choice = next((c for c in step.choices if c.label == taken.choice), None)
+            if choice is None:
+                raise WalkProblem(f"{step.title}: choose one of the answers.")
+            if step.asks_reasons and not taken.reasons.strip():
+                raise WalkProblem(f"{step.title}: write down the reasons for the decision.")
+            expected = choice.next
+        elif step.kind == "end":
+            break
+        else:
+            if taken.choice:
+                raise WalkProblem(f"{step.title} is not a question.")
+            if step.kind == "action" and not taken.done_by.strip():
+                raise WalkProblem(f"{step.title}: say who did it.")
+            assert step.next is not None
+            expected = step.next
+    if chart.incident_log not in {t.step_id for t in walk}:
+        raise WalkProblem("The incident has not reached the step that records it in the log.")
+
+
+def incident_type_of(chart: Flowchart, walk: list[WalkStep]) -> tuple[str | None, str | None]:
+    """(incident type, branch) chosen on the way, from the choices' labels."""
+    kind = branch = None
+    for taken in walk:
+        for choice in chart.step(taken.step_id).choices:
+            if choice.label == taken.choice:
+                kind = choice.incident_type or kind
+                branch = choice.branch or branch
+    return kind, branch

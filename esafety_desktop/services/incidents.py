@@ -1,0 +1,390 @@
+"""Recording incidents: drafts while the wizard is open, the case and its chronology after.
+
+A case is written in one transaction from a walk that follows the flowchart. Its chronology is
+append-only: notes and corrections are new entries; a correction keeps the original with who,
+when and why. An allegation about an account holder is hidden from that account.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from esafety_desktop.domain.flowchart import Flowchart, load_flowchart
+from esafety_desktop.domain.incidents import (
+    IncidentStatus,
+    Location,
+    PersonRole,
+    RiskCategory,
+    WalkStep,
+    check_walk,
+    incident_type_of,
+)
+from esafety_desktop.domain.roles import Permission
+from esafety_desktop.errors import InvalidInput, NotAllowed
+from esafety_desktop.paths import resources_dir
+from esafety_desktop.services.access import SignedIn, utc_now
+from esafety_desktop.storage.models import (
+    Incident,
+    IncidentDraft,
+    IncidentEntry,
+    IncidentPerson,
+    Person,
+)
+
+
+@cache
+def shipped_flowchart() -> Flowchart:
+    text = (resources_dir() / "flowcharts" / "online_safety.toml").read_text(encoding="utf-8")
+    return load_flowchart(text)
+
+
+@dataclass(frozen=True)
+class NewIncident:
+    reported_by: str
+    reported_at: datetime
+    summary: str
+    child_words: str
+    location: Location
+    people: list[tuple[int, PersonRole]]
+    walk: list[WalkStep]
+    category: RiskCategory | None = None
+    occurred_at: datetime | None = None
+    online_service: str = ""
+    concerns_account_id: int | None = None  # an allegation about this account holder
+
+
+@dataclass(frozen=True)
+class ChronologyEntry:
+    id: int
+    recorded_at: datetime
+    author: str
+    kind: str
+    title: str
+    choice: str | None
+    reasons: str
+    done_by: str
+    outcome: str
+    reference: str | None
+    text: str
+    corrects: int | None
+    corrected_by: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IncidentSummary:
+    id: int
+    reference: str
+    status: IncidentStatus
+    incident_type: str | None
+    branch: str | None
+    reported_at: datetime
+    summary: str
+
+
+def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
+    """Write the case from a walk that reached the incident log."""
+    signed_in.require(Permission.RECORD_INCIDENTS)
+    chart = shipped_flowchart()
+    if not new.summary.strip():
+        raise InvalidInput("Write what happened, in factual words.")
+    if not new.reported_by.strip():
+        raise InvalidInput("Say who reported the concern.")
+    if not new.people:
+        raise InvalidInput("Add at least one person involved, with their role.")
+    try:
+        check_walk(chart, new.walk)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    kind, branch = incident_type_of(chart, new.walk)
+    routed = next(
+        (chart.step(w.step_id).routes_to for w in new.walk if chart.step(w.step_id).routes_to),
+        None,
+    )
+    with signed_in.database.transaction() as session:
+        for person_id, _ in new.people:
+            if session.get(Person, person_id) is None:
+                raise InvalidInput("One of the people involved is not in the register.")
+        now = utc_now()
+        incident = Incident(
+            reference=_next_reference(session, new.reported_at),
+            status=_status_after(new.walk).value,
+            incident_type=kind,
+            branch=branch,
+            category=new.category.value if new.category else None,
+            summary=new.summary.strip(),
+            child_words=new.child_words,
+            location=new.location.value,
+            online_service=new.online_service.strip() or None,
+            reported_by=new.reported_by.strip(),
+            reported_at=new.reported_at,
+            occurred_at=new.occurred_at,
+            concerns_account_id=new.concerns_account_id,
+            routed_to=routed,
+            created_by_id=signed_in.account.id,
+            created_at=now,
+        )
+        session.add(incident)
+        session.flush()
+        for person_id, role in dict.fromkeys(new.people):
+            session.add(
+                IncidentPerson(incident_id=incident.id, person_id=person_id, role=role.value)
+            )
+        for taken in new.walk:
+            step = chart.step(taken.step_id)
+            session.add(
+                _entry(
+                    signed_in,
+                    incident.id,
+                    now,
+                    kind="step",
+                    step_id=step.id,
+                    title=step.title,
+                    choice=taken.choice,
+                    reasons=taken.reasons,
+                    done_by=taken.done_by,
+                    outcome=taken.outcome,
+                    reference_kind=step.reference,
+                    reference_value=taken.reference.strip() or None,
+                    text=taken.notes,
+                )
+            )
+        signed_in.record(
+            session,
+            "incident.created",
+            subject_type="incident",
+            subject_id=incident.id,
+            details={"reference": incident.reference, "type": kind},
+        )
+        return _summary(incident)
+
+
+def list_incidents(signed_in: SignedIn) -> list[IncidentSummary]:
+    """Every case this account may see, newest first."""
+    with signed_in.database.reading() as session:
+        query = (
+            select(Incident)
+            .where(_visible_to(signed_in))
+            .order_by(Incident.reported_at.desc(), Incident.id.desc())
+        )
+        return [_summary(i) for i in session.scalars(query)]
+
+
+def chronology(signed_in: SignedIn, incident_id: int) -> list[ChronologyEntry]:
+    """The case's entries in time order; reading them is recorded in the audit log."""
+    with signed_in.database.transaction() as session:
+        incident = _visible_incident(session, signed_in, incident_id)
+        entries = list(
+            session.scalars(
+                select(IncidentEntry)
+                .where(IncidentEntry.incident_id == incident.id)
+                .order_by(IncidentEntry.recorded_at, IncidentEntry.id)
+            )
+        )
+        signed_in.record(
+            session, "incident.viewed", subject_type="incident", subject_id=incident.id
+        )
+        corrected: dict[int, list[int]] = {}
+        for e in entries:
+            if e.corrects_id:
+                corrected.setdefault(e.corrects_id, []).append(e.id)
+        return [
+            ChronologyEntry(
+                id=e.id,
+                recorded_at=e.recorded_at,
+                author=e.author_name,
+                kind=e.kind,
+                title=e.title,
+                choice=e.choice,
+                reasons=e.reasons,
+                done_by=e.done_by,
+                outcome=e.outcome,
+                reference=e.reference_value,
+                text=e.text,
+                corrects=e.corrects_id,
+                corrected_by=corrected.get(e.id, []),
+            )
+            for e in entries
+        ]
+
+
+def add_note(signed_in: SignedIn, incident_id: int, text: str) -> None:
+    signed_in.require(Permission.RECORD_INCIDENTS)
+    if not text.strip():
+        raise InvalidInput("The note is empty.")
+    with signed_in.database.transaction() as session:
+        incident = _visible_incident(session, signed_in, incident_id)
+        session.add(_entry(signed_in, incident.id, utc_now(), kind="note", title="Note", text=text))
+        signed_in.record(
+            session, "incident.note_added", subject_type="incident", subject_id=incident.id
+        )
+
+
+def correct_entry(signed_in: SignedIn, entry_id: int, corrected_text: str, why: str) -> None:
+    """Add a correction; the original stays, marked as corrected."""
+    signed_in.require(Permission.RECORD_INCIDENTS)
+    if not why.strip():
+        raise InvalidInput("Say why the entry is being corrected.")
+    with signed_in.database.transaction() as session:
+        original = session.get(IncidentEntry, entry_id)
+        if original is None:
+            raise InvalidInput("That entry does not exist.")
+        incident = _visible_incident(session, signed_in, original.incident_id)
+        session.add(
+            _entry(
+                signed_in,
+                incident.id,
+                utc_now(),
+                kind="correction",
+                step_id=original.step_id,
+                title=f"Correction to: {original.title}",
+                reasons=why,
+                text=corrected_text,
+                corrects_id=original.id,
+            )
+        )
+        signed_in.record(
+            session,
+            "incident.corrected",
+            subject_type="incident",
+            subject_id=incident.id,
+            details={"entry": original.id},
+        )
+
+
+# -- drafts -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    id: int
+    label: str
+    updated_at: datetime
+
+
+def save_draft(signed_in: SignedIn, draft_id: int | None, label: str, data: dict[str, Any]) -> int:
+    """Keep the wizard's state as the user goes; returns the draft's id."""
+    signed_in.require(Permission.RECORD_INCIDENTS)
+    encoded = json.dumps(data, ensure_ascii=False, default=str)
+    with signed_in.database.transaction() as session:
+        draft = session.get(IncidentDraft, draft_id) if draft_id else None
+        if draft is not None and draft.account_id != signed_in.account.id:
+            draft = None
+        label = label.strip() or "Incident being recorded"
+        if draft is None:
+            draft = IncidentDraft(
+                account_id=signed_in.account.id, label=label, data=encoded, updated_at=utc_now()
+            )
+            session.add(draft)
+            session.flush()
+            signed_in.record(
+                session, "incident.draft_started", subject_type="draft", subject_id=draft.id
+            )
+        draft.label = label
+        draft.data = encoded
+        draft.updated_at = utc_now()
+        session.flush()
+        return draft.id
+
+
+def my_drafts(signed_in: SignedIn) -> list[DraftInfo]:
+    with signed_in.database.reading() as session:
+        rows = session.scalars(
+            select(IncidentDraft)
+            .where(IncidentDraft.account_id == signed_in.account.id)
+            .order_by(IncidentDraft.updated_at.desc())
+        )
+        return [DraftInfo(d.id, d.label, d.updated_at) for d in rows]
+
+
+def load_draft(signed_in: SignedIn, draft_id: int) -> dict[str, Any]:
+    with signed_in.database.reading() as session:
+        draft = session.get(IncidentDraft, draft_id)
+        if draft is None or draft.account_id != signed_in.account.id:
+            raise InvalidInput("That draft is not yours or no longer exists.")
+        return dict(json.loads(draft.data))
+
+
+def discard_draft(signed_in: SignedIn, draft_id: int) -> None:
+    with signed_in.database.transaction() as session:
+        draft = session.get(IncidentDraft, draft_id)
+        if draft is None or draft.account_id != signed_in.account.id:
+            return
+        session.delete(draft)
+        signed_in.record(
+            session, "incident.draft_discarded", subject_type="draft", subject_id=draft_id
+        )
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _visible_to(signed_in: SignedIn) -> Any:
+    return or_(
+        Incident.concerns_account_id.is_(None),
+        Incident.concerns_account_id != signed_in.account.id,
+    )
+
+
+def _visible_incident(session: Session, signed_in: SignedIn, incident_id: int) -> Incident:
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise InvalidInput("That incident does not exist.")
+    if incident.concerns_account_id == signed_in.account.id:
+        raise NotAllowed(signed_in.account.role.label, "open a case that is about them")
+    return incident
+
+
+def _next_reference(session: Session, reported_at: datetime) -> str:
+    prefix = f"OS-{reported_at:%Y}-"
+    count = session.scalar(
+        select(func.count()).select_from(Incident).where(Incident.reference.startswith(prefix))
+    )
+    return f"{prefix}{(count or 0) + 1:04d}"
+
+
+def _status_after(walk: list[WalkStep]) -> IncidentStatus:
+    for taken in reversed(walk):
+        if taken.step_id == "police_outcome" and taken.choice and taken.choice.startswith("Still"):
+            return IncidentStatus.AWAITING_POLICE
+    return IncidentStatus.OPEN
+
+
+def _entry(signed_in: SignedIn, incident_id: int, when: datetime, **fields_: Any) -> IncidentEntry:
+    values = {
+        "step_id": None,
+        "choice": None,
+        "reasons": "",
+        "done_by": "",
+        "outcome": "",
+        "reference_kind": None,
+        "reference_value": None,
+        "text": "",
+        "corrects_id": None,
+    }
+    values.update(fields_)
+    return IncidentEntry(
+        incident_id=incident_id,
+        recorded_at=when,
+        author_id=signed_in.account.id,
+        author_name=signed_in.account.display_name,
+        **values,
+    )
+
+
+def _summary(incident: Incident) -> IncidentSummary:
+    return IncidentSummary(
+        id=incident.id,
+        reference=incident.reference,
+        status=IncidentStatus(incident.status),
+        incident_type=incident.incident_type,
+        branch=incident.branch,
+        reported_at=incident.reported_at,
+        summary=incident.summary,
+    )

@@ -1,0 +1,180 @@
+"""Recording a case from a walk through the flowchart, its chronology, corrections and drafts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import text
+
+from esafety_desktop.domain.incidents import Location, PersonRole, WalkStep
+from esafety_desktop.domain.people import PersonKind
+from esafety_desktop.errors import InvalidInput, NotAllowed
+from esafety_desktop.services import incidents, people
+from esafety_desktop.services.access import sign_in
+from esafety_desktop.services.audit_log import audit_entries
+from esafety_desktop.storage.device_secret import DeviceSecretStore
+from tests.conftest import HEAD_PASSWORD, School, add_head
+
+ENDING = [
+    WalkStep("record"),
+    WalkStep("debrief", done_by="Jo Bloggs"),
+    WalkStep("review_policies", done_by="Jo Bloggs"),
+    WalkStep("implement_changes", done_by="Jo Bloggs"),
+    WalkStep("monitor"),
+]
+
+
+def _pupil(school: School) -> int:
+    return people.add_person(
+        school.signed_in,
+        people.PersonForm(PersonKind.PUPIL, "Amy", "Ash", date_of_birth=date(2014, 3, 1)),
+    )
+
+
+def _new(person: int, walk: list[WalkStep], **extra: object) -> incidents.NewIncident:
+    return incidents.NewIncident(
+        reported_by="Kim Lowe (class teacher)",
+        reported_at=datetime(2026, 11, 20, 9, 15),
+        summary="Amy said an older boy online asked her for photos.",
+        child_words="He said I had to or he would tell everyone.",
+        location=Location.ONLINE,
+        people=[(person, PersonRole.TARGET)],
+        walk=walk,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+NUDES_REFERRED = [
+    WalkStep("report"),
+    WalkStep("immediate_risk", choice="No", reasons="Amy is safe in school with her teacher."),
+    WalkStep(
+        "incident_type",
+        choice="Nudes or semi-nudes shared by children",
+        reasons="Imagery requested",
+    ),
+    WalkStep("nudes_do_not_view"),
+    WalkStep("nudes_review_meeting", done_by="Jo Bloggs", outcome="Met with the deputy DSL"),
+    WalkStep(
+        "nudes_referral", choice="Yes: refer now", reasons="An adult may be involved (coercion)."
+    ),
+    WalkStep(
+        "nudes_refer", done_by="Jo Bloggs", reference="MASH-4471", outcome="Referral accepted"
+    ),
+    WalkStep("nudes_parents", choice="Yes", reasons="Parents are supportive; no risk in telling."),
+    *ENDING,
+]
+
+
+def test_a_nudes_case_with_an_immediate_referral_is_recorded_with_its_chronology(
+    school: School,
+) -> None:
+    amy = _pupil(school)
+    case = incidents.record_incident(school.signed_in, _new(amy, NUDES_REFERRED))
+    assert case.reference == "OS-2026-0001"
+    assert (case.incident_type, case.branch) == ("nudes", "illegal")
+    entries = incidents.chronology(school.signed_in, case.id)
+    assert [e.title for e in entries][:3] == [
+        "A concern has been reported to the DSL",
+        "Is a child at immediate risk of harm?",
+        "What is the concern about?",
+    ]
+    referral = next(e for e in entries if e.reference == "MASH-4471")
+    assert (referral.done_by, referral.author) == ("Jo Bloggs", "Jo Bloggs")
+    assert {"incident.created", "incident.viewed"} <= {
+        e.action for e in audit_entries(school.signed_in)
+    }
+    assert incidents.list_incidents(school.signed_in)[0].summary.startswith("Amy said")
+
+
+def test_a_walk_that_leaves_the_flowchart_or_skips_reasons_is_refused(school: School) -> None:
+    amy = _pupil(school)
+    skipping = [NUDES_REFERRED[0], NUDES_REFERRED[1], NUDES_REFERRED[3], *NUDES_REFERRED[4:]]
+    with pytest.raises(InvalidInput, match="goes to 'incident_type' next"):
+        incidents.record_incident(school.signed_in, _new(amy, skipping))
+    no_reason = list(NUDES_REFERRED)
+    no_reason[5] = WalkStep("nudes_referral", choice="Yes: refer now")
+    with pytest.raises(InvalidInput, match="write down the reasons"):
+        incidents.record_incident(school.signed_in, _new(amy, no_reason))
+    unfinished = NUDES_REFERRED[:6]
+    with pytest.raises(InvalidInput, match="has not reached the step that records it"):
+        incidents.record_incident(school.signed_in, _new(amy, unfinished))
+    assert incidents.list_incidents(school.signed_in) == []
+
+
+def test_an_allegation_about_the_headteacher_is_hidden_from_the_head(school: School) -> None:
+    add_head(school)
+    head_account = next(
+        a.id
+        for a in __import__("esafety_desktop.services.accounts", fromlist=["x"]).list_accounts(
+            school.signed_in
+        )
+        if a.username == "p.head"
+    )
+    amy = _pupil(school)
+    walk = [
+        WalkStep("report"),
+        WalkStep("immediate_risk", choice="No", reasons="No child at risk now."),
+        WalkStep(
+            "incident_type",
+            choice="A member of staff or volunteer misusing technology",
+            reasons="About staff",
+        ),
+        WalkStep(
+            "staff_about_head",
+            choice="Yes: the headteacher",
+            reasons="Messages came from the head's account.",
+        ),
+        WalkStep("head_to_chair", done_by="Jo Bloggs", reference="LADO-88"),
+        WalkStep(
+            "staff_illegal",
+            choice="No: disciplinary procedure or code of conduct",
+            reasons="Not illegal on the facts so far.",
+        ),
+        WalkStep("strategy_meeting", done_by="Jo Bloggs"),
+        WalkStep("device_review_needed", choice="No", reasons="Messages already preserved."),
+        *ENDING,
+    ]
+    case = incidents.record_incident(
+        school.signed_in, _new(amy, walk, concerns_account_id=head_account)
+    )
+    head = sign_in(school.path, "p.head", HEAD_PASSWORD, DeviceSecretStore())
+    assert incidents.list_incidents(head) == []
+    with pytest.raises(NotAllowed):
+        incidents.chronology(head, case.id)
+    head.sign_out()
+    assert [c.reference for c in incidents.list_incidents(school.signed_in)] == [case.reference]
+
+
+def test_a_correction_keeps_the_original_and_says_who_and_why(school: School) -> None:
+    case = incidents.record_incident(school.signed_in, _new(_pupil(school), NUDES_REFERRED))
+    original = next(e for e in incidents.chronology(school.signed_in, case.id) if e.reference)
+    incidents.correct_entry(
+        school.signed_in, original.id, "Reference is MASH-4417", "Digits swapped"
+    )
+    entries = incidents.chronology(school.signed_in, case.id)
+    kept = next(e for e in entries if e.id == original.id)
+    correction = entries[-1]
+    assert kept.reference == "MASH-4471" and kept.corrected_by == [correction.id]
+    assert (correction.corrects, correction.reasons, correction.author) == (
+        original.id,
+        "Digits swapped",
+        "Jo Bloggs",
+    )
+    with (
+        pytest.raises(Exception, match="never changed"),
+        school.signed_in.database.transaction() as session,
+    ):
+        session.execute(text("UPDATE incident_entry SET text = 'x'"))
+
+
+def test_drafts_are_kept_per_account_until_discarded(school: School) -> None:
+    me = school.signed_in
+    draft = incidents.save_draft(
+        me, None, "Amy: photos requested", {"page": 3, "summary": "Amy said"}
+    )
+    assert incidents.save_draft(me, draft, "Amy: photos requested", {"page": 4}) == draft
+    assert [d.label for d in incidents.my_drafts(me)] == ["Amy: photos requested"]
+    assert incidents.load_draft(me, draft) == {"page": 4}
+    incidents.discard_draft(me, draft)
+    assert incidents.my_drafts(me) == []
