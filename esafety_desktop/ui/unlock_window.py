@@ -81,7 +81,7 @@ class UnlockWindow(QWidget):
                 f"<b>{user}</b> with the password <b>{password}</b>. When you are ready, set "
                 "up your own school's database."
             )
-            card_layout.addWidget(self.setup_button, 0, Qt.AlignmentFlag.AlignLeft)
+            self.ui.mainLayout.addWidget(self.setup_button, 0, Qt.AlignmentFlag.AlignLeft)
         else:
             self.ui.demoLabel.hide()
             self.setup_button.hide()
