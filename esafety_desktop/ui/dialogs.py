@@ -93,6 +93,17 @@ def choose(
     return item if ok else None
 
 
+def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
+    """A few lines of text; None when cancelled."""
+    answered, answer = _answered(title, label)
+    if answered:
+        return None if answer is None else str(answer)
+    from PySide6.QtWidgets import QInputDialog
+
+    text, ok = QInputDialog.getMultiLineText(parent, title, label)
+    return text if ok else None
+
+
 def save_file_name(
     parent: QWidget | None, title: str, suggested: str, file_filter: str
 ) -> str | None:

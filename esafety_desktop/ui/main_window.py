@@ -25,6 +25,7 @@ from esafety_desktop.services.settings import school_settings
 from esafety_desktop.ui.about_dialog import AboutDialog
 from esafety_desktop.ui.pages.audit_log import AuditLogPage
 from esafety_desktop.ui.pages.dashboard import DashboardPage
+from esafety_desktop.ui.pages.incidents import IncidentsPage
 from esafety_desktop.ui.pages.people import PeoplePage
 from esafety_desktop.ui.pages.settings import SettingsPage
 
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{school} – {APP_NAME}")
 
         self.dashboard = DashboardPage(signed_in, self.go_to)
+        self.incidents = IncidentsPage(signed_in)
         self.people = PeoplePage(signed_in)
         self.audit_log = (
             AuditLogPage(signed_in)
@@ -58,7 +60,9 @@ class MainWindow(QMainWindow):
         )
         self.settings = SettingsPage(signed_in)
         self.pages: list[QWidget] = [
-            p for p in (self.dashboard, self.people, self.audit_log, self.settings) if p is not None
+            p
+            for p in (self.dashboard, self.incidents, self.people, self.audit_log, self.settings)
+            if p is not None
         ]
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")

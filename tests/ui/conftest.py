@@ -46,3 +46,4 @@ def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(QFileDialog, "getSaveFileName", refuse)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", refuse)
     monkeypatch.setattr(QInputDialog, "getItem", refuse)
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", refuse)

@@ -161,11 +161,13 @@ def test_a_headteacher_sees_no_account_or_school_settings(qtbot: QtBot, school: 
     assert window.audit_log is not None
     assert [window.navigation.item(i).text() for i in range(window.navigation.count())] == [
         "Dashboard",
+        "Incidents",
         "People",
         "Audit log",
         "Settings",
     ]
     assert not window.people.add_button.isVisibleTo(window)  # may look, not change
+    assert not window.incidents.new_button.isVisibleTo(window)  # reviews, does not record
     head.sign_out()
 
 

@@ -1,0 +1,454 @@
+"""Record an incident by walking the school's flowchart, one step per page.
+
+The pages come from ``resources/flowcharts/online_safety.toml``: a question offers its answers
+and asks for the reasons; an action asks who did it, the outcome and any reference number. The
+wizard saves a draft (encrypted) every time the user moves on, so a lock, a crash or closing the
+window loses nothing; the draft reopens where it stopped.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from esafety_desktop.domain.contacts import Contact
+from esafety_desktop.domain.flowchart import REFERENCES, Flowchart, Step
+from esafety_desktop.domain.incidents import Location, PersonRole, RiskCategory, WalkStep
+from esafety_desktop.errors import ProblemForUser
+from esafety_desktop.services import incidents, people
+from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.settings import school_settings
+from esafety_desktop.ui.look import ERROR_STYLE
+from esafety_desktop.ui.models import RecordTableModel
+
+REPORT_PAGE, PEOPLE_PAGE, FIRST_STEP_PAGE = 0, 1, 100
+LOCATIONS = {
+    Location.ON_SITE: "In school",
+    Location.OFF_SITE: "Off site",
+    Location.ONLINE: "Online",
+}
+CATEGORIES = {
+    None: "Not sure yet",
+    RiskCategory.CONTENT: "Content (what they saw)",
+    RiskCategory.CONTACT: "Contact (who they met)",
+    RiskCategory.CONDUCT: "Conduct (how they behaved)",
+    RiskCategory.COMMERCE: "Commerce (scams, gambling, money)",
+}
+
+
+def _message() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(ERROR_STYLE)
+    return label
+
+
+class ReportPage(QWizardPage):
+    def __init__(self, wizard: IncidentWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("What was reported")
+        self.setSubTitle("Facts, in plain words. Keep the child's own words exactly as said.")
+        self.reported_by = QLineEdit()
+        self.reported_by.setAccessibleName("Reported by")
+        self.reported_at = QDateTimeEdit(QDateTime.currentDateTime())
+        self.reported_at.setDisplayFormat("dd/MM/yyyy HH:mm")
+        self.reported_at.setCalendarPopup(True)
+        self.summary = QPlainTextEdit()
+        self.summary.setAccessibleName("What happened")
+        self.child_words = QPlainTextEdit()
+        self.child_words.setAccessibleName("The child's own words")
+        self.location = QComboBox()
+        for value, label in LOCATIONS.items():
+            self.location.addItem(label, value.value)
+        self.online_service = QLineEdit()
+        self.online_service.setPlaceholderText("for example the app, game or website")
+        self.category = QComboBox()
+        for value, label in CATEGORIES.items():
+            self.category.addItem(label, value.value if value else None)
+        self.message = _message()
+        form = QFormLayout(self)
+        form.addRow("Reported &by", self.reported_by)
+        form.addRow("&When reported", self.reported_at)
+        form.addRow("What &happened", self.summary)
+        form.addRow("The child's own &words", self.child_words)
+        form.addRow("&Where", self.location)
+        form.addRow("Online &service", self.online_service)
+        form.addRow("&Kind of risk", self.category)
+        form.addRow(self.message)
+
+    def validatePage(self) -> bool:  # Qt names it
+        if not self.reported_by.text().strip() or not self.summary.toPlainText().strip():
+            self.message.setText("Say who reported it and what happened.")
+            return False
+        self.message.setText("")
+        self._wizard.save_draft()
+        return True
+
+
+class PeoplePage(QWizardPage):
+    def __init__(self, wizard: IncidentWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Who was involved")
+        self.setSubTitle("Everyone, each with their role. Full names, never initials.")
+        self.register = [r for r in people.list_people(wizard.signed_in) if not r.left]
+        self.person = QComboBox()
+        self.person.setEditable(True)
+        self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.person.setAccessibleName("Person")
+        for row in self.register:
+            kind = row.kind.label(wizard.pupil_word)
+            extra = f", {row.class_name}" if row.class_name else ""
+            self.person.addItem(f"{row.name} ({kind}{extra})", row.id)
+        self.person.setCurrentIndex(-1)
+        self.role = QComboBox()
+        self.role.setAccessibleName("Role")
+        for role in PersonRole:
+            self.role.addItem(role.label, role.value)
+        self.add_button = QPushButton("&Add")
+        self.remove_button = QPushButton("&Remove")
+        self.chosen: list[tuple[int, str, PersonRole]] = []
+        self.model: RecordTableModel[tuple[int, str, PersonRole]] = RecordTableModel(
+            [
+                ("Name", lambda r: r[1], lambda r: r[1]),
+                ("Role", lambda r: r[2].label, lambda r: r[2].label),
+            ]
+        )
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        self.message = _message()
+        row = QHBoxLayout()
+        row.addWidget(self.person, 3)
+        row.addWidget(self.role, 1)
+        row.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.remove_button)
+        layout.addWidget(self.message)
+        self.add_button.clicked.connect(self.add_chosen)
+        self.remove_button.clicked.connect(self.remove_selected)
+
+    def add_person(self, person_id: int, role: PersonRole) -> None:
+        name = next((r.name for r in self.register if r.id == person_id), None)
+        if name is None or (person_id, name, role) in self.chosen:
+            return
+        self.chosen.append((person_id, name, role))
+        self.model.set_rows(self.chosen)
+
+    def add_chosen(self) -> None:
+        index = self.person.findText(self.person.currentText())
+        if index < 0:
+            self.message.setText(
+                "Choose someone from the register (add them on the People page if new)."
+            )
+            return
+        self.message.setText("")
+        self.add_person(int(self.person.itemData(index)), PersonRole(self.role.currentData()))
+        self.person.setCurrentIndex(-1)
+
+    def remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()}, reverse=True)
+        for row in rows:
+            del self.chosen[row]
+        self.model.set_rows(self.chosen)
+
+    def nextId(self) -> int:  # Qt names it
+        return self._wizard.page_of[self._wizard.chart.start]
+
+    def validatePage(self) -> bool:  # Qt names it
+        if not self.chosen:
+            self.message.setText("Add at least one person involved, with their role.")
+            return False
+        self._wizard.save_draft()
+        return True
+
+
+class StepPage(QWizardPage):
+    """One step of the flowchart."""
+
+    def __init__(self, wizard: IncidentWizard, step: Step, contacts: dict[str, Contact]) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.step = step
+        self.setTitle(step.title)
+        source = wizard.chart.sources[step.source]
+        self.setSubTitle(
+            f"From: {source.title}" + (f", {source.section}" if source.section else "")
+        )
+        layout = QVBoxLayout(self)
+        if step.text:
+            layout.addWidget(_wrapped(step.text))
+        for heading, items, style in (("Do", step.do, ""), ("Do not", step.do_not, ERROR_STYLE)):
+            if items:
+                label = _wrapped(f"<b>{heading}:</b> " + "; ".join(items) + ".")
+                label.setStyleSheet(style)
+                layout.addWidget(label)
+        if step.evidence == "no_images":
+            layout.addWidget(
+                _wrapped(
+                    "<b>No images are ever stored for this kind of incident.</b> Describe what "
+                    "was reported; never attach, copy or photograph the imagery."
+                )
+            )
+        contact = contacts.get(step.contact or "")
+        if contact is not None:
+            reach = contact.phone or contact.web or "(not filled in: see Settings, Contacts)"
+            layout.addWidget(_wrapped(f"<b>{contact.label}:</b> {contact.name} {reach}".strip()))
+        form = QFormLayout()
+        self.choices = QButtonGroup(self)
+        self.reasons = QPlainTextEdit()
+        self.reasons.setAccessibleName("Reasons for the decision")
+        self.reasons.setMaximumHeight(90)
+        self.done_by = QLineEdit(wizard.signed_in.account.display_name)
+        self.done_by.setAccessibleName("Done by")
+        self.outcome = QLineEdit()
+        self.outcome.setAccessibleName("Outcome")
+        self.reference = QLineEdit()
+        self.notes = QPlainTextEdit()
+        self.notes.setMaximumHeight(70)
+        self.notes.setAccessibleName("Notes")
+        if step.kind == "question":
+            box = QVBoxLayout()
+            for number, choice in enumerate(step.choices):
+                button = QRadioButton(choice.label)
+                self.choices.addButton(button, number)
+                box.addWidget(button)
+            form.addRow("Answer", box)
+            form.addRow("&Reasons", self.reasons)
+        elif step.kind == "action":
+            form.addRow("Done &by", self.done_by)
+            form.addRow("&Outcome", self.outcome)
+            if step.reference:
+                self.reference.setAccessibleName(REFERENCES[step.reference])
+                form.addRow(REFERENCES[step.reference], self.reference)
+        if step.kind != "question":
+            form.addRow("&Notes", self.notes)
+        layout.addLayout(form)
+        self.message = _message()
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        if step.kind == "end":
+            self.setFinalPage(True)
+
+    def chosen(self) -> str | None:
+        button = self.choices.checkedButton()
+        return button.text() if button is not None else None
+
+    def walk_step(self) -> WalkStep:
+        return WalkStep(
+            step_id=self.step.id,
+            choice=self.chosen(),
+            reasons=self.reasons.toPlainText().strip(),
+            done_by=self.done_by.text().strip() if self.step.kind == "action" else "",
+            outcome=self.outcome.text().strip(),
+            reference=self.reference.text().strip(),
+            notes=self.notes.toPlainText().strip(),
+        )
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        for button in self.choices.buttons():
+            button.setChecked(button.text() == saved.get("choice"))
+        self.reasons.setPlainText(saved.get("reasons", ""))
+        self.done_by.setText(saved.get("done_by") or self.done_by.text())
+        self.outcome.setText(saved.get("outcome", ""))
+        self.reference.setText(saved.get("reference", ""))
+        self.notes.setPlainText(saved.get("notes", ""))
+
+    def nextId(self) -> int:  # Qt names it
+        if self.step.kind == "end":
+            return -1
+        if self.step.kind == "question":
+            label = self.chosen()
+            choice = next((c for c in self.step.choices if c.label == label), self.step.choices[0])
+            return self._wizard.page_of[choice.next]
+        assert self.step.next is not None
+        return self._wizard.page_of[self.step.next]
+
+    def validatePage(self) -> bool:  # Qt names it
+        taken = self.walk_step()
+        if self.step.kind == "question":
+            if taken.choice is None:
+                self.message.setText("Choose an answer.")
+                return False
+            if self.step.asks_reasons and not taken.reasons:
+                self.message.setText("Write down the reasons for this decision.")
+                return False
+        if self.step.kind == "action" and not taken.done_by:
+            self.message.setText("Say who did it.")
+            return False
+        self.message.setText("")
+        if self.step.kind == "end":
+            return self._wizard.record()
+        self._wizard.save_draft()
+        return True
+
+
+def _wrapped(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
+class IncidentWizard(QWizard):
+    """``recorded`` carries the new case's summary once it is saved."""
+
+    recorded = Signal(object)
+
+    def __init__(
+        self,
+        signed_in: SignedIn,
+        *,
+        draft_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Record an online-safety incident")
+        self.setObjectName("incidentWizard")
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.signed_in = signed_in
+        self.chart: Flowchart = incidents.shipped_flowchart()
+        settings = school_settings(signed_in)
+        self.pupil_word = settings.pupil_word
+        contacts = {c.key: c for c in settings.contacts}
+        self.draft_id = draft_id
+        self.report = ReportPage(self)
+        self.people_page = PeoplePage(self)
+        self.setPage(REPORT_PAGE, self.report)
+        self.setPage(PEOPLE_PAGE, self.people_page)
+        self.page_of: dict[str, int] = {}
+        self.step_pages: dict[str, StepPage] = {}
+        for number, step in enumerate(self.chart.steps.values()):
+            page = StepPage(self, step, contacts)
+            self.page_of[step.id] = FIRST_STEP_PAGE + number
+            self.step_pages[step.id] = page
+            self.setPage(FIRST_STEP_PAGE + number, page)
+        self.setStartId(REPORT_PAGE)
+        self.resize(860, 720)
+        if draft_id is not None:
+            self.resume(incidents.load_draft(signed_in, draft_id))
+
+    # -- the walk so far -----------------------------------------------------------------
+
+    def walk(self) -> list[WalkStep]:
+        return [
+            self.step_pages[self.chart_step_of(page_id)].walk_step()
+            for page_id in self.visitedIds()
+            if page_id >= FIRST_STEP_PAGE
+        ]
+
+    def chart_step_of(self, page_id: int) -> str:
+        return next(step for step, number in self.page_of.items() if number == page_id)
+
+    def draft_data(self) -> dict[str, Any]:
+        r = self.report
+        return {
+            "reported_by": r.reported_by.text(),
+            "reported_at": r.reported_at.dateTime().toString("yyyy-MM-ddTHH:mm"),
+            "summary": r.summary.toPlainText(),
+            "child_words": r.child_words.toPlainText(),
+            "location": r.location.currentData(),
+            "online_service": r.online_service.text(),
+            "category": r.category.currentData(),
+            "people": [[pid, role.value] for pid, _, role in self.people_page.chosen],
+            "walk": [step.__dict__ for step in self.walk()],
+        }
+
+    def save_draft(self) -> None:
+        label = (
+            self.report.summary.toPlainText().strip().splitlines()[0][:80]
+            if self.report.summary.toPlainText().strip()
+            else ""
+        )
+        try:
+            self.draft_id = incidents.save_draft(
+                self.signed_in, self.draft_id, label, self.draft_data()
+            )
+        except ProblemForUser as problem:
+            # What is typed stays on the pages; the next move tries again.
+            page = self.currentPage()
+            message = getattr(page, "message", None)
+            if isinstance(message, QLabel):
+                message.setText(f"The draft could not be saved: {problem}")
+
+    def resume(self, data: dict[str, Any]) -> None:
+        r = self.report
+        r.reported_by.setText(data.get("reported_by", ""))
+        when = QDateTime.fromString(data.get("reported_at", ""), "yyyy-MM-ddTHH:mm")
+        if when.isValid():
+            r.reported_at.setDateTime(when)
+        r.summary.setPlainText(data.get("summary", ""))
+        r.child_words.setPlainText(data.get("child_words", ""))
+        r.location.setCurrentIndex(max(r.location.findData(data.get("location")), 0))
+        r.online_service.setText(data.get("online_service", ""))
+        r.category.setCurrentIndex(max(r.category.findData(data.get("category")), 0))
+        for person_id, role in data.get("people", []):
+            self.people_page.add_person(int(person_id), PersonRole(role))
+        self.restart()
+        for saved in data.get("walk", []):
+            page = self.step_pages.get(saved.get("step_id", ""))
+            if page is None:
+                break
+            page.restore(saved)
+        # Move forward through the pages already done (each saved step was completed) to
+        # the page where the user stopped.
+        steps = len(data.get("walk", []))
+        for _ in range(2 + steps):
+            before = self.currentId()
+            self.next()
+            if self.currentId() == before:
+                break
+
+    def record(self) -> bool:
+        r = self.report
+        when = r.reported_at.dateTime().toPython()
+        category = r.category.currentData()
+        try:
+            case = incidents.record_incident(
+                self.signed_in,
+                incidents.NewIncident(
+                    reported_by=r.reported_by.text(),
+                    reported_at=when if isinstance(when, datetime) else datetime.now(),
+                    summary=r.summary.toPlainText(),
+                    child_words=r.child_words.toPlainText(),
+                    location=Location(r.location.currentData()),
+                    online_service=r.online_service.text(),
+                    category=RiskCategory(category) if category else None,
+                    people=[(pid, role) for pid, _, role in self.people_page.chosen],
+                    walk=self.walk(),
+                ),
+            )
+        except ProblemForUser as problem:
+            page = self.currentPage()
+            if isinstance(page, StepPage):
+                page.message.setText(str(problem))
+            return False
+        if self.draft_id is not None:
+            incidents.discard_draft(self.signed_in, self.draft_id)
+            self.draft_id = None
+        self.recorded.emit(case)
+        return True

@@ -1,0 +1,197 @@
+"""Incidents: the cases this account may see, drafts to carry on with, and a case's chronology."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from esafety_desktop.domain.roles import Permission, can
+from esafety_desktop.errors import ProblemForUser
+from esafety_desktop.services import incidents
+from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.incidents import IncidentSummary
+from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.models import RecordTableModel, SortingInSource
+
+
+class IncidentsPage(QWidget):
+    title = "Incidents"
+
+    def __init__(self, signed_in: SignedIn, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("incidentsPage")
+        self._signed_in = signed_in
+        chart = incidents.shipped_flowchart()
+        self.type_labels = chart.incident_types()
+        self.can_record = can(signed_in.account.role, Permission.RECORD_INCIDENTS)
+        self.new_button = QPushButton("&Record an incident…")
+        self.drafts = QComboBox()
+        self.drafts.setAccessibleName("Drafts")
+        self.resume_button = QPushButton("&Carry on with this draft")
+        for widget in (self.new_button, self.drafts, self.resume_button):
+            widget.setVisible(self.can_record)
+        self.model: RecordTableModel[IncidentSummary] = RecordTableModel(
+            [
+                ("Reference", lambda i: i.reference, lambda i: i.reference),
+                ("Reported", lambda i: f"{i.reported_at:%d/%m/%Y %H:%M}", lambda i: i.reported_at),
+                (
+                    "Type",
+                    lambda i: self.type_labels.get(i.incident_type or "", ""),
+                    lambda i: i.incident_type or "",
+                ),
+                ("Status", lambda i: i.status.label, lambda i: i.status.value),
+                ("What happened", lambda i: i.summary.splitlines()[0], lambda i: i.summary),
+            ]
+        )
+        self.proxy = SortingInSource(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setObjectName("incidentsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.case = QTextBrowser()
+        self.case.setObjectName("caseChronology")
+        self.case.setPlaceholderText("Choose a case to see its chronology.")
+        self.note_button = QPushButton("Add a &note…")
+        self.note_button.setEnabled(False)
+        self.note_button.setVisible(self.can_record)
+        self.count = QLabel()
+
+        actions = QHBoxLayout()
+        actions.addWidget(self.new_button)
+        actions.addStretch(1)
+        actions.addWidget(self.drafts)
+        actions.addWidget(self.resume_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.case, 1)
+        right_layout.addWidget(self.note_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.count)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([560, 440])
+        layout = QVBoxLayout(self)
+        layout.addLayout(actions)
+        layout.addWidget(splitter, 1)
+
+        self.new_button.clicked.connect(lambda: self.open_wizard(None))
+        self.resume_button.clicked.connect(lambda: self.open_wizard(self.drafts.currentData()))
+        self.table.selectionModel().selectionChanged.connect(self._show_selected)
+        self.note_button.clicked.connect(self.add_note)
+        self.selected_id: int | None = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = incidents.list_incidents(self._signed_in)
+        self.model.set_rows(rows)
+        self.count.setText(f"{len(rows)} case{'s' if len(rows) != 1 else ''}")
+        if self.can_record:
+            drafts = incidents.my_drafts(self._signed_in)
+            self.drafts.clear()
+            for draft in drafts:
+                self.drafts.addItem(
+                    f"{draft.label} (saved {draft.updated_at:%d/%m %H:%M})", draft.id
+                )
+            for widget in (self.drafts, self.resume_button):
+                widget.setVisible(bool(drafts))
+
+    def open_wizard(self, draft_id: int | None) -> None:
+        from esafety_desktop.ui.incident_wizard import IncidentWizard
+
+        self.wizard = IncidentWizard(self._signed_in, draft_id=draft_id, parent=self)
+        self.wizard.recorded.connect(self._recorded)
+        self.wizard.finished.connect(lambda _r: self.refresh())
+        self.wizard.open()
+
+    def _recorded(self, case: IncidentSummary) -> None:
+        self.refresh()
+        self.select(case.id)
+
+    def select(self, incident_id: int) -> None:
+        for row in range(self.proxy.rowCount()):
+            source = self.proxy.mapToSource(self.proxy.index(row, 0))
+            if self.model.row_at(source.row()).id == incident_id:
+                self.table.selectRow(row)
+                return
+
+    def _show_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        case = self.model.row_at(self.proxy.mapToSource(rows[0]).row())
+        self.selected_id = case.id
+        self.note_button.setEnabled(True)
+        self.show_case(case)
+
+    def show_case(self, case: IncidentSummary) -> None:
+        entries = incidents.chronology(self._signed_in, case.id)
+        kind = self.type_labels.get(case.incident_type or "", "Incident")
+        reported = f"{case.reported_at:%d/%m/%Y %H:%M}"
+        parts = [
+            f"<h2>{escape(case.reference)}: {escape(kind)}</h2>",
+            f"<p><b>Status:</b> {case.status.label}. <b>Reported</b> {reported}.</p>",
+            f"<p>{escape(case.summary)}</p>",
+            "<h3>Chronology</h3>",
+        ]
+        for entry in entries:
+            lines = [f"<b>{entry.recorded_at:%d/%m/%Y %H:%M}</b> · {escape(entry.title)}"]
+            if entry.choice:
+                lines.append(f"Decision: {escape(entry.choice)}")
+            if entry.reasons:
+                lines.append(f"Reasons: {escape(entry.reasons)}")
+            if entry.done_by:
+                lines.append(f"Done by {escape(entry.done_by)}")
+            if entry.outcome:
+                lines.append(f"Outcome: {escape(entry.outcome)}")
+            if entry.reference:
+                lines.append(f"Reference: {escape(entry.reference)}")
+            if entry.text:
+                lines.append(escape(entry.text))
+            if entry.corrected_by:
+                lines.append("<i>Corrected later (see below); the original is kept.</i>")
+            lines.append(f"<span style='color:grey'>Recorded by {escape(entry.author)}</span>")
+            parts.append("<p>" + "<br>".join(lines) + "</p>")
+        self.case.setHtml("".join(parts))
+
+    def add_note(self) -> None:
+        if self.selected_id is None:
+            return
+        text = dialogs.ask_text(self, "Add a note", "Note (it is dated and signed with your name):")
+        if not text or not text.strip():
+            return
+        try:
+            incidents.add_note(self._signed_in, self.selected_id, text)
+        except ProblemForUser as problem:
+            dialogs.report_problem(self, problem, "The note was not added")
+            return
+        case = next(
+            c for c in incidents.list_incidents(self._signed_in) if c.id == self.selected_id
+        )
+        self.show_case(case)

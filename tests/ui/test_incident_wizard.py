@@ -1,0 +1,141 @@
+"""The incident wizard, driven page by page as a DSL would, and the Incidents page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+from pytestqt.qtbot import QtBot
+
+from esafety_desktop.domain.incidents import PersonRole
+from esafety_desktop.domain.people import PersonKind
+from esafety_desktop.services import incidents, people
+from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.incident_wizard import IncidentWizard, StepPage
+from esafety_desktop.ui.pages.incidents import IncidentsPage
+from tests.conftest import School
+
+
+def _amy(school: School) -> int:
+    return people.add_person(
+        school.signed_in,
+        people.PersonForm(
+            PersonKind.PUPIL, "Amy", "Ash", date_of_birth=date(2014, 3, 1), class_name="6A"
+        ),
+    )
+
+
+def _fill_report_and_people(qtbot: QtBot, wizard: IncidentWizard, amy: int) -> None:
+    report = wizard.report
+    qtbot.keyClicks(report.reported_by, "Kim Lowe (class teacher)")
+    report.summary.setPlainText("Amy said an older boy online asked her for photos.")
+    report.child_words.setPlainText("He said I had to.")
+    wizard.next()
+    assert wizard.currentPage() is wizard.people_page
+    wizard.people_page.add_person(amy, PersonRole.TARGET)
+    wizard.next()
+
+
+def _answer(wizard: IncidentWizard, label_start: str, reasons: str) -> None:
+    page = wizard.currentPage()
+    assert isinstance(page, StepPage) and page.step.kind == "question"
+    button = next(b for b in page.choices.buttons() if b.text().startswith(label_start))
+    button.setChecked(True)
+    page.reasons.setPlainText(reasons)
+    wizard.next()
+
+
+def _act(wizard: IncidentWizard, reference: str = "") -> None:
+    page = wizard.currentPage()
+    assert isinstance(page, StepPage)
+    if reference:
+        page.reference.setText(reference)
+    wizard.next()
+
+
+def test_a_nudes_case_with_an_immediate_referral_from_first_click_to_the_log(
+    qtbot: QtBot, school: School
+) -> None:
+    amy = _amy(school)
+    wizard = IncidentWizard(school.signed_in)
+    qtbot.addWidget(wizard)
+    recorded: list[object] = []
+    wizard.recorded.connect(recorded.append)
+    wizard.show()
+    _fill_report_and_people(qtbot, wizard, amy)
+    _act(wizard)  # the report guidance
+    _answer(wizard, "No", "Amy is safe in class.")
+    _answer(wizard, "Nudes", "Photos were asked for.")
+    page = wizard.currentPage()
+    assert isinstance(page, StepPage) and page.step.id == "nudes_do_not_view"
+    assert "No images are ever stored" in " ".join(
+        label.text() for label in page.findChildren(type(wizard.report.message))
+    )
+    _act(wizard)
+    _act(wizard)  # review meeting, done by the DSL
+    _answer(wizard, "Yes", "An adult may be involved.")
+    _act(wizard, reference="MASH-4471")
+    _answer(wizard, "Yes", "Parents supportive.")
+    for _ in range(4):  # record, debrief, review policies, implement changes
+        _act(wizard)
+    assert wizard.currentPage().step.id == "monitor"  # type: ignore[attr-defined]
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert len(recorded) == 1
+    case = incidents.list_incidents(school.signed_in)[0]
+    assert (case.incident_type, case.branch) == ("nudes", "illegal")
+    entries = incidents.chronology(school.signed_in, case.id)
+    assert any(e.reference == "MASH-4471" and e.done_by == "Jo Bloggs" for e in entries)
+    assert incidents.my_drafts(school.signed_in) == []  # the draft went once recorded
+
+
+def test_a_decision_without_reasons_stays_on_its_page(qtbot: QtBot, school: School) -> None:
+    amy = _amy(school)
+    wizard = IncidentWizard(school.signed_in)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    _fill_report_and_people(qtbot, wizard, amy)
+    _act(wizard)
+    page = wizard.currentPage()
+    assert isinstance(page, StepPage)
+    page.choices.buttons()[1].setChecked(True)
+    wizard.next()
+    assert wizard.currentPage() is page
+    assert page.message.text() == "Write down the reasons for this decision."
+
+
+def test_a_closed_wizard_reopens_from_its_draft_where_it_stopped(
+    qtbot: QtBot, school: School
+) -> None:
+    amy = _amy(school)
+    wizard = IncidentWizard(school.signed_in)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    _fill_report_and_people(qtbot, wizard, amy)
+    _act(wizard)
+    _answer(wizard, "No", "Safe in class.")
+    wizard.close()
+    drafts = incidents.my_drafts(school.signed_in)
+    assert [d.label for d in drafts] == ["Amy said an older boy online asked her for photos."]
+    again = IncidentWizard(school.signed_in, draft_id=drafts[0].id)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.report.reported_by.text() == "Kim Lowe (class teacher)"
+    assert [name for _, name, _ in again.people_page.chosen] == ["Amy Ash"]
+    assert again.currentPage().step.id == "incident_type"  # type: ignore[attr-defined]
+
+
+def test_the_incidents_page_shows_the_case_and_takes_a_note(qtbot: QtBot, school: School) -> None:
+    from tests.services.test_incidents import NUDES_REFERRED, _new
+
+    case = incidents.record_incident(school.signed_in, _new(_amy(school), NUDES_REFERRED))
+    page = IncidentsPage(school.signed_in)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.count.text() == "1 case"
+    page.select(case.id)
+    html = page.case.toPlainText()
+    assert "OS-2026-0001" in html and "MASH-4471" in html
+    dialogs.set_next_answer("Spoke to Amy's mother; she is reassured.")
+    qtbot.mouseClick(page.note_button, Qt.MouseButton.LeftButton)
+    assert "Spoke to Amy's mother" in page.case.toPlainText()
