@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -197,7 +197,7 @@ def chronology(signed_in: SignedIn, incident_id: int) -> list[ChronologyEntry]:
         return [
             ChronologyEntry(
                 id=e.id,
-                recorded_at=e.recorded_at,
+                recorded_at=_local(e.recorded_at),
                 author=e.author_name,
                 kind=e.kind,
                 title=e.title,
@@ -378,6 +378,11 @@ def _entry(signed_in: SignedIn, incident_id: int, when: datetime, **fields_: Any
     )
 
 
+def _local(utc_naive: datetime) -> datetime:
+    """Stored times are UTC; people read UK local time."""
+    return utc_naive.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+
+
 def _summary(incident: Incident) -> IncidentSummary:
     return IncidentSummary(
         id=incident.id,
@@ -388,3 +393,82 @@ def _summary(incident: Incident) -> IncidentSummary:
         reported_at=incident.reported_at,
         summary=incident.summary,
     )
+
+
+def incident_record(signed_in: SignedIn, incident_id: int) -> bytes:
+    """The printable record of a case (PDF bytes, never written to disk here)."""
+    from esafety_desktop.domain.people import display_name
+    from esafety_desktop.reports.incident_record import (
+        IncidentRecord,
+        RecordEntry,
+        RecordPerson,
+        incident_record_pdf,
+    )
+    from esafety_desktop.services.settings import school_settings
+
+    entries = chronology(signed_in, incident_id)
+    labels = shipped_flowchart().incident_types()
+    with signed_in.database.reading() as session:
+        incident = _visible_incident(session, signed_in, incident_id)
+        involved = session.execute(
+            select(Person, IncidentPerson.role)
+            .join(IncidentPerson, IncidentPerson.person_id == Person.id)
+            .where(IncidentPerson.incident_id == incident.id)
+        ).all()
+        people_rows = [
+            RecordPerson(
+                display_name(p.forename, p.surname, p.preferred_name),
+                PersonRole(role).label,
+                ", ".join(x for x in (p.class_name or "", p.role or "", p.organisation or "") if x),
+            )
+            for p, role in involved
+        ]
+        facts = (
+            incident.reference,
+            labels.get(incident.incident_type or "", "Incident"),
+            IncidentStatus(incident.status).label,
+            incident.reported_by,
+            incident.reported_at,
+            {"on_site": "In school", "off_site": "Off site", "online": "Online"}.get(
+                incident.location or "", ""
+            )
+            + (f" ({incident.online_service})" if incident.online_service else ""),
+            incident.summary,
+            incident.child_words,
+        )
+    record = IncidentRecord(
+        school_name=school_settings(signed_in).school_name,
+        reference=facts[0],
+        incident_type=facts[1],
+        status=facts[2],
+        reported_by=facts[3],
+        reported_at=facts[4],
+        location=facts[5],
+        summary=facts[6],
+        child_words=facts[7],
+        people=people_rows,
+        entries=[
+            RecordEntry(
+                when=e.recorded_at,
+                title=e.title,
+                lines=[
+                    line
+                    for line in (
+                        f"Decision: {e.choice}" if e.choice else "",
+                        f"Reasons: {e.reasons}" if e.reasons else "",
+                        f"Done by {e.done_by}" if e.done_by else "",
+                        f"Outcome: {e.outcome}" if e.outcome else "",
+                        f"Reference: {e.reference}" if e.reference else "",
+                        e.text,
+                        "Corrected later; the original is kept above." if e.corrected_by else "",
+                    )
+                    if line
+                ],
+                author=e.author,
+            )
+            for e in entries
+        ],
+        printed_by=signed_in.account.display_name,
+        printed_at=datetime.now(),
+    )
+    return incident_record_pdf(record)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
+from pathlib import Path
 
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
@@ -139,3 +142,37 @@ def test_the_incidents_page_shows_the_case_and_takes_a_note(qtbot: QtBot, school
     dialogs.set_next_answer("Spoke to Amy's mother; she is reassured.")
     qtbot.mouseClick(page.note_button, Qt.MouseButton.LeftButton)
     assert "Spoke to Amy's mother" in page.case.toPlainText()
+
+
+def test_the_printed_record_answers_what_who_what_was_done_and_why(
+    qtbot: QtBot, school: School, tmp_path: Path
+) -> None:
+    from tests.services.test_incidents import NUDES_REFERRED, _new
+    from tests.ui.printing import print_to_file
+
+    case = incidents.record_incident(school.signed_in, _new(_amy(school), NUDES_REFERRED))
+    page = IncidentsPage(school.signed_in)
+    qtbot.addWidget(page)
+    page.show()
+    page.select(case.id)
+    qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    out = tmp_path / "record.pdf"
+    dialogs.set_next_answer(print_to_file(out))
+    qtbot.mouseClick(page.preview.print_button, Qt.MouseButton.LeftButton)
+    assert len(PdfReader(out).pages) == page.preview.document.pageCount() >= 1
+    shown = bytes(page.preview._bytes.data())  # what the preview showed and printed
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(shown)).pages)
+    for expected in (
+        "OS-2026-0001",
+        "Amy Ash",
+        "Target",
+        "Kim Lowe",
+        "He said I had to",
+        "MASH-4471",
+        "An adult may be involved",
+        "Done by Jo Bloggs",
+        "Signature",
+        "OFFICIAL-SENSITIVE",
+    ):
+        assert expected in text, expected
+    page.preview.reject()

@@ -76,6 +76,8 @@ class IncidentsPage(QWidget):
         self.note_button = QPushButton("Add a &note…")
         self.note_button.setEnabled(False)
         self.note_button.setVisible(self.can_record)
+        self.print_button = QPushButton("&Print the record…")
+        self.print_button.setEnabled(False)
         self.count = QLabel()
 
         actions = QHBoxLayout()
@@ -87,7 +89,11 @@ class IncidentsPage(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.case, 1)
-        right_layout.addWidget(self.note_button)
+        case_buttons = QHBoxLayout()
+        case_buttons.addWidget(self.note_button)
+        case_buttons.addWidget(self.print_button)
+        case_buttons.addStretch(1)
+        right_layout.addLayout(case_buttons)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -105,6 +111,7 @@ class IncidentsPage(QWidget):
         self.resume_button.clicked.connect(lambda: self.open_wizard(self.drafts.currentData()))
         self.table.selectionModel().selectionChanged.connect(self._show_selected)
         self.note_button.clicked.connect(self.add_note)
+        self.print_button.clicked.connect(self.print_record)
         self.selected_id: int | None = None
         self.refresh()
 
@@ -148,6 +155,7 @@ class IncidentsPage(QWidget):
         case = self.model.row_at(self.proxy.mapToSource(rows[0]).row())
         self.selected_id = case.id
         self.note_button.setEnabled(True)
+        self.print_button.setEnabled(True)
         self.show_case(case)
 
     def show_case(self, case: IncidentSummary) -> None:
@@ -179,6 +187,28 @@ class IncidentsPage(QWidget):
             lines.append(f"<span style='color:grey'>Recorded by {escape(entry.author)}</span>")
             parts.append("<p>" + "<br>".join(lines) + "</p>")
         self.case.setHtml("".join(parts))
+
+    def print_record(self) -> None:
+        if self.selected_id is None:
+            return
+        from pathlib import Path
+
+        from esafety_desktop.services.exports import record_printed, save_pdf
+        from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
+
+        me = self._signed_in
+        case = next(c for c in incidents.list_incidents(me) if c.id == self.selected_id)
+        pdf = incidents.incident_record(me, case.id)
+        title = f"Incident record {case.reference}"
+        self.preview = PdfPreviewDialog(
+            pdf,
+            title,
+            suggested_file_name=f"{case.reference}.pdf",
+            on_printed=lambda pages: record_printed(me, title, pages),
+            on_save=lambda path: save_pdf(me, title, pdf, Path(path)),
+            parent=self,
+        )
+        self.preview.open()
 
     def add_note(self) -> None:
         if self.selected_id is None:

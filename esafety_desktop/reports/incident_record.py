@@ -1,0 +1,148 @@
+"""The printed incident record: what happened, who was involved, what was done, by whom, when,
+why, and what happens next; with a block for signature and date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from esafety_desktop.reports.layout import DocumentInfo, render, styles
+
+
+@dataclass(frozen=True)
+class RecordPerson:
+    name: str
+    role: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class RecordEntry:
+    when: datetime
+    title: str
+    lines: list[str]
+    author: str
+
+
+@dataclass(frozen=True)
+class IncidentRecord:
+    school_name: str
+    reference: str
+    incident_type: str
+    status: str
+    reported_by: str
+    reported_at: datetime
+    location: str
+    summary: str
+    child_words: str
+    people: list[RecordPerson]
+    entries: list[RecordEntry]
+    printed_by: str
+    printed_at: datetime
+
+
+def incident_record_pdf(record: IncidentRecord) -> bytes:
+    s = styles()
+    facts = [
+        ["Reference", record.reference],
+        ["Type", record.incident_type],
+        ["Status", record.status],
+        ["Reported by", record.reported_by],
+        ["Reported", f"{record.reported_at:%d/%m/%Y at %H:%M}"],
+        ["Where", record.location],
+    ]
+    story: list[Flowable] = [
+        Paragraph(f"Online safety incident {escape(record.reference)}", s["title"]),
+        _table(facts, [35 * mm, 135 * mm]),
+        Paragraph("What happened", s["heading"]),
+        Paragraph(escape(record.summary).replace("\n", "<br/>"), s["body"]),
+    ]
+    if record.child_words.strip():
+        story += [
+            Paragraph("The child's own words", s["heading"]),
+            Paragraph(f"“{escape(record.child_words).replace(chr(10), '<br/>')}”", s["body"]),
+        ]
+    story.append(Paragraph("People involved", s["heading"]))
+    story.append(
+        _table(
+            [["Name", "Role", "Details"], *[[p.name, p.role, p.detail] for p in record.people]],
+            [60 * mm, 45 * mm, 65 * mm],
+            header=True,
+        )
+    )
+    story.append(Paragraph("Chronology", s["heading"]))
+    for entry in record.entries:
+        body = "<br/>".join(escape(line) for line in entry.lines)
+        story.append(
+            KeepTogether(
+                [
+                    Paragraph(
+                        f"<b>{entry.when:%d/%m/%Y %H:%M}</b> &nbsp; {escape(entry.title)}",
+                        s["body"],
+                    ),
+                    Paragraph(body, s["body"]) if body else Spacer(1, 1),
+                    Paragraph(f"Recorded by {escape(entry.author)}", s["small"]),
+                    Spacer(1, 3 * mm),
+                ]
+            )
+        )
+    story += [
+        Spacer(1, 8 * mm),
+        KeepTogether(
+            [
+                Paragraph("Signed", s["heading"]),
+                _signatures(["Designated Safeguarding Lead", "Headteacher (reviewed)"]),
+            ]
+        ),
+    ]
+    info = DocumentInfo(
+        title=f"Incident {record.reference}",
+        school_name=record.school_name,
+        printed_by=record.printed_by,
+        printed_at=record.printed_at,
+    )
+    return render(story, info)
+
+
+def _signatures(roles: list[str]) -> Table:
+    """A row per signer: role, then ruled spaces for name, signature and date."""
+    s = styles()
+    rows = [[Paragraph(f"<b>{escape(role)}</b>", s["body"]), "", "", "", "", ""] for role in roles]
+    table = Table(
+        [["", "Name", "", "Signature", "", "Date"], *rows],
+        colWidths=[48 * mm, 50 * mm, 4 * mm, 42 * mm, 4 * mm, 24 * mm],
+        rowHeights=[6 * mm] + [14 * mm] * len(roles),
+    )
+    ruled = [("LINEBELOW", (col, 1), (col, -1), 0.6, colors.black) for col in (1, 3, 5)]
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), "Helvetica", 8),
+                ("TEXTCOLOR", (0, 0), (-1, 0), colors.dimgrey),
+                ("VALIGN", (0, 1), (-1, -1), "BOTTOM"),
+                *ruled,
+            ]
+        )
+    )
+    return table
+
+
+def _table(rows: list[list[str]], widths: list[float], header: bool = False) -> Table:
+    s = styles()
+    cells = [[Paragraph(escape(c), s["body"]) for c in row] for row in rows]
+    table = Table(cells, colWidths=widths)
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.lightgrey),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke))
+    else:
+        commands.append(("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke))
+    table.setStyle(TableStyle(commands))
+    return table
