@@ -472,3 +472,21 @@ def incident_record(signed_in: SignedIn, incident_id: int) -> bytes:
         printed_at=datetime.now(),
     )
     return incident_record_pdf(record)
+
+
+@dataclass(frozen=True)
+class PersonIncident:
+    incident: IncidentSummary
+    role: PersonRole
+
+
+def incidents_about(signed_in: SignedIn, person_id: int) -> list[PersonIncident]:
+    """The cases a person is involved in (that this account may see), newest first."""
+    with signed_in.database.reading() as session:
+        rows = session.execute(
+            select(Incident, IncidentPerson.role)
+            .join(IncidentPerson, IncidentPerson.incident_id == Incident.id)
+            .where(IncidentPerson.person_id == person_id, _visible_to(signed_in))
+            .order_by(Incident.reported_at.desc())
+        ).all()
+        return [PersonIncident(_summary(i), PersonRole(role)) for i, role in rows]

@@ -83,4 +83,14 @@ def test_the_demo_school_is_lived_in(tmp_path: Path) -> None:
     assert min(years.values()) >= 28
     pupil = next(r for r in register if r.kind is PersonKind.PUPIL)
     assert person_details(me, pupil.id).links[0].kind is PersonKind.PARENT
+    from esafety_desktop.services.incidents import list_incidents
+
+    cases = list_incidents(me)
+    assert {c.incident_type for c in cases} == {
+        "cyberbullying",
+        "filtering",
+        "pupil_misuse",
+        "exploitation",
+    }
+    assert {c.status.value for c in cases} == {"open", "awaiting_police"}
     me.sign_out()

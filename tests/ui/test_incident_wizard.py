@@ -176,3 +176,25 @@ def test_the_printed_record_answers_what_who_what_was_done_and_why(
     ):
         assert expected in text, expected
     page.preview.reject()
+
+
+def test_the_person_panel_gains_an_incidents_tab_once_there_is_a_case(
+    qtbot: QtBot, school: School
+) -> None:
+    from esafety_desktop.ui.pages.people import PeoplePage
+    from tests.services.test_incidents import NUDES_REFERRED, _new
+
+    amy = _amy(school)
+    page = PeoplePage(school.signed_in)
+    qtbot.addWidget(page)
+    page.show()
+    page.select_person(amy)
+    assert [page.panel.tabs.tabText(i) for i in range(page.panel.tabs.count())] == ["Details"]
+    incidents.record_incident(school.signed_in, _new(amy, NUDES_REFERRED))
+    page.refresh()
+    page.select_person(amy)
+    page.table.clearSelection()
+    page.select_person(amy)
+    tabs = [page.panel.tabs.tabText(i) for i in range(page.panel.tabs.count())]
+    assert tabs == ["Details", "Incidents"]
+    assert page.panel.incidents_model.index(0, 2).data() == "Target"

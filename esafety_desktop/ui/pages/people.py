@@ -27,6 +27,7 @@ from esafety_desktop.domain.people import PersonKind
 from esafety_desktop.domain.roles import Permission, can
 from esafety_desktop.services import people
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.incidents import PersonIncident, incidents_about
 from esafety_desktop.services.people import LinkedPerson, PersonDetails, PersonForm, PersonRow
 from esafety_desktop.services.settings import school_settings
 from esafety_desktop.ui.models import RecordTableModel
@@ -43,6 +44,7 @@ class PeoplePage(QWidget):
         super().__init__(parent)
         self.setObjectName("peoplePage")
         self._signed_in = signed_in
+        self.signed_in = signed_in
         self.pupil_word = school_settings(signed_in).pupil_word
         self.can_change = can(signed_in.account.role, Permission.MANAGE_PEOPLE)
         self.rows: list[PersonRow] = []
@@ -298,6 +300,28 @@ class PersonPanel(QWidget):
         self.links_view.verticalHeader().hide()
         self.links_view.horizontalHeader().setStretchLastSection(True)
         self.links_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.incidents_model: RecordTableModel[PersonIncident] = RecordTableModel[PersonIncident](
+            [
+                ("Reference", lambda pi: pi.incident.reference, lambda pi: pi.incident.reference),
+                (
+                    "Reported",
+                    lambda pi: f"{pi.incident.reported_at:%d/%m/%Y}",
+                    lambda pi: pi.incident.reported_at,
+                ),
+                ("Role", lambda pi: pi.role.label, lambda pi: pi.role.label),
+                (
+                    "Status",
+                    lambda pi: pi.incident.status.label,
+                    lambda pi: pi.incident.status.value,
+                ),
+            ]
+        )
+        self.incidents_view = QTableView(self)  # shown in a tab only when there are cases
+        self.incidents_view.hide()
+        self.incidents_view.setModel(self.incidents_model)
+        self.incidents_view.verticalHeader().hide()
+        self.incidents_view.horizontalHeader().setStretchLastSection(True)
+        self.incidents_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tabs.addTab(self.details, "Details")
         self.edit_button = QPushButton("&Edit…")
         self.left_button = QPushButton("Mark as &left…")
@@ -318,6 +342,14 @@ class PersonPanel(QWidget):
         self.left_button.clicked.connect(lambda: self._page.mark_left(self._current()))
         self.keep_button.clicked.connect(lambda: self._page.keep_on_roll(self._current()))
         self.link_button.clicked.connect(lambda: self._page.link_parent(self._current()))
+
+    def _tab_when(self, view: QWidget, label: str, wanted: bool) -> None:
+        """A tab appears only when it has something to show."""
+        index = self.tabs.indexOf(view)
+        if wanted and index < 0:
+            self.tabs.addTab(view, label)
+        elif not wanted and index >= 0:
+            self.tabs.removeTab(index)
 
     def _current(self) -> PersonDetails:
         assert self.person is not None
@@ -347,11 +379,10 @@ class PersonPanel(QWidget):
                 text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 self.details_form.addRow(label, text)
         self.links_model.set_rows(details.links)
-        links_index = self.tabs.indexOf(self.links_view)
-        if details.links and links_index < 0:
-            self.tabs.addTab(self.links_view, "Linked people")
-        elif not details.links and links_index >= 0:
-            self.tabs.removeTab(links_index)
+        cases = incidents_about(self._page.signed_in, details.id)
+        self.incidents_model.set_rows(cases)
+        self._tab_when(self.links_view, "Linked people", bool(details.links))
+        self._tab_when(self.incidents_view, "Incidents", bool(cases))
         self.tabs.show()
         change = self._page.can_change
         self.edit_button.setVisible(change)
