@@ -26,6 +26,27 @@ class IncidentStatus(StrEnum):
         }[self]
 
 
+# Short names for lists and headings; the flowchart's longer labels are for choosing.
+INCIDENT_TYPE_NAMES = {
+    "nudes": "Nudes or semi-nudes",
+    "iioc": "Indecent images",
+    "exploitation": "Exploitation or grooming",
+    "harassment": "Sexual harassment",
+    "cyberbullying": "Cyberbullying",
+    "hate": "Online hate",
+    "radicalisation": "Radicalisation",
+    "filtering": "Filtering breach",
+    "staff_misuse": "Staff misuse",
+    "pupil_misuse": "Pupil misuse",
+    "other_unsuitable": "Other (unsuitable)",
+    "other_illegal": "Other (illegal)",
+}
+
+
+def incident_type_name(incident_type: str | None) -> str:
+    return INCIDENT_TYPE_NAMES.get(incident_type or "", "Incident")
+
+
 class PersonRole(StrEnum):
     TARGET = "target"
     ALLEGED_PERPETRATOR = "alleged_perpetrator"

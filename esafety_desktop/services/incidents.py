@@ -24,6 +24,7 @@ from esafety_desktop.domain.incidents import (
     RiskCategory,
     WalkStep,
     check_walk,
+    incident_type_name,
     incident_type_of,
 )
 from esafety_desktop.domain.roles import Permission
@@ -407,7 +408,6 @@ def incident_record(signed_in: SignedIn, incident_id: int) -> bytes:
     from esafety_desktop.services.settings import school_settings
 
     entries = chronology(signed_in, incident_id)
-    labels = shipped_flowchart().incident_types()
     with signed_in.database.reading() as session:
         incident = _visible_incident(session, signed_in, incident_id)
         involved = session.execute(
@@ -425,7 +425,7 @@ def incident_record(signed_in: SignedIn, incident_id: int) -> bytes:
         ]
         facts = (
             incident.reference,
-            labels.get(incident.incident_type or "", "Incident"),
+            incident_type_name(incident.incident_type),
             IncidentStatus(incident.status).label,
             incident.reported_by,
             incident.reported_at,

@@ -48,8 +48,10 @@ def _pages(window: Any, folder: Path) -> None:
     number = 2
     for page in window.pages:
         window.show_page(page.title)
-        if hasattr(page, "panel") and page.table.model().rowCount():
-            page.table.selectRow(0)  # show a person in the People page's panel
+        table = getattr(page, "table", None)
+        has_panel = hasattr(page, "select") or hasattr(page, "panel")
+        if table is not None and has_panel and table.model().rowCount():
+            table.selectRow(0)  # show the first person or case in its panel
         tabs = getattr(page, "tabs", None)
         if tabs is None:
             _save(window, folder / f"{number:02d}-{_slug(page.title)}.png")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from esafety_desktop.domain.incidents import incident_type_name
 from esafety_desktop.domain.roles import Permission, can
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import incidents
@@ -35,8 +36,6 @@ class IncidentsPage(QWidget):
         super().__init__(parent)
         self.setObjectName("incidentsPage")
         self._signed_in = signed_in
-        chart = incidents.shipped_flowchart()
-        self.type_labels = chart.incident_types()
         self.can_record = can(signed_in.account.role, Permission.RECORD_INCIDENTS)
         self.new_button = QPushButton("&Record an incident…")
         self.drafts = QComboBox()
@@ -50,7 +49,7 @@ class IncidentsPage(QWidget):
                 ("Reported", lambda i: f"{i.reported_at:%d/%m/%Y %H:%M}", lambda i: i.reported_at),
                 (
                     "Type",
-                    lambda i: self.type_labels.get(i.incident_type or "", ""),
+                    lambda i: incident_type_name(i.incident_type),
                     lambda i: i.incident_type or "",
                 ),
                 ("Status", lambda i: i.status.label, lambda i: i.status.value),
@@ -68,7 +67,9 @@ class IncidentsPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((110, 120, 170, 130)):
+            self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.case = QTextBrowser()
         self.case.setObjectName("caseChronology")
@@ -160,7 +161,7 @@ class IncidentsPage(QWidget):
 
     def show_case(self, case: IncidentSummary) -> None:
         entries = incidents.chronology(self._signed_in, case.id)
-        kind = self.type_labels.get(case.incident_type or "", "Incident")
+        kind = incident_type_name(case.incident_type)
         reported = f"{case.reported_at:%d/%m/%Y %H:%M}"
         parts = [
             f"<h2>{escape(case.reference)}: {escape(kind)}</h2>",
