@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from sqlalchemy import func, select
 
+from esafety_desktop.domain.incidents import IncidentStatus
 from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.settings import school_settings
@@ -25,6 +26,7 @@ class Target(StrEnum):
     CONTACTS = "contacts"
     ACCOUNTS = "accounts"
     POSSIBLE_LEAVERS = "possible_leavers"
+    INCIDENTS = "incidents"
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,23 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
                 "a few seconds.",
                 "Check now",
                 Target.VERIFY,
+            )
+        )
+    from esafety_desktop.services.incidents import open_case_count
+
+    open_cases = open_case_count(signed_in)
+    if open_cases:
+        total = sum(open_cases.values())
+        waiting = open_cases.get(IncidentStatus.AWAITING_POLICE, 0)
+        items.append(
+            DashboardItem(
+                f"{total} open case{'s' if total != 1 else ''}",
+                ", ".join(f"{n} {s.label.lower()}" for s, n in sorted(open_cases.items()))
+                + ". Keep each one's chronology up to date; close it with the outcome and "
+                "lessons learned.",
+                "Open the incidents",
+                Target.INCIDENTS,
+                urgent=bool(waiting),
             )
         )
     if possible_leavers and can(me.role, Permission.MANAGE_PEOPLE):

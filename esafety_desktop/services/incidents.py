@@ -490,3 +490,75 @@ def incidents_about(signed_in: SignedIn, person_id: int) -> list[PersonIncident]
             .order_by(Incident.reported_at.desc())
         ).all()
         return [PersonIncident(_summary(i), PersonRole(role)) for i, role in rows]
+
+
+@dataclass(frozen=True)
+class Closing:
+    """The closing questions: answered when a case is closed."""
+
+    outcome: str
+    debrief_held: bool
+    lessons_learned: str
+    policy_review_needed: bool
+
+
+def change_status(
+    signed_in: SignedIn,
+    incident_id: int,
+    status: IncidentStatus,
+    reasons: str,
+    closing: Closing | None = None,
+) -> None:
+    """Move a case on (for example to monitoring, or closed), with the reasons on its record."""
+    signed_in.require(Permission.RECORD_INCIDENTS)
+    if not reasons.strip():
+        raise InvalidInput("Say why the status is changing.")
+    if status is IncidentStatus.CLOSED:
+        if closing is None or not closing.outcome.strip():
+            raise InvalidInput("Before closing, record the outcome.")
+        if not closing.lessons_learned.strip():
+            raise InvalidInput("Before closing, record the lessons learned (or 'none').")
+    with signed_in.database.transaction() as session:
+        incident = _visible_incident(session, signed_in, incident_id)
+        old = IncidentStatus(incident.status)
+        if old is status:
+            return
+        incident.status = status.value
+        incident.closed_at = utc_now() if status is IncidentStatus.CLOSED else None
+        text = ""
+        if closing is not None and status is IncidentStatus.CLOSED:
+            text = (
+                f"Outcome: {closing.outcome.strip()}\n"
+                f"Debrief held: {'yes' if closing.debrief_held else 'no'}\n"
+                f"Lessons learned: {closing.lessons_learned.strip()}\n"
+                f"Policy review needed: {'yes' if closing.policy_review_needed else 'no'}"
+            )
+        session.add(
+            _entry(
+                signed_in,
+                incident.id,
+                utc_now(),
+                kind="status",
+                title=f"Status: {old.label} → {status.label}",
+                reasons=reasons,
+                text=text,
+            )
+        )
+        signed_in.record(
+            session,
+            "incident.status_changed",
+            subject_type="incident",
+            subject_id=incident.id,
+            details={"from": old.value, "to": status.value},
+        )
+
+
+def open_case_count(signed_in: SignedIn) -> dict[IncidentStatus, int]:
+    """Open cases by status (closed ones left out), for the Dashboard."""
+    with signed_in.database.reading() as session:
+        rows = session.execute(
+            select(Incident.status, func.count())
+            .where(Incident.status != IncidentStatus.CLOSED.value, _visible_to(signed_in))
+            .group_by(Incident.status)
+        ).all()
+        return {IncidentStatus(status): count for status, count in rows}

@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
         elif target is Target.CONTACTS:
             self.show_page(SettingsPage.title)
             self.settings.show_tab(self.settings.contacts_tab)
+        elif target is Target.INCIDENTS:
+            self.show_page(IncidentsPage.title)
         elif target is Target.POSSIBLE_LEAVERS:
             self.show_page(PeoplePage.title)
             self.people.possible_leavers.setChecked(True)

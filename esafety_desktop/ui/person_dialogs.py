@@ -25,7 +25,7 @@ from esafety_desktop.services.people import PersonForm
 from esafety_desktop.ui.look import ERROR_STYLE
 
 
-class _FormDialog(QDialog):
+class FormDialog(QDialog):
     """A form, an OK button that calls ``save`` and stays open with the reason if refused."""
 
     def __init__(self, title: str, parent: QWidget | None) -> None:
@@ -80,7 +80,7 @@ def show_date(value: date | None) -> str:
     return f"{value:%d/%m/%Y}" if value else ""
 
 
-class PersonDialog(_FormDialog):
+class PersonDialog(FormDialog):
     """Add a person (choose the kind) or change one (kind fixed)."""
 
     def __init__(
@@ -188,7 +188,7 @@ class PersonDialog(_FormDialog):
         )
 
 
-class LeaverDialog(_FormDialog):
+class LeaverDialog(FormDialog):
     def __init__(
         self, name: str, save: Callable[[date, str], None], parent: QWidget | None = None
     ) -> None:
@@ -210,7 +210,7 @@ class LeaverDialog(_FormDialog):
         self._save(when, self.destination.text())
 
 
-class LinkDialog(_FormDialog):
+class LinkDialog(FormDialog):
     """Link a parent or carer (chosen from the register) to a pupil."""
 
     def __init__(

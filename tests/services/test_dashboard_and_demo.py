@@ -67,7 +67,8 @@ def test_the_demo_school_is_lived_in(tmp_path: Path) -> None:
     me = sign_in(demo.path, demo.username, demo.password, DeviceSecretStore())
     assert settings.school_settings(me).school_name == DEMO_SCHOOL_NAME
     assert all(c.filled_in for c in settings.school_settings(me).contacts)
-    assert [i.target for i in dashboard(me).items] == [Target.ACCOUNTS]
+    assert [i.target for i in dashboard(me).items] == [Target.INCIDENTS, Target.ACCOUNTS]
+    assert dashboard(me).items[0].title == "4 open cases"
     assert dashboard(me).accounts == 4
     assert "security.password_only_chosen" in {e.action for e in audit_entries(me)}
     register = list_people(me)

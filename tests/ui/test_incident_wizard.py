@@ -198,3 +198,29 @@ def test_the_person_panel_gains_an_incidents_tab_once_there_is_a_case(
     tabs = [page.panel.tabs.tabText(i) for i in range(page.panel.tabs.count())]
     assert tabs == ["Details", "Incidents"]
     assert page.panel.incidents_model.index(0, 2).data() == "Target"
+
+
+def test_closing_a_case_asks_the_closing_questions_and_records_them(
+    qtbot: QtBot, school: School
+) -> None:
+    from tests.services.test_incidents import NUDES_REFERRED, _new
+
+    case = incidents.record_incident(school.signed_in, _new(_amy(school), NUDES_REFERRED))
+    page = IncidentsPage(school.signed_in)
+    qtbot.addWidget(page)
+    page.show()
+    page.select(case.id)
+    qtbot.mouseClick(page.status_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    dialog.status.setCurrentIndex(dialog.status.findText("Closed"))
+    assert dialog.lessons.isVisible()
+    dialog.reasons.setPlainText("Police and MASH have finished; family supported.")
+    dialog.buttons.accepted.emit()
+    assert "record the outcome" in dialog.message.text()
+    dialog.outcome.setPlainText("No further action by police; pastoral support in place.")
+    dialog.lessons.setPlainText("Remind Year 6 about reporting routes.")
+    dialog.buttons.accepted.emit()
+    assert not dialog.isVisible()
+    assert incidents.list_incidents(school.signed_in)[0].status.value == "closed"
+    text = page.case.toPlainText()
+    assert "Status: Open → Closed" in text and "Lessons learned: Remind Year 6" in text

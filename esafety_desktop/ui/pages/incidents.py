@@ -79,6 +79,9 @@ class IncidentsPage(QWidget):
         self.note_button.setVisible(self.can_record)
         self.print_button = QPushButton("&Print the record…")
         self.print_button.setEnabled(False)
+        self.status_button = QPushButton("Change &status…")
+        self.status_button.setEnabled(False)
+        self.status_button.setVisible(self.can_record)
         self.count = QLabel()
 
         actions = QHBoxLayout()
@@ -92,6 +95,7 @@ class IncidentsPage(QWidget):
         right_layout.addWidget(self.case, 1)
         case_buttons = QHBoxLayout()
         case_buttons.addWidget(self.note_button)
+        case_buttons.addWidget(self.status_button)
         case_buttons.addWidget(self.print_button)
         case_buttons.addStretch(1)
         right_layout.addLayout(case_buttons)
@@ -113,6 +117,7 @@ class IncidentsPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._show_selected)
         self.note_button.clicked.connect(self.add_note)
         self.print_button.clicked.connect(self.print_record)
+        self.status_button.clicked.connect(self.change_status)
         self.selected_id: int | None = None
         self.refresh()
 
@@ -157,6 +162,7 @@ class IncidentsPage(QWidget):
         self.selected_id = case.id
         self.note_button.setEnabled(True)
         self.print_button.setEnabled(True)
+        self.status_button.setEnabled(True)
         self.show_case(case)
 
     def show_case(self, case: IncidentSummary) -> None:
@@ -188,6 +194,31 @@ class IncidentsPage(QWidget):
             lines.append(f"<span style='color:grey'>Recorded by {escape(entry.author)}</span>")
             parts.append("<p>" + "<br>".join(lines) + "</p>")
         self.case.setHtml("".join(parts))
+
+    def _selected_case(self) -> IncidentSummary | None:
+        if self.selected_id is None:
+            return None
+        return next(
+            (c for c in incidents.list_incidents(self._signed_in) if c.id == self.selected_id),
+            None,
+        )
+
+    def change_status(self) -> None:
+        from esafety_desktop.ui.status_dialog import StatusDialog
+
+        case = self._selected_case()
+        if case is None:
+            return
+        self.dialog = StatusDialog(
+            case.reference,
+            case.status,
+            lambda status, why, closing: incidents.change_status(
+                self._signed_in, case.id, status, why, closing
+            ),
+            self,
+        )
+        self.dialog.accepted.connect(lambda: self._recorded(case))
+        self.dialog.open()
 
     def print_record(self) -> None:
         if self.selected_id is None:
