@@ -27,6 +27,12 @@ from esafety_desktop.domain.incidents import (
     incident_type_name,
     incident_type_of,
 )
+from esafety_desktop.domain.misuse_grid import (
+    MisuseCategory,
+    Suggestion,
+    load_misuse_grid,
+    suggest,
+)
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput, NotAllowed
 from esafety_desktop.paths import resources_dir
@@ -59,6 +65,7 @@ class NewIncident:
     occurred_at: datetime | None = None
     online_service: str = ""
     concerns_account_id: int | None = None  # an allegation about this account holder
+    misuse_category: str | None = None  # C1..C4 when a pupil misused school systems
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,7 @@ def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
             occurred_at=new.occurred_at,
             concerns_account_id=new.concerns_account_id,
             routed_to=routed,
+            misuse_category=new.misuse_category,
             created_by_id=signed_in.account.id,
             created_at=now,
         )
@@ -562,3 +570,20 @@ def open_case_count(signed_in: SignedIn) -> dict[IncidentStatus, int]:
             .group_by(Incident.status)
         ).all()
         return {IncidentStatus(status): count for status, count in rows}
+
+
+@cache
+def shipped_misuse_grid() -> dict[str, MisuseCategory]:
+    text = (resources_dir() / "misuse_grid.toml").read_text(encoding="utf-8")
+    return load_misuse_grid(text)
+
+
+def misuse_suggestion(signed_in: SignedIn, person_id: int, category: str) -> Suggestion:
+    """The grid's response for this pupil, from their earlier incidents in the category."""
+    with signed_in.database.reading() as session:
+        earlier = session.scalar(
+            select(func.count(func.distinct(Incident.id)))
+            .join(IncidentPerson, IncidentPerson.incident_id == Incident.id)
+            .where(IncidentPerson.person_id == person_id, Incident.misuse_category == category)
+        )
+    return suggest(shipped_misuse_grid(), category, earlier or 0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from esafety_desktop.domain.contacts import Contact
 from esafety_desktop.domain.flowchart import REFERENCES, Flowchart, Step
 from esafety_desktop.domain.incidents import Location, PersonRole, RiskCategory, WalkStep
+from esafety_desktop.domain.people import PersonKind
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import incidents, people
 from esafety_desktop.services.access import SignedIn
@@ -246,6 +247,21 @@ class StepPage(QWizardPage):
             if step.reference:
                 self.reference.setAccessibleName(REFERENCES[step.reference])
                 form.addRow(REFERENCES[step.reference], self.reference)
+        self.misuse: QComboBox | None = None
+        self.suggestion = _wrapped("")
+        if step.form == "misuse_grid":
+            self.misuse = QComboBox()
+            self.misuse.setAccessibleName("Misuse category")
+            for code, category in incidents.shipped_misuse_grid().items():
+                self.misuse.addItem(f"{code}: {category.examples[0]}…", code)
+                self.misuse.setItemData(
+                    self.misuse.count() - 1,
+                    "\n".join(category.examples),
+                    Qt.ItemDataRole.ToolTipRole,
+                )
+            form.insertRow(0, "&Category", self.misuse)
+            form.insertRow(1, "", self.suggestion)
+            self.misuse.currentIndexChanged.connect(self.show_suggestion)
         if step.kind != "question":
             form.addRow("&Notes", self.notes)
         layout.addLayout(form)
@@ -254,6 +270,30 @@ class StepPage(QWizardPage):
         layout.addStretch(1)
         if step.kind == "end":
             self.setFinalPage(True)
+
+    def initializePage(self) -> None:  # Qt names it
+        if self.misuse is not None:
+            self.show_suggestion()
+
+    def show_suggestion(self) -> None:
+        """The grid's response for this pupil's first or later incident; the DSL decides."""
+        assert self.misuse is not None
+        pupil = self._wizard.misuse_pupil()
+        if pupil is None:
+            self.suggestion.setText(
+                "Add the pupil (as alleged perpetrator) to see the grid's response."
+            )
+            return
+        suggestion = incidents.misuse_suggestion(
+            self._wizard.signed_in, pupil, str(self.misuse.currentData())
+        )
+        self.suggestion.setText(
+            f"{suggestion.sentence()}: <b>{'; '.join(suggestion.responses)}</b>. "
+            "Write what you decided in Outcome."
+        )
+        if not self.outcome.text().strip() or self.outcome.property("suggested"):
+            self.outcome.setText("; ".join(suggestion.responses))
+            self.outcome.setProperty("suggested", True)
 
     def chosen(self) -> str | None:
         button = self.choices.checkedButton()
@@ -423,6 +463,22 @@ class IncidentWizard(QWizard):
             if self.currentId() == before:
                 break
 
+    def misuse_pupil(self) -> int | None:
+        chosen = self.people_page.chosen
+        kinds = {r.id: r.kind for r in self.people_page.register}
+        pupils = [(pid, role) for pid, _, role in chosen if kinds.get(pid) == PersonKind.PUPIL]
+        for pid, role in pupils:
+            if role is PersonRole.ALLEGED_PERPETRATOR:
+                return pid
+        return pupils[0][0] if pupils else None
+
+    def misuse_category(self) -> str | None:
+        visited = {s.step_id for s in self.walk()}
+        for step_id, page in self.step_pages.items():
+            if page.misuse is not None and step_id in visited:
+                return str(page.misuse.currentData())
+        return None
+
     def record(self) -> bool:
         r = self.report
         when = r.reported_at.dateTime().toPython()
@@ -440,6 +496,7 @@ class IncidentWizard(QWizard):
                     category=RiskCategory(category) if category else None,
                     people=[(pid, role) for pid, _, role in self.people_page.chosen],
                     walk=self.walk(),
+                    misuse_category=self.misuse_category(),
                 ),
             )
         except ProblemForUser as problem:

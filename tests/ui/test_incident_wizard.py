@@ -224,3 +224,43 @@ def test_closing_a_case_asks_the_closing_questions_and_records_them(
     assert incidents.list_incidents(school.signed_in)[0].status.value == "closed"
     text = page.case.toPlainText()
     assert "Status: Open → Closed" in text and "Lessons learned: Remind Year 6" in text
+
+
+def _misuse_walk(qtbot: QtBot, school: School, pupil: int, category: str) -> StepPage:
+    wizard = IncidentWizard(school.signed_in)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    report = wizard.report
+    qtbot.keyClicks(report.reported_by, "Office manager")
+    report.summary.setPlainText("Used another pupil's login.")
+    wizard.next()
+    wizard.people_page.add_person(pupil, PersonRole.ALLEGED_PERPETRATOR)
+    wizard.next()
+    _act(wizard)
+    _answer(wizard, "No", "Safe.")
+    _answer(wizard, "Misuse", "Someone else's account")
+    page = wizard.currentPage()
+    assert isinstance(page, StepPage) and page.misuse is not None
+    page.misuse.setCurrentIndex(page.misuse.findData(category))
+    return page
+
+
+def test_a_second_c2_misuse_by_the_same_pupil_suggests_the_second_response(
+    qtbot: QtBot, school: School
+) -> None:
+    amy = _amy(school)
+    first = _misuse_walk(qtbot, school, amy, "C2")
+    assert "First C2 incident" in first.suggestion.text()
+    assert first.outcome.text() == "Teacher or pastoral detention"
+    wizard = first.wizard()
+    wizard.next()
+    _answer(wizard, "No", "Nothing to review.")
+    for _ in range(4):
+        _act(wizard)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert incidents.list_incidents(school.signed_in)[0].incident_type == "pupil_misuse"
+    second = _misuse_walk(qtbot, school, amy, "C2")
+    assert "1 earlier C2 incident" in second.suggestion.text()
+    assert "Blocked from using the system for 1 week" in second.outcome.text()
+    other = _misuse_walk(qtbot, school, amy, "C3")
+    assert "First C3 incident" in other.suggestion.text()

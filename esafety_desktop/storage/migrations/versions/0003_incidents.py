@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("occurred_at", sa.DateTime(), nullable=True),
         sa.Column("concerns_account_id", sa.Integer(), sa.ForeignKey("account.id"), nullable=True),
         sa.Column("routed_to", sa.String(40), nullable=True),
+        sa.Column("misuse_category", sa.String(8), nullable=True),
         sa.Column("created_by_id", sa.Integer(), sa.ForeignKey("account.id"), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("closed_at", sa.DateTime(), nullable=True),
