@@ -8,12 +8,13 @@ when and why. An allegation about an account holder is hidden from that account.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 from esafety_desktop.domain.flowchart import Flowchart, load_flowchart
@@ -164,6 +165,8 @@ def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
                     text=taken.notes,
                 )
             )
+        session.flush()
+        _reindex(session, incident.id)
         signed_in.record(
             session,
             "incident.created",
@@ -230,6 +233,8 @@ def add_note(signed_in: SignedIn, incident_id: int, text: str) -> None:
     with signed_in.database.transaction() as session:
         incident = _visible_incident(session, signed_in, incident_id)
         session.add(_entry(signed_in, incident.id, utc_now(), kind="note", title="Note", text=text))
+        session.flush()
+        _reindex(session, incident.id)
         signed_in.record(
             session, "incident.note_added", subject_type="incident", subject_id=incident.id
         )
@@ -258,6 +263,8 @@ def correct_entry(signed_in: SignedIn, entry_id: int, corrected_text: str, why: 
                 corrects_id=original.id,
             )
         )
+        session.flush()
+        _reindex(session, incident.id)
         signed_in.record(
             session,
             "incident.corrected",
@@ -552,6 +559,8 @@ def change_status(
                 text=text,
             )
         )
+        session.flush()
+        _reindex(session, incident.id)
         signed_in.record(
             session,
             "incident.status_changed",
@@ -587,3 +596,61 @@ def misuse_suggestion(signed_in: SignedIn, person_id: int, category: str) -> Sug
             .where(IncidentPerson.person_id == person_id, Incident.misuse_category == category)
         )
     return suggest(shipped_misuse_grid(), category, earlier or 0)
+
+
+def search_incidents(signed_in: SignedIn, words: str) -> set[int]:
+    """Ids of the visible cases whose facts, people or chronology contain every word typed
+    (each word matched as a prefix, so typing "cyber" finds "cyberbullying")."""
+    tokens = [t for t in re.findall(r"\w+", words.lower()) if t]
+    if not tokens:
+        return set()
+    query = " ".join(f'"{t}"*' for t in tokens)
+    with signed_in.database.reading() as session:
+        found = session.execute(
+            text("SELECT rowid FROM incident_search WHERE incident_search MATCH :q"), {"q": query}
+        ).scalars()
+        ids = set(found)
+        hidden = set(
+            session.scalars(
+                select(Incident.id).where(Incident.concerns_account_id == signed_in.account.id)
+            )
+        )
+    return ids - hidden
+
+
+def _reindex(session: Session, incident_id: int) -> None:
+    """Rebuild one case's search text (its facts, its people's names, its chronology)."""
+    incident = session.get(Incident, incident_id)
+    assert incident is not None
+    names = session.execute(
+        select(Person.forename, Person.surname, Person.preferred_name, Person.class_name)
+        .join(IncidentPerson, IncidentPerson.person_id == Person.id)
+        .where(IncidentPerson.incident_id == incident_id)
+    ).all()
+    entries = session.execute(
+        select(
+            IncidentEntry.title,
+            IncidentEntry.choice,
+            IncidentEntry.reasons,
+            IncidentEntry.outcome,
+            IncidentEntry.reference_value,
+            IncidentEntry.text,
+            IncidentEntry.done_by,
+        ).where(IncidentEntry.incident_id == incident_id)
+    ).all()
+    parts = [
+        incident.reference,
+        incident.summary,
+        incident.child_words,
+        incident.reported_by,
+        incident.online_service or "",
+        incident_type_name(incident.incident_type),
+        *(" ".join(filter(None, row)) for row in names),
+        *(" ".join(filter(None, row)) for row in entries),
+    ]
+    body = "\n".join(p for p in parts if p)
+    session.execute(text("DELETE FROM incident_search WHERE rowid = :id"), {"id": incident_id})
+    session.execute(
+        text("INSERT INTO incident_search (rowid, body) VALUES (:id, :body)"),
+        {"id": incident_id, "body": body},
+    )

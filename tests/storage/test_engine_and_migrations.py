@@ -33,8 +33,13 @@ def test_a_new_database_gets_the_current_schema_through_migrations(tmp_path: Pat
     assert current_revision(engine) is None
     upgrade_to_head(engine)
     assert current_revision(engine) == head_revision()
+
+    def ours(obj: object, name: str | None, kind: str, reflected: bool, compare_to: object) -> bool:
+        return not (kind == "table" and name and name.startswith("incident_search"))
+
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_object": ours})
+        differences = compare_metadata(context, Base.metadata)
     assert differences == [], "models.py and the migrations disagree; write a migration"
     engine.dispose()
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from esafety_desktop.domain.incidents import PersonRole
+from esafety_desktop.domain.incidents import PersonRole, WalkStep
 from esafety_desktop.domain.people import PersonKind
 from esafety_desktop.services import incidents, people
 from esafety_desktop.ui import dialogs
@@ -264,3 +264,40 @@ def test_a_second_c2_misuse_by_the_same_pupil_suggests_the_second_response(
     assert "Blocked from using the system for 1 week" in second.outcome.text()
     other = _misuse_walk(qtbot, school, amy, "C3")
     assert "First C3 incident" in other.suggestion.text()
+
+
+def test_searching_and_filtering_the_cases(qtbot: QtBot, school: School) -> None:
+    from tests.services.test_incidents import NUDES_REFERRED, _new
+
+    amy = _amy(school)
+    incidents.record_incident(school.signed_in, _new(amy, NUDES_REFERRED))
+    incidents.record_incident(
+        school.signed_in,
+        _new(
+            amy,
+            [
+                *NUDES_REFERRED[:2],
+                WalkStep("incident_type", choice="Cyberbullying", reasons="Unkind messages"),
+                WalkStep("bullying_evidence", done_by="Jo Bloggs", outcome="Screenshots kept"),
+                WalkStep("strategy_meeting", done_by="Jo Bloggs"),
+                WalkStep("device_review_needed", choice="No", reasons="Not needed"),
+                *NUDES_REFERRED[-5:],
+            ],
+        ),
+    )
+    page = IncidentsPage(school.signed_in)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.count.text() == "2 cases"
+    qtbot.keyClicks(page.search, "mash-44")
+    qtbot.waitUntil(lambda: page.count.text() == "1 of 2 cases", timeout=2000)
+    page.search.clear()
+    qtbot.waitUntil(lambda: page.count.text() == "2 cases", timeout=2000)
+    qtbot.keyClicks(page.search, "screensh")
+    qtbot.waitUntil(lambda: page.count.text() == "1 of 2 cases", timeout=2000)
+    assert page.proxy.index(0, 2).data() == "Cyberbullying"
+    page.search.clear()
+    page.type_filter.setCurrentIndex(page.type_filter.findData("nudes"))
+    assert page.count.text() == "1 of 2 cases"
+    qtbot.keyClicks(page.search, "amy ash")  # a name of someone involved
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 1, timeout=2000)

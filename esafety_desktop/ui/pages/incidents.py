@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -19,7 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from esafety_desktop.domain.incidents import incident_type_name
+from esafety_desktop.domain.incidents import (
+    INCIDENT_TYPE_NAMES,
+    IncidentStatus,
+    incident_type_name,
+)
 from esafety_desktop.domain.roles import Permission, can
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import incidents
@@ -27,6 +33,30 @@ from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents import IncidentSummary
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.models import RecordTableModel, SortingInSource
+
+
+class IncidentFilter(SortingInSource):
+    """Status and type filters, and the ids a full-text search found (None: no search)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.status: str | None = None
+        self.incident_type: str | None = None
+        self.found: set[int] | None = None
+
+    def apply(self) -> None:
+        self.beginFilterChange()
+        self.endFilterChange(SortingInSource.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Any) -> bool:  # Qt names it
+        model = self.sourceModel()
+        assert isinstance(model, RecordTableModel)
+        case: IncidentSummary = model.row_at(source_row)
+        if self.status is not None and case.status.value != self.status:
+            return False
+        if self.incident_type is not None and case.incident_type != self.incident_type:
+            return False
+        return self.found is None or case.id in self.found
 
 
 class IncidentsPage(QWidget):
@@ -56,8 +86,29 @@ class IncidentsPage(QWidget):
                 ("What happened", lambda i: i.summary.splitlines()[0], lambda i: i.summary),
             ]
         )
-        self.proxy = SortingInSource(self)
+        self.proxy = IncidentFilter(self)
         self.proxy.setSourceModel(self.model)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search cases: names, words, references…")
+        self.search.setAccessibleName("Search incidents")
+        self.search.setClearButtonEnabled(True)
+        self.status_filter = QComboBox()
+        self.status_filter.setAccessibleName("Status")
+        self.status_filter.addItem("Any status", None)
+        for status in IncidentStatus:
+            self.status_filter.addItem(status.label, status.value)
+        self.type_filter = QComboBox()
+        self.type_filter.setAccessibleName("Type")
+        self.type_filter.addItem("Any type", None)
+        for key, name in INCIDENT_TYPE_NAMES.items():
+            self.type_filter.addItem(name, key)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(150)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.status_filter.currentIndexChanged.connect(self.apply_filters)
+        self.type_filter.currentIndexChanged.connect(self.apply_filters)
         self.table = QTableView()
         self.table.setObjectName("incidentsTable")
         self.table.setModel(self.proxy)
@@ -102,6 +153,11 @@ class IncidentsPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        filters.addWidget(self.status_filter)
+        filters.addWidget(self.type_filter)
+        left_layout.addLayout(filters)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.count)
         splitter = QSplitter()
@@ -124,7 +180,7 @@ class IncidentsPage(QWidget):
     def refresh(self) -> None:
         rows = incidents.list_incidents(self._signed_in)
         self.model.set_rows(rows)
-        self.count.setText(f"{len(rows)} case{'s' if len(rows) != 1 else ''}")
+        self.apply_filters()
         if self.can_record:
             drafts = incidents.my_drafts(self._signed_in)
             self.drafts.clear()
@@ -134,6 +190,16 @@ class IncidentsPage(QWidget):
                 )
             for widget in (self.drafts, self.resume_button):
                 widget.setVisible(bool(drafts))
+
+    def apply_filters(self) -> None:
+        words = self.search.text().strip()
+        self.proxy.found = incidents.search_incidents(self._signed_in, words) if words else None
+        self.proxy.status = self.status_filter.currentData()
+        self.proxy.incident_type = self.type_filter.currentData()
+        self.proxy.apply()
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        noun = "case" if total == 1 else "cases"
+        self.count.setText(f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}")
 
     def open_wizard(self, draft_id: int | None) -> None:
         from esafety_desktop.ui.incident_wizard import IncidentWizard

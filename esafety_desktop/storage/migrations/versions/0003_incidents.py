@@ -78,6 +78,9 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=False),
     )
     op.create_index("ix_incident_draft_account_id", "incident_draft", ["account_id"])
+    # Full-text search over each case (its facts, people and chronology), inside the encrypted
+    # database; rowid is the incident's id. Kept up to date by the incident services.
+    op.execute("CREATE VIRTUAL TABLE incident_search USING fts5(body, tokenize = 'unicode61')")
     # Saved text is never overwritten or removed: corrections are new entries.
     op.execute(
         "CREATE TRIGGER incident_entry_no_update BEFORE UPDATE ON incident_entry "
@@ -94,6 +97,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP TABLE incident_search")
     op.execute("DROP TRIGGER incident_no_delete")
     op.execute("DROP TRIGGER incident_entry_no_delete")
     op.execute("DROP TRIGGER incident_entry_no_update")
