@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/unlock_cost.py
 	$(BIN)/python bench/startup.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/people_page.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/incident_search.py
 
 bundle: $(STAMP)
 	$(BIN)/python -m pip install --quiet "pyinstaller>=6.5,<7"
