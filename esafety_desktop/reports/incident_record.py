@@ -42,6 +42,7 @@ class IncidentRecord:
     child_words: str
     people: list[RecordPerson]
     entries: list[RecordEntry]
+    evidence: list[str]
     printed_by: str
     printed_at: datetime
 
@@ -75,6 +76,9 @@ def incident_record_pdf(record: IncidentRecord) -> bytes:
             header=True,
         )
     )
+    if record.evidence:
+        story.append(Paragraph("Evidence", s["heading"]))
+        story += [Paragraph(f"• {escape(line)}", s["body"]) for line in record.evidence]
     story.append(Paragraph("Chronology", s["heading"]))
     for entry in record.entries:
         body = "<br/>".join(escape(line) for line in entry.lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -172,3 +172,23 @@ class IncidentDraft(Base):
     label: Mapped[str] = mapped_column(String(200))
     data: Mapped[str] = mapped_column(Text)  # JSON
     updated_at: Mapped[datetime]
+
+
+class Evidence(Base):
+    """A web address, a device held (with its custody) or a description; a screenshot is kept
+    inside the encrypted database with its SHA-256. Never changed or removed."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # url, device, description, screenshot
+    description: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    held_where: Mapped[str | None] = mapped_column(String(200))
+    held_by: Mapped[str | None] = mapped_column(String(200))
+    file_name: Mapped[str | None] = mapped_column(String(300))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime]

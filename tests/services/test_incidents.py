@@ -178,3 +178,67 @@ def test_drafts_are_kept_per_account_until_discarded(school: School) -> None:
     assert incidents.load_draft(me, draft) == {"page": 4}
     incidents.discard_draft(me, draft)
     assert incidents.my_drafts(me) == []
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_nudes_cases_refuse_any_image_and_the_refusal_is_audited(school: School) -> None:
+    from esafety_desktop.domain.evidence import EvidenceKind
+
+    case = incidents.record_incident(school.signed_in, _new(_pupil(school), NUDES_REFERRED))
+    for kind, name in (
+        (EvidenceKind.SCREENSHOT, "shot.png"),
+        (EvidenceKind.DESCRIPTION, "notes.txt"),
+    ):
+        with pytest.raises(InvalidInput, match="No image can be kept for nudes"):
+            incidents.add_evidence(
+                school.signed_in,
+                case.id,
+                kind,
+                "What the phone showed",
+                file_name=name,
+                content=PNG,
+            )
+    assert incidents.evidence_for(school.signed_in, case.id) == []
+    assert "evidence.image_refused" in {e.action for e in audit_entries(school.signed_in)}
+    incidents.add_evidence(
+        school.signed_in,
+        case.id,
+        EvidenceKind.DEVICE,
+        "Amy's phone, switched off",
+        held_where="School safe",
+        held_by="Jo Bloggs",
+    )
+    held = incidents.evidence_for(school.signed_in, case.id)[0]
+    assert (held.held_where, held.held_by, held.sha256) == ("School safe", "Jo Bloggs", None)
+
+
+def test_a_bullying_screenshot_is_kept_encrypted_with_its_hash(school: School) -> None:
+    import hashlib
+
+    from esafety_desktop.domain.evidence import EvidenceKind
+
+    walk = [
+        *NUDES_REFERRED[:2],
+        WalkStep("incident_type", choice="Cyberbullying", reasons="Unkind messages"),
+        WalkStep("bullying_evidence", done_by="Jo Bloggs"),
+        WalkStep("strategy_meeting", done_by="Jo Bloggs"),
+        WalkStep("device_review_needed", choice="No", reasons="Not needed"),
+        *ENDING,
+    ]
+    case = incidents.record_incident(school.signed_in, _new(_pupil(school), walk))
+    incidents.add_evidence(
+        school.signed_in,
+        case.id,
+        EvidenceKind.SCREENSHOT,
+        "Group chat, 14 Jan",
+        file_name="chat.png",
+        content=PNG,
+    )
+    kept = incidents.evidence_for(school.signed_in, case.id)[0]
+    assert kept.sha256 == hashlib.sha256(PNG).hexdigest()
+    entry = incidents.chronology(school.signed_in, case.id)[-1]
+    assert entry.title == "Evidence: Screenshot" and kept.sha256 in entry.text
+    with pytest.raises(InvalidInput, match="where the device is kept"):
+        incidents.add_evidence(school.signed_in, case.id, EvidenceKind.DEVICE, "A laptop")

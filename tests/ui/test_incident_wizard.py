@@ -301,3 +301,26 @@ def test_searching_and_filtering_the_cases(qtbot: QtBot, school: School) -> None
     assert page.count.text() == "1 of 2 cases"
     qtbot.keyClicks(page.search, "amy ash")  # a name of someone involved
     qtbot.waitUntil(lambda: page.proxy.rowCount() == 1, timeout=2000)
+
+
+def test_the_evidence_dialog_offers_no_screenshot_for_nudes_and_logs_a_device(
+    qtbot: QtBot, school: School, tmp_path: Path
+) -> None:
+    from tests.services.test_incidents import NUDES_REFERRED, _new
+
+    case = incidents.record_incident(school.signed_in, _new(_amy(school), NUDES_REFERRED))
+    page = IncidentsPage(school.signed_in)
+    qtbot.addWidget(page)
+    page.show()
+    page.select(case.id)
+    qtbot.mouseClick(page.evidence_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    kinds = [dialog.kind.itemText(i) for i in range(dialog.kind.count())]
+    assert "Screenshot" not in kinds
+    dialog.kind.setCurrentIndex(dialog.kind.findText("Device held"))
+    qtbot.keyClicks(dialog.description, "Amy's phone, switched off")
+    qtbot.keyClicks(dialog.held_where, "School safe")
+    qtbot.keyClicks(dialog.held_by, "Jo Bloggs")
+    dialog.buttons.accepted.emit()
+    assert "Device held" in page.case.toPlainText()
+    assert "kept in School safe by Jo Bloggs" in page.case.toPlainText()

@@ -130,6 +130,9 @@ class IncidentsPage(QWidget):
         self.note_button.setVisible(self.can_record)
         self.print_button = QPushButton("&Print the record…")
         self.print_button.setEnabled(False)
+        self.evidence_button = QPushButton("Add &evidence…")
+        self.evidence_button.setEnabled(False)
+        self.evidence_button.setVisible(self.can_record)
         self.status_button = QPushButton("Change &status…")
         self.status_button.setEnabled(False)
         self.status_button.setVisible(self.can_record)
@@ -146,6 +149,7 @@ class IncidentsPage(QWidget):
         right_layout.addWidget(self.case, 1)
         case_buttons = QHBoxLayout()
         case_buttons.addWidget(self.note_button)
+        case_buttons.addWidget(self.evidence_button)
         case_buttons.addWidget(self.status_button)
         case_buttons.addWidget(self.print_button)
         case_buttons.addStretch(1)
@@ -174,6 +178,7 @@ class IncidentsPage(QWidget):
         self.note_button.clicked.connect(self.add_note)
         self.print_button.clicked.connect(self.print_record)
         self.status_button.clicked.connect(self.change_status)
+        self.evidence_button.clicked.connect(self.add_evidence)
         self.selected_id: int | None = None
         self.refresh()
 
@@ -229,6 +234,7 @@ class IncidentsPage(QWidget):
         self.note_button.setEnabled(True)
         self.print_button.setEnabled(True)
         self.status_button.setEnabled(True)
+        self.evidence_button.setEnabled(True)
         self.show_case(case)
 
     def show_case(self, case: IncidentSummary) -> None:
@@ -239,8 +245,20 @@ class IncidentsPage(QWidget):
             f"<h2>{escape(case.reference)}: {escape(kind)}</h2>",
             f"<p><b>Status:</b> {case.status.label}. <b>Reported</b> {reported}.</p>",
             f"<p>{escape(case.summary)}</p>",
-            "<h3>Chronology</h3>",
         ]
+        held = incidents.evidence_for(self._signed_in, case.id)
+        if held:
+            parts.append("<h3>Evidence</h3><ul>")
+            for item in held:
+                where = f", kept in {item.held_where} by {item.held_by}" if item.held_where else ""
+                url = f" {item.url}" if item.url else ""
+                kept = f" ({item.file_name}, SHA-256 {item.sha256[:16]}…)" if item.sha256 else ""
+                parts.append(
+                    f"<li><b>{item.kind.label}</b>: {escape(item.description)}{escape(url)}"
+                    f"{escape(where)}{escape(kept)}</li>"
+                )
+            parts.append("</ul>")
+        parts.append("<h3>Chronology</h3>")
         for entry in entries:
             lines = [f"<b>{entry.recorded_at:%d/%m/%Y %H:%M}</b> · {escape(entry.title)}"]
             if entry.choice:
@@ -268,6 +286,32 @@ class IncidentsPage(QWidget):
             (c for c in incidents.list_incidents(self._signed_in) if c.id == self.selected_id),
             None,
         )
+
+    def add_evidence(self) -> None:
+        from esafety_desktop.ui.evidence_dialog import EvidenceDialog
+
+        case = self._selected_case()
+        if case is None:
+            return
+        me = self._signed_in
+        self.dialog = EvidenceDialog(
+            case.reference,
+            case.incident_type,
+            lambda kind, what, url, where, who, name, content: incidents.add_evidence(
+                me,
+                case.id,
+                kind,
+                what,
+                url=url,
+                held_where=where,
+                held_by=who,
+                file_name=name,
+                content=content,
+            ),
+            self,
+        )
+        self.dialog.accepted.connect(lambda: self._recorded(case))
+        self.dialog.open()
 
     def change_status(self) -> None:
         from esafety_desktop.ui.status_dialog import StatusDialog

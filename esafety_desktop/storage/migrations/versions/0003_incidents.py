@@ -78,6 +78,30 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=False),
     )
     op.create_index("ix_incident_draft_account_id", "incident_draft", ["account_id"])
+    op.create_table(
+        "evidence",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("incident_id", sa.Integer(), sa.ForeignKey("incident.id"), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("url", sa.String(2000), nullable=True),
+        sa.Column("held_where", sa.String(200), nullable=True),
+        sa.Column("held_by", sa.String(200), nullable=True),
+        sa.Column("file_name", sa.String(300), nullable=True),
+        sa.Column("sha256", sa.String(64), nullable=True),
+        sa.Column("content", sa.LargeBinary(), nullable=True),
+        sa.Column("recorded_by", sa.String(200), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_evidence_incident_id", "evidence", ["incident_id"])
+    op.execute(
+        "CREATE TRIGGER evidence_no_change BEFORE UPDATE ON evidence "
+        "BEGIN SELECT RAISE(ABORT, 'evidence entries are never changed'); END"
+    )
+    op.execute(
+        "CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence "
+        "BEGIN SELECT RAISE(ABORT, 'evidence entries are never removed'); END"
+    )
     # Full-text search over each case (its facts, people and chronology), inside the encrypted
     # database; rowid is the incident's id. Kept up to date by the incident services.
     op.execute("CREATE VIRTUAL TABLE incident_search USING fts5(body, tokenize = 'unicode61')")
@@ -97,6 +121,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER evidence_no_delete")
+    op.execute("DROP TRIGGER evidence_no_change")
+    op.drop_index("ix_evidence_incident_id", "evidence")
+    op.drop_table("evidence")
     op.execute("DROP TABLE incident_search")
     op.execute("DROP TRIGGER incident_no_delete")
     op.execute("DROP TRIGGER incident_entry_no_delete")
