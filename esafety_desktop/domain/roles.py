@@ -37,6 +37,7 @@ class Permission(StrEnum):
     MANAGE_RECOVERY_KEY = "manage_recovery_key"
     MANAGE_PEOPLE = "manage_people"
     RECORD_INCIDENTS = "record_incidents"
+    SIGN_OFF_CASES = "sign_off_cases"
 
     @property
     def description(self) -> str:
@@ -58,6 +59,7 @@ _PERMISSION_DESCRIPTIONS = {
     Permission.MANAGE_RECOVERY_KEY: "make a new recovery key",
     Permission.MANAGE_PEOPLE: "add, change or import people",
     Permission.RECORD_INCIDENTS: "record incidents",
+    Permission.SIGN_OFF_CASES: "review and sign off cases",
 }
 
 _EVERYONE = frozenset({Permission.VERIFY_DATABASE})
@@ -66,7 +68,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DSL: frozenset(Permission),
     Role.DEPUTY_DSL: _EVERYONE
     | {Permission.VIEW_AUDIT_LOG, Permission.MANAGE_PEOPLE, Permission.RECORD_INCIDENTS},
-    Role.HEADTEACHER: _EVERYONE | {Permission.VIEW_AUDIT_LOG},
+    Role.HEADTEACHER: _EVERYONE | {Permission.VIEW_AUDIT_LOG, Permission.SIGN_OFF_CASES},
     Role.ONLINE_SAFETY_LEAD: _EVERYONE | {Permission.MANAGE_PEOPLE, Permission.RECORD_INCIDENTS},
 }
 

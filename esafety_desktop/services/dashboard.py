@@ -145,6 +145,19 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
                 urgent=bool(waiting),
             )
         )
+    if me.role is Role.HEADTEACHER:
+        from esafety_desktop.services.incidents import awaiting_sign_off
+
+        unsigned = awaiting_sign_off(signed_in)
+        if unsigned:
+            items.append(
+                DashboardItem(
+                    f"{unsigned} case{'s' if unsigned != 1 else ''} to review and sign off",
+                    "Read each case's chronology and sign it off with your comments.",
+                    "Open the incidents",
+                    Target.INCIDENTS,
+                )
+            )
     if possible_leavers and can(me.role, Permission.MANAGE_PEOPLE):
         items.append(
             DashboardItem(

@@ -778,3 +778,40 @@ def evidence_for(signed_in: SignedIn, incident_id: int) -> list[EvidenceItem]:
             )
             for e in rows
         ]
+
+
+def sign_off(signed_in: SignedIn, incident_id: int, comment: str) -> None:
+    """The headteacher's (or DSL's) review of a case, signed with their name and the date."""
+    signed_in.require(Permission.SIGN_OFF_CASES)
+    with signed_in.database.transaction() as session:
+        incident = _visible_incident(session, signed_in, incident_id)
+        me = signed_in.account
+        session.add(
+            _entry(
+                signed_in,
+                incident.id,
+                utc_now(),
+                kind="review",
+                title=f"Reviewed and signed off by {me.display_name} ({me.role.label})",
+                text=comment.strip(),
+            )
+        )
+        session.flush()
+        _reindex(session, incident.id)
+        signed_in.record(
+            session, "incident.signed_off", subject_type="incident", subject_id=incident.id
+        )
+
+
+def awaiting_sign_off(signed_in: SignedIn) -> int:
+    """Visible cases with no review entry yet (for the headteacher's Dashboard)."""
+    with signed_in.database.reading() as session:
+        reviewed = select(IncidentEntry.incident_id).where(IncidentEntry.kind == "review")
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(Incident)
+                .where(Incident.id.not_in(reviewed), _visible_to(signed_in))
+            )
+            or 0
+        )

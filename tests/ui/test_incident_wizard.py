@@ -324,3 +324,29 @@ def test_the_evidence_dialog_offers_no_screenshot_for_nudes_and_logs_a_device(
     dialog.buttons.accepted.emit()
     assert "Device held" in page.case.toPlainText()
     assert "kept in School safe by Jo Bloggs" in page.case.toPlainText()
+
+
+def test_the_headteacher_reviews_and_signs_off_a_case(qtbot: QtBot, school: School) -> None:
+    from esafety_desktop.services.access import sign_in
+    from esafety_desktop.services.dashboard import Target, dashboard
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+    from tests.conftest import HEAD_PASSWORD, add_head
+    from tests.services.test_incidents import NUDES_REFERRED, _new
+
+    add_head(school)
+    case = incidents.record_incident(school.signed_in, _new(_amy(school), NUDES_REFERRED))
+    head = sign_in(school.path, "p.head", HEAD_PASSWORD, DeviceSecretStore())
+    titles = [i.title for i in dashboard(head).items if i.target is Target.INCIDENTS]
+    assert "1 case to review and sign off" in titles
+    page = IncidentsPage(head)
+    qtbot.addWidget(page)
+    page.show()
+    assert not page.new_button.isVisibleTo(page) and page.sign_off_button.isVisibleTo(page)
+    page.select(case.id)
+    dialogs.set_next_answer("Actions appropriate and timely.")
+    qtbot.mouseClick(page.sign_off_button, Qt.MouseButton.LeftButton)
+    text = page.case.toPlainText()
+    assert "Reviewed and signed off by Pat Head (Headteacher)" in text
+    assert "Actions appropriate and timely." in text
+    assert not [i for i in dashboard(head).items if "sign off" in i.title]
+    head.sign_out()

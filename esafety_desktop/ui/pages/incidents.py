@@ -130,6 +130,9 @@ class IncidentsPage(QWidget):
         self.note_button.setVisible(self.can_record)
         self.print_button = QPushButton("&Print the record…")
         self.print_button.setEnabled(False)
+        self.sign_off_button = QPushButton("Review and &sign off…")
+        self.sign_off_button.setEnabled(False)
+        self.sign_off_button.setVisible(can(signed_in.account.role, Permission.SIGN_OFF_CASES))
         self.evidence_button = QPushButton("Add &evidence…")
         self.evidence_button.setEnabled(False)
         self.evidence_button.setVisible(self.can_record)
@@ -150,6 +153,7 @@ class IncidentsPage(QWidget):
         case_buttons = QHBoxLayout()
         case_buttons.addWidget(self.note_button)
         case_buttons.addWidget(self.evidence_button)
+        case_buttons.addWidget(self.sign_off_button)
         case_buttons.addWidget(self.status_button)
         case_buttons.addWidget(self.print_button)
         case_buttons.addStretch(1)
@@ -179,6 +183,7 @@ class IncidentsPage(QWidget):
         self.print_button.clicked.connect(self.print_record)
         self.status_button.clicked.connect(self.change_status)
         self.evidence_button.clicked.connect(self.add_evidence)
+        self.sign_off_button.clicked.connect(self.sign_off)
         self.selected_id: int | None = None
         self.refresh()
 
@@ -235,6 +240,7 @@ class IncidentsPage(QWidget):
         self.print_button.setEnabled(True)
         self.status_button.setEnabled(True)
         self.evidence_button.setEnabled(True)
+        self.sign_off_button.setEnabled(True)
         self.show_case(case)
 
     def show_case(self, case: IncidentSummary) -> None:
@@ -286,6 +292,24 @@ class IncidentsPage(QWidget):
             (c for c in incidents.list_incidents(self._signed_in) if c.id == self.selected_id),
             None,
         )
+
+    def sign_off(self) -> None:
+        case = self._selected_case()
+        if case is None:
+            return
+        comment = dialogs.ask_text(
+            self,
+            f"Review and sign off {case.reference}",
+            "Your comments (signed with your name and today's date):",
+        )
+        if comment is None:
+            return
+        try:
+            incidents.sign_off(self._signed_in, case.id, comment)
+        except ProblemForUser as problem:
+            dialogs.report_problem(self, problem, "The case was not signed off")
+            return
+        self._recorded(case)
 
     def add_evidence(self) -> None:
         from esafety_desktop.ui.evidence_dialog import EvidenceDialog
