@@ -145,6 +145,23 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
                 urgent=bool(waiting),
             )
         )
+    from datetime import date as _date
+
+    from esafety_desktop.services.incidents import actions as case_actions
+
+    late = [a for a in case_actions(signed_in, open_only=True) if a.overdue(_date.today())]
+    if late:
+        first = late[0]
+        items.append(
+            DashboardItem(
+                f"{len(late)} overdue action{'s' if len(late) != 1 else ''}",
+                f"The oldest: {first.title} ({first.reference}, {first.owner}, due "
+                f"{first.due:%d/%m/%Y}).",
+                "Open the incidents",
+                Target.INCIDENTS,
+                urgent=True,
+            )
+        )
     if me.role is Role.HEADTEACHER:
         from esafety_desktop.services.incidents import awaiting_sign_off
 

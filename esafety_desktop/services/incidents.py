@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
@@ -43,6 +43,7 @@ from esafety_desktop.services.access import SignedIn, utc_now
 from esafety_desktop.storage.models import (
     Evidence,
     Incident,
+    IncidentAction,
     IncidentDraft,
     IncidentEntry,
     IncidentPerson,
@@ -815,3 +816,99 @@ def awaiting_sign_off(signed_in: SignedIn) -> int:
             )
             or 0
         )
+
+
+@dataclass(frozen=True)
+class ActionInfo:
+    id: int
+    incident_id: int
+    reference: str
+    title: str
+    owner: str
+    due: date
+    done: bool
+
+    def overdue(self, today: date) -> bool:
+        return not self.done and self.due < today
+
+
+def add_action(signed_in: SignedIn, incident_id: int, title: str, owner: str, due: date) -> None:
+    signed_in.require(Permission.RECORD_INCIDENTS)
+    if not title.strip() or not owner.strip():
+        raise InvalidInput("Say what must be done and who will do it.")
+    with signed_in.database.transaction() as session:
+        incident = _visible_incident(session, signed_in, incident_id)
+        now = utc_now()
+        session.add(
+            IncidentAction(
+                incident_id=incident.id,
+                title=title.strip(),
+                owner=owner.strip(),
+                due=due,
+                created_at=now,
+            )
+        )
+        session.add(
+            _entry(
+                signed_in,
+                incident.id,
+                now,
+                kind="action",
+                title=f"Action set: {title.strip()}",
+                done_by=owner.strip(),
+                text=f"Due {due:%d/%m/%Y}",
+            )
+        )
+        session.flush()
+        _reindex(session, incident.id)
+        signed_in.record(
+            session, "incident.action_added", subject_type="incident", subject_id=incident.id
+        )
+
+
+def complete_action(signed_in: SignedIn, action_id: int, outcome: str) -> None:
+    signed_in.require(Permission.RECORD_INCIDENTS)
+    with signed_in.database.transaction() as session:
+        action = session.get(IncidentAction, action_id)
+        if action is None or action.done_at is not None:
+            raise InvalidInput("That action is already done or does not exist.")
+        incident = _visible_incident(session, signed_in, action.incident_id)
+        now = utc_now()
+        action.done_at = now
+        session.add(
+            _entry(
+                signed_in,
+                incident.id,
+                now,
+                kind="action",
+                title=f"Action done: {action.title}",
+                done_by=action.owner,
+                outcome=outcome.strip(),
+            )
+        )
+        session.flush()
+        _reindex(session, incident.id)
+        signed_in.record(
+            session, "incident.action_done", subject_type="incident", subject_id=incident.id
+        )
+
+
+def actions(
+    signed_in: SignedIn, incident_id: int | None = None, *, open_only: bool = False
+) -> list[ActionInfo]:
+    """Actions of one case, or of every visible case (for the Dashboard), soonest due first."""
+    with signed_in.database.reading() as session:
+        query = (
+            select(IncidentAction, Incident.reference)
+            .join(Incident, Incident.id == IncidentAction.incident_id)
+            .where(_visible_to(signed_in))
+            .order_by(IncidentAction.due, IncidentAction.id)
+        )
+        if incident_id is not None:
+            query = query.where(IncidentAction.incident_id == incident_id)
+        if open_only:
+            query = query.where(IncidentAction.done_at.is_(None))
+        return [
+            ActionInfo(a.id, a.incident_id, ref, a.title, a.owner, a.due, a.done_at is not None)
+            for a, ref in session.execute(query).all()
+        ]

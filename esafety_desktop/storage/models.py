@@ -192,3 +192,17 @@ class Evidence(Base):
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
     recorded_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime]
+
+
+class IncidentAction(Base):
+    """Something someone must do for a case, by a date."""
+
+    __tablename__ = "incident_action"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    owner: Mapped[str] = mapped_column(String(200))
+    due: Mapped[date]
+    done_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit, QWidget
 
 from esafety_desktop.domain.incidents import IncidentStatus
 from esafety_desktop.services.incidents import Closing
-from esafety_desktop.ui.person_dialogs import FormDialog
+from esafety_desktop.ui.person_dialogs import FormDialog, read_date
 
 
 class StatusDialog(FormDialog):
@@ -69,3 +70,28 @@ class StatusDialog(FormDialog):
             else None
         )
         self._save(status, self.reasons.toPlainText(), closing)
+
+
+class ActionDialog(FormDialog):
+    """Something someone must do for a case, and by when."""
+
+    def __init__(
+        self,
+        reference: str,
+        save: Callable[[str, str, date], None],
+        default_owner: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(f"Add an action to {reference}", parent)
+        self.setObjectName("actionDialog")
+        self._save = save
+        self.what = self.line("&What must be done")
+        self.owner = self.line("&Who will do it", default_owner)
+        self.due = self.line(
+            "&Due by", f"{date.today() + timedelta(days=5):%d/%m/%Y}", "dd/mm/yyyy"
+        )
+
+    def save(self) -> None:
+        due = read_date(self.due, "due date", required=True)
+        assert due is not None
+        self._save(self.what.text(), self.owner.text(), due)

@@ -350,3 +350,29 @@ def test_the_headteacher_reviews_and_signs_off_a_case(qtbot: QtBot, school: Scho
     assert "Actions appropriate and timely." in text
     assert not [i for i in dashboard(head).items if "sign off" in i.title]
     head.sign_out()
+
+
+def test_actions_with_owners_and_due_dates_and_the_overdue_ones_on_the_dashboard(
+    qtbot: QtBot, school: School
+) -> None:
+    from esafety_desktop.services.dashboard import dashboard
+    from tests.services.test_incidents import NUDES_REFERRED, _new
+
+    case = incidents.record_incident(school.signed_in, _new(_amy(school), NUDES_REFERRED))
+    page = IncidentsPage(school.signed_in)
+    qtbot.addWidget(page)
+    page.show()
+    page.select(case.id)
+    qtbot.mouseClick(page.action_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    qtbot.keyClicks(dialog.what, "Check Amy is attending counselling")
+    dialog.due.setText("01/11/2026")
+    dialog.buttons.accepted.emit()
+    assert "overdue" in page.case.toPlainText()
+    late = next(i for i in dashboard(school.signed_in).items if "overdue" in i.title)
+    assert late.title == "1 overdue action" and "Check Amy is attending" in late.detail
+    dialogs.set_next_answer("Check Amy is attending counselling (Jo Bloggs, due 01/11/2026)")
+    dialogs.set_next_answer("She attended both sessions.")
+    qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
+    assert "(done)" in page.case.toPlainText()
+    assert not [i for i in dashboard(school.signed_in).items if "overdue" in i.title]

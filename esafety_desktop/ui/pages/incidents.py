@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 from typing import Any
 
@@ -133,6 +134,11 @@ class IncidentsPage(QWidget):
         self.sign_off_button = QPushButton("Review and &sign off…")
         self.sign_off_button.setEnabled(False)
         self.sign_off_button.setVisible(can(signed_in.account.role, Permission.SIGN_OFF_CASES))
+        self.action_button = QPushButton("Add an &action…")
+        self.done_button = QPushButton("Action &done…")
+        for button in (self.action_button, self.done_button):
+            button.setEnabled(False)
+            button.setVisible(self.can_record)
         self.evidence_button = QPushButton("Add &evidence…")
         self.evidence_button.setEnabled(False)
         self.evidence_button.setVisible(self.can_record)
@@ -152,6 +158,8 @@ class IncidentsPage(QWidget):
         right_layout.addWidget(self.case, 1)
         case_buttons = QHBoxLayout()
         case_buttons.addWidget(self.note_button)
+        case_buttons.addWidget(self.action_button)
+        case_buttons.addWidget(self.done_button)
         case_buttons.addWidget(self.evidence_button)
         case_buttons.addWidget(self.sign_off_button)
         case_buttons.addWidget(self.status_button)
@@ -183,6 +191,8 @@ class IncidentsPage(QWidget):
         self.print_button.clicked.connect(self.print_record)
         self.status_button.clicked.connect(self.change_status)
         self.evidence_button.clicked.connect(self.add_evidence)
+        self.action_button.clicked.connect(self.add_action)
+        self.done_button.clicked.connect(self.action_done)
         self.sign_off_button.clicked.connect(self.sign_off)
         self.selected_id: int | None = None
         self.refresh()
@@ -240,6 +250,8 @@ class IncidentsPage(QWidget):
         self.print_button.setEnabled(True)
         self.status_button.setEnabled(True)
         self.evidence_button.setEnabled(True)
+        self.action_button.setEnabled(True)
+        self.done_button.setEnabled(True)
         self.sign_off_button.setEnabled(True)
         self.show_case(case)
 
@@ -252,6 +264,23 @@ class IncidentsPage(QWidget):
             f"<p><b>Status:</b> {case.status.label}. <b>Reported</b> {reported}.</p>",
             f"<p>{escape(case.summary)}</p>",
         ]
+        todo = incidents.actions(self._signed_in, case.id)
+        if todo:
+            today = date.today()
+            parts.append("<h3>Actions</h3><ul>")
+            for action in todo:
+                state = (
+                    "done"
+                    if action.done
+                    else "<b style='color:#c62828'>overdue</b>"
+                    if action.overdue(today)
+                    else "open"
+                )
+                parts.append(
+                    f"<li>{escape(action.title)}: {escape(action.owner)}, due "
+                    f"{action.due:%d/%m/%Y} ({state})</li>"
+                )
+            parts.append("</ul>")
         held = incidents.evidence_for(self._signed_in, case.id)
         if held:
             parts.append("<h3>Evidence</h3><ul>")
@@ -292,6 +321,45 @@ class IncidentsPage(QWidget):
             (c for c in incidents.list_incidents(self._signed_in) if c.id == self.selected_id),
             None,
         )
+
+    def add_action(self) -> None:
+        from esafety_desktop.ui.status_dialog import ActionDialog
+
+        case = self._selected_case()
+        if case is None:
+            return
+        me = self._signed_in
+        self.dialog = ActionDialog(
+            case.reference,
+            lambda what, who, due: incidents.add_action(me, case.id, what, who, due),
+            me.account.display_name,
+            self,
+        )
+        self.dialog.accepted.connect(lambda: self._recorded(case))
+        self.dialog.open()
+
+    def action_done(self) -> None:
+        case = self._selected_case()
+        if case is None:
+            return
+        open_actions = incidents.actions(self._signed_in, case.id, open_only=True)
+        if not open_actions:
+            dialogs.inform(self, "No open actions", "Every action on this case is done.")
+            return
+        labels = [f"{a.title} ({a.owner}, due {a.due:%d/%m/%Y})" for a in open_actions]
+        picked = dialogs.choose(self, "Action done", "Which action is done?", labels, labels[0])
+        if picked is None:
+            return
+        outcome = dialogs.ask_text(self, "Action done", "What was the outcome?")
+        if outcome is None:
+            return
+        action = open_actions[labels.index(picked)]
+        try:
+            incidents.complete_action(self._signed_in, action.id, outcome)
+        except ProblemForUser as problem:
+            dialogs.report_problem(self, problem, "The action was not marked as done")
+            return
+        self._recorded(case)
 
     def sign_off(self) -> None:
         case = self._selected_case()

@@ -102,6 +102,17 @@ def upgrade() -> None:
         "CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence "
         "BEGIN SELECT RAISE(ABORT, 'evidence entries are never removed'); END"
     )
+    op.create_table(
+        "incident_action",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("incident_id", sa.Integer(), sa.ForeignKey("incident.id"), nullable=False),
+        sa.Column("title", sa.String(300), nullable=False),
+        sa.Column("owner", sa.String(200), nullable=False),
+        sa.Column("due", sa.Date(), nullable=False),
+        sa.Column("done_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_incident_action_incident_id", "incident_action", ["incident_id"])
     # Full-text search over each case (its facts, people and chronology), inside the encrypted
     # database; rowid is the incident's id. Kept up to date by the incident services.
     op.execute("CREATE VIRTUAL TABLE incident_search USING fts5(body, tokenize = 'unicode61')")
@@ -121,6 +132,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_incident_action_incident_id", "incident_action")
+    op.drop_table("incident_action")
     op.execute("DROP TRIGGER evidence_no_delete")
     op.execute("DROP TRIGGER evidence_no_change")
     op.drop_index("ix_evidence_incident_id", "evidence")
