@@ -59,7 +59,7 @@ def incident_record_pdf(record: IncidentRecord) -> bytes:
     ]
     story: list[Flowable] = [
         Paragraph(f"Online safety incident {escape(record.reference)}", s["title"]),
-        _table(facts, [35 * mm, 135 * mm]),
+        facts_table(facts, [35 * mm, 135 * mm]),
         Paragraph("What happened", s["heading"]),
         Paragraph(escape(record.summary).replace("\n", "<br/>"), s["body"]),
     ]
@@ -70,7 +70,7 @@ def incident_record_pdf(record: IncidentRecord) -> bytes:
         ]
     story.append(Paragraph("People involved", s["heading"]))
     story.append(
-        _table(
+        facts_table(
             [["Name", "Role", "Details"], *[[p.name, p.role, p.detail] for p in record.people]],
             [60 * mm, 45 * mm, 65 * mm],
             header=True,
@@ -100,7 +100,7 @@ def incident_record_pdf(record: IncidentRecord) -> bytes:
         KeepTogether(
             [
                 Paragraph("Signed", s["heading"]),
-                _signatures(["Designated Safeguarding Lead", "Headteacher (reviewed)"]),
+                signatures_table(["Designated Safeguarding Lead", "Headteacher (reviewed)"]),
             ]
         ),
     ]
@@ -113,7 +113,7 @@ def incident_record_pdf(record: IncidentRecord) -> bytes:
     return render(story, info)
 
 
-def _signatures(roles: list[str]) -> Table:
+def signatures_table(roles: list[str]) -> Table:
     """A row per signer: role, then ruled spaces for name, signature and date."""
     s = styles()
     rows = [[Paragraph(f"<b>{escape(role)}</b>", s["body"]), "", "", "", "", ""] for role in roles]
@@ -136,7 +136,7 @@ def _signatures(roles: list[str]) -> Table:
     return table
 
 
-def _table(rows: list[list[str]], widths: list[float], header: bool = False) -> Table:
+def facts_table(rows: list[list[str]], widths: list[float], header: bool = False) -> Table:
     s = styles()
     cells = [[Paragraph(escape(c), s["body"]) for c in row] for row in rows]
     table = Table(cells, colWidths=widths)

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
+from esafety_desktop.domain.device_review import DeviceSiteReview, ReviewProblem
 from esafety_desktop.domain.evidence import EvidenceKind, image_refusal, looks_like_image
 from esafety_desktop.domain.flowchart import Flowchart, load_flowchart
 from esafety_desktop.domain.incidents import (
@@ -41,6 +42,7 @@ from esafety_desktop.errors import InvalidInput, NotAllowed
 from esafety_desktop.paths import resources_dir
 from esafety_desktop.services.access import SignedIn, utc_now
 from esafety_desktop.storage.models import (
+    DeviceReview,
     Evidence,
     Incident,
     IncidentAction,
@@ -912,3 +914,69 @@ def actions(
             ActionInfo(a.id, a.incident_id, ref, a.title, a.owner, a.due, a.done_at is not None)
             for a, ref in session.execute(query).all()
         ]
+
+
+def record_device_review(signed_in: SignedIn, incident_id: int, review: DeviceSiteReview) -> None:
+    """Keep a review of devices or sites with the case (and a line in its chronology)."""
+    signed_in.require(Permission.RECORD_INCIDENTS)
+    try:
+        review.check()
+    except ReviewProblem as exc:
+        raise InvalidInput(str(exc)) from None
+    with signed_in.database.transaction() as session:
+        incident = _visible_incident(session, signed_in, incident_id)
+        now = utc_now()
+        session.add(
+            DeviceReview(
+                incident_id=incident.id,
+                data=json.dumps(review.to_json(), ensure_ascii=False),
+                recorded_by=signed_in.account.display_name,
+                recorded_at=now,
+            )
+        )
+        session.add(
+            _entry(
+                signed_in,
+                incident.id,
+                now,
+                kind="device_review",
+                title="Devices or sites reviewed by two senior staff",
+                done_by=f"{review.first_reviewer.name} and {review.second_reviewer.name}",
+                outcome=f"{review.action}: {review.conclusion}",
+                text="; ".join(f"{i.address_or_device} ({i.concern})" for i in review.items),
+            )
+        )
+        session.flush()
+        _reindex(session, incident.id)
+        signed_in.record(
+            session, "incident.device_review", subject_type="incident", subject_id=incident.id
+        )
+
+
+def device_review_form(signed_in: SignedIn, incident_id: int) -> bytes | None:
+    """The newest review of the case as a printable form, or None if there is none."""
+    from esafety_desktop.reports.device_review import ReviewForm, device_review_pdf
+    from esafety_desktop.services.settings import school_settings
+
+    with signed_in.database.reading() as session:
+        incident = _visible_incident(session, signed_in, incident_id)
+        row = session.scalar(
+            select(DeviceReview)
+            .where(DeviceReview.incident_id == incident.id)
+            .order_by(DeviceReview.id.desc())
+            .limit(1)
+        )
+        if row is None:
+            return None
+        review = DeviceSiteReview.from_json(json.loads(row.data))
+        reference, when = incident.reference, _local(row.recorded_at)
+    return device_review_pdf(
+        ReviewForm(
+            school_name=school_settings(signed_in).school_name,
+            reference=reference,
+            review=review,
+            reviewed_at=when,
+            printed_by=signed_in.account.display_name,
+            printed_at=datetime.now(),
+        )
+    )

@@ -206,3 +206,15 @@ class IncidentAction(Base):
     due: Mapped[date]
     done_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+
+
+class DeviceReview(Base):
+    """A review of devices or internet sites by two senior staff (its fields as JSON)."""
+
+    __tablename__ = "device_review"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    data: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime]

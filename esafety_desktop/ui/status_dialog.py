@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPlainTextEdit, QWidget
 
+from esafety_desktop.domain.device_review import (
+    ACTIONS,
+    DeviceSiteReview,
+    Reviewer,
+    ReviewProblem,
+    parse_items,
+)
 from esafety_desktop.domain.incidents import IncidentStatus
+from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.incidents import Closing
 from esafety_desktop.ui.person_dialogs import FormDialog, read_date
 
@@ -95,3 +103,66 @@ class ActionDialog(FormDialog):
         due = read_date(self.due, "due date", required=True)
         assert due is not None
         self._save(self.what.text(), self.owner.text(), due)
+
+
+class DeviceReviewDialog(FormDialog):
+    """The two-senior-staff review of devices or sites."""
+
+    def __init__(
+        self,
+        reference: str,
+        save: Callable[[DeviceSiteReview], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(f"Review devices or sites for {reference}", parent)
+        self.setObjectName("deviceReviewDialog")
+        self._save = save
+        intro = QLabel(
+            "Two senior members of staff review together, on one designated computer that pupils "
+            "do not use, the same one throughout. If child abuse images appear: stop, isolate "
+            "the computer and call the police."
+        )
+        intro.setWordWrap(True)
+        self.form.addRow(intro)
+        self.reason = self.line("&Reason for the review")
+        self.first_name = self.line("First reviewer's &name")
+        self.first_position = self.line("First reviewer's &position")
+        self.second_name = self.line("Second reviewer's n&ame")
+        self.second_position = self.line("Second reviewer's p&osition")
+        self.computer = self.line("&Computer used and where it is")
+        self.items = QPlainTextEdit()
+        self.items.setAccessibleName("Sites and devices")
+        self.items.setPlaceholderText("One per line: address or device | reason for concern")
+        self.items.setMaximumHeight(100)
+        self.form.addRow("&Sites and devices", self.items)
+        self.found = QCheckBox("Child abuse images were found (the review stopped)")
+        self.form.addRow("", self.found)
+        self.conclusion = self.line("Co&nclusion")
+        self.action = QComboBox()
+        self.action.setAccessibleName("Action")
+        self.action.addItems(list(ACTIONS))
+        self.form.addRow("Ac&tion", self.action)
+        self.action_detail = self.line("Action &details")
+        self.found.toggled.connect(
+            lambda on: on and self.action.setCurrentText("Police")  # type: ignore[func-returns-value]
+        )
+        self.resize(620, 0)
+
+    def save(self) -> None:
+        try:
+            items = parse_items(self.items.toPlainText())
+        except ReviewProblem as exc:
+            raise InvalidInput(str(exc)) from None
+        self._save(
+            DeviceSiteReview(
+                reason=self.reason.text(),
+                first_reviewer=Reviewer(self.first_name.text(), self.first_position.text()),
+                second_reviewer=Reviewer(self.second_name.text(), self.second_position.text()),
+                computer=self.computer.text(),
+                items=items,
+                child_abuse_images_found=self.found.isChecked(),
+                conclusion=self.conclusion.text(),
+                action=self.action.currentText(),
+                action_detail=self.action_detail.text(),
+            )
+        )

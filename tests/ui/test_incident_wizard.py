@@ -376,3 +376,45 @@ def test_actions_with_owners_and_due_dates_and_the_overdue_ones_on_the_dashboard
     qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
     assert "(done)" in page.case.toPlainText()
     assert not [i for i in dashboard(school.signed_in).items if "overdue" in i.title]
+
+
+def test_a_device_review_by_two_senior_staff_is_kept_and_printed_for_signing(
+    qtbot: QtBot, school: School
+) -> None:
+    from tests.services.test_incidents import NUDES_REFERRED, _new
+
+    case = incidents.record_incident(school.signed_in, _new(_amy(school), NUDES_REFERRED))
+    page = IncidentsPage(school.signed_in)
+    qtbot.addWidget(page)
+    page.show()
+    page.select(case.id)
+    qtbot.mouseClick(page.review_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    qtbot.keyClicks(dialog.reason, "Concern about sites visited on the library PC")
+    qtbot.keyClicks(dialog.first_name, "Jo Bloggs")
+    qtbot.keyClicks(dialog.first_position, "DSL")
+    qtbot.keyClicks(dialog.second_name, "Jo Bloggs")
+    qtbot.keyClicks(dialog.second_position, "Deputy head")
+    qtbot.keyClicks(dialog.computer, "Office laptop OAK-LT-099, head's office")
+    dialog.items.setPlainText("chat.example/room7 | messages to pupils from an adult")
+    qtbot.keyClicks(dialog.conclusion, "The concern has substance")
+    dialog.buttons.accepted.emit()
+    assert "must be different people" in dialog.message.text()
+    dialog.second_name.setText("Sam Patel")
+    dialog.found.setChecked(True)
+    assert dialog.action.currentText() == "Police"
+    dialog.buttons.accepted.emit()
+    assert not dialog.isVisible()
+    assert "Devices or sites reviewed by two senior staff" in page.case.toPlainText()
+    shown = bytes(page.preview._bytes.data())
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(shown)).pages)
+    for expected in (
+        "Record of reviewing devices",
+        "Jo Bloggs (DSL)",
+        "Sam Patel (Deputy head)",
+        "chat.example/room7",
+        "Child abuse images were found",
+        "Signature",
+    ):
+        assert expected in text, expected
+    page.preview.reject()

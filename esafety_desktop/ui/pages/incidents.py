@@ -139,6 +139,9 @@ class IncidentsPage(QWidget):
         for button in (self.action_button, self.done_button):
             button.setEnabled(False)
             button.setVisible(self.can_record)
+        self.review_button = QPushButton("Device or site &review…")
+        self.review_button.setEnabled(False)
+        self.review_button.setVisible(self.can_record)
         self.evidence_button = QPushButton("Add &evidence…")
         self.evidence_button.setEnabled(False)
         self.evidence_button.setVisible(self.can_record)
@@ -161,6 +164,7 @@ class IncidentsPage(QWidget):
         case_buttons.addWidget(self.action_button)
         case_buttons.addWidget(self.done_button)
         case_buttons.addWidget(self.evidence_button)
+        case_buttons.addWidget(self.review_button)
         case_buttons.addWidget(self.sign_off_button)
         case_buttons.addWidget(self.status_button)
         case_buttons.addWidget(self.print_button)
@@ -191,6 +195,7 @@ class IncidentsPage(QWidget):
         self.print_button.clicked.connect(self.print_record)
         self.status_button.clicked.connect(self.change_status)
         self.evidence_button.clicked.connect(self.add_evidence)
+        self.review_button.clicked.connect(self.device_review)
         self.action_button.clicked.connect(self.add_action)
         self.done_button.clicked.connect(self.action_done)
         self.sign_off_button.clicked.connect(self.sign_off)
@@ -250,6 +255,7 @@ class IncidentsPage(QWidget):
         self.print_button.setEnabled(True)
         self.status_button.setEnabled(True)
         self.evidence_button.setEnabled(True)
+        self.review_button.setEnabled(True)
         self.action_button.setEnabled(True)
         self.done_button.setEnabled(True)
         self.sign_off_button.setEnabled(True)
@@ -361,6 +367,45 @@ class IncidentsPage(QWidget):
             return
         self._recorded(case)
 
+    def device_review(self) -> None:
+        from esafety_desktop.ui.status_dialog import DeviceReviewDialog
+
+        case = self._selected_case()
+        if case is None:
+            return
+        me = self._signed_in
+        self.dialog = DeviceReviewDialog(
+            case.reference,
+            lambda review: incidents.record_device_review(me, case.id, review),
+            self,
+        )
+
+        def reviewed() -> None:
+            self._recorded(case)
+            form = incidents.device_review_form(me, case.id)
+            if form is not None:
+                self._preview(form, f"Device / site review {case.reference}", case.reference)
+
+        self.dialog.accepted.connect(reviewed)
+        self.dialog.open()
+
+    def _preview(self, pdf: bytes, title: str, reference: str) -> None:
+        from pathlib import Path
+
+        from esafety_desktop.services.exports import record_printed, save_pdf
+        from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
+
+        me = self._signed_in
+        self.preview = PdfPreviewDialog(
+            pdf,
+            title,
+            suggested_file_name=f"{reference}.pdf",
+            on_printed=lambda pages: record_printed(me, title, pages),
+            on_save=lambda path: save_pdf(me, title, pdf, Path(path)),
+            parent=self,
+        )
+        self.preview.open()
+
     def sign_off(self) -> None:
         case = self._selected_case()
         if case is None:
@@ -423,26 +468,11 @@ class IncidentsPage(QWidget):
         self.dialog.open()
 
     def print_record(self) -> None:
-        if self.selected_id is None:
+        case = self._selected_case()
+        if case is None:
             return
-        from pathlib import Path
-
-        from esafety_desktop.services.exports import record_printed, save_pdf
-        from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
-
-        me = self._signed_in
-        case = next(c for c in incidents.list_incidents(me) if c.id == self.selected_id)
-        pdf = incidents.incident_record(me, case.id)
-        title = f"Incident record {case.reference}"
-        self.preview = PdfPreviewDialog(
-            pdf,
-            title,
-            suggested_file_name=f"{case.reference}.pdf",
-            on_printed=lambda pages: record_printed(me, title, pages),
-            on_save=lambda path: save_pdf(me, title, pdf, Path(path)),
-            parent=self,
-        )
-        self.preview.open()
+        pdf = incidents.incident_record(self._signed_in, case.id)
+        self._preview(pdf, f"Incident record {case.reference}", case.reference)
 
     def add_note(self) -> None:
         if self.selected_id is None:

@@ -113,6 +113,15 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
     )
     op.create_index("ix_incident_action_incident_id", "incident_action", ["incident_id"])
+    op.create_table(
+        "device_review",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("incident_id", sa.Integer(), sa.ForeignKey("incident.id"), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.Column("recorded_by", sa.String(200), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_device_review_incident_id", "device_review", ["incident_id"])
     # Full-text search over each case (its facts, people and chronology), inside the encrypted
     # database; rowid is the incident's id. Kept up to date by the incident services.
     op.execute("CREATE VIRTUAL TABLE incident_search USING fts5(body, tokenize = 'unicode61')")
@@ -132,6 +141,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_device_review_incident_id", "device_review")
+    op.drop_table("device_review")
     op.drop_index("ix_incident_action_incident_id", "incident_action")
     op.drop_table("incident_action")
     op.execute("DROP TRIGGER evidence_no_delete")
