@@ -418,3 +418,21 @@ def test_a_device_review_by_two_senior_staff_is_kept_and_printed_for_signing(
     ):
         assert expected in text, expected
     page.preview.reject()
+
+
+def test_a_correction_from_the_window_keeps_the_original(qtbot: QtBot, school: School) -> None:
+    from tests.services.test_incidents import NUDES_REFERRED, _new
+
+    case = incidents.record_incident(school.signed_in, _new(_amy(school), NUDES_REFERRED))
+    page = IncidentsPage(school.signed_in)
+    qtbot.addWidget(page)
+    page.show()
+    page.select(case.id)
+    wrong = next(e for e in incidents.chronology(school.signed_in, case.id) if e.reference)
+    dialogs.set_next_answer(f"{wrong.recorded_at:%d/%m/%Y %H:%M} · {wrong.title}")
+    dialogs.set_next_answer("Reference is MASH-4417")
+    dialogs.set_next_answer("Digits swapped when typing")
+    qtbot.mouseClick(page.correct_button, Qt.MouseButton.LeftButton)
+    text = page.case.toPlainText()
+    assert "MASH-4471" in text and "MASH-4417" in text
+    assert "Corrected later" in text and "Why corrected: Digits swapped" in text

@@ -139,6 +139,9 @@ class IncidentsPage(QWidget):
         for button in (self.action_button, self.done_button):
             button.setEnabled(False)
             button.setVisible(self.can_record)
+        self.correct_button = QPushButton("&Correct an entry…")
+        self.correct_button.setEnabled(False)
+        self.correct_button.setVisible(self.can_record)
         self.review_button = QPushButton("Device or site &review…")
         self.review_button.setEnabled(False)
         self.review_button.setVisible(self.can_record)
@@ -165,6 +168,7 @@ class IncidentsPage(QWidget):
         case_buttons.addWidget(self.done_button)
         case_buttons.addWidget(self.evidence_button)
         case_buttons.addWidget(self.review_button)
+        case_buttons.addWidget(self.correct_button)
         case_buttons.addWidget(self.sign_off_button)
         case_buttons.addWidget(self.status_button)
         case_buttons.addWidget(self.print_button)
@@ -196,6 +200,7 @@ class IncidentsPage(QWidget):
         self.status_button.clicked.connect(self.change_status)
         self.evidence_button.clicked.connect(self.add_evidence)
         self.review_button.clicked.connect(self.device_review)
+        self.correct_button.clicked.connect(self.correct_entry)
         self.action_button.clicked.connect(self.add_action)
         self.done_button.clicked.connect(self.action_done)
         self.sign_off_button.clicked.connect(self.sign_off)
@@ -256,6 +261,7 @@ class IncidentsPage(QWidget):
         self.status_button.setEnabled(True)
         self.evidence_button.setEnabled(True)
         self.review_button.setEnabled(True)
+        self.correct_button.setEnabled(True)
         self.action_button.setEnabled(True)
         self.done_button.setEnabled(True)
         self.sign_off_button.setEnabled(True)
@@ -304,7 +310,7 @@ class IncidentsPage(QWidget):
             lines = [f"<b>{entry.recorded_at:%d/%m/%Y %H:%M}</b> · {escape(entry.title)}"]
             if entry.choice:
                 lines.append(f"Decision: {escape(entry.choice)}")
-            if entry.reasons:
+            if entry.reasons and not entry.corrects:
                 lines.append(f"Reasons: {escape(entry.reasons)}")
             if entry.done_by:
                 lines.append(f"Done by {escape(entry.done_by)}")
@@ -316,6 +322,8 @@ class IncidentsPage(QWidget):
                 lines.append(escape(entry.text))
             if entry.corrected_by:
                 lines.append("<i>Corrected later (see below); the original is kept.</i>")
+            if entry.corrects:
+                lines.append(f"Why corrected: {escape(entry.reasons)}")
             lines.append(f"<span style='color:grey'>Recorded by {escape(entry.author)}</span>")
             parts.append("<p>" + "<br>".join(lines) + "</p>")
         self.case.setHtml("".join(parts))
@@ -364,6 +372,35 @@ class IncidentsPage(QWidget):
             incidents.complete_action(self._signed_in, action.id, outcome)
         except ProblemForUser as problem:
             dialogs.report_problem(self, problem, "The action was not marked as done")
+            return
+        self._recorded(case)
+
+    def correct_entry(self) -> None:
+        """Saved text is never overwritten: a correction is added, the original kept."""
+        case = self._selected_case()
+        if case is None:
+            return
+        entries = [
+            e for e in incidents.chronology(self._signed_in, case.id) if e.kind != "correction"
+        ]
+        labels = [f"{e.recorded_at:%d/%m/%Y %H:%M} · {e.title}" for e in entries]
+        picked = dialogs.choose(
+            self, "Correct an entry", "Which entry is wrong?", labels, labels[-1]
+        )
+        if picked is None:
+            return
+        corrected = dialogs.ask_text(self, "Correct an entry", "What it should say:")
+        if corrected is None:
+            return
+        why = dialogs.ask_text(self, "Correct an entry", "Why it is being corrected:")
+        if why is None:
+            return
+        try:
+            incidents.correct_entry(
+                self._signed_in, entries[labels.index(picked)].id, corrected, why
+            )
+        except ProblemForUser as problem:
+            dialogs.report_problem(self, problem, "The correction was not saved")
             return
         self._recorded(case)
 
