@@ -219,3 +219,44 @@ def test_from_the_demo_school_a_dsl_sets_up_their_own(
     assert "Demo-Oakfield-2026" in window.ui.demoLabel.text()
     qtbot.mouseClick(window.setup_button, Qt.MouseButton.LeftButton)
     assert isinstance(controller.window, SetupWizard)
+
+
+def test_an_incident_draft_survives_the_auto_lock_and_resumes(
+    qtbot: QtBot, school: School, tmp_path: Path, finish: list[AppController]
+) -> None:
+    from datetime import date
+
+    from esafety_desktop.domain.incidents import PersonRole
+    from esafety_desktop.domain.people import PersonKind
+    from esafety_desktop.services import people
+
+    amy = people.add_person(
+        school.signed_in,
+        people.PersonForm(PersonKind.PUPIL, "Amy", "Ash", date_of_birth=date(2014, 3, 1)),
+    )
+    controller = _controller_signed_in(qtbot, school, tmp_path)
+    finish.append(controller)
+    main = controller.window
+    assert isinstance(main, MainWindow)
+    main.show_page("Incidents")
+    main.incidents.open_wizard(None)
+    wizard = main.incidents.wizard
+    wizard.report.reported_by.setText("Kim Lowe")
+    wizard.report.summary.setPlainText("Amy was sent unkind messages.")
+    wizard.next()
+    wizard.people_page.add_person(amy, PersonRole.TARGET)
+    wizard.next()
+    wizard.next()  # past the first guidance step
+    controller.inactivity._clock = lambda: 10**12  # far past the idle limit
+    controller.inactivity.timer.timeout.emit()
+    assert isinstance(controller.window, UnlockWindow)
+    with qtbot.waitSignal(controller.window_changed, timeout=10000):
+        _type_and_sign_in(qtbot, controller.window, DSL_PASSWORD)
+    main = controller.window
+    assert isinstance(main, MainWindow) and main.current_page_title() == "Incidents"
+    assert main.incidents.drafts.count() == 1
+    qtbot.mouseClick(main.incidents.resume_button, Qt.MouseButton.LeftButton)
+    resumed = main.incidents.wizard
+    assert resumed.report.summary.toPlainText() == "Amy was sent unkind messages."
+    assert resumed.currentPage().step.id == "immediate_risk"
+    resumed.reject()
