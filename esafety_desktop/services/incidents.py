@@ -171,13 +171,11 @@ def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
                     text=taken.notes,
                 )
             )
-        session.flush()
-        _reindex(session, incident.id)
-        signed_in.record(
+        _case_changed(
             session,
+            signed_in,
+            incident.id,
             "incident.created",
-            subject_type="incident",
-            subject_id=incident.id,
             details={"reference": incident.reference, "type": kind},
         )
         return _summary(incident)
@@ -239,11 +237,7 @@ def add_note(signed_in: SignedIn, incident_id: int, text: str) -> None:
     with signed_in.database.transaction() as session:
         incident = _visible_incident(session, signed_in, incident_id)
         session.add(_entry(signed_in, incident.id, utc_now(), kind="note", title="Note", text=text))
-        session.flush()
-        _reindex(session, incident.id)
-        signed_in.record(
-            session, "incident.note_added", subject_type="incident", subject_id=incident.id
-        )
+        _case_changed(session, signed_in, incident.id, "incident.note_added")
 
 
 def correct_entry(signed_in: SignedIn, entry_id: int, corrected_text: str, why: str) -> None:
@@ -269,14 +263,8 @@ def correct_entry(signed_in: SignedIn, entry_id: int, corrected_text: str, why: 
                 corrects_id=original.id,
             )
         )
-        session.flush()
-        _reindex(session, incident.id)
-        signed_in.record(
-            session,
-            "incident.corrected",
-            subject_type="incident",
-            subject_id=incident.id,
-            details={"entry": original.id},
+        _case_changed(
+            session, signed_in, incident.id, "incident.corrected", details={"entry": original.id}
         )
 
 
@@ -573,13 +561,11 @@ def change_status(
                 text=text,
             )
         )
-        session.flush()
-        _reindex(session, incident.id)
-        signed_in.record(
+        _case_changed(
             session,
+            signed_in,
+            incident.id,
             "incident.status_changed",
-            subject_type="incident",
-            subject_id=incident.id,
             details={"from": old.value, "to": status.value},
         )
 
@@ -610,6 +596,21 @@ def misuse_suggestion(signed_in: SignedIn, person_id: int, category: str) -> Sug
             .where(IncidentPerson.person_id == person_id, Incident.misuse_category == category)
         )
     return suggest(shipped_misuse_grid(), category, earlier or 0)
+
+
+def _case_changed(
+    session: Session,
+    signed_in: SignedIn,
+    incident_id: int,
+    action: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """After any change to a case: refresh its search text and write the audit entry."""
+    session.flush()
+    _reindex(session, incident_id)
+    signed_in.record(
+        session, action, subject_type="incident", subject_id=incident_id, details=details
+    )
 
 
 def search_incidents(signed_in: SignedIn, words: str) -> set[int]:
@@ -749,13 +750,11 @@ def add_evidence(
                 + (f" (file {file_name}, SHA-256 {digest})" if digest else ""),
             )
         )
-        session.flush()
-        _reindex(session, incident.id)
-        signed_in.record(
+        _case_changed(
             session,
+            signed_in,
+            incident.id,
             "evidence.added",
-            subject_type="incident",
-            subject_id=incident.id,
             details={"kind": kind.value, "sha256": digest},
         )
 
@@ -799,11 +798,7 @@ def sign_off(signed_in: SignedIn, incident_id: int, comment: str) -> None:
                 text=comment.strip(),
             )
         )
-        session.flush()
-        _reindex(session, incident.id)
-        signed_in.record(
-            session, "incident.signed_off", subject_type="incident", subject_id=incident.id
-        )
+        _case_changed(session, signed_in, incident.id, "incident.signed_off")
 
 
 def awaiting_sign_off(signed_in: SignedIn) -> int:
@@ -861,11 +856,7 @@ def add_action(signed_in: SignedIn, incident_id: int, title: str, owner: str, du
                 text=f"Due {due:%d/%m/%Y}",
             )
         )
-        session.flush()
-        _reindex(session, incident.id)
-        signed_in.record(
-            session, "incident.action_added", subject_type="incident", subject_id=incident.id
-        )
+        _case_changed(session, signed_in, incident.id, "incident.action_added")
 
 
 def complete_action(signed_in: SignedIn, action_id: int, outcome: str) -> None:
@@ -888,11 +879,7 @@ def complete_action(signed_in: SignedIn, action_id: int, outcome: str) -> None:
                 outcome=outcome.strip(),
             )
         )
-        session.flush()
-        _reindex(session, incident.id)
-        signed_in.record(
-            session, "incident.action_done", subject_type="incident", subject_id=incident.id
-        )
+        _case_changed(session, signed_in, incident.id, "incident.action_done")
 
 
 def actions(
@@ -946,11 +933,7 @@ def record_device_review(signed_in: SignedIn, incident_id: int, review: DeviceSi
                 text="; ".join(f"{i.address_or_device} ({i.concern})" for i in review.items),
             )
         )
-        session.flush()
-        _reindex(session, incident.id)
-        signed_in.record(
-            session, "incident.device_review", subject_type="incident", subject_id=incident.id
-        )
+        _case_changed(session, signed_in, incident.id, "incident.device_review")
 
 
 def device_review_form(signed_in: SignedIn, incident_id: int) -> bytes | None:

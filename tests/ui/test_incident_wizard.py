@@ -29,6 +29,18 @@ def _amy(school: School) -> int:
     )
 
 
+def _open_case(qtbot: QtBot, school: School) -> tuple[incidents.IncidentSummary, IncidentsPage]:
+    """A recorded nudes case (immediate referral), chosen on the Incidents page."""
+    from tests.services.test_incidents import NUDES_REFERRED, _new
+
+    case = incidents.record_incident(school.signed_in, _new(_amy(school), NUDES_REFERRED))
+    page = IncidentsPage(school.signed_in)
+    qtbot.addWidget(page)
+    page.show()
+    page.select(case.id)
+    return case, page
+
+
 def _fill_report_and_people(qtbot: QtBot, wizard: IncidentWizard, amy: int) -> None:
     report = wizard.report
     qtbot.keyClicks(report.reported_by, "Kim Lowe (class teacher)")
@@ -147,14 +159,9 @@ def test_the_incidents_page_shows_the_case_and_takes_a_note(qtbot: QtBot, school
 def test_the_printed_record_answers_what_who_what_was_done_and_why(
     qtbot: QtBot, school: School, tmp_path: Path
 ) -> None:
-    from tests.services.test_incidents import NUDES_REFERRED, _new
     from tests.ui.printing import print_to_file
 
-    case = incidents.record_incident(school.signed_in, _new(_amy(school), NUDES_REFERRED))
-    page = IncidentsPage(school.signed_in)
-    qtbot.addWidget(page)
-    page.show()
-    page.select(case.id)
+    _case, page = _open_case(qtbot, school)
     qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
     out = tmp_path / "record.pdf"
     dialogs.set_next_answer(print_to_file(out))
@@ -203,13 +210,8 @@ def test_the_person_panel_gains_an_incidents_tab_once_there_is_a_case(
 def test_closing_a_case_asks_the_closing_questions_and_records_them(
     qtbot: QtBot, school: School
 ) -> None:
-    from tests.services.test_incidents import NUDES_REFERRED, _new
 
-    case = incidents.record_incident(school.signed_in, _new(_amy(school), NUDES_REFERRED))
-    page = IncidentsPage(school.signed_in)
-    qtbot.addWidget(page)
-    page.show()
-    page.select(case.id)
+    _case, page = _open_case(qtbot, school)
     qtbot.mouseClick(page.status_button, Qt.MouseButton.LeftButton)
     dialog = page.dialog
     dialog.status.setCurrentIndex(dialog.status.findText("Closed"))
@@ -306,13 +308,8 @@ def test_searching_and_filtering_the_cases(qtbot: QtBot, school: School) -> None
 def test_the_evidence_dialog_offers_no_screenshot_for_nudes_and_logs_a_device(
     qtbot: QtBot, school: School, tmp_path: Path
 ) -> None:
-    from tests.services.test_incidents import NUDES_REFERRED, _new
 
-    case = incidents.record_incident(school.signed_in, _new(_amy(school), NUDES_REFERRED))
-    page = IncidentsPage(school.signed_in)
-    qtbot.addWidget(page)
-    page.show()
-    page.select(case.id)
+    _case, page = _open_case(qtbot, school)
     qtbot.mouseClick(page.evidence_button, Qt.MouseButton.LeftButton)
     dialog = page.dialog
     kinds = [dialog.kind.itemText(i) for i in range(dialog.kind.count())]
@@ -356,13 +353,8 @@ def test_actions_with_owners_and_due_dates_and_the_overdue_ones_on_the_dashboard
     qtbot: QtBot, school: School
 ) -> None:
     from esafety_desktop.services.dashboard import dashboard
-    from tests.services.test_incidents import NUDES_REFERRED, _new
 
-    case = incidents.record_incident(school.signed_in, _new(_amy(school), NUDES_REFERRED))
-    page = IncidentsPage(school.signed_in)
-    qtbot.addWidget(page)
-    page.show()
-    page.select(case.id)
+    _case, page = _open_case(qtbot, school)
     qtbot.mouseClick(page.action_button, Qt.MouseButton.LeftButton)
     dialog = page.dialog
     qtbot.keyClicks(dialog.what, "Check Amy is attending counselling")
@@ -381,13 +373,8 @@ def test_actions_with_owners_and_due_dates_and_the_overdue_ones_on_the_dashboard
 def test_a_device_review_by_two_senior_staff_is_kept_and_printed_for_signing(
     qtbot: QtBot, school: School
 ) -> None:
-    from tests.services.test_incidents import NUDES_REFERRED, _new
 
-    case = incidents.record_incident(school.signed_in, _new(_amy(school), NUDES_REFERRED))
-    page = IncidentsPage(school.signed_in)
-    qtbot.addWidget(page)
-    page.show()
-    page.select(case.id)
+    _case, page = _open_case(qtbot, school)
     qtbot.mouseClick(page.review_button, Qt.MouseButton.LeftButton)
     dialog = page.dialog
     qtbot.keyClicks(dialog.reason, "Concern about sites visited on the library PC")
@@ -421,13 +408,8 @@ def test_a_device_review_by_two_senior_staff_is_kept_and_printed_for_signing(
 
 
 def test_a_correction_from_the_window_keeps_the_original(qtbot: QtBot, school: School) -> None:
-    from tests.services.test_incidents import NUDES_REFERRED, _new
 
-    case = incidents.record_incident(school.signed_in, _new(_amy(school), NUDES_REFERRED))
-    page = IncidentsPage(school.signed_in)
-    qtbot.addWidget(page)
-    page.show()
-    page.select(case.id)
+    case, page = _open_case(qtbot, school)
     wrong = next(e for e in incidents.chronology(school.signed_in, case.id) if e.reference)
     dialogs.set_next_answer(f"{wrong.recorded_at:%d/%m/%Y %H:%M} · {wrong.title}")
     dialogs.set_next_answer("Reference is MASH-4417")

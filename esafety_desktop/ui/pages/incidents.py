@@ -276,11 +276,11 @@ class IncidentsPage(QWidget):
             f"<p><b>Status:</b> {case.status.label}. <b>Reported</b> {reported}.</p>",
             f"<p>{escape(case.summary)}</p>",
         ]
-        todo = incidents.actions(self._signed_in, case.id)
-        if todo:
+        case_actions = incidents.actions(self._signed_in, case.id)
+        if case_actions:
             today = date.today()
             parts.append("<h3>Actions</h3><ul>")
-            for action in todo:
+            for action in case_actions:
                 state = (
                     "done"
                     if action.done
