@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from html import escape
-from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -34,30 +32,7 @@ from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents import IncidentSummary
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.models import RecordTableModel, SortingInSource
-
-
-class IncidentFilter(SortingInSource):
-    """Status and type filters, and the ids a full-text search found (None: no search)."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.status: str | None = None
-        self.incident_type: str | None = None
-        self.found: set[int] | None = None
-
-    def apply(self) -> None:
-        self.beginFilterChange()
-        self.endFilterChange(SortingInSource.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Any) -> bool:  # Qt names it
-        model = self.sourceModel()
-        assert isinstance(model, RecordTableModel)
-        case: IncidentSummary = model.row_at(source_row)
-        if self.status is not None and case.status.value != self.status:
-            return False
-        if self.incident_type is not None and case.incident_type != self.incident_type:
-            return False
-        return self.found is None or case.id in self.found
+from esafety_desktop.ui.search_box import SearchBox
 
 
 class IncidentsPage(QWidget):
@@ -87,12 +62,12 @@ class IncidentsPage(QWidget):
                 ("What happened", lambda i: i.summary.splitlines()[0], lambda i: i.summary),
             ]
         )
-        self.proxy = IncidentFilter(self)
+        # Filtering happens in Python on the whole list (quick even for 20,000 cases); the
+        # model then holds just the matching cases.
+        self.all_rows: list[IncidentSummary] = []
+        self.proxy = SortingInSource(self)
         self.proxy.setSourceModel(self.model)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search cases: names, words, references…")
-        self.search.setAccessibleName("Search incidents")
-        self.search.setClearButtonEnabled(True)
+        self.search = SearchBox("Search cases: names, words, references…", "Search incidents")
         self.status_filter = QComboBox()
         self.status_filter.setAccessibleName("Status")
         self.status_filter.addItem("Any status", None)
@@ -103,11 +78,7 @@ class IncidentsPage(QWidget):
         self.type_filter.addItem("Any type", None)
         for key, name in INCIDENT_TYPE_NAMES.items():
             self.type_filter.addItem(name, key)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(150)
-        self._search_timer.timeout.connect(self.apply_filters)
-        self.search.textChanged.connect(self._search_timer.start)
+        self.search.settled.connect(self.apply_filters)
         self.status_filter.currentIndexChanged.connect(self.apply_filters)
         self.type_filter.currentIndexChanged.connect(self.apply_filters)
         self.table = QTableView()
@@ -208,8 +179,7 @@ class IncidentsPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        rows = incidents.list_incidents(self._signed_in)
-        self.model.set_rows(rows)
+        self.all_rows = incidents.list_incidents(self._signed_in)
         self.apply_filters()
         if self.can_record:
             drafts = incidents.my_drafts(self._signed_in)
@@ -223,11 +193,20 @@ class IncidentsPage(QWidget):
 
     def apply_filters(self) -> None:
         words = self.search.text().strip()
-        self.proxy.found = incidents.search_incidents(self._signed_in, words) if words else None
-        self.proxy.status = self.status_filter.currentData()
-        self.proxy.incident_type = self.type_filter.currentData()
-        self.proxy.apply()
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        found = incidents.search_incidents(self._signed_in, words) if words else None
+        status, kind = self.status_filter.currentData(), self.type_filter.currentData()
+        shown_rows = [
+            case
+            for case in self.all_rows
+            if (found is None or case.id in found)
+            and (status is None or case.status.value == status)
+            and (kind is None or case.incident_type == kind)
+        ]
+        chosen = self.selected_id
+        self.model.set_rows(shown_rows)
+        if chosen is not None:
+            self.select(chosen)
+        shown, total = len(shown_rows), len(self.all_rows)
         noun = "case" if total == 1 else "cases"
         self.count.setText(f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -33,6 +32,7 @@ from esafety_desktop.services.settings import school_settings
 from esafety_desktop.ui.models import RecordTableModel
 from esafety_desktop.ui.people_models import FLAGS, PeopleFilter, people_model
 from esafety_desktop.ui.person_dialogs import LeaverDialog, LinkDialog, PersonDialog, show_date
+from esafety_desktop.ui.search_box import SearchBox
 
 ANY = "Any"
 
@@ -49,10 +49,7 @@ class PeoplePage(QWidget):
         self.can_change = can(signed_in.account.role, Permission.MANAGE_PEOPLE)
         self.rows: list[PersonRow] = []
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search names, UPN, admission number, class…")
-        self.search.setAccessibleName("Search people")
-        self.search.setClearButtonEnabled(True)
+        self.search = SearchBox("Search names, UPN, admission number, class…", "Search people")
         self.kind = QComboBox()
         self.kind.setAccessibleName("Type")
         self.kind.addItem("Everyone", None)
@@ -123,11 +120,7 @@ class PeoplePage(QWidget):
         layout.addWidget(splitter)
 
         # Typing waits for a pause of 150 ms before filtering, so fast typists never wait.
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(150)
-        self._search_timer.timeout.connect(self._apply_search)
-        self.search.textChanged.connect(self._search_timer.start)
+        self.search.settled.connect(self._apply_search)
         for box in (self.kind, self.year, self.class_box):
             box.currentIndexChanged.connect(self.apply_filters)
         for box in (*self.flag_boxes.values(), self.possible_leavers, self.show_left):
