@@ -37,11 +37,12 @@ from esafety_desktop.domain.misuse_grid import (
     load_misuse_grid,
     suggest,
 )
-from esafety_desktop.domain.roles import Permission
+from esafety_desktop.domain.roles import Permission, Role
 from esafety_desktop.errors import InvalidInput, NotAllowed
 from esafety_desktop.paths import resources_dir
 from esafety_desktop.services.access import SignedIn, utc_now
 from esafety_desktop.storage.models import (
+    Account,
     DeviceReview,
     Evidence,
     Incident,
@@ -118,14 +119,13 @@ def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
     kind, branch = incident_type_of(chart, new.walk)
-    routed = next(
-        (chart.step(w.step_id).routes_to for w in new.walk if chart.step(w.step_id).routes_to),
-        None,
-    )
+    routes = [chart.step(w.step_id).routes_to for w in new.walk if chart.step(w.step_id).routes_to]
+    routed = routes[0] if routes else None
     with signed_in.database.transaction() as session:
         for person_id, _ in new.people:
             if session.get(Person, person_id) is None:
                 raise InvalidInput("One of the people involved is not in the register.")
+        concerns = _account_concerned(session, signed_in, new.concerns_account_id, routes)
         now = utc_now()
         incident = Incident(
             reference=_next_reference(session, new.reported_at),
@@ -140,7 +140,7 @@ def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
             reported_by=new.reported_by.strip(),
             reported_at=new.reported_at,
             occurred_at=new.occurred_at,
-            concerns_account_id=new.concerns_account_id,
+            concerns_account_id=concerns,
             routed_to=routed,
             misuse_category=new.misuse_category,
             created_by_id=signed_in.account.id,
@@ -179,6 +179,56 @@ def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
             details={"reference": incident.reference, "type": kind},
         )
         return _summary(incident)
+
+
+HEAD_ROUTE = "chair_of_governors_and_lado"  # the flowchart's route for the headteacher
+
+
+@dataclass(frozen=True)
+class AccountHolder:
+    id: int
+    name: str
+    role: Role
+
+
+def account_holders(signed_in: SignedIn) -> list[AccountHolder]:
+    """The other accounts a case could be about, so it can be kept from that account."""
+    signed_in.require(Permission.RECORD_INCIDENTS)
+    with signed_in.database.reading() as session:
+        rows = session.scalars(
+            select(Account)
+            .where(Account.removed_at.is_(None), Account.id != signed_in.account.id)
+            .order_by(Account.display_name)
+        )
+        return [AccountHolder(a.id, a.display_name, Role(a.role)) for a in rows]
+
+
+def _account_concerned(
+    session: Session, signed_in: SignedIn, chosen: int | None, routes: list[str | None]
+) -> int | None:
+    """The account a case must be hidden from. A case routed past the headteacher is always
+    hidden from the headteacher's account, even if nobody chose it."""
+    if chosen is not None:
+        account = session.get(Account, chosen)
+        if account is None or account.removed_at is not None:
+            raise InvalidInput("The account this case is about no longer exists.")
+        if account.id == signed_in.account.id:
+            raise InvalidInput(
+                "A case about you must be recorded by someone else: ask the deputy DSL."
+            )
+        return chosen
+    if HEAD_ROUTE not in routes:
+        return None
+    heads = list(
+        session.scalars(
+            select(Account.id).where(
+                Account.role == Role.HEADTEACHER.value, Account.removed_at.is_(None)
+            )
+        )
+    )
+    if len(heads) > 1:
+        raise InvalidInput("Choose which headteacher account this case is about.")
+    return heads[0] if heads else None
 
 
 def list_incidents(signed_in: SignedIn) -> list[IncidentSummary]:
@@ -360,9 +410,13 @@ def _next_reference(session: Session, reported_at: datetime) -> str:
 
 
 def _status_after(walk: list[WalkStep]) -> IncidentStatus:
+    """Waiting for the police, or back to the school's own procedures once the police found
+    nothing illegal; otherwise open."""
     for taken in reversed(walk):
         if taken.step_id == "police_outcome" and taken.choice and taken.choice.startswith("Still"):
             return IncidentStatus.AWAITING_POLICE
+        if taken.step_id == "internal_procedures":
+            return IncidentStatus.INTERNAL
     return IncidentStatus.OPEN
 
 

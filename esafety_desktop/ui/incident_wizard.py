@@ -35,6 +35,7 @@ from esafety_desktop.domain.contacts import Contact
 from esafety_desktop.domain.flowchart import REFERENCES, Flowchart, Step
 from esafety_desktop.domain.incidents import Location, PersonRole, RiskCategory, WalkStep
 from esafety_desktop.domain.people import PersonKind
+from esafety_desktop.domain.roles import Role
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import incidents, people
 from esafety_desktop.services.access import SignedIn
@@ -262,6 +263,24 @@ class StepPage(QWizardPage):
             form.insertRow(0, "&Category", self.misuse)
             form.insertRow(1, "", self.suggestion)
             self.misuse.currentIndexChanged.connect(self.show_suggestion)
+        self.concerns: QComboBox | None = None
+        if step.routes_to:
+            # Routing upwards means the case is about someone who may hold an account here.
+            self.concerns = QComboBox()
+            self.concerns.setAccessibleName("Keep this case from")
+            self.concerns.addItem("Nobody: they have no account in this app", None)
+            for holder in wizard.account_holders:
+                self.concerns.addItem(f"{holder.name} ({holder.role.label})", holder.id)
+                if step.routes_to == incidents.HEAD_ROUTE and holder.role is Role.HEADTEACHER:
+                    self.concerns.setCurrentIndex(self.concerns.count() - 1)
+            form.addRow("&Keep this case from", self.concerns)
+            form.addRow(
+                "",
+                _wrapped(
+                    "The account chosen here will not see this case, its search results or its "
+                    "counts."
+                ),
+            )
         if step.kind != "question":
             form.addRow("&Notes", self.notes)
         layout.addLayout(form)
@@ -311,6 +330,8 @@ class StepPage(QWizardPage):
         )
 
     def restore(self, saved: dict[str, Any]) -> None:
+        if self.concerns is not None and "concerns" in saved:
+            self.concerns.setCurrentIndex(max(self.concerns.findData(saved["concerns"]), 0))
         for button in self.choices.buttons():
             button.setChecked(button.text() == saved.get("choice"))
         self.reasons.setPlainText(saved.get("reasons", ""))
@@ -318,6 +339,9 @@ class StepPage(QWizardPage):
         self.outcome.setText(saved.get("outcome", ""))
         self.reference.setText(saved.get("reference", ""))
         self.notes.setPlainText(saved.get("notes", ""))
+
+    def extra_draft(self) -> dict[str, Any]:
+        return {"concerns": self.concerns.currentData()} if self.concerns is not None else {}
 
     def nextId(self) -> int:  # Qt names it
         if self.step.kind == "end":
@@ -376,6 +400,7 @@ class IncidentWizard(QWizard):
         self.pupil_word = settings.pupil_word
         contacts = {c.key: c for c in settings.contacts}
         self.draft_id = draft_id
+        self.account_holders = incidents.account_holders(signed_in)
         self.report = ReportPage(self)
         self.people_page = PeoplePage(self)
         self.setPage(REPORT_PAGE, self.report)
@@ -415,7 +440,10 @@ class IncidentWizard(QWizard):
             "online_service": r.online_service.text(),
             "category": r.category.currentData(),
             "people": [[pid, role.value] for pid, _, role in self.people_page.chosen],
-            "walk": [step.__dict__ for step in self.walk()],
+            "walk": [
+                {**step.__dict__, **self.step_pages[step.step_id].extra_draft()}
+                for step in self.walk()
+            ],
         }
 
     def save_draft(self) -> None:
@@ -479,6 +507,15 @@ class IncidentWizard(QWizard):
                 return str(page.misuse.currentData())
         return None
 
+    def concerns_account(self) -> int | None:
+        """The account the case is about, chosen where the flowchart routed it upwards."""
+        chosen = None
+        for taken in self.walk():
+            page = self.step_pages[taken.step_id]
+            if page.concerns is not None and page.concerns.currentData() is not None:
+                chosen = int(page.concerns.currentData())
+        return chosen
+
     def record(self) -> bool:
         r = self.report
         when = r.reported_at.dateTime().toPython()
@@ -497,6 +534,7 @@ class IncidentWizard(QWizard):
                     people=[(pid, role) for pid, _, role in self.people_page.chosen],
                     walk=self.walk(),
                     misuse_category=self.misuse_category(),
+                    concerns_account_id=self.concerns_account(),
                 ),
             )
         except ProblemForUser as problem:

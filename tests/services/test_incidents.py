@@ -102,15 +102,16 @@ def test_a_walk_that_leaves_the_flowchart_or_skips_reasons_is_refused(school: Sc
     assert incidents.list_incidents(school.signed_in) == []
 
 
-def test_an_allegation_about_the_headteacher_is_hidden_from_the_head(school: School) -> None:
+@pytest.mark.parametrize("chosen_by_the_dsl", [True, False])
+def test_an_allegation_about_the_headteacher_is_hidden_from_the_head(
+    school: School, chosen_by_the_dsl: bool
+) -> None:
+    """Routing to the chair of governors hides the case from the head's account even when
+    nobody picked that account."""
+    from esafety_desktop.services.accounts import list_accounts
+
     add_head(school)
-    head_account = next(
-        a.id
-        for a in __import__("esafety_desktop.services.accounts", fromlist=["x"]).list_accounts(
-            school.signed_in
-        )
-        if a.username == "p.head"
-    )
+    head_account = next(a.id for a in list_accounts(school.signed_in) if a.username == "p.head")
     amy = _pupil(school)
     walk = [
         WalkStep("report"),
@@ -135,14 +136,17 @@ def test_an_allegation_about_the_headteacher_is_hidden_from_the_head(school: Sch
         WalkStep("device_review_needed", choice="No", reasons="Messages already preserved."),
         *ENDING,
     ]
-    case = incidents.record_incident(
-        school.signed_in, _new(amy, walk, concerns_account_id=head_account)
-    )
+    chosen = head_account if chosen_by_the_dsl else None
+    case = incidents.record_incident(school.signed_in, _new(amy, walk, concerns_account_id=chosen))
     head = sign_in(school.path, "p.head", HEAD_PASSWORD, DeviceSecretStore())
     assert incidents.list_incidents(head) == []
+    assert incidents.open_case_count(head) == {}
     with pytest.raises(NotAllowed):
         incidents.chronology(head, case.id)
     head.sign_out()
+    own = _new(amy, walk, concerns_account_id=school.signed_in.account.id)
+    with pytest.raises(InvalidInput, match="recorded by someone else"):
+        incidents.record_incident(school.signed_in, own)
     assert [c.reference for c in incidents.list_incidents(school.signed_in)] == [case.reference]
 
 
