@@ -94,6 +94,13 @@ class ChronologyEntry:
 
 
 @dataclass(frozen=True)
+class Involved:
+    person_id: int
+    name: str
+    year_group: str | None  # a pupil's year group when the case began
+
+
+@dataclass(frozen=True)
 class IncidentSummary:
     id: int
     reference: str
@@ -102,6 +109,12 @@ class IncidentSummary:
     branch: str | None
     reported_at: datetime
     summary: str
+    category: RiskCategory | None = None
+    involved: tuple[Involved, ...] = ()
+
+    @property
+    def year_groups(self) -> set[str]:
+        return {i.year_group for i in self.involved if i.year_group}
 
 
 def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
@@ -149,8 +162,15 @@ def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
         session.add(incident)
         session.flush()
         for person_id, role in dict.fromkeys(new.people):
+            person = session.get(Person, person_id)
+            assert person is not None
             session.add(
-                IncidentPerson(incident_id=incident.id, person_id=person_id, role=role.value)
+                IncidentPerson(
+                    incident_id=incident.id,
+                    person_id=person_id,
+                    role=role.value,
+                    year_group=person.year_group if person.kind == "pupil" else None,
+                )
             )
         for taken in new.walk:
             step = chart.step(taken.step_id)
@@ -178,7 +198,7 @@ def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
             "incident.created",
             details={"reference": incident.reference, "type": kind},
         )
-        return _summary(incident)
+        return _summary(incident, _involved(session, [incident.id]).get(incident.id, ()))
 
 
 HEAD_ROUTE = "chair_of_governors_and_lado"  # the flowchart's route for the headteacher
@@ -239,7 +259,35 @@ def list_incidents(signed_in: SignedIn) -> list[IncidentSummary]:
             .where(_visible_to(signed_in))
             .order_by(Incident.reported_at.desc(), Incident.id.desc())
         )
-        return [_summary(i) for i in session.scalars(query)]
+        cases = list(session.scalars(query))
+        involved = _involved(session, None)
+        return [_summary(i, involved.get(i.id, ())) for i in cases]
+
+
+def _involved(session: Session, incident_ids: list[int] | None) -> dict[int, tuple[Involved, ...]]:
+    """The people of the given cases (of every case when None), in the order they were added."""
+    from esafety_desktop.domain.people import display_name
+
+    query = (
+        select(
+            IncidentPerson.incident_id,
+            IncidentPerson.person_id,
+            IncidentPerson.year_group,
+            Person.forename,
+            Person.surname,
+            Person.preferred_name,
+        )
+        .join(Person, Person.id == IncidentPerson.person_id)
+        .order_by(IncidentPerson.id)
+    )
+    if incident_ids is not None:
+        query = query.where(IncidentPerson.incident_id.in_(incident_ids))
+    found: dict[int, list[Involved]] = {}
+    for incident_id, person_id, year, forename, surname, preferred in session.execute(query):
+        people = found.setdefault(incident_id, [])
+        if all(p.person_id != person_id for p in people):
+            people.append(Involved(person_id, display_name(forename, surname, preferred), year))
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def chronology(signed_in: SignedIn, incident_id: int) -> list[ChronologyEntry]:
@@ -447,7 +495,7 @@ def _local(utc_naive: datetime) -> datetime:
     return utc_naive.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
 
 
-def _summary(incident: Incident) -> IncidentSummary:
+def _summary(incident: Incident, involved: tuple[Involved, ...] = ()) -> IncidentSummary:
     return IncidentSummary(
         id=incident.id,
         reference=incident.reference,
@@ -456,6 +504,8 @@ def _summary(incident: Incident) -> IncidentSummary:
         branch=incident.branch,
         reported_at=incident.reported_at,
         summary=incident.summary,
+        category=RiskCategory(incident.category) if incident.category else None,
+        involved=involved,
     )
 
 

@@ -136,6 +136,7 @@ class IncidentPerson(Base):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     role: Mapped[str] = mapped_column(String(24))
+    year_group: Mapped[str | None] = mapped_column(String(4))  # a pupil's, when the case began
 
 
 class IncidentEntry(Base):

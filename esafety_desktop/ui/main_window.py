@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardPage(signed_in, self.go_to)
         self.incidents = IncidentsPage(signed_in)
         self.people = PeoplePage(signed_in)
+        self.people.case_chosen.connect(self.open_case)
         self.audit_log = (
             AuditLogPage(signed_in)
             if can(signed_in.account.role, Permission.VIEW_AUDIT_LOG)
@@ -146,6 +147,12 @@ class MainWindow(QMainWindow):
         elif target is Target.ACCOUNTS:
             self.show_page(SettingsPage.title)
             self.settings.show_tab(self.settings.accounts_tab)
+
+    def open_case(self, incident_id: int) -> None:
+        """A case chosen elsewhere (a person's Incidents tab), shown on the Incidents page."""
+        self.show_page(IncidentsPage.title)
+        self.incidents.show_all()
+        self.incidents.select(incident_id)
 
     def show_about(self) -> None:
         self.about = AboutDialog(self.signed_in.path, self)

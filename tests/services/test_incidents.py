@@ -33,16 +33,16 @@ def _pupil(school: School) -> int:
 
 
 def _new(person: int, walk: list[WalkStep], **extra: object) -> incidents.NewIncident:
-    return incidents.NewIncident(
-        reported_by="Kim Lowe (class teacher)",
-        reported_at=datetime(2026, 11, 20, 9, 15),
-        summary="Amy said an older boy online asked her for photos.",
-        child_words="He said I had to or he would tell everyone.",
-        location=Location.ONLINE,
-        people=[(person, PersonRole.TARGET)],
-        walk=walk,
-        **extra,  # type: ignore[arg-type]
-    )
+    fields: dict[str, object] = {
+        "reported_by": "Kim Lowe (class teacher)",
+        "reported_at": datetime(2026, 11, 20, 9, 15),
+        "summary": "Amy said an older boy online asked her for photos.",
+        "child_words": "He said I had to or he would tell everyone.",
+        "location": Location.ONLINE,
+        "people": [(person, PersonRole.TARGET)],
+        "walk": walk,
+    }
+    return incidents.NewIncident(**{**fields, **extra})  # type: ignore[arg-type]
 
 
 NUDES_REFERRED = [

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from esafety_desktop.storage.engine import create_encrypted_engine
 from esafety_desktop.storage.migrate import current_revision, head_revision, upgrade_to_head
 from esafety_desktop.storage.models import Base
-from tests.storage.fixtures.make_schema_fixtures import FIXTURE_KEY, HERE, RELEASED
+from tests.storage.fixtures.make_schema_fixtures import FIXTURE_KEY, HERE, RELEASED, make
 
 KEY = bytes(range(32, 64))
 
@@ -59,6 +59,23 @@ def test_every_released_schema_upgrades_and_keeps_its_rows(tmp_path: Path, revis
         ).scalar()
     assert names == ["Fixture DSL"]
     assert school == '"Fixture Primary"'
+    engine.dispose()
+
+
+def test_cases_from_before_0004_take_the_pupils_year_group(tmp_path: Path) -> None:
+    path = make(
+        "0003",
+        [
+            *RELEASED["0003"],
+            "INSERT INTO incident_person (incident_id, person_id, role) VALUES (1, 1, 'target')",
+        ],
+        folder=tmp_path,
+    )
+    engine = create_encrypted_engine(path, FIXTURE_KEY)
+    upgrade_to_head(engine)
+    with engine.connect() as connection:
+        years = connection.execute(text("SELECT year_group FROM incident_person")).scalars()
+        assert list(years) == ["4"]  # the fixture pupil is in Year 4
     engine.dispose()
 
 

@@ -418,3 +418,72 @@ def test_a_correction_from_the_window_keeps_the_original(qtbot: QtBot, school: S
     text = page.case.toPlainText()
     assert "MASH-4471" in text and "MASH-4417" in text
     assert "Corrected later" in text and "Why corrected: Digits swapped" in text
+
+
+def test_filtering_by_kind_of_risk_year_group_person_and_dates(
+    qtbot: QtBot, school: School
+) -> None:
+    from dataclasses import replace
+    from datetime import datetime
+
+    from esafety_desktop.domain.incidents import RiskCategory
+    from tests.services.test_incidents import NUDES_REFERRED, _new
+
+    def pupil(forename: str, year: str) -> int:
+        return people.add_person(
+            school.signed_in,
+            people.PersonForm(
+                PersonKind.PUPIL, forename, "Ash", date_of_birth=date(2015, 3, 1), year_group=year
+            ),
+        )
+
+    amy, ben = pupil("Amy", "5"), pupil("Ben", "3")
+    today = datetime.now().replace(microsecond=0)
+    incidents.record_incident(
+        school.signed_in,
+        _new(amy, NUDES_REFERRED, reported_at=today, category=RiskCategory.CONTACT),
+    )
+    incidents.record_incident(
+        school.signed_in,
+        _new(
+            ben,
+            NUDES_REFERRED,
+            reported_at=today.replace(year=today.year - 2),
+            category=RiskCategory.CONDUCT,
+        ),
+    )
+    # Amy moves up a year: her case still counts under the year she was in then.
+    form = people.person_details(school.signed_in, amy).form
+    people.update_person(school.signed_in, amy, replace(form, year_group="6"))
+    page = IncidentsPage(school.signed_in)
+    qtbot.addWidget(page)
+    page.show()
+    years = [page.year_filter.itemText(i) for i in range(page.year_filter.count())]
+    assert years == ["Any year group", "Year 3 at the time", "Year 5 at the time"]
+    page.year_filter.setCurrentIndex(page.year_filter.findData("5"))
+    assert page.count.text() == "1 of 2 cases"
+    assert page.proxy.index(0, 1).data() == f"{today:%d/%m/%Y %H:%M}"
+    page.show_all()
+    page.category_filter.setCurrentIndex(page.category_filter.findData("conduct"))
+    assert page.count.text() == "1 of 2 cases"
+    page.show_all()
+    page.period_filter.setCurrentIndex(1)  # this school year
+    assert page.period_filter.currentText().startswith("This school year")
+    assert page.count.text() == "1 of 2 cases"
+    page.period_filter.setCurrentIndex(page.period_filter.findText("Between dates…"))
+    assert page.date_from.isVisible() and page.date_to.isVisible()
+    page.date_from.setDate(today.date().replace(year=today.year - 3))
+    assert page.count.text() == "2 cases"
+    page.show_all()
+    assert not page.date_from.isVisible()
+    page.person_filter.lineEdit().clear()
+    qtbot.keyClicks(page.person_filter.lineEdit(), "ben ash")
+    page.person_filter.lineEdit().editingFinished.emit()
+    assert page.count.text() == "1 of 2 cases"
+    assert page.person_filter.currentData() == ben
+    page.person_filter.lineEdit().clear()
+    qtbot.keyClicks(page.person_filter.lineEdit(), "Nobody Known")
+    page.person_filter.lineEdit().editingFinished.emit()
+    assert page.count.text() == "0 of 2 cases"
+    page.show_all()
+    assert page.count.text() == "2 cases"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -252,3 +253,31 @@ def test_the_table_models_pass_the_model_tester(qtmodeltester, school: School) -
 
     accounts.set_rows(list_accounts(school.signed_in))
     qtmodeltester.check(accounts)
+
+
+def test_a_case_opens_from_the_persons_incidents_tab(qtbot: QtBot, school: School) -> None:
+    from esafety_desktop.domain.people import PersonKind
+    from esafety_desktop.services import incidents, people
+    from tests.services.test_incidents import NUDES_REFERRED, _new
+
+    amy = people.add_person(
+        school.signed_in,
+        people.PersonForm(PersonKind.PUPIL, "Amy", "Ash", date_of_birth=date(2015, 1, 2)),
+    )
+    case = incidents.record_incident(school.signed_in, _new(amy, NUDES_REFERRED))
+    window = MainWindow(
+        school.signed_in, on_lock=lambda: None, on_sign_out=lambda: None, on_close=lambda: None
+    )
+    qtbot.addWidget(window)
+    window.show()
+    window.incidents.status_filter.setCurrentIndex(
+        window.incidents.status_filter.findData("closed")
+    )  # a filter that hides the case
+    window.show_page("People")
+    window.people.select_person(amy)
+    view = window.people.panel.incidents_view
+    view.setCurrentIndex(view.model().index(0, 0))
+    view.activated.emit(view.currentIndex())
+    assert window.current_page_title() == "Incidents"
+    assert window.incidents.selected_id == case.id
+    assert case.reference in window.incidents.case.toPlainText()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -23,9 +25,17 @@ from PySide6.QtWidgets import (
 from esafety_desktop.domain.incidents import (
     INCIDENT_TYPE_NAMES,
     IncidentStatus,
+    RiskCategory,
     incident_type_name,
 )
+from esafety_desktop.domain.mis_import import YEAR_GROUP_LABELS, YEAR_GROUPS
 from esafety_desktop.domain.roles import Permission, can
+from esafety_desktop.domain.school_year import (
+    Period,
+    last_days,
+    previous_school_year,
+    school_year_containing,
+)
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import incidents
 from esafety_desktop.services.access import SignedIn
@@ -33,6 +43,9 @@ from esafety_desktop.services.incidents import IncidentSummary
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.models import RecordTableModel, SortingInSource
 from esafety_desktop.ui.search_box import SearchBox
+
+ANYONE = "Anyone involved"
+BETWEEN = "between"  # the period choice that shows the two date boxes
 
 
 class IncidentsPage(QWidget):
@@ -78,9 +91,53 @@ class IncidentsPage(QWidget):
         self.type_filter.addItem("Any type", None)
         for key, name in INCIDENT_TYPE_NAMES.items():
             self.type_filter.addItem(name, key)
+        self.category_filter = QComboBox()
+        self.category_filter.setAccessibleName("Kind of risk")
+        self.category_filter.addItem("Any kind of risk", None)
+        for category in RiskCategory:
+            self.category_filter.addItem(category.value.capitalize(), category.value)
+        self.year_filter = QComboBox()
+        self.year_filter.setAccessibleName("Year group")
+        self.person_filter = QComboBox()
+        self.person_filter.setAccessibleName("Person involved")
+        self.person_filter.setEditable(True)
+        self.person_filter.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.person_filter.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.person_filter.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.person_filter.setMinimumContentsLength(18)
+        self.period_filter = QComboBox()
+        self.period_filter.setAccessibleName("When reported")
+        today = date.today()
+        this_year, last_year = school_year_containing(today), previous_school_year(today)
+        for label, period in (
+            ("Any date", None),
+            (f"This school year ({this_year.label})", this_year),
+            (f"Last school year ({last_year.label})", last_year),
+            ("The last 30 days", last_days(today, 30)),
+            ("Between dates…", BETWEEN),
+        ):
+            self.period_filter.addItem(label, period)
+        self.date_from = QDateEdit(QDate(this_year.start))
+        self.date_to = QDateEdit(QDate(today))
+        for edit, name in ((self.date_from, "Reported from"), (self.date_to, "Reported to")):
+            edit.setAccessibleName(name)
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setCalendarPopup(True)
+            edit.setVisible(False)
+            edit.dateChanged.connect(self.apply_filters)
+        self.clear_filters = QPushButton("Clear &filters")
+        self.clear_filters.clicked.connect(self.show_all)
         self.search.settled.connect(self.apply_filters)
-        self.status_filter.currentIndexChanged.connect(self.apply_filters)
-        self.type_filter.currentIndexChanged.connect(self.apply_filters)
+        for combo in (
+            self.status_filter,
+            self.type_filter,
+            self.category_filter,
+            self.year_filter,
+            self.period_filter,
+        ):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self.person_filter.activated.connect(self.apply_filters)
+        self.person_filter.lineEdit().editingFinished.connect(self._person_typed)
         self.table = QTableView()
         self.table.setObjectName("incidentsTable")
         self.table.setModel(self.proxy)
@@ -152,7 +209,16 @@ class IncidentsPage(QWidget):
         filters.addWidget(self.search, 2)
         filters.addWidget(self.status_filter)
         filters.addWidget(self.type_filter)
+        filters.addWidget(self.category_filter)
+        more_filters = QHBoxLayout()
+        more_filters.addWidget(self.person_filter, 1)
+        more_filters.addWidget(self.year_filter)
+        more_filters.addWidget(self.period_filter)
+        more_filters.addWidget(self.date_from)
+        more_filters.addWidget(self.date_to)
+        more_filters.addWidget(self.clear_filters)
         left_layout.addLayout(filters)
+        left_layout.addLayout(more_filters)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.count)
         splitter = QSplitter()
@@ -180,6 +246,7 @@ class IncidentsPage(QWidget):
 
     def refresh(self) -> None:
         self.all_rows = incidents.list_incidents(self._signed_in)
+        self._fill_choices()
         self.apply_filters()
         if self.can_record:
             drafts = incidents.my_drafts(self._signed_in)
@@ -191,16 +258,80 @@ class IncidentsPage(QWidget):
             for widget in (self.drafts, self.resume_button):
                 widget.setVisible(bool(drafts))
 
+    def _fill_choices(self) -> None:
+        """Year groups and people that appear in the cases, keeping what is chosen."""
+        blocked = [QSignalBlocker(c) for c in (self.year_filter, self.person_filter)]
+        year, person = self.year_filter.currentData(), self.person_filter.currentData()
+        self.year_filter.clear()
+        self.year_filter.addItem("Any year group", None)
+        years = {y for case in self.all_rows for y in case.year_groups if y in YEAR_GROUPS}
+        for code in sorted(years, key=YEAR_GROUPS.index):
+            self.year_filter.addItem(f"{YEAR_GROUP_LABELS[code]} at the time", code)
+        self.year_filter.setCurrentIndex(max(self.year_filter.findData(year), 0))
+        self.person_filter.clear()
+        self.person_filter.addItem(ANYONE, None)
+        names = {i.person_id: i.name for case in self.all_rows for i in case.involved}
+        for person_id, name in sorted(names.items(), key=lambda item: item[1].casefold()):
+            self.person_filter.addItem(name, person_id)
+        self.person_filter.setCurrentIndex(max(self.person_filter.findData(person), 0))
+        del blocked
+
+    def _person_typed(self) -> None:
+        """A name typed (or cleared) in the person box counts once the user moves on."""
+        typed = self.person_filter.currentText().strip()
+        found = self.person_filter.findText(typed, Qt.MatchFlag.MatchFixedString) if typed else 0
+        self.person_filter.setCurrentIndex(max(found, 0))
+        if found < 0:
+            self.person_filter.setEditText(typed)
+        self.apply_filters()
+
+    def show_person(self, person_id: int) -> None:
+        """Only the cases a person is involved in (from the People page)."""
+        self.person_filter.setCurrentIndex(max(self.person_filter.findData(person_id), 0))
+        self.apply_filters()
+
+    def show_all(self) -> None:
+        self.search.clear()
+        for combo in (
+            self.status_filter,
+            self.type_filter,
+            self.category_filter,
+            self.year_filter,
+            self.person_filter,
+            self.period_filter,
+        ):
+            combo.setCurrentIndex(0)
+        self.apply_filters()
+
+    def _period(self) -> Period | None:
+        chosen = self.period_filter.currentData()
+        between = chosen == BETWEEN
+        self.date_from.setVisible(between)
+        self.date_to.setVisible(between)
+        if between:
+            start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
+            assert isinstance(start, date) and isinstance(end, date)
+            return Period(min(start, end), max(start, end), "between")
+        return chosen if isinstance(chosen, Period) else None
+
     def apply_filters(self) -> None:
         words = self.search.text().strip()
         found = incidents.search_incidents(self._signed_in, words) if words else None
         status, kind = self.status_filter.currentData(), self.type_filter.currentData()
+        category, year = self.category_filter.currentData(), self.year_filter.currentData()
+        person, period = self.person_filter.currentData(), self._period()
+        if person is None and self.person_filter.currentText().strip() not in ("", ANYONE):
+            person = -1  # a name that is in no case: nothing matches
         shown_rows = [
             case
             for case in self.all_rows
             if (found is None or case.id in found)
             and (status is None or case.status.value == status)
             and (kind is None or case.incident_type == kind)
+            and (category is None or (case.category and case.category.value == category))
+            and (year is None or year in case.year_groups)
+            and (person is None or any(i.person_id == person for i in case.involved))
+            and (period is None or case.reported_at.date() in period)
         ]
         chosen = self.selected_id
         self.model.set_rows(shown_rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,7 +38,10 @@ ANY = "Any"
 
 
 class PeoplePage(QWidget):
+    """``case_chosen`` carries the id of a case opened from the person's Incidents tab."""
+
     title = "People"
+    case_chosen = Signal(int)
 
     def __init__(self, signed_in: SignedIn, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -315,6 +318,13 @@ class PersonPanel(QWidget):
         self.incidents_view.verticalHeader().hide()
         self.incidents_view.horizontalHeader().setStretchLastSection(True)
         self.incidents_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.incidents_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.incidents_view.setToolTip("Double-click or press Enter to open the case.")
+        self.incidents_view.activated.connect(
+            lambda index: page.case_chosen.emit(
+                self.incidents_model.row_at(index.row()).incident.id
+            )
+        )
         self.tabs.addTab(self.details, "Details")
         self.edit_button = QPushButton("&Edit…")
         self.left_button = QPushButton("Mark as &left…")

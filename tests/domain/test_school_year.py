@@ -1,0 +1,39 @@
+from datetime import date
+
+import pytest
+
+from esafety_desktop.domain.school_year import (
+    last_days,
+    previous_school_year,
+    school_year_containing,
+)
+
+
+@pytest.mark.parametrize(
+    ("day", "label", "start", "end"),
+    [
+        (date(2026, 8, 31), "2025/26", date(2025, 9, 1), date(2026, 8, 31)),
+        (date(2026, 9, 1), "2026/27", date(2026, 9, 1), date(2027, 8, 31)),
+        (date(2027, 2, 28), "2026/27", date(2026, 9, 1), date(2027, 8, 31)),
+        (date(2099, 12, 31), "2099/00", date(2099, 9, 1), date(2100, 8, 31)),
+    ],
+)
+def test_a_school_year_runs_from_1_september_to_31_august(
+    day: date, label: str, start: date, end: date
+) -> None:
+    year = school_year_containing(day)
+    assert (year.label, year.start, year.end) == (label, start, end)
+    assert day in year and start in year and end in year
+
+
+def test_a_school_with_another_start_day_and_the_year_before() -> None:
+    year = school_year_containing(date(2026, 8, 20), start=(8, 15))
+    assert (year.start, year.end) == (date(2026, 8, 15), date(2027, 8, 14))
+    before = previous_school_year(date(2026, 11, 23))
+    assert before.label == "2025/26" and date(2026, 9, 1) not in before
+
+
+def test_the_last_thirty_days_include_today() -> None:
+    period = last_days(date(2026, 3, 1), 30)
+    assert period.start == date(2026, 1, 31) and date(2026, 3, 1) in period
+    assert date(2026, 1, 30) not in period
