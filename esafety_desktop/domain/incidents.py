@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from esafety_desktop.domain.flowchart import Flowchart
@@ -132,3 +132,40 @@ def incident_type_of(chart: Flowchart, walk: list[WalkStep]) -> tuple[str | None
                 kind = choice.incident_type or kind
                 branch = choice.branch or branch
     return kind, branch
+
+
+def walk_from_answers(
+    chart: Flowchart,
+    answers: list[tuple[str, str]],
+    details: dict[str, WalkStep] | None = None,
+    done_by: str = "",
+) -> list[WalkStep]:
+    """Follow the flowchart from its start: each question takes the choice whose label begins
+    with the next answer (with its reasons); other steps take what ``details`` gives for them,
+    actions being done by ``done_by`` unless said otherwise. For scripted cases (the demo)."""
+    details = details or {}
+    queue = list(answers)
+    walk: list[WalkStep] = []
+    step = chart.step(chart.start)
+    while True:
+        given = details.get(step.id, WalkStep(step.id))
+        if step.kind == "question":
+            if not queue:
+                raise WalkProblem(f"{step.title}: no answer left for this question.")
+            prefix, reasons = queue.pop(0)
+            choice = next((c for c in step.choices if c.label.startswith(prefix)), None)
+            if choice is None:
+                raise WalkProblem(f"{step.title}: no answer begins {prefix!r}.")
+            walk.append(replace(given, step_id=step.id, choice=choice.label, reasons=reasons))
+            step = chart.step(choice.next)
+            continue
+        if step.kind == "action" and not given.done_by:
+            given = replace(given, done_by=done_by)
+        walk.append(replace(given, step_id=step.id))
+        if step.kind == "end":
+            break
+        assert step.next is not None
+        step = chart.step(step.next)
+    if queue:
+        raise WalkProblem(f"{len(queue)} answer(s) were not asked for.")
+    return walk

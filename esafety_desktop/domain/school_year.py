@@ -39,3 +39,22 @@ def previous_school_year(day: date, start: tuple[int, int] = DEFAULT_START) -> P
 
 def last_days(today: date, days: int) -> Period:
     return Period(today - timedelta(days=days - 1), today, f"the last {days} days")
+
+
+YEAR_ORDER = ("N", "R", *[str(n) for n in range(1, 14)])
+
+
+def year_group_then(
+    year_group: str | None,
+    as_of: date,
+    then: date,
+    start: tuple[int, int] = DEFAULT_START,
+) -> str | None:
+    """The year group a pupil was in on ``then``, from the one they were in on ``as_of``
+    (today, or their leaving date). None before nursery, or when unknown."""
+    if year_group not in YEAR_ORDER:
+        return None
+    moved = school_year_containing(as_of, start).start.year
+    moved -= school_year_containing(then, start).start.year
+    index = YEAR_ORDER.index(year_group) - moved
+    return YEAR_ORDER[index] if 0 <= index < len(YEAR_ORDER) else None

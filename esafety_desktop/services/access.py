@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -394,5 +396,23 @@ def write_setting(session: Session, key: str, value: Any) -> None:
     session.merge(SchoolSetting(key=key, value=json.dumps(value)))
 
 
+_pretend_now: list[datetime] = []
+
+
 def utc_now() -> datetime:
+    """The time record rows are stamped with (UTC, naive). The audit log keeps its own clock."""
+    if _pretend_now:
+        return _pretend_now[-1]
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def pretending_it_is(when_utc: datetime) -> Iterator[None]:
+    """Only for building the demo school, whose invented cases are written as if over past
+    school years: rows made inside are stamped ``when_utc``. The audit log still records the
+    real time, so it shows truthfully when the demo was built."""
+    _pretend_now.append(when_utc)
+    try:
+        yield
+    finally:
+        _pretend_now.pop()

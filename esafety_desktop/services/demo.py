@@ -7,6 +7,7 @@ audit log) so it opens on any PC, keyring or not, and its sign-in is shown on th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,9 @@ def _add_demo_people(me: SignedIn) -> None:
         )
         for n, role in enumerate(STAFF_ROLES * 2)
     ]
+    for _username, name, role in _DEMO_STAFF:  # the account holders are staff too
+        forename, surname = name.split()
+        forms.append(people.PersonForm(PersonKind.STAFF, forename, surname, role=role.label))
     for name, organisation in _DEMO_VISITORS:
         forename, surname = name.split()
         forms.append(
@@ -95,158 +99,56 @@ def _add_demo_people(me: SignedIn) -> None:
             )
         )
     people.add_people(me, forms, links)
+    _add_demo_leavers(me)
 
 
-def _type_label(incident_type: str) -> str:
-    from esafety_desktop.services.incidents import shipped_flowchart
-
-    return shipped_flowchart().incident_types()[incident_type]
+DEMO_LEAVERS = {date(2025, 7, 22): 28, date(2026, 7, 21): 28}  # Year 6 leaving, and how many
 
 
-def _add_demo_incidents(me: SignedIn) -> None:
-    """Invented cases along several branches of the flowchart, over the last school year."""
-    from datetime import datetime
-
-    from esafety_desktop.domain.incidents import Location, PersonRole, WalkStep
+def _add_demo_leavers(me: SignedIn) -> None:
+    """The two Year 6 classes that left for secondary school: older cases are about them."""
+    from esafety_desktop.domain.invented_people import invented_pupils
     from esafety_desktop.domain.people import PersonKind
-    from esafety_desktop.services import incidents, people
+    from esafety_desktop.services import people
 
-    pupils = [r for r in people.list_people(me) if r.kind is PersonKind.PUPIL]
-    staff = [r for r in people.list_people(me) if r.kind is PersonKind.STAFF]
-    dsl = DEMO_DISPLAY_NAME
-    ending = [
-        WalkStep("record"),
-        WalkStep("debrief", done_by=dsl, outcome="Debrief with the class teacher"),
-        WalkStep("review_policies", done_by=dsl, outcome="No change to the policy needed"),
-        WalkStep("implement_changes", done_by=dsl, outcome="Reminder to staff at briefing"),
-        WalkStep("monitor"),
-    ]
-    start = [
-        WalkStep("report"),
-        WalkStep("immediate_risk", choice="No", reasons="Child safe in school."),
-    ]
-    cases = [
-        (
-            datetime(2026, 1, 14, 10, 20),
-            "Teaching assistant",
-            "Two Year 6 pupils said a group chat was being used to mock a classmate's photo.",
-            "They keep putting laughing faces on my picture.",
-            [(pupils[5].id, PersonRole.TARGET), (pupils[12].id, PersonRole.ALLEGED_PERPETRATOR)],
-            [
-                *start,
-                WalkStep(
-                    "incident_type", choice="Cyberbullying", reasons="Repeated unkind messages"
-                ),
-                WalkStep(
-                    "bullying_evidence", done_by=dsl, outcome="Screenshots kept by the parent"
-                ),
-                WalkStep(
-                    "strategy_meeting", done_by=dsl, outcome="Restorative meeting; parents told"
-                ),
-                WalkStep("device_review_needed", choice="No", reasons="Evidence already held."),
-                *ending,
-            ],
-        ),
-        (
-            datetime(2026, 3, 3, 13, 5),
-            "Class teacher",
-            "A Year 4 pupil reached a gambling site on a class laptop during a research task.",
-            "It just came up when I searched for the football.",
-            [(pupils[20].id, PersonRole.TARGET)],
-            [
-                *start,
-                WalkStep(
-                    "incident_type",
-                    choice=_type_label("filtering"),
-                    reasons="Site should have been blocked",
-                ),
-                WalkStep(
-                    "filtering_record", done_by=dsl, outcome="Address blocked by the technician"
-                ),
-                WalkStep(
-                    "filtering_illegal",
-                    choice="No",
-                    reasons="Gambling adverts, not illegal content.",
-                ),
-                WalkStep(
-                    "strategy_meeting", done_by=dsl, outcome="Filtering rule added; parents told"
-                ),
-                WalkStep("device_review_needed", choice="No", reasons="Filtering logs are enough."),
-                *ending,
-            ],
-        ),
-        (
-            datetime(2026, 5, 19, 9, 40),
-            "Office manager",
-            "A Year 5 pupil used another pupil's login to change their class blog posts.",
-            "",
-            [(pupils[33].id, PersonRole.ALLEGED_PERPETRATOR), (pupils[40].id, PersonRole.TARGET)],
-            [
-                *start,
-                WalkStep(
-                    "incident_type",
-                    choice="Misuse of school systems by a pupil",
-                    reasons="Used someone else's account (C2)",
-                ),
-                WalkStep(
-                    "misuse_grid", done_by=dsl, outcome="C2 first incident: pastoral detention"
-                ),
-                WalkStep(
-                    "device_review_needed",
-                    choice="No",
-                    reasons="The blog history shows what changed.",
-                ),
-                *ending,
-            ],
-        ),
-        (
-            datetime(2026, 10, 8, 15, 30),
-            staff[0].name if staff else "Class teacher",
-            "A parent reported that an adult on a gaming app asked their Year 6 child to move to "
-            "a private chat.",
-            "He said he was 14 and wanted to be my friend.",
-            [(pupils[47].id, PersonRole.TARGET)],
-            [
-                *start,
-                WalkStep(
-                    "incident_type",
-                    choice=_type_label("exploitation"),
-                    reasons="Adult contact, possible grooming",
-                ),
-                WalkStep(
-                    "exploitation_ceop",
-                    done_by=dsl,
-                    reference="CEOP-2026-1187",
-                    outcome="Report made with the parent",
-                ),
-                WalkStep(
-                    "exploitation_police",
-                    done_by=dsl,
-                    reference="AS-26-004512",
-                    outcome="Police to contact the family",
-                ),
-                WalkStep(
-                    "police_outcome",
-                    choice="Still waiting for the police",
-                    reasons="No response yet.",
-                ),
-                *ending,
-            ],
-        ),
-    ]
-    for reported_at, reported_by, summary, words, involved, walk in cases:
-        incidents.record_incident(
-            me,
-            incidents.NewIncident(
-                reported_by=reported_by,
-                reported_at=reported_at,
-                summary=summary,
-                child_words=words,
-                location=Location.ONLINE,
-                people=involved,
-                walk=walk,
-            ),
+    for left_on, count in DEMO_LEAVERS.items():
+        made = invented_pupils(
+            2 * count, ("6",), school_year_start=left_on.year - 1, seed=left_on.year
         )
+        cohort = list({(p.forename, p.surname): p for p in made}.values())[:count]
+        forms = [
+            people.PersonForm(
+                PersonKind.PUPIL,
+                p.forename,
+                p.surname,
+                preferred_name=p.preferred_name,
+                date_of_birth=p.date_of_birth,
+                upn=p.upn,
+                mis_id=p.mis_id,
+                year_group=p.year_group,
+                class_name=p.class_name,
+                send=p.send,
+                eal=p.eal,
+                start_date=date(left_on.year - 7, 9, 3),
+            )
+            for p in cohort
+        ]
+        for person_id in people.add_people(me, forms):
+            people.mark_left(me, person_id, left_on, "Anyshire Academy (secondary)")
+
+
+def _add_demo_incidents(me: SignedIn, path: Path) -> None:
+    """The invented cases; the headteacher's account signs some of them off."""
+    from esafety_desktop.services.access import sign_in
+    from esafety_desktop.services.demo_cases import HEAD, add_demo_cases
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+
+    username = next(u for u, name, _ in _DEMO_STAFF if name == HEAD)
+    head = sign_in(path, username, DEMO_PASSWORD, DeviceSecretStore())
+    try:
+        add_demo_cases(me, head)
+    finally:
+        head.sign_out()
 
 
 _DEMO_VISITORS = (
@@ -299,7 +201,7 @@ def build_demo_school(path: Path) -> DemoSignIn:
             )
         settings.confirm_recovery_sheet(me, "printed")
         _add_demo_people(me)
-        _add_demo_incidents(me)
+        _add_demo_incidents(me, path)
         verify_open_database(me)
     finally:
         me.sign_out()

@@ -38,6 +38,7 @@ from esafety_desktop.domain.misuse_grid import (
     suggest,
 )
 from esafety_desktop.domain.roles import Permission, Role
+from esafety_desktop.domain.school_year import year_group_then
 from esafety_desktop.errors import InvalidInput, NotAllowed
 from esafety_desktop.paths import resources_dir
 from esafety_desktop.services.access import SignedIn, utc_now
@@ -169,7 +170,7 @@ def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
                     incident_id=incident.id,
                     person_id=person_id,
                     role=role.value,
-                    year_group=person.year_group if person.kind == "pupil" else None,
+                    year_group=_year_group_then(person, new.reported_at.date()),
                 )
             )
         for taken in new.walk:
@@ -431,6 +432,16 @@ def discard_draft(signed_in: SignedIn, draft_id: int) -> None:
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _year_group_then(person: Person, then: date) -> str | None:
+    """A pupil's year group on the day of the case (it differs when an old case is entered
+    late), from their year group now or on the day they left."""
+    if person.kind != "pupil":
+        return None
+    today = date.today()
+    as_of = min(person.leaving_date, today) if person.leaving_date else today
+    return year_group_then(person.year_group, as_of, then)
 
 
 def _visible_to(signed_in: SignedIn) -> Any:

@@ -32,12 +32,16 @@ class PersonRow:
     send: bool
     eal: bool
     looked_after: bool
-    left: bool
+    leaving_date: date | None
     possible_leaver: bool
     detail: str  # role, organisation or relationship, for staff, visitors and parents
     upn: str | None
     mis_id: str | None
     date_of_birth: date | None
+
+    @property
+    def left(self) -> bool:
+        return self.leaving_date is not None
 
 
 @dataclass
@@ -272,7 +276,7 @@ def _row(p: Person) -> PersonRow:
         send=p.send,
         eal=p.eal,
         looked_after=p.looked_after,
-        left=p.leaving_date is not None,
+        leaving_date=p.leaving_date,
         possible_leaver=p.possible_leaver_since is not None,
         detail=detail,
         upn=p.upn,

@@ -186,3 +186,33 @@ def test_the_shipped_file_is_where_the_bundle_expects_it() -> None:
         .read_text(encoding="utf-8")
         .startswith("# The online-safety incident flowchart")
     )
+
+
+def test_a_scripted_walk_follows_the_answers_and_names_what_does_not_fit(chart) -> None:  # type: ignore[no-untyped-def]
+    from esafety_desktop.domain.incidents import (
+        WalkProblem,
+        WalkStep,
+        check_walk,
+        walk_from_answers,
+    )
+
+    walk = walk_from_answers(
+        chart,
+        [("No", "Safe."), ("Cyberbullying", "Unkind messages."), ("No", "Nothing to review.")],
+        {"bullying_evidence": WalkStep("bullying_evidence", outcome="Screenshots kept")},
+        done_by="Alex Morgan",
+    )
+    check_walk(chart, walk)
+    assert walk[3] == WalkStep(
+        "bullying_evidence", done_by="Alex Morgan", outcome="Screenshots kept"
+    )
+    assert walk[-1].step_id == "monitor"
+    with pytest.raises(WalkProblem, match="no answer begins 'Nudges'"):
+        walk_from_answers(chart, [("No", "Safe."), ("Nudges", "typo")])
+    with pytest.raises(WalkProblem, match="no answer left"):
+        walk_from_answers(chart, [("No", "Safe.")])
+    with pytest.raises(WalkProblem, match="1 answer"):
+        walk_from_answers(
+            chart,
+            [("No", "."), ("Cyberbullying", "."), ("No", "."), ("Extra", ".")],
+        )

@@ -37,3 +37,24 @@ def test_the_last_thirty_days_include_today() -> None:
     period = last_days(date(2026, 3, 1), 30)
     assert period.start == date(2026, 1, 31) and date(2026, 3, 1) in period
     assert date(2026, 1, 30) not in period
+
+
+@pytest.mark.parametrize(
+    ("now_in", "as_of", "then", "expected"),
+    [
+        ("6", date(2026, 11, 23), date(2026, 9, 1), "6"),
+        ("6", date(2026, 11, 23), date(2026, 8, 31), "5"),
+        ("6", date(2026, 11, 23), date(2024, 10, 8), "4"),
+        ("1", date(2026, 11, 23), date(2025, 10, 1), "R"),
+        ("1", date(2026, 11, 23), date(2025, 3, 1), "N"),
+        ("R", date(2026, 11, 23), date(2025, 3, 1), None),  # before nursery
+        ("6", date(2025, 7, 22), date(2025, 1, 21), "6"),  # a leaver: from the leaving date
+        (None, date(2026, 11, 23), date(2025, 1, 1), None),
+    ],
+)
+def test_the_year_group_a_pupil_was_in_then(
+    now_in: str | None, as_of: date, then: date, expected: str | None
+) -> None:
+    from esafety_desktop.domain.school_year import year_group_then
+
+    assert year_group_then(now_in, as_of, then) == expected

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from esafety_desktop.domain.incidents import IncidentStatus
 from esafety_desktop.domain.people import PersonKind
 from esafety_desktop.errors import WrongPassword
 from esafety_desktop.services import settings
@@ -13,6 +14,7 @@ from esafety_desktop.services.audit_log import audit_entries
 from esafety_desktop.services.checks import verify_open_database
 from esafety_desktop.services.dashboard import Target, dashboard
 from esafety_desktop.services.demo import DEMO_SCHOOL_NAME, build_demo_school
+from esafety_desktop.services.incidents import chronology
 from esafety_desktop.services.people import list_people, person_details
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from tests.conftest import School, add_head
@@ -67,31 +69,43 @@ def test_the_demo_school_is_lived_in(tmp_path: Path) -> None:
     me = sign_in(demo.path, demo.username, demo.password, DeviceSecretStore())
     assert settings.school_settings(me).school_name == DEMO_SCHOOL_NAME
     assert all(c.filled_in for c in settings.school_settings(me).contacts)
-    assert [i.target for i in dashboard(me).items] == [Target.INCIDENTS, Target.ACCOUNTS]
-    assert dashboard(me).items[0].title == "4 open cases"
+    items = {i.title: i.target for i in dashboard(me).items}
+    assert items["9 open cases"] is Target.INCIDENTS
+    assert any(t.endswith("overdue actions") for t in items)  # some actions are left undone
     assert dashboard(me).accounts == 4
     assert "security.password_only_chosen" in {e.action for e in audit_entries(me)}
     register = list_people(me)
     kinds = Counter(r.kind for r in register)
     assert kinds == {
-        PersonKind.PUPIL: 200,
+        PersonKind.PUPIL: 256,  # 200 on roll and two Year 6 classes that have left
         PersonKind.PARENT: 140,
-        PersonKind.STAFF: 24,
+        PersonKind.STAFF: 27,
         PersonKind.VISITOR: 4,
     }
-    years = Counter(r.year_group for r in register if r.kind is PersonKind.PUPIL)
+    on_roll = [r for r in register if r.kind is PersonKind.PUPIL and not r.left]
+    years = Counter(r.year_group for r in on_roll)
     assert set(years) == {"R", "1", "2", "3", "4", "5", "6"}
     assert min(years.values()) >= 28
-    pupil = next(r for r in register if r.kind is PersonKind.PUPIL)
+    pupil = next(r for r in on_roll)
     assert person_details(me, pupil.id).links[0].kind is PersonKind.PARENT
-    from esafety_desktop.services.incidents import list_incidents
+    from esafety_desktop.domain.school_year import school_year_containing
+    from esafety_desktop.services.incidents import list_incidents, shipped_flowchart
 
     cases = list_incidents(me)
-    assert {c.incident_type for c in cases} == {
-        "cyberbullying",
-        "filtering",
-        "pupil_misuse",
-        "exploitation",
-    }
-    assert {c.status.value for c in cases} == {"open", "awaiting_police"}
+    assert {c.incident_type for c in cases} == set(shipped_flowchart().incident_types())
+    assert {c.status for c in cases} == set(IncidentStatus)
+    school_years = {school_year_containing(c.reported_at.date()).label for c in cases}
+    assert school_years == {"2024/25", "2025/26", "2026/27"}
+    # Cases about pupils who have left still show the year they were in then.
+    oldest = cases[-1]
+    assert oldest.year_groups == {"6"}
+    assert all(r.left for r in register if r.id in {i.person_id for i in oldest.involved})
+    second_c2 = next(c for c in cases if c.reference == "OS-2025-0007")
+    entries = chronology(me, second_c2.id)
+    assert any("second incident" in e.outcome for e in entries)
     me.sign_out()
+    head = sign_in(demo.path, "c.evans", demo.password, DeviceSecretStore())
+    about_head = [c for c in cases if any(i.name == "Chris Evans" for i in c.involved)]
+    assert len(about_head) == 1
+    assert {c.id for c in list_incidents(head)} == {c.id for c in cases} - {about_head[0].id}
+    head.sign_out()

@@ -459,7 +459,8 @@ def test_filtering_by_kind_of_risk_year_group_person_and_dates(
     qtbot.addWidget(page)
     page.show()
     years = [page.year_filter.itemText(i) for i in range(page.year_filter.count())]
-    assert years == ["Any year group", "Year 3 at the time", "Year 5 at the time"]
+    # Ben is in Year 3 now; his case from two school years ago was entered late: Year 1 then.
+    assert years == ["Any year group", "Year 1 at the time", "Year 5 at the time"]
     page.year_filter.setCurrentIndex(page.year_filter.findData("5"))
     assert page.count.text() == "1 of 2 cases"
     assert page.proxy.index(0, 1).data() == f"{today:%d/%m/%Y %H:%M}"
