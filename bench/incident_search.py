@@ -1,4 +1,5 @@
-"""Search on the Incidents page with 20,000 cases (target: under 50 ms per keystroke).
+"""Search on the Incidents page with 20,000 cases, two pupils each from 1,500 (target: under
+50 ms per keystroke).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/incident_search.py [CASES]
 
@@ -53,11 +54,12 @@ def main() -> None:
     os.environ["HOME"] = str(folder)
 
     from esafety_desktop.domain.incidents import INCIDENT_TYPE_NAMES
+    from esafety_desktop.domain.invented_people import FIRST_NAMES, SURNAMES
     from esafety_desktop.services import incidents
     from esafety_desktop.services.access import create_school
     from esafety_desktop.storage import keyslots
     from esafety_desktop.storage.device_secret import DeviceSecretStore
-    from esafety_desktop.storage.models import Incident, IncidentEntry
+    from esafety_desktop.storage.models import Incident, IncidentEntry, IncidentPerson, Person
 
     keyslots.DEFAULT_KDF = keyslots.MINIMUM_KDF
     me = create_school(
@@ -74,6 +76,19 @@ def main() -> None:
     start = time.perf_counter()
     now = datetime(2026, 11, 23)
     with me.database.transaction() as session:
+        pupils = [
+            Person(
+                kind="pupil",
+                forename=chance.choice(FIRST_NAMES),
+                surname=chance.choice(SURNAMES),
+                year_group=str(7 + n % 5),
+                created_at=now,
+                updated_at=now,
+            )
+            for n in range(1500)
+        ]
+        session.add_all(pupils)
+        session.flush()
         for n in range(count):
             reported = now - timedelta(hours=n * 2)
             incident = Incident(
@@ -90,6 +105,15 @@ def main() -> None:
             )
             session.add(incident)
             session.flush()
+            for person, role in zip(chance.sample(pupils, 2), ("target", "witness"), strict=True):
+                session.add(
+                    IncidentPerson(
+                        incident_id=incident.id,
+                        person_id=person.id,
+                        role=role,
+                        year_group=person.year_group,
+                    )
+                )
             for step in range(8):
                 session.add(
                     IncidentEntry(
@@ -111,9 +135,13 @@ def main() -> None:
 
     from PySide6.QtWidgets import QApplication
 
+    from esafety_desktop.ui.garbage import MainThreadCollector
     from esafety_desktop.ui.pages.incidents import IncidentsPage
 
     app = QApplication([])
+    # As in the app: Python's collector runs from a timer between events, not mid-keystroke.
+    collector = MainThreadCollector()
+    collector.start()
     start = time.perf_counter()
     page = IncidentsPage(me)
     page.resize(1200, 800)
@@ -124,17 +152,21 @@ def main() -> None:
         f"{time.perf_counter() - start:.2f} s"
     )
     timings = []
-    for typed in ("s", "sc", "scr", "scre", "screen", "screenshot", "screenshot t", ""):
+    typing = ["screenshot t"[:n] for n in range(1, 13)] + [""] + ["smith"[:n] for n in range(1, 6)]
+    for typed in typing:
         start = time.perf_counter()
         page.search.setText(typed)
         page.apply_filters()
         app.processEvents()
         timings.append(time.perf_counter() - start)
-        print(f"  {typed!r}: {1000 * timings[-1]:.1f} ms, {page.proxy.rowCount()} shown")
+        print(f"  {typed!r}: {1000 * timings[-1]:.1f} ms, {page.model.rowCount()} shown")
     print(
         f"search per keystroke: median {1000 * statistics.median(timings):.1f} ms, "
         f"worst {1000 * max(timings):.1f} ms (target 50 ms)"
     )
+    collector.stop()
+    page.close()
+    del page, collector
     me.sign_out()
 
 

@@ -73,6 +73,10 @@ class Location(StrEnum):
     OFF_SITE = "off_site"
     ONLINE = "online"
 
+    @property
+    def label(self) -> str:
+        return {"on_site": "In school", "off_site": "Off site", "online": "Online"}[self.value]
+
 
 @dataclass(frozen=True)
 class WalkStep:

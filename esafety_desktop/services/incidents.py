@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
@@ -99,6 +99,7 @@ class Involved:
     person_id: int
     name: str
     year_group: str | None  # a pupil's year group when the case began
+    roles: tuple[PersonRole, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,10 @@ class IncidentSummary:
     summary: str
     category: RiskCategory | None = None
     involved: tuple[Involved, ...] = ()
+    reported_by: str = ""
+    child_words: str = ""
+    location: Location | None = None
+    online_service: str = ""
 
     @property
     def year_groups(self) -> set[str]:
@@ -274,6 +279,7 @@ def _involved(session: Session, incident_ids: list[int] | None) -> dict[int, tup
             IncidentPerson.incident_id,
             IncidentPerson.person_id,
             IncidentPerson.year_group,
+            IncidentPerson.role,
             Person.forename,
             Person.surname,
             Person.preferred_name,
@@ -283,12 +289,15 @@ def _involved(session: Session, incident_ids: list[int] | None) -> dict[int, tup
     )
     if incident_ids is not None:
         query = query.where(IncidentPerson.incident_id.in_(incident_ids))
-    found: dict[int, list[Involved]] = {}
-    for incident_id, person_id, year, forename, surname, preferred in session.execute(query):
-        people = found.setdefault(incident_id, [])
-        if all(p.person_id != person_id for p in people):
-            people.append(Involved(person_id, display_name(forename, surname, preferred), year))
-    return {k: tuple(v) for k, v in found.items()}
+    found: dict[int, dict[int, Involved]] = {}
+    rows = session.execute(query)
+    for incident_id, person_id, year, role, forename, surname, preferred in rows:
+        people = found.setdefault(incident_id, {})
+        known = people.get(person_id) or Involved(
+            person_id, display_name(forename, surname, preferred), year
+        )
+        people[person_id] = replace(known, roles=(*known.roles, PersonRole(role)))
+    return {k: tuple(v.values()) for k, v in found.items()}
 
 
 def chronology(signed_in: SignedIn, incident_id: int) -> list[ChronologyEntry]:
@@ -517,6 +526,10 @@ def _summary(incident: Incident, involved: tuple[Involved, ...] = ()) -> Inciden
         summary=incident.summary,
         category=RiskCategory(incident.category) if incident.category else None,
         involved=involved,
+        reported_by=incident.reported_by,
+        child_words=incident.child_words or "",
+        location=Location(incident.location) if incident.location else None,
+        online_service=incident.online_service or "",
     )
 
 
@@ -560,9 +573,7 @@ def incident_record(signed_in: SignedIn, incident_id: int) -> bytes:
             IncidentStatus(incident.status).label,
             incident.reported_by,
             incident.reported_at,
-            {"on_site": "In school", "off_site": "Off site", "online": "Online"}.get(
-                incident.location or "", ""
-            )
+            (Location(incident.location).label if incident.location else "")
             + (f" ({incident.online_service})" if incident.online_service else ""),
             incident.summary,
             incident.child_words,
@@ -728,24 +739,31 @@ def _case_changed(
     )
 
 
+SHORTEST_WORD = 2  # one letter matches nearly every case: searching starts at two
+
+
+def search_words(words: str) -> list[str]:
+    """The words a search looks for: two or more letters or digits each."""
+    return [t for t in re.findall(r"\w+", words.lower()) if len(t) >= SHORTEST_WORD]
+
+
 def search_incidents(signed_in: SignedIn, words: str) -> set[int]:
     """Ids of the visible cases whose facts, people or chronology contain every word typed
     (each word matched as a prefix, so typing "cyber" finds "cyberbullying")."""
-    tokens = [t for t in re.findall(r"\w+", words.lower()) if t]
+    tokens = search_words(words)
     if not tokens:
         return set()
     query = " ".join(f'"{t}"*' for t in tokens)
     with signed_in.database.reading() as session:
-        found = session.execute(
-            text("SELECT rowid FROM incident_search WHERE incident_search MATCH :q"), {"q": query}
-        ).scalars()
-        ids = set(found)
-        hidden = set(
-            session.scalars(
-                select(Incident.id).where(Incident.concerns_account_id == signed_in.account.id)
-            )
-        )
-    return ids - hidden
+        connection = session.connection()
+        # Plain DB-API rows: a search can match most of 20,000 cases while someone types.
+        found = connection.exec_driver_sql(
+            "SELECT rowid FROM incident_search WHERE incident_search MATCH ?", (query,)
+        ).fetchall()
+        hidden = connection.exec_driver_sql(
+            "SELECT id FROM incident WHERE concerns_account_id = ?", (signed_in.account.id,)
+        ).fetchall()
+    return {row[0] for row in found} - {row[0] for row in hidden}
 
 
 def _reindex(session: Session, incident_id: int) -> None:

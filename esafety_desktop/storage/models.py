@@ -118,7 +118,7 @@ class Incident(Base):
     reported_at: Mapped[datetime]
     occurred_at: Mapped[datetime | None]
     # An allegation about an account holder is hidden from that account.
-    concerns_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    concerns_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), index=True)
     routed_to: Mapped[str | None] = mapped_column(String(40))
     misuse_category: Mapped[str | None] = mapped_column(String(8))  # C1..C4, pupil misuse
     created_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))

@@ -123,7 +123,8 @@ class ColumnsPage(QWizardPage):
             row.addWidget(sample, 1)
             self.form.addRow(f.label + (" *" if f.required else ""), row)
             self.boxes[f.key], self.samples[f.key] = box, sample
-            box.currentIndexChanged.connect(lambda _i, key=f.key: self._sample(key))
+            box.setProperty("field_key", f.key)
+            box.currentIndexChanged.connect(self._box_changed)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE)
@@ -144,6 +145,12 @@ class ColumnsPage(QWizardPage):
             box.setCurrentIndex(0 if chosen is None else chosen + 1)
             box.blockSignals(False)
             self._sample(key)
+
+    def _box_changed(self, _index: int) -> None:
+        # The box says which field it is: a bound method, never a lambda holding the page.
+        box = self.sender()
+        if box is not None:
+            self._sample(str(box.property("field_key")))
 
     def _sample(self, key: str) -> None:
         table = self._wizard.table

@@ -44,11 +44,6 @@ from esafety_desktop.ui.look import ERROR_STYLE
 from esafety_desktop.ui.models import RecordTableModel
 
 REPORT_PAGE, PEOPLE_PAGE, FIRST_STEP_PAGE = 0, 1, 100
-LOCATIONS = {
-    Location.ON_SITE: "In school",
-    Location.OFF_SITE: "Off site",
-    Location.ONLINE: "Online",
-}
 CATEGORIES = {
     None: "Not sure yet",
     RiskCategory.CONTENT: "Content (what they saw)",
@@ -81,8 +76,8 @@ class ReportPage(QWizardPage):
         self.child_words = QPlainTextEdit()
         self.child_words.setAccessibleName("The child's own words")
         self.location = QComboBox()
-        for value, label in LOCATIONS.items():
-            self.location.addItem(label, value.value)
+        for place in Location:
+            self.location.addItem(place.label, place.value)
         self.online_service = QLineEdit()
         self.online_service.setPlaceholderText("for example the app, game or website")
         self.category = QComboBox()

@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtWidgets import QTableView
 
 from esafety_desktop.domain.audit_wording import action_label, describe_details
 from esafety_desktop.services.access import AccountInfo
@@ -19,6 +20,24 @@ from esafety_desktop.services.audit_log import AuditRecord
 
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
+
+
+def select_where(
+    view: QTableView, model: RecordTableModel[Row], match: Callable[[Row], bool]
+) -> bool:
+    """Select the first row of ``model`` that matches, in a view that shows the model itself or
+    shows it through a proxy; False when there is none, or the proxy filters it out."""
+    row = model.row_where(match)
+    if row is None:
+        return False
+    shown = model.index(row, 0)
+    proxy = view.model()
+    if isinstance(proxy, QSortFilterProxyModel):
+        shown = proxy.mapFromSource(shown)
+    if not shown.isValid():
+        return False
+    view.selectRow(shown.row())
+    return True
 
 
 class RecordTableModel(QAbstractTableModel, Generic[Row]):
@@ -69,6 +88,10 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
 
     def row_at(self, row: int) -> Row:
         return self._rows[row]
+
+    def row_where(self, match: Callable[[Row], bool]) -> int | None:
+        """The first row that matches (checked in Python, not through Qt's indexes)."""
+        return next((n for n, row in enumerate(self._rows) if match(row)), None)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)

@@ -143,10 +143,13 @@ class DeviceReviewDialog(FormDialog):
         self.action.addItems(list(ACTIONS))
         self.form.addRow("Ac&tion", self.action)
         self.action_detail = self.line("Action &details")
-        self.found.toggled.connect(
-            lambda on: on and self.action.setCurrentText("Police")  # type: ignore[func-returns-value]
-        )
+        self.found.toggled.connect(self._images_found)
         self.resize(620, 0)
+
+    def _images_found(self, found: bool) -> None:
+        """Child abuse images found: the action is the police."""
+        if found:
+            self.action.setCurrentText("Police")
 
     def save(self) -> None:
         try:

@@ -84,6 +84,12 @@ class DashboardPage(QWidget):
         for item in board.items:
             self.cards.addWidget(self._card(item))
 
+    def _button_clicked(self) -> None:
+        # The button says what it opens: a bound method, never a lambda holding the page.
+        button = self.sender()
+        if button is not None:
+            self._go_to(Target(button.property("target")))
+
     def _card(self, item: DashboardItem) -> QFrame:
         card = QFrame()
         card.setObjectName("dashboardCard")
@@ -96,7 +102,8 @@ class DashboardPage(QWidget):
         detail.setWordWrap(True)
         button = QPushButton(item.button)
         button.setAccessibleName(item.button)
-        button.clicked.connect(lambda: self._go_to(item.target))
+        button.setProperty("target", item.target.value)
+        button.clicked.connect(self._button_clicked)
         self.buttons[item.target] = button
         text = QVBoxLayout()
         text.addWidget(title)

@@ -41,7 +41,7 @@ from esafety_desktop.services import incidents
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents import IncidentSummary
 from esafety_desktop.ui import dialogs
-from esafety_desktop.ui.models import RecordTableModel, SortingInSource
+from esafety_desktop.ui.models import RecordTableModel, select_where
 from esafety_desktop.ui.search_box import SearchBox
 
 ANYONE = "Anyone involved"
@@ -75,11 +75,9 @@ class IncidentsPage(QWidget):
                 ("What happened", lambda i: i.summary.splitlines()[0], lambda i: i.summary),
             ]
         )
-        # Filtering happens in Python on the whole list (quick even for 20,000 cases); the
-        # model then holds just the matching cases.
+        # Filtering and sorting happen in Python on the whole list (quick even for 20,000
+        # cases); the model holds just the matching cases and the view shows it directly.
         self.all_rows: list[IncidentSummary] = []
-        self.proxy = SortingInSource(self)
-        self.proxy.setSourceModel(self.model)
         self.search = SearchBox("Search cases: names, words, references…", "Search incidents")
         self.status_filter = QComboBox()
         self.status_filter.setAccessibleName("Status")
@@ -98,6 +96,7 @@ class IncidentsPage(QWidget):
             self.category_filter.addItem(category.value.capitalize(), category.value)
         self.year_filter = QComboBox()
         self.year_filter.setAccessibleName("Year group")
+        self.year_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.person_filter = QComboBox()
         self.person_filter.setAccessibleName("Person involved")
         self.person_filter.setEditable(True)
@@ -140,7 +139,7 @@ class IncidentsPage(QWidget):
         self.person_filter.lineEdit().editingFinished.connect(self._person_typed)
         self.table = QTableView()
         self.table.setObjectName("incidentsTable")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -206,17 +205,17 @@ class IncidentsPage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         filters = QHBoxLayout()
-        filters.addWidget(self.search, 2)
-        filters.addWidget(self.status_filter)
-        filters.addWidget(self.type_filter)
-        filters.addWidget(self.category_filter)
+        filters.addWidget(self.status_filter, 1)
+        filters.addWidget(self.type_filter, 1)
+        filters.addWidget(self.category_filter, 1)
+        filters.addWidget(self.year_filter, 1)
         more_filters = QHBoxLayout()
-        more_filters.addWidget(self.person_filter, 1)
-        more_filters.addWidget(self.year_filter)
-        more_filters.addWidget(self.period_filter)
+        more_filters.addWidget(self.person_filter, 2)
+        more_filters.addWidget(self.period_filter, 1)
         more_filters.addWidget(self.date_from)
         more_filters.addWidget(self.date_to)
         more_filters.addWidget(self.clear_filters)
+        left_layout.addWidget(self.search)
         left_layout.addLayout(filters)
         left_layout.addLayout(more_filters)
         left_layout.addWidget(self.table, 1)
@@ -224,13 +223,15 @@ class IncidentsPage(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([560, 440])
+        splitter.setSizes([620, 480])
         layout = QVBoxLayout(self)
         layout.addLayout(actions)
         layout.addWidget(splitter, 1)
 
-        self.new_button.clicked.connect(lambda: self.open_wizard(None))
-        self.resume_button.clicked.connect(lambda: self.open_wizard(self.drafts.currentData()))
+        # Bound methods, never lambdas that hold the page: PySide disconnects a bound method
+        # when its object goes, while a lambda can outlive the page and crash on exit.
+        self.new_button.clicked.connect(self.new_incident)
+        self.resume_button.clicked.connect(self.resume_draft)
         self.table.selectionModel().selectionChanged.connect(self._show_selected)
         self.note_button.clicked.connect(self.add_note)
         self.print_button.clicked.connect(self.print_record)
@@ -316,7 +317,8 @@ class IncidentsPage(QWidget):
 
     def apply_filters(self) -> None:
         words = self.search.text().strip()
-        found = incidents.search_incidents(self._signed_in, words) if words else None
+        searching = bool(incidents.search_words(words))
+        found = incidents.search_incidents(self._signed_in, words) if searching else None
         status, kind = self.status_filter.currentData(), self.type_filter.currentData()
         category, year = self.category_filter.currentData(), self.year_filter.currentData()
         person, period = self.person_filter.currentData(), self._period()
@@ -339,32 +341,47 @@ class IncidentsPage(QWidget):
             self.select(chosen)
         shown, total = len(shown_rows), len(self.all_rows)
         noun = "case" if total == 1 else "cases"
-        self.count.setText(f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}")
+        counted = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
+        if words and not searching:
+            counted += " · type two or more letters to search"
+        self.count.setText(counted)
+
+    def new_incident(self) -> None:
+        self.open_wizard(None)
+
+    def resume_draft(self) -> None:
+        self.open_wizard(self.drafts.currentData())
 
     def open_wizard(self, draft_id: int | None) -> None:
         from esafety_desktop.ui.incident_wizard import IncidentWizard
 
         self.wizard = IncidentWizard(self._signed_in, draft_id=draft_id, parent=self)
         self.wizard.recorded.connect(self._recorded)
-        self.wizard.finished.connect(lambda _r: self.refresh())
+        self.wizard.finished.connect(self._wizard_closed)
         self.wizard.open()
+
+    def _wizard_closed(self, _result: int) -> None:
+        self.refresh()
 
     def _recorded(self, case: IncidentSummary) -> None:
         self.refresh()
         self.select(case.id)
 
+    def _case_changed(self) -> None:
+        """After a dialog changed the chosen case: show it again as it now stands."""
+        chosen = self.selected_id
+        self.refresh()
+        if chosen is not None:
+            self.select(chosen)
+
     def select(self, incident_id: int) -> None:
-        for row in range(self.proxy.rowCount()):
-            source = self.proxy.mapToSource(self.proxy.index(row, 0))
-            if self.model.row_at(source.row()).id == incident_id:
-                self.table.selectRow(row)
-                return
+        select_where(self.table, self.model, lambda case: case.id == incident_id)
 
     def _show_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return
-        case = self.model.row_at(self.proxy.mapToSource(rows[0]).row())
+        case = self.model.row_at(rows[0].row())
         self.selected_id = case.id
         self.note_button.setEnabled(True)
         self.print_button.setEnabled(True)
@@ -381,11 +398,30 @@ class IncidentsPage(QWidget):
         entries = incidents.chronology(self._signed_in, case.id)
         kind = incident_type_name(case.incident_type)
         reported = f"{case.reported_at:%d/%m/%Y %H:%M}"
+        where = case.location.label if case.location else ""
+        if case.online_service:
+            where += f" ({case.online_service})"
         parts = [
             f"<h2>{escape(case.reference)}: {escape(kind)}</h2>",
-            f"<p><b>Status:</b> {case.status.label}. <b>Reported</b> {reported}.</p>",
+            f"<p><b>Status:</b> {case.status.label}. <b>Reported</b> {reported} by "
+            f"{escape(case.reported_by)}."
+            + (f" <b>Where:</b> {escape(where)}." if where else "")
+            + "</p>",
             f"<p>{escape(case.summary)}</p>",
         ]
+        if case.child_words:
+            parts.append(f"<p><b>The child's own words:</b> “{escape(case.child_words)}”</p>")
+        if case.involved:
+            parts.append("<h3>People involved</h3><ul>")
+            for person in case.involved:
+                roles = ", ".join(role.label for role in person.roles)
+                year = (
+                    f" ({YEAR_GROUP_LABELS[person.year_group]} at the time)"
+                    if person.year_group in YEAR_GROUP_LABELS
+                    else ""
+                )
+                parts.append(f"<li>{escape(person.name)}{year}: {escape(roles)}</li>")
+            parts.append("</ul>")
         case_actions = incidents.actions(self._signed_in, case.id)
         if case_actions:
             today = date.today()
@@ -459,7 +495,7 @@ class IncidentsPage(QWidget):
             me.account.display_name,
             self,
         )
-        self.dialog.accepted.connect(lambda: self._recorded(case))
+        self.dialog.accepted.connect(self._case_changed)
         self.dialog.open()
 
     def action_done(self) -> None:
@@ -526,15 +562,18 @@ class IncidentsPage(QWidget):
             lambda review: incidents.record_device_review(me, case.id, review),
             self,
         )
-
-        def reviewed() -> None:
-            self._recorded(case)
-            form = incidents.device_review_form(me, case.id)
-            if form is not None:
-                self._preview(form, f"Device / site review {case.reference}", case.reference)
-
-        self.dialog.accepted.connect(reviewed)
+        self.dialog.accepted.connect(self._device_reviewed)
         self.dialog.open()
+
+    def _device_reviewed(self) -> None:
+        """The review is saved: its form, with the two reviewers' signature lines, to print."""
+        self._case_changed()
+        case = self._selected_case()
+        if case is None:
+            return
+        form = incidents.device_review_form(self._signed_in, case.id)
+        if form is not None:
+            self._preview(form, f"Device / site review {case.reference}", case.reference)
 
     def _preview(self, pdf: bytes, title: str, reference: str) -> None:
         from pathlib import Path
@@ -594,7 +633,7 @@ class IncidentsPage(QWidget):
             ),
             self,
         )
-        self.dialog.accepted.connect(lambda: self._recorded(case))
+        self.dialog.accepted.connect(self._case_changed)
         self.dialog.open()
 
     def change_status(self) -> None:
@@ -611,7 +650,7 @@ class IncidentsPage(QWidget):
             ),
             self,
         )
-        self.dialog.accepted.connect(lambda: self._recorded(case))
+        self.dialog.accepted.connect(self._case_changed)
         self.dialog.open()
 
     def print_record(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -29,7 +29,7 @@ from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents import PersonIncident, incidents_about
 from esafety_desktop.services.people import LinkedPerson, PersonDetails, PersonForm, PersonRow
 from esafety_desktop.services.settings import school_settings
-from esafety_desktop.ui.models import RecordTableModel
+from esafety_desktop.ui.models import RecordTableModel, select_where
 from esafety_desktop.ui.people_models import FLAGS, PeopleFilter, people_model
 from esafety_desktop.ui.person_dialogs import LeaverDialog, LinkDialog, PersonDialog, show_date
 from esafety_desktop.ui.search_box import SearchBox
@@ -181,11 +181,7 @@ class PeoplePage(QWidget):
         return [self.proxy.index(r, 0).data() for r in range(self.proxy.rowCount())]
 
     def select_person(self, person_id: int) -> None:
-        for row in range(self.proxy.rowCount()):
-            source = self.proxy.mapToSource(self.proxy.index(row, 0))
-            if self.model.row_at(source.row()).id == person_id:
-                self.table.selectRow(row)
-                return
+        select_where(self.table, self.model, lambda row: row.id == person_id)
 
     def _selection_changed(self, selected: QItemSelection, _old: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -197,13 +193,13 @@ class PeoplePage(QWidget):
     # -- actions -------------------------------------------------------------------------
 
     def add_person(self) -> None:
-        made: list[int] = []
+        self._changed_id: int | None = None
 
         def save(form: PersonForm) -> None:
-            made.append(people.add_person(self._signed_in, form))
+            self._changed_id = people.add_person(self._signed_in, form)
 
         self.dialog = PersonDialog(save, pupil_word=self.pupil_word, parent=self)
-        self.dialog.accepted.connect(lambda: self._after_change(made[-1] if made else None))
+        self.dialog.accepted.connect(self._dialog_accepted)
         self.dialog.open()
 
     def edit_person(self, details: PersonDetails) -> None:
@@ -213,7 +209,8 @@ class PeoplePage(QWidget):
             existing=details.form,
             parent=self,
         )
-        self.dialog.accepted.connect(lambda: self._after_change(details.id))
+        self._changed_id = details.id
+        self.dialog.accepted.connect(self._dialog_accepted)
         self.dialog.open()
 
     def mark_left(self, details: PersonDetails) -> None:
@@ -223,7 +220,8 @@ class PeoplePage(QWidget):
             self,
         )
         self.show_left.setChecked(True)
-        self.dialog.accepted.connect(lambda: self._after_change(details.id))
+        self._changed_id = details.id
+        self.dialog.accepted.connect(self._dialog_accepted)
         self.dialog.open()
 
     def keep_on_roll(self, details: PersonDetails) -> None:
@@ -244,15 +242,23 @@ class PeoplePage(QWidget):
             ),
             self,
         )
-        self.dialog.accepted.connect(lambda: self._after_change(details.id))
+        self._changed_id = details.id
+        self.dialog.accepted.connect(self._dialog_accepted)
         self.dialog.open()
+
+    def _dialog_accepted(self) -> None:
+        # Bound methods, never lambdas that hold the page: see IncidentsPage.
+        self._after_change(self._changed_id)
 
     def import_people(self) -> None:
         from esafety_desktop.ui.import_wizard import ImportWizard
 
         self.wizard = ImportWizard(self._signed_in, self)
-        self.wizard.finished.connect(lambda _result: self.refresh())
+        self.wizard.finished.connect(self._wizard_closed)
         self.wizard.open()
+
+    def _wizard_closed(self, _result: int) -> None:
+        self.refresh()
 
     def _after_change(self, person_id: int | None) -> None:
         self.refresh()
@@ -320,11 +326,7 @@ class PersonPanel(QWidget):
         self.incidents_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.incidents_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.incidents_view.setToolTip("Double-click or press Enter to open the case.")
-        self.incidents_view.activated.connect(
-            lambda index: page.case_chosen.emit(
-                self.incidents_model.row_at(index.row()).incident.id
-            )
-        )
+        self.incidents_view.activated.connect(self._case_activated)
         self.tabs.addTab(self.details, "Details")
         self.edit_button = QPushButton("&Edit…")
         self.left_button = QPushButton("Mark as &left…")
@@ -341,10 +343,25 @@ class PersonPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.tabs, 1)
         self.tabs.hide()
-        self.edit_button.clicked.connect(lambda: self._page.edit_person(self._current()))
-        self.left_button.clicked.connect(lambda: self._page.mark_left(self._current()))
-        self.keep_button.clicked.connect(lambda: self._page.keep_on_roll(self._current()))
-        self.link_button.clicked.connect(lambda: self._page.link_parent(self._current()))
+        self.edit_button.clicked.connect(self._edit)
+        self.left_button.clicked.connect(self._mark_left)
+        self.keep_button.clicked.connect(self._keep_on_roll)
+        self.link_button.clicked.connect(self._link_parent)
+
+    def _case_activated(self, index: QModelIndex) -> None:
+        self._page.case_chosen.emit(self.incidents_model.row_at(index.row()).incident.id)
+
+    def _edit(self) -> None:
+        self._page.edit_person(self._current())
+
+    def _mark_left(self) -> None:
+        self._page.mark_left(self._current())
+
+    def _keep_on_roll(self) -> None:
+        self._page.keep_on_roll(self._current())
+
+    def _link_parent(self) -> None:
+        self._page.link_parent(self._current())
 
     def _tab_when(self, view: QWidget, label: str, wanted: bool) -> None:
         """A tab appears only when it has something to show."""

@@ -29,7 +29,12 @@ from esafety_desktop.services.exports import record_printed, recovery_sheet, sav
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.account_dialogs import AccountDialog, PasswordDialog
 from esafety_desktop.ui.contacts_editor import ContactsEditor
-from esafety_desktop.ui.models import RecordTableModel, SortingInSource, account_model
+from esafety_desktop.ui.models import (
+    RecordTableModel,
+    SortingInSource,
+    account_model,
+    select_where,
+)
 
 
 class SettingsPage(QWidget):
@@ -175,11 +180,7 @@ class AccountsTab(QWidget):
         return self.model.row_at(self.proxy.mapToSource(rows[0]).row())
 
     def select_username(self, username: str) -> None:
-        for row in range(self.proxy.rowCount()):
-            source = self.proxy.mapToSource(self.proxy.index(row, 0))
-            if self.model.row_at(source.row()).username == username:
-                self.table.selectRow(row)
-                return
+        select_where(self.table, self.model, lambda row: row.username == username)
 
     def _enable(self) -> None:
         chosen = self.selected()
@@ -374,7 +375,8 @@ class MyAccountTab(QWidget):
             account=me.account.username,
             parent=self,
         )
-        self.dialog.accepted.connect(
-            lambda: dialogs.inform(self, "Password changed", "Your new password works from now on.")
-        )
+        self.dialog.accepted.connect(self._password_changed)
         self.dialog.open()
+
+    def _password_changed(self) -> None:
+        dialogs.inform(self, "Password changed", "Your new password works from now on.")
