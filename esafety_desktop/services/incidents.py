@@ -756,14 +756,17 @@ def search_incidents(signed_in: SignedIn, words: str) -> set[int]:
     query = " ".join(f'"{t}"*' for t in tokens)
     with signed_in.database.reading() as session:
         connection = session.connection()
-        # Plain DB-API rows: a search can match most of 20,000 cases while someone types.
+        # One string of ids, not a row each: a search can match most of 20,000 cases while
+        # someone types, and one string is twice as quick as 20,000 rows (bench/).
         found = connection.exec_driver_sql(
-            "SELECT rowid FROM incident_search WHERE incident_search MATCH ?", (query,)
-        ).fetchall()
+            "SELECT group_concat(rowid) FROM incident_search WHERE incident_search MATCH ?",
+            (query,),
+        ).scalar()
         hidden = connection.exec_driver_sql(
             "SELECT id FROM incident WHERE concerns_account_id = ?", (signed_in.account.id,)
         ).fetchall()
-    return {row[0] for row in found} - {row[0] for row in hidden}
+    ids = set(map(int, found.split(","))) if found else set()
+    return ids - {row[0] for row in hidden}
 
 
 def _reindex(session: Session, incident_id: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -53,15 +54,24 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
         self._rows: list[Row] = []
         self._order: tuple[int, Qt.SortOrder] | None = None
 
-    def set_rows(self, rows: Sequence[Row]) -> None:
+    def set_rows(self, rows: Sequence[Row], *, in_order: bool = False) -> None:
+        """Show ``rows``, sorted as the view asks unless the caller says they already are
+        (see ``in_order``). Nothing happens when they are the very objects already shown."""
+        rows = list(rows) if in_order else self.in_order(rows)
+        if len(rows) == len(self._rows) and all(map(operator.is_, rows, self._rows)):
+            return  # the very same records: typing more of a word often finds the same cases
         self.beginResetModel()
-        self._rows = list(rows)
-        if self._order is not None:
-            column, order = self._order
-            self._rows.sort(
-                key=self._columns[column][2], reverse=order == Qt.SortOrder.DescendingOrder
-            )
+        self._rows = rows
         self.endResetModel()
+
+    def in_order(self, rows: Sequence[Row]) -> list[Row]:
+        """``rows`` sorted as the view currently sorts this model."""
+        if self._order is None:
+            return list(rows)
+        column, order = self._order
+        return sorted(
+            rows, key=self._columns[column][2], reverse=order == Qt.SortOrder.DescendingOrder
+        )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorted in Python with each column's key: far faster than Qt asking row by row."""

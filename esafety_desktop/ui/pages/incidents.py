@@ -142,6 +142,8 @@ class IncidentsPage(QWidget):
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        # All cases are kept in the table's order, so each search need not sort again.
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sorted)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -246,7 +248,7 @@ class IncidentsPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.all_rows = incidents.list_incidents(self._signed_in)
+        self.all_rows = self.model.in_order(incidents.list_incidents(self._signed_in))
         self._fill_choices()
         self.apply_filters()
         if self.can_record:
@@ -336,7 +338,7 @@ class IncidentsPage(QWidget):
             and (period is None or case.reported_at.date() in period)
         ]
         chosen = self.selected_id
-        self.model.set_rows(shown_rows)
+        self.model.set_rows(shown_rows, in_order=True)
         if chosen is not None:
             self.select(chosen)
         shown, total = len(shown_rows), len(self.all_rows)
@@ -345,6 +347,9 @@ class IncidentsPage(QWidget):
         if words and not searching:
             counted += " · type two or more letters to search"
         self.count.setText(counted)
+
+    def _sorted(self, _column: int, _order: Qt.SortOrder) -> None:
+        self.all_rows = self.model.in_order(self.all_rows)
 
     def new_incident(self) -> None:
         self.open_wizard(None)
