@@ -61,12 +61,12 @@ def incident_record_pdf(record: IncidentRecord) -> bytes:
         Paragraph(f"Online safety incident {escape(record.reference)}", s["title"]),
         facts_table(facts, [35 * mm, 135 * mm]),
         Paragraph("What happened", s["heading"]),
-        Paragraph(escape(record.summary).replace("\n", "<br/>"), s["body"]),
+        Paragraph(_lines(record.summary), s["body"]),
     ]
     if record.child_words.strip():
         story += [
             Paragraph("The child's own words", s["heading"]),
-            Paragraph(f"“{escape(record.child_words).replace(chr(10), '<br/>')}”", s["body"]),
+            Paragraph(f"“{_lines(record.child_words)}”", s["body"]),
         ]
     story.append(Paragraph("People involved", s["heading"]))
     story.append(
@@ -81,7 +81,7 @@ def incident_record_pdf(record: IncidentRecord) -> bytes:
         story += [Paragraph(f"• {escape(line)}", s["body"]) for line in record.evidence]
     story.append(Paragraph("Chronology", s["heading"]))
     for entry in record.entries:
-        body = "<br/>".join(escape(line) for line in entry.lines)
+        body = "<br/>".join(_lines(line) for line in entry.lines)
         story.append(
             KeepTogether(
                 [
@@ -150,3 +150,8 @@ def facts_table(rows: list[list[str]], widths: list[float], header: bool = False
         commands.append(("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke))
     table.setStyle(TableStyle(commands))
     return table
+
+
+def _lines(text: str) -> str:
+    """Typed text for a paragraph: escaped, its line breaks kept."""
+    return escape(text).replace("\n", "<br/>")

@@ -246,3 +246,29 @@ def test_a_bullying_screenshot_is_kept_encrypted_with_its_hash(school: School) -
     assert entry.title == "Evidence: Screenshot" and kept.sha256 in entry.text
     with pytest.raises(InvalidInput, match="where the device is kept"):
         incidents.add_evidence(school.signed_in, case.id, EvidenceKind.DEVICE, "A laptop")
+
+
+def test_the_printed_record_keeps_each_closing_answer_on_its_own_line(school: School) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from esafety_desktop.domain.incidents import IncidentStatus
+
+    case = incidents.record_incident(school.signed_in, _new(_pupil(school), NUDES_REFERRED))
+    incidents.change_status(
+        school.signed_in,
+        case.id,
+        IncidentStatus.CLOSED,
+        "All actions complete.",
+        incidents.Closing("Referral accepted; family supported.", True, "Act sooner.", False),
+    )
+    pdf = PdfReader(io.BytesIO(incidents.incident_record(school.signed_in, case.id)))
+    lines = [line.strip() for page in pdf.pages for line in page.extract_text().splitlines()]
+    for expected in (
+        "Outcome: Referral accepted; family supported.",
+        "Debrief held: yes",
+        "Lessons learned: Act sooner.",
+        "Policy review needed: no",
+    ):
+        assert expected in lines
