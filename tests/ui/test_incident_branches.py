@@ -263,3 +263,21 @@ def test_cyberbullying_through_the_wizard(qtbot: QtBot, school: School) -> None:
     assert (case.incident_type, case.branch) == ("cyberbullying", "unsuitable")
     about_ben = incidents.incidents_about(school.signed_in, other)
     assert [i.role for i in about_ben] == [PersonRole.ALLEGED_PERPETRATOR]
+
+
+def test_every_path_of_the_flowchart_can_be_logged_through_the_wizard(
+    qtbot: QtBot, school: School
+) -> None:
+    """From the first page to Finish, once along each of the shipped flowchart's paths."""
+    chart = incidents.shipped_flowchart()
+    pupil = _person(school, PersonKind.PUPIL, "Amy", "Ash")
+    paths = list(chart.paths())
+    for number, path in enumerate(paths):
+        answers = [(choice, f"Reason {number}.") for _, choice in path if choice is not None]
+        case, shown = _drive(
+            qtbot, school, f"Path {number} of the flowchart.", [(pupil, PersonRole.TARGET)], answers
+        )
+        assert shown == [step_id for step_id, _ in path], f"path {number}"
+        stored = incidents.chronology(school.signed_in, case.id)
+        assert [e.title for e in stored] == [chart.step(s).title for s, _ in path]
+    assert len(incidents.list_incidents(school.signed_in)) == len(paths)
