@@ -38,6 +38,7 @@ class Permission(StrEnum):
     MANAGE_PEOPLE = "manage_people"
     RECORD_INCIDENTS = "record_incidents"
     SIGN_OFF_CASES = "sign_off_cases"
+    KEEP_AGREEMENTS = "keep_agreements"
 
     @property
     def description(self) -> str:
@@ -59,6 +60,7 @@ _PERMISSION_DESCRIPTIONS = {
     Permission.MANAGE_RECOVERY_KEY: "make a new recovery key",
     Permission.MANAGE_PEOPLE: "add, change or import people",
     Permission.RECORD_INCIDENTS: "record incidents",
+    Permission.KEEP_AGREEMENTS: "keep the Acceptable Use Agreement register",
     Permission.SIGN_OFF_CASES: "review and sign off cases",
 }
 
@@ -67,9 +69,15 @@ _EVERYONE = frozenset({Permission.VERIFY_DATABASE})
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DSL: frozenset(Permission),
     Role.DEPUTY_DSL: _EVERYONE
-    | {Permission.VIEW_AUDIT_LOG, Permission.MANAGE_PEOPLE, Permission.RECORD_INCIDENTS},
+    | {
+        Permission.VIEW_AUDIT_LOG,
+        Permission.MANAGE_PEOPLE,
+        Permission.RECORD_INCIDENTS,
+        Permission.KEEP_AGREEMENTS,
+    },
     Role.HEADTEACHER: _EVERYONE | {Permission.VIEW_AUDIT_LOG, Permission.SIGN_OFF_CASES},
-    Role.ONLINE_SAFETY_LEAD: _EVERYONE | {Permission.MANAGE_PEOPLE, Permission.RECORD_INCIDENTS},
+    Role.ONLINE_SAFETY_LEAD: _EVERYONE
+    | {Permission.MANAGE_PEOPLE, Permission.RECORD_INCIDENTS, Permission.KEEP_AGREEMENTS},
 }
 
 

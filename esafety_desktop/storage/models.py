@@ -219,3 +219,43 @@ class DeviceReview(Base):
     data: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime]
+
+
+class AupVersion(Base):
+    """One version of an audience's Acceptable Use Agreement: its text (or an imported PDF),
+    label, the day it takes effect and the SHA-256 of exactly what is signed."""
+
+    __tablename__ = "aup_version"
+    __table_args__ = (UniqueConstraint("audience", "label", name="uq_aup_version_label"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audience: Mapped[str] = mapped_column(String(24), index=True)
+    label: Mapped[str] = mapped_column(String(80))
+    effective_from: Mapped[date]
+    text: Mapped[str] = mapped_column(Text)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdf_name: Mapped[str | None] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    created_at: Mapped[datetime]
+
+
+class AupSignature(Base):
+    """Who signed which version, when and how. Never changed: a correction replaces a row (or
+    withdraws it) with a new one that says who, when and why."""
+
+    __tablename__ = "aup_signature"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("aup_version.id"), index=True)
+    signed_on: Mapped[date]
+    how: Mapped[str] = mapped_column(String(16))
+    parent_signed: Mapped[bool] = mapped_column(default=False)
+    laptop: Mapped[str | None] = mapped_column(String(40))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    recorded_by_name: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime]
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("aup_signature.id"))
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+    why: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,172 @@
+"""The Acceptable Use Agreement register with a real encrypted database."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+
+from esafety_desktop.domain.aup import Audience, HowSigned
+from esafety_desktop.domain.people import PersonKind
+from esafety_desktop.errors import InvalidInput, NotAllowed
+from esafety_desktop.services import agreements, people
+from esafety_desktop.services.access import sign_in
+from esafety_desktop.services.audit_log import audit_entries
+from esafety_desktop.storage.device_secret import DeviceSecretStore
+from tests.conftest import HEAD_PASSWORD, School, add_head
+
+TODAY = date.today()
+
+
+def _this_year_start() -> date:
+    from esafety_desktop.domain.school_year import school_year_containing
+
+    return school_year_containing(TODAY).start
+
+
+def _class(school: School, names: list[str], year: str = "4") -> list[int]:
+    return people.add_people(
+        school.signed_in,
+        [
+            people.PersonForm(
+                PersonKind.PUPIL,
+                name,
+                "Ash",
+                date_of_birth=date(2016, 5, 1),
+                year_group=year,
+                class_name=f"{year}B",
+                start_date=date(2022, 9, 5),
+            )
+            for name in names
+        ],
+    )
+
+
+def _outstanding(school: School) -> list[str]:
+    return sorted(r.name for r in agreements.register(school.signed_in) if not r.coverage.covered)
+
+
+def test_a_class_returns_its_forms_and_the_outstanding_list_follows(school: School) -> None:
+    agreements.issue_starter_agreements(school.signed_in, _this_year_start(), "This year")
+    amy, ben, cat = _class(school, ["Amy", "Ben", "Cat"])
+    assert _outstanding(school) == ["Amy Ash", "Ben Ash", "Cat Ash"]
+    recorded = agreements.record_signatures(school.signed_in, [amy, cat], TODAY)
+    assert recorded == 2
+    assert _outstanding(school) == ["Ben Ash"]
+    ben_now = next(r for r in agreements.register(school.signed_in) if r.person_id == ben)
+    assert ben_now.coverage.reason == "Never signed."
+    counts = {
+        c.group.strip(): (c.signed, c.total)
+        for c in agreements.coverage_counts(agreements.register(school.signed_in))
+    }
+    assert counts["Older pupils"] == (2, 3)
+    assert counts["Class 4B"] == (2, 3)
+    entry = next(e for e in audit_entries(school.signed_in) if e.action.startswith("agreement.sig"))
+    assert entry.details == {"people": 2, "signed_on": TODAY.isoformat()}
+
+
+def test_a_new_version_puts_everyone_back_on_the_list(school: School) -> None:
+    start = _this_year_start()
+    agreements.issue_starter_agreements(school.signed_in, start, "This year")
+    (amy,) = _class(school, ["Amy"])
+    agreements.record_signatures(school.signed_in, [amy], max(start, TODAY - timedelta(days=1)))
+    assert _outstanding(school) == []
+    agreements.add_version(
+        school.signed_in, Audience.OLDER_PUPILS, "Updated", TODAY, "New rules about AI tools."
+    )
+    amy_now = agreements.person_coverage(school.signed_in, amy)
+    assert not amy_now.covered and amy_now.reason.startswith("Version Updated took effect.")
+    agreements.record_signatures(school.signed_in, [amy], TODAY)
+    assert agreements.person_coverage(school.signed_in, amy).covered
+
+
+def test_corrections_keep_the_original_and_a_withdrawal_uncovers(school: School) -> None:
+    agreements.issue_starter_agreements(school.signed_in, _this_year_start(), "This year")
+    (amy,) = _class(school, ["Amy"], year="1")  # younger pupils: a parent signs too
+    agreements.record_signatures(school.signed_in, [amy], TODAY)
+    assert "without a parent" in agreements.person_coverage(school.signed_in, amy).reason
+    first = agreements.signature_history(school.signed_in, amy)[0]
+    with pytest.raises(InvalidInput, match="Say why"):
+        agreements.correct_signature(school.signed_in, first.id, " ", parent_signed=True)
+    agreements.correct_signature(
+        school.signed_in, first.id, "Mum's signature was on the back", parent_signed=True
+    )
+    assert agreements.person_coverage(school.signed_in, amy).covered
+    history = agreements.signature_history(school.signed_in, amy)
+    assert [(h.replaced, h.parent_signed) for h in history] == [(True, False), (False, True)]
+    assert history[1].why == "Mum's signature was on the back"
+    agreements.correct_signature(school.signed_in, history[1].id, "Wrong child", withdraw=True)
+    assert agreements.person_coverage(school.signed_in, amy).reason == "Never signed."
+    assert len(agreements.signature_history(school.signed_in, amy)) == 3
+
+
+def test_bad_entries_are_refused_with_reasons(school: School) -> None:
+    (amy,) = _class(school, ["Amy"])
+    with pytest.raises(InvalidInput, match="no agreement for older pupils had taken effect"):
+        agreements.record_signatures(school.signed_in, [amy], TODAY)
+    agreements.issue_starter_agreements(school.signed_in, _this_year_start(), "This year")
+    with pytest.raises(InvalidInput, match="in the future"):
+        agreements.record_signatures(school.signed_in, [amy], TODAY + timedelta(days=1))
+    with pytest.raises(InvalidInput, match="Tick at least one"):
+        agreements.record_signatures(school.signed_in, [], TODAY)
+    with pytest.raises(InvalidInput, match="already has This year"):
+        agreements.add_version(
+            school.signed_in, Audience.STAFF, "This year", TODAY, "Different words"
+        )
+    with pytest.raises(InvalidInput, match="not a PDF"):
+        agreements.add_version(
+            school.signed_in, Audience.STAFF, "Scan", TODAY, "", pdf=b"GIF89a", pdf_name="a.gif"
+        )
+    version = next(
+        v for v in agreements.list_versions(school.signed_in) if v.audience is Audience.OLDER_PUPILS
+    )
+    agreements.change_version_text(school.signed_in, version.id, "Corrected wording.")
+    agreements.record_signatures(school.signed_in, [amy], TODAY)
+    with pytest.raises(InvalidInput, match="cannot change"):
+        agreements.change_version_text(school.signed_in, version.id, "Other wording.")
+
+
+def test_the_headteacher_reads_the_register_but_cannot_record(school: School) -> None:
+    add_head(school)
+    agreements.issue_starter_agreements(school.signed_in, _this_year_start(), "This year")
+    (amy,) = _class(school, ["Amy"])
+    head = sign_in(school.path, "p.head", HEAD_PASSWORD, DeviceSecretStore())
+    try:
+        assert [r.name for r in agreements.register(head)] == ["Amy Ash"]
+        with pytest.raises(NotAllowed):
+            agreements.record_signatures(head, [amy], TODAY, HowSigned.IN_PERSON)
+    finally:
+        head.sign_out()
+
+
+def test_it_gets_a_csv_of_who_may_log_on_and_the_export_is_audited(school: School) -> None:
+    agreements.issue_starter_agreements(school.signed_in, _this_year_start(), "This year")
+    amy, ben = _class(school, ["Amy", "=cmd|' /C calc'!A0"])
+    staff = people.add_person(
+        school.signed_in,
+        people.PersonForm(
+            PersonKind.STAFF,
+            "Sam",
+            "Teach",
+            laptop_asset_tag="OAK-LT-009",
+            start_date=date(2020, 9, 1),
+        ),
+    )
+    agreements.record_signatures(school.signed_in, [amy, ben, staff], TODAY)
+    rows = list(
+        csv.reader(io.StringIO(agreements.cleared_csv(school.signed_in).decode("utf-8-sig")))
+    )
+    assert rows[0] == ["Name", "Type", "Year group", "Class", "Laptop", "Agreement"]
+    names = sorted(r[0] for r in rows[1:])
+    assert names == ["'=cmd|' /C calc'!A0 Ash", "Amy Ash", "Sam Teach"]
+    assert any(r[4] == "OAK-LT-009" for r in rows[1:])
+    assert "agreement.cleared_list_exported" in {e.action for e in audit_entries(school.signed_in)}
+    # A new laptop means signing again before IT lets them on with it.
+    form = people.person_details(school.signed_in, staff).form
+    from dataclasses import replace
+
+    people.update_person(school.signed_in, staff, replace(form, laptop_asset_tag="OAK-LT-044"))
+    cleared = {r.name for r in agreements.cleared_for_access(school.signed_in)}
+    assert "Sam Teach" not in cleared
