@@ -33,6 +33,15 @@ from esafety_desktop.domain.roles import Permission
 from esafety_desktop.domain.school_year import DEFAULT_START
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.paths import resources_dir
+from esafety_desktop.reports.agreement_forms import (
+    Agreement,
+    CoverageLine,
+    FormFor,
+    OutstandingLine,
+    Printing,
+    coverage_summary_pdf,
+    forms_pdf,
+)
 from esafety_desktop.services.access import SignedIn, read_setting, utc_now, write_setting
 from esafety_desktop.storage.models import AupSignature, AupVersion, Person
 
@@ -478,6 +487,141 @@ def save_cleared_csv(signed_in: SignedIn, path: Path, day: date | None = None) -
     from esafety_desktop.storage.files import write_atomically
 
     write_atomically(path, cleared_csv(signed_in, day))
+
+
+# -- printing ----------------------------------------------------------------------------
+
+
+def classes(signed_in: SignedIn) -> list[str]:
+    """The classes of the pupils on roll, in year-group order."""
+    from esafety_desktop.domain.school_year import YEAR_ORDER
+
+    with signed_in.database.reading() as session:
+        found = {
+            (year, name or "")
+            for year, name in session.execute(
+                select(Person.year_group, Person.class_name).where(
+                    Person.kind == "pupil",
+                    Person.leaving_date.is_(None),
+                    Person.class_name.is_not(None),
+                )
+            )
+        }
+
+    def rank(item: tuple[str | None, str]) -> tuple[int, str]:
+        year, name = item
+        return (YEAR_ORDER.index(year) if year in YEAR_ORDER else 99, name)
+
+    return list(dict.fromkeys(name for _, name in sorted(found, key=rank) if name))
+
+
+def pupil_forms(signed_in: SignedIn, class_name: str | None = None) -> bytes:
+    """Pre-filled forms for one class (or every class, in order), one per pupil: their
+    agreement, their name and class, their parents' and carers' names, and signature lines."""
+    from esafety_desktop.storage.models import PersonLink
+
+    wanted = [class_name] if class_name else classes(signed_in)
+    day = date.today()
+    pages = []
+    with signed_in.database.reading() as session:
+        versions = _versions(session)
+        for name_of_class in wanted:
+            pupils = session.scalars(
+                select(Person)
+                .where(
+                    Person.kind == "pupil",
+                    Person.class_name == name_of_class,
+                    Person.leaving_date.is_(None),
+                )
+                .order_by(Person.surname, Person.forename)
+            ).all()
+            for pupil in pupils:
+                agreement = _agreement(versions, audience_of(pupil.kind, pupil.year_group), day)
+                parents = session.scalars(
+                    select(Person)
+                    .join(PersonLink, PersonLink.parent_id == Person.id)
+                    .where(PersonLink.pupil_id == pupil.id, Person.leaving_date.is_(None))
+                    .order_by(Person.surname, Person.forename)
+                ).all()
+                carers = ", ".join(
+                    display_name(c.forename, c.surname, c.preferred_name) for c in parents
+                )
+                name = display_name(pupil.forename, pupil.surname, pupil.preferred_name)
+                form = FormFor(
+                    name=name,
+                    details=[
+                        ["Class", name_of_class],
+                        ["Parents and carers", carers or "(none recorded)"],
+                    ],
+                    signers=[f"Pupil: {name}", "Parent or carer"],
+                )
+                pages.append((agreement, form))
+    if not pages:
+        raise InvalidInput("There are no pupils on roll in that class.")
+    title = f"Agreement forms, class {class_name}" if class_name else "Agreement forms, all classes"
+    return forms_pdf(pages, _printing(signed_in), title)
+
+
+def blank_forms(signed_in: SignedIn, audience: Audience, copies: int = 1) -> bytes:
+    """Blank forms to fill in by hand (visitors and community users sign one before using
+    school technology)."""
+    with signed_in.database.reading() as session:
+        agreement = _agreement(_versions(session), audience, date.today())
+    form = FormFor(
+        name="",
+        details=[["Organisation", ""], ["Why they use school technology", ""]],
+        signers=["Signed by"],
+    )
+    return forms_pdf(
+        [(agreement, form)] * max(copies, 1),
+        _printing(signed_in),
+        f"Agreement forms, {audience.label.lower()}",
+    )
+
+
+def coverage_summary(signed_in: SignedIn, day: date | None = None) -> bytes:
+    day = day or date.today()
+    rows = register(signed_in, day)
+    counts = [CoverageLine(c.group, c.signed, c.total, c.percent) for c in coverage_counts(rows)]
+    outstanding = sorted(
+        (r for r in rows if not r.coverage.covered),
+        key=lambda r: (-r.coverage.days_overdue(day), r.name),
+    )
+    lines = [
+        OutstandingLine(r.name, place(r), r.coverage.reason, r.coverage.days_overdue(day))
+        for r in outstanding
+    ]
+    return coverage_summary_pdf(day, counts, lines, _printing(signed_in))
+
+
+def place(row: PersonCoverage) -> str:
+    """Where a person belongs, as the register shows it: "Class 4B", "Staff and volunteers"."""
+    if row.kind == "pupil" and row.class_name:
+        return f"Class {row.class_name}"
+    return row.audience.label
+
+
+def _agreement(versions: list[AgreementVersion], audience: Audience | None, day: date) -> Agreement:
+    from esafety_desktop.domain.aup import version_in_force
+
+    if audience is None:
+        raise InvalidInput("This person does not sign an agreement.")
+    current = version_in_force([v.facts for v in versions], audience, day)
+    if current is None:
+        raise InvalidInput(
+            f"No agreement for {audience.label.lower()} has taken effect yet: issue one first."
+        )
+    version = next(v for v in versions if v.id == current.id)
+    text = version.text or f"See the attached agreement ({version.pdf_name})."
+    return Agreement(audience.label, version.label, version.sha256, text)
+
+
+def _printing(signed_in: SignedIn) -> Printing:
+    from esafety_desktop.services.settings import school_settings
+
+    return Printing(
+        school_settings(signed_in).school_name, signed_in.account.display_name, datetime.now()
+    )
 
 
 # -- helpers -------------------------------------------------------------------------------

@@ -170,3 +170,45 @@ def test_it_gets_a_csv_of_who_may_log_on_and_the_export_is_audited(school: Schoo
     people.update_person(school.signed_in, staff, replace(form, laptop_asset_tag="OAK-LT-044"))
     cleared = {r.name for r in agreements.cleared_for_access(school.signed_in)}
     assert "Sam Teach" not in cleared
+
+
+def _pdf_pages(pdf: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_printed_class_forms_carry_each_pupils_name_parents_and_version(school: School) -> None:
+    agreements.issue_starter_agreements(school.signed_in, _this_year_start(), "This year")
+    amy, ben = _class(school, ["Amy", "Ben"])
+    _class(school, ["Cat"], year="1")
+    people.add_people(
+        school.signed_in,
+        [people.PersonForm(PersonKind.PARENT, "Jo", "Ash", role="Mother")],
+        [(0, amy, "Mother", True)],
+    )
+    pages = _pdf_pages(agreements.pupil_forms(school.signed_in, "4B"))
+    assert len(pages) == 2
+    assert "Amy Ash" in pages[0] and "Jo Ash" in pages[0] and "4B" in pages[0]
+    assert "Ben Ash" in pages[1] and "(none recorded)" in pages[1]
+    assert all("Older pupils · version This year" in page for page in pages)
+    assert all("Acceptable Use Agreement for pupils" in p for p in pages)
+    every = _pdf_pages(agreements.pupil_forms(school.signed_in))
+    assert [("Cat Ash" in p, "Amy Ash" in p) for p in every][:2] == [(True, False), (False, True)]
+    assert "Nursery to Year 2" in every[0]  # the younger pupils' agreement for Year 1
+    with pytest.raises(InvalidInput, match="no pupils on roll"):
+        agreements.pupil_forms(school.signed_in, "9Z")
+    visitors = _pdf_pages(agreements.blank_forms(school.signed_in, Audience.VISITORS, copies=3))
+    assert len(visitors) == 3 and "visitors and community users" in visitors[0].lower()
+
+
+def test_the_printed_coverage_summary_counts_and_lists_who_is_outstanding(school: School) -> None:
+    agreements.issue_starter_agreements(school.signed_in, _this_year_start(), "This year")
+    amy, ben, cat = _class(school, ["Amy", "Ben", "Cat"])
+    agreements.record_signatures(school.signed_in, [amy], TODAY)
+    text = " ".join(" ".join(_pdf_pages(agreements.coverage_summary(school.signed_in))).split())
+    assert "Older pupils 1 3 33%" in text
+    assert "Class 4B 1 3 33%" in text
+    assert "Outstanding (2)" in text
+    assert "Ben Ash" in text and "Cat Ash" in text and "Never signed." in text
+    assert "Amy Ash" not in text

@@ -1,0 +1,135 @@
+"""Acceptable Use Agreement forms to sign on paper, and the coverage summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from xml.sax.saxutils import escape
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
+
+from esafety_desktop.reports.incident_record import facts_table, signatures_table
+from esafety_desktop.reports.layout import DocumentInfo, render, styles
+
+
+@dataclass(frozen=True)
+class Agreement:
+    title: str  # "Older pupils"
+    version: str
+    sha256: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FormFor:
+    """One pre-filled form: whose it is, and who else signs it."""
+
+    name: str
+    details: list[list[str]]  # e.g. [["Class", "4B"], ["Parent or carer", "Jo Ash"]]
+    signers: list[str]  # e.g. ["Pupil: Amy Ash", "Parent or carer"]
+
+
+@dataclass(frozen=True)
+class Printing:
+    school_name: str
+    printed_by: str
+    printed_at: datetime
+
+
+def forms_pdf(forms: list[tuple[Agreement, FormFor]], printing: Printing, title: str) -> bytes:
+    """One page (or more, for a long text) per person: their agreement, then their details and
+    the signature and date lines."""
+    story: list[Flowable] = []
+    for number, (agreement, form) in enumerate(forms):
+        if number:
+            story.append(PageBreak())
+        story += _form(agreement, form)
+    return render(story, _info(title, printing))
+
+
+def _form(agreement: Agreement, form: FormFor) -> list[Flowable]:
+    s = styles()
+    lines = [line.strip() for line in agreement.text.splitlines()]
+    heading, body = (lines[0], lines[1:]) if lines else ("", [])
+    story: list[Flowable] = [
+        Paragraph(escape(heading or f"Acceptable Use Agreement: {agreement.title}"), s["title"]),
+        Paragraph(f"{escape(agreement.title)} · version {escape(agreement.version)}", s["small"]),
+        Spacer(1, 3 * mm),
+    ]
+    story += [Paragraph(escape(line), s["body"]) for line in body if line]
+    story += [
+        Spacer(1, 5 * mm),
+        facts_table([["Name", form.name], *form.details], [50 * mm, 120 * mm]),
+        Spacer(1, 4 * mm),
+        signatures_table(form.signers),
+        Spacer(1, 3 * mm),
+        Paragraph(
+            f"Agreement fingerprint (SHA-256): {agreement.sha256[:16]}… Please return this "
+            "form to the school office.",
+            s["small"],
+        ),
+    ]
+    return story
+
+
+@dataclass(frozen=True)
+class CoverageLine:
+    group: str
+    signed: int
+    total: int
+    percent: int
+
+
+@dataclass(frozen=True)
+class OutstandingLine:
+    name: str
+    who: str
+    reason: str
+    days: int
+
+
+def coverage_summary_pdf(
+    as_of: date,
+    counts: list[CoverageLine],
+    outstanding: list[OutstandingLine],
+    printing: Printing,
+) -> bytes:
+    s = styles()
+    story: list[Flowable] = [
+        Paragraph("Acceptable Use Agreements: who has signed", s["title"]),
+        Paragraph(f"As of {as_of:%d/%m/%Y}.", s["body"]),
+        Paragraph("Coverage", s["heading"]),
+        facts_table(
+            [
+                ["Group", "Signed", "Of", "Covered"],
+                *[[c.group.strip(), str(c.signed), str(c.total), f"{c.percent}%"] for c in counts],
+            ],
+            [90 * mm, 25 * mm, 25 * mm, 30 * mm],
+            header=True,
+        ),
+        Paragraph(f"Outstanding ({len(outstanding)})", s["heading"]),
+    ]
+    if outstanding:
+        story.append(
+            facts_table(
+                [
+                    ["Name", "Who", "Why", "Days overdue"],
+                    *[[o.name, o.who, o.reason, str(o.days)] for o in outstanding],
+                ],
+                [45 * mm, 40 * mm, 65 * mm, 20 * mm],
+                header=True,
+            )
+        )
+    else:
+        story.append(Paragraph("Nobody: everyone who signs is covered.", s["body"]))
+    return render(story, _info("Acceptable Use Agreement coverage", printing))
+
+
+def _info(title: str, printing: Printing) -> DocumentInfo:
+    return DocumentInfo(
+        title=title,
+        school_name=printing.school_name,
+        printed_by=printing.printed_by,
+        printed_at=printing.printed_at,
+    )
