@@ -126,6 +126,27 @@ def coverage_summary_pdf(
     return render(story, _info("Acceptable Use Agreement coverage", printing))
 
 
+def cleared_pdf(as_of: date, people: list[list[str]], printing: Printing) -> bytes:
+    """For IT: who may have a login today (everyone else waits for their signed agreement)."""
+    s = styles()
+    story: list[Flowable] = [
+        Paragraph("Cleared for system access", s["title"]),
+        Paragraph(
+            f"As of {as_of:%d/%m/%Y}: the staff, pupils and visitors whose Acceptable Use "
+            "Agreement is in order. Anyone not listed should not be given access until they "
+            "have signed.",
+            s["body"],
+        ),
+        Spacer(1, 4 * mm),
+        facts_table(
+            [["Name", "Type", "Class", "Laptop"], *people],
+            [60 * mm, 35 * mm, 35 * mm, 40 * mm],
+            header=True,
+        ),
+    ]
+    return render(story, _info("Cleared for system access", printing))
+
+
 def _info(title: str, printing: Printing) -> DocumentInfo:
     return DocumentInfo(
         title=title,

@@ -39,6 +39,7 @@ from esafety_desktop.reports.agreement_forms import (
     FormFor,
     OutstandingLine,
     Printing,
+    cleared_pdf,
     coverage_summary_pdf,
     forms_pdf,
 )
@@ -592,6 +593,18 @@ def coverage_summary(signed_in: SignedIn, day: date | None = None) -> bytes:
         for r in outstanding
     ]
     return coverage_summary_pdf(day, counts, lines, _printing(signed_in))
+
+
+def cleared_list(signed_in: SignedIn, day: date | None = None) -> bytes:
+    """The cleared-for-access list as a document to print for IT."""
+    signed_in.require(Permission.KEEP_AGREEMENTS)
+    day = day or date.today()
+    kinds = {"staff": "Staff", "pupil": "Pupil", "visitor": "Visitor"}
+    rows = [
+        [r.name, kinds[r.kind], r.class_name or "", r.laptop or ""]
+        for r in cleared_for_access(signed_in, day)
+    ]
+    return cleared_pdf(day, rows, _printing(signed_in))
 
 
 def place(row: PersonCoverage) -> str:

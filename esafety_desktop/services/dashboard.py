@@ -27,6 +27,7 @@ class Target(StrEnum):
     ACCOUNTS = "accounts"
     POSSIBLE_LEAVERS = "possible_leavers"
     INCIDENTS = "incidents"
+    AGREEMENTS = "agreements"
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,9 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
                     Target.INCIDENTS,
                 )
             )
+    item = _agreements_item(signed_in)
+    if item is not None:
+        items.append(item)
     if possible_leavers and can(me.role, Permission.MANAGE_PEOPLE):
         items.append(
             DashboardItem(
@@ -216,4 +220,39 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
         last_verified=last_verified,
         accounts=accounts or 0,
         audit_entries=entries or 0,
+    )
+
+
+def _agreements_item(signed_in: SignedIn) -> DashboardItem | None:
+    """Acceptable Use Agreements outstanding; staff and visitors without one are urgent (they
+    should not be using school systems)."""
+    from esafety_desktop.services.agreements import list_versions, register
+
+    if not list_versions(signed_in):
+        if not can(signed_in.account.role, Permission.KEEP_AGREEMENTS):
+            return None
+        return DashboardItem(
+            "No Acceptable Use Agreements issued",
+            "Everyone who uses school technology should sign one. Start from the app's "
+            "agreements for staff, pupils, parents and visitors, and edit them to suit.",
+            "Open the agreements",
+            Target.AGREEMENTS,
+        )
+    outstanding = [r for r in register(signed_in) if not r.coverage.covered]
+    if not outstanding:
+        return None
+    adults = [r for r in outstanding if r.kind in ("staff", "visitor")]
+    detail = (
+        f"{len(adults)} of them staff or visitors, who should not use school systems "
+        if (adults)
+        else ""
+    )
+    return DashboardItem(
+        f"{len(outstanding)} Acceptable Use Agreement{'s' if len(outstanding) != 1 else ''} "
+        "outstanding",
+        (detail + "until they sign. " if detail else "")
+        + "Print the forms for a class and record them as they come back.",
+        "Open the agreements",
+        Target.AGREEMENTS,
+        urgent=bool(adults),
     )

@@ -23,6 +23,7 @@ from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.dashboard import Target
 from esafety_desktop.services.settings import school_settings
 from esafety_desktop.ui.about_dialog import AboutDialog
+from esafety_desktop.ui.pages.agreements import AgreementsPage
 from esafety_desktop.ui.pages.audit_log import AuditLogPage
 from esafety_desktop.ui.pages.dashboard import DashboardPage
 from esafety_desktop.ui.pages.incidents import IncidentsPage
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardPage(signed_in, self.go_to)
         self.incidents = IncidentsPage(signed_in)
         self.people = PeoplePage(signed_in)
+        self.agreements = AgreementsPage(signed_in)
         self.people.case_chosen.connect(self.open_case)
         self.audit_log = (
             AuditLogPage(signed_in)
@@ -62,7 +64,14 @@ class MainWindow(QMainWindow):
         self.settings = SettingsPage(signed_in)
         self.pages: list[QWidget] = [
             p
-            for p in (self.dashboard, self.incidents, self.people, self.audit_log, self.settings)
+            for p in (
+                self.dashboard,
+                self.incidents,
+                self.people,
+                self.agreements,
+                self.audit_log,
+                self.settings,
+            )
             if p is not None
         ]
         self.navigation = QListWidget()
@@ -110,8 +119,8 @@ class MainWindow(QMainWindow):
             page = self.pages[row]
             self.stack.setCurrentWidget(page)
             refresh = getattr(page, "refresh", None)
-            if page is self.dashboard and refresh is not None:
-                refresh()
+            if page in (self.dashboard, self.agreements) and refresh is not None:
+                refresh()  # both count what other pages change
 
     def show_page(self, title: str) -> QWidget:
         for row, page in enumerate(self.pages):
@@ -141,6 +150,8 @@ class MainWindow(QMainWindow):
             self.settings.show_tab(self.settings.contacts_tab)
         elif target is Target.INCIDENTS:
             self.show_page(IncidentsPage.title)
+        elif target is Target.AGREEMENTS:
+            self.show_page(AgreementsPage.title)
         elif target is Target.POSSIBLE_LEAVERS:
             self.show_page(PeoplePage.title)
             self.people.possible_leavers.setChecked(True)

@@ -5,6 +5,7 @@ a temporary folder."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QKeySequence, QPainter, QShortcut
@@ -23,6 +24,9 @@ from PySide6.QtWidgets import (
 
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.ui import dialogs
+
+if TYPE_CHECKING:
+    from esafety_desktop.services.access import SignedIn
 
 
 class PdfPreviewDialog(QDialog):
@@ -142,3 +146,24 @@ class PdfPreviewDialog(QDialog):
             self._on_save(path)
         except ProblemForUser as problem:
             dialogs.report_problem(self, problem, "The PDF was not saved")
+
+
+def preview_for(
+    parent: QWidget, signed_in: SignedIn, pdf: bytes, title: str, file_name: str
+) -> PdfPreviewDialog:
+    """Open the preview of a document made from the records: printing and saving it are
+    written to the audit log."""
+    from pathlib import Path
+
+    from esafety_desktop.services.exports import record_printed, save_pdf
+
+    dialog = PdfPreviewDialog(
+        pdf,
+        title,
+        suggested_file_name=file_name,
+        on_printed=lambda pages: record_printed(signed_in, title, pages),
+        on_save=lambda path: save_pdf(signed_in, title, pdf, Path(path)),
+        parent=parent,
+    )
+    dialog.open()
+    return dialog

@@ -180,7 +180,7 @@ def _pdf_pages(pdf: bytes) -> list[str]:
 
 def test_printed_class_forms_carry_each_pupils_name_parents_and_version(school: School) -> None:
     agreements.issue_starter_agreements(school.signed_in, _this_year_start(), "This year")
-    amy, ben = _class(school, ["Amy", "Ben"])
+    amy, _ben = _class(school, ["Amy", "Ben"])
     _class(school, ["Cat"], year="1")
     people.add_people(
         school.signed_in,
@@ -204,7 +204,7 @@ def test_printed_class_forms_carry_each_pupils_name_parents_and_version(school: 
 
 def test_the_printed_coverage_summary_counts_and_lists_who_is_outstanding(school: School) -> None:
     agreements.issue_starter_agreements(school.signed_in, _this_year_start(), "This year")
-    amy, ben, cat = _class(school, ["Amy", "Ben", "Cat"])
+    amy, _ben, _cat = _class(school, ["Amy", "Ben", "Cat"])
     agreements.record_signatures(school.signed_in, [amy], TODAY)
     text = " ".join(" ".join(_pdf_pages(agreements.coverage_summary(school.signed_in))).split())
     assert "Older pupils 1 3 33%" in text

@@ -20,7 +20,7 @@ from esafety_desktop.storage.device_secret import DeviceSecretStore
 from tests.conftest import School, add_head
 
 
-def test_a_new_school_dashboard_asks_for_the_sheet_a_check_contacts_and_a_second_dsl(
+def test_a_new_school_dashboard_asks_for_the_sheet_a_check_agreements_contacts_and_a_second_dsl(
     school: School,
 ) -> None:
     board = dashboard(school.signed_in)
@@ -28,9 +28,11 @@ def test_a_new_school_dashboard_asks_for_the_sheet_a_check_contacts_and_a_second
     assert [i.target for i in board.items] == [
         Target.RECOVERY_SHEET,
         Target.VERIFY,
+        Target.AGREEMENTS,
         Target.CONTACTS,
         Target.ACCOUNTS,
     ]
+    assert board.items[2].title == "No Acceptable Use Agreements issued"
     assert board.items[0].urgent
     assert "has never been checked" in board.items[1].detail
 
@@ -44,6 +46,11 @@ def test_items_go_away_once_done(school: School) -> None:
         for c in settings.school_settings(me).contacts
     ]
     settings.set_contacts(me, contacts)
+    from datetime import date
+
+    from esafety_desktop.services.agreements import issue_starter_agreements
+
+    issue_starter_agreements(me, date(2025, 9, 1), "2025/26")
     targets = [i.target for i in dashboard(me).items]
     assert targets == [Target.ACCOUNTS]
     assert dashboard(me).last_verified is not None
@@ -109,3 +116,32 @@ def test_the_demo_school_is_lived_in(tmp_path: Path) -> None:
     assert len(about_head) == 1
     assert {c.id for c in list_incidents(head)} == {c.id for c in cases} - {about_head[0].id}
     head.sign_out()
+
+
+def test_the_dashboard_counts_outstanding_agreements_and_flags_staff(school: School) -> None:
+    from datetime import date
+
+    from esafety_desktop.domain.people import PersonKind
+    from esafety_desktop.domain.school_year import school_year_containing
+    from esafety_desktop.services import agreements, people
+
+    agreements.issue_starter_agreements(
+        school.signed_in, school_year_containing(date.today()).start, "This year"
+    )
+    assert Target.AGREEMENTS not in [i.target for i in dashboard(school.signed_in).items]
+    pupil = people.add_person(
+        school.signed_in,
+        people.PersonForm(PersonKind.PUPIL, "Amy", "Ash", date_of_birth=date(2016, 1, 2)),
+    )
+    item = next(i for i in dashboard(school.signed_in).items if i.target is Target.AGREEMENTS)
+    assert item.title == "1 Acceptable Use Agreement outstanding" and not item.urgent
+    people.add_person(school.signed_in, people.PersonForm(PersonKind.STAFF, "Sam", "Teach"))
+    item = next(i for i in dashboard(school.signed_in).items if i.target is Target.AGREEMENTS)
+    assert item.title == "2 Acceptable Use Agreements outstanding" and item.urgent
+    assert item.detail.startswith("1 of them staff or visitors")
+    agreements.record_signatures(
+        school.signed_in,
+        [pupil, *[r.person_id for r in agreements.register(school.signed_in)]],
+        date.today(),
+    )
+    assert Target.AGREEMENTS not in [i.target for i in dashboard(school.signed_in).items]

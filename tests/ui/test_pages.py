@@ -164,6 +164,7 @@ def test_a_headteacher_sees_no_account_or_school_settings(qtbot: QtBot, school: 
         "Dashboard",
         "Incidents",
         "People",
+        "Agreements",
         "Audit log",
         "Settings",
     ]

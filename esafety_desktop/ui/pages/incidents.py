@@ -581,21 +581,9 @@ class IncidentsPage(QWidget):
             self._preview(form, f"Device / site review {case.reference}", case.reference)
 
     def _preview(self, pdf: bytes, title: str, reference: str) -> None:
-        from pathlib import Path
+        from esafety_desktop.ui.pdf_preview import preview_for
 
-        from esafety_desktop.services.exports import record_printed, save_pdf
-        from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
-
-        me = self._signed_in
-        self.preview = PdfPreviewDialog(
-            pdf,
-            title,
-            suggested_file_name=f"{reference}.pdf",
-            on_printed=lambda pages: record_printed(me, title, pages),
-            on_save=lambda path: save_pdf(me, title, pdf, Path(path)),
-            parent=self,
-        )
-        self.preview.open()
+        self.preview = preview_for(self, self._signed_in, pdf, title, f"{reference}.pdf")
 
     def sign_off(self) -> None:
         case = self._selected_case()

@@ -327,6 +327,10 @@ class PersonPanel(QWidget):
         self.incidents_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.incidents_view.setToolTip("Double-click or press Enter to open the case.")
         self.incidents_view.activated.connect(self._case_activated)
+        from esafety_desktop.ui.agreement_dialogs import PersonAgreementTab
+
+        self.agreement_tab = PersonAgreementTab(page.signed_in, self)
+        self.agreement_tab.hide()
         self.tabs.addTab(self.details, "Details")
         self.edit_button = QPushButton("&Edit…")
         self.left_button = QPushButton("Mark as &left…")
@@ -403,6 +407,8 @@ class PersonPanel(QWidget):
         self.incidents_model.set_rows(cases)
         self._tab_when(self.links_view, "Linked people", bool(details.links))
         self._tab_when(self.incidents_view, "Incidents", bool(cases))
+        signs = not row.left and self.agreement_tab.show_person(details.id)
+        self._tab_when(self.agreement_tab, "Agreement", signs)
         self.tabs.show()
         change = self._page.can_change
         self.edit_button.setVisible(change)

@@ -1,0 +1,322 @@
+"""Agreements: who has signed the Acceptable Use Agreement, who has not and why, the forms to
+print, the returned forms to record, and the list IT needs of who may log on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from esafety_desktop.domain.aup import Audience
+from esafety_desktop.domain.roles import Permission, can
+from esafety_desktop.errors import ProblemForUser
+from esafety_desktop.services import agreements
+from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.agreements import CoverageCount, PersonCoverage
+from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.models import RecordTableModel
+from esafety_desktop.ui.pdf_preview import preview_for
+
+EVERYONE = "Everyone"
+
+
+def _table(model: RecordTableModel[object], name: str) -> QTableView:  # type: ignore[type-var]
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class AgreementsPage(QWidget):
+    title = "Agreements"
+
+    def __init__(self, signed_in: SignedIn, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("agreementsPage")
+        self._signed_in = signed_in
+        self.can_keep = can(signed_in.account.role, Permission.KEEP_AGREEMENTS)
+        self.rows: list[PersonCoverage] = []
+        self.chosen_group = EVERYONE
+
+        self.none_issued = QLabel(
+            "<b>No Acceptable Use Agreements have been issued yet.</b> Start from the app's "
+            "agreements for staff and volunteers, pupils (younger and older), parents and "
+            "carers, and visitors; change their wording under <i>Agreements and versions</i>."
+        )
+        self.none_issued.setWordWrap(True)
+        self.issue_button = QPushButton("&Issue the starter agreements…")
+        self.record_button = QPushButton("&Record returned forms…")
+        self.forms_button = QPushButton("Print &forms")
+        forms_menu = QMenu(self.forms_button)
+        self.class_forms_action = forms_menu.addAction("For one class…")
+        self.all_forms_action = forms_menu.addAction("For every class")
+        self.visitor_forms_action = forms_menu.addAction("Blank forms for visitors")
+        self.staff_forms_action = forms_menu.addAction("Blank forms for staff and volunteers")
+        self.forms_button.setMenu(forms_menu)
+        self.summary_button = QPushButton("Print the &summary…")
+        self.cleared_button = QPushButton("Cleared for system &access")
+        cleared_menu = QMenu(self.cleared_button)
+        self.print_cleared_action = cleared_menu.addAction("Print the list…")
+        self.save_cleared_action = cleared_menu.addAction("Save as a spreadsheet (CSV)…")
+        self.cleared_button.setMenu(cleared_menu)
+        self.versions_button = QPushButton("Agreements and &versions…")
+        for widget in (
+            self.issue_button,
+            self.record_button,
+            self.forms_button,
+            self.cleared_button,
+            self.versions_button,
+        ):
+            widget.setVisible(self.can_keep)
+
+        self.counts: RecordTableModel[CoverageCount] = RecordTableModel(
+            [
+                ("Group", lambda c: c.group, lambda c: c.group),
+                ("Signed", lambda c: str(c.signed), lambda c: c.signed),
+                ("Of", lambda c: str(c.total), lambda c: c.total),
+                ("Covered", lambda c: f"{c.percent}%", lambda c: c.percent),
+            ]
+        )
+        self.counts_table = _table(self.counts, "coverageTable")  # type: ignore[arg-type]
+        self.show_filter = QComboBox()
+        self.show_filter.setAccessibleName("Show")
+        self.show_filter.addItem("Outstanding only", False)
+        self.show_filter.addItem("Everyone", True)
+        today = date.today()
+        self.people: RecordTableModel[PersonCoverage] = RecordTableModel(
+            [
+                ("Name", lambda r: r.name, lambda r: r.name),
+                ("Who", agreements.place, agreements.place),
+                ("Agreement", lambda r: r.coverage.reason, lambda r: r.coverage.reason),
+                (
+                    "Days overdue",
+                    lambda r: str(r.coverage.days_overdue(today)) if not r.coverage.covered else "",
+                    lambda r: r.coverage.days_overdue(today),
+                ),
+            ]
+        )
+        self.people_table = _table(self.people, "outstandingTable")  # type: ignore[arg-type]
+        self.people_table.setSortingEnabled(True)
+        self.people_table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+        self.count = QLabel()
+
+        top = QHBoxLayout()
+        for widget in (
+            self.record_button,
+            self.forms_button,
+            self.summary_button,
+            self.cleared_button,
+            self.versions_button,
+        ):
+            top.addWidget(widget)
+        top.addStretch(1)
+        banner = QHBoxLayout()
+        banner.addWidget(self.none_issued, 1)
+        banner.addWidget(self.issue_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.show_filter)
+        right_layout.addWidget(self.people_table, 1)
+        right_layout.addWidget(self.count)
+        splitter = QSplitter()
+        splitter.addWidget(self.counts_table)
+        splitter.addWidget(right)
+        splitter.setSizes([380, 720])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(banner)
+        layout.addWidget(splitter, 1)
+
+        self.issue_button.clicked.connect(self.issue_starters)
+        self.record_button.clicked.connect(self.record_returned)
+        self.class_forms_action.triggered.connect(self.print_class_forms)
+        self.all_forms_action.triggered.connect(self.print_all_forms)
+        self.visitor_forms_action.triggered.connect(self.print_visitor_forms)
+        self.staff_forms_action.triggered.connect(self.print_staff_forms)
+        self.summary_button.clicked.connect(self.print_summary)
+        self.print_cleared_action.triggered.connect(self.print_cleared)
+        self.save_cleared_action.triggered.connect(self.save_cleared)
+        self.versions_button.clicked.connect(self.manage_versions)
+        self.show_filter.currentIndexChanged.connect(self._show_people)
+        self.counts_table.selectionModel().selectionChanged.connect(self._group_chosen)
+        self.refresh()
+
+    # -- showing -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        issued = bool(agreements.list_versions(self._signed_in))
+        self.none_issued.setVisible(not issued)
+        self.issue_button.setVisible(not issued and self.can_keep)
+        self.rows = agreements.register(self._signed_in)
+        self.counts.set_rows(agreements.coverage_counts(self.rows))
+        self._show_people()
+
+    def _group_chosen(self) -> None:
+        chosen = self.counts_table.selectionModel().selectedRows()
+        self.chosen_group = (
+            self.counts.row_at(chosen[0].row()).group.strip() if chosen else EVERYONE
+        )
+        self._show_people()
+
+    def _in_group(self, row: PersonCoverage) -> bool:
+        group = self.chosen_group
+        if group == EVERYONE or group == row.audience.label:
+            return True
+        if group.startswith("Class "):
+            return row.kind == "pupil" and f"Class {row.class_name}" == group
+        from esafety_desktop.domain.mis_import import YEAR_GROUP_LABELS
+
+        return row.kind == "pupil" and YEAR_GROUP_LABELS.get(row.year_group or "") == group
+
+    def _show_people(self) -> None:
+        everyone = bool(self.show_filter.currentData())
+        shown = [r for r in self.rows if self._in_group(r) and (everyone or not r.coverage.covered)]
+        self.people.set_rows(shown)
+        outstanding = sum(1 for r in shown if not r.coverage.covered)
+        where = "" if self.chosen_group == EVERYONE else f" in {self.chosen_group}"
+        self.count.setText(f"{outstanding} outstanding{where}, of {len(shown)} shown")
+
+    # -- recording -----------------------------------------------------------------------
+
+    def issue_starters(self) -> None:
+        from esafety_desktop.domain.school_year import school_year_containing
+
+        year = school_year_containing(date.today(), agreements.school_year_start(self._signed_in))
+        if not dialogs.ask(
+            self,
+            "Issue the starter agreements",
+            f"Issue the app's five agreements as version {year.label}, in force from "
+            f"{year.start:%d/%m/%Y}? You can change their wording until the first person signs.",
+            yes="Issue them",
+        ):
+            return
+        try:
+            agreements.issue_starter_agreements(self._signed_in, year.start, year.label)
+        except ProblemForUser as problem:
+            dialogs.report_problem(self, problem, "The agreements were not issued")
+        self.refresh()
+
+    def record_returned(self) -> None:
+        from esafety_desktop.ui.agreement_dialogs import ReturnedFormsDialog
+
+        group = None if self.chosen_group == EVERYONE else self.chosen_group
+        if group and not group.startswith("Class ") and group not in {a.label for a in Audience}:
+            group = None
+        self.dialog = ReturnedFormsDialog(self._signed_in, self.rows, group, self)
+        self.dialog.accepted.connect(self.refresh)
+        self.dialog.open()
+
+    def manage_versions(self) -> None:
+        from esafety_desktop.ui.agreement_dialogs import VersionsDialog
+
+        self.dialog = VersionsDialog(self._signed_in, self)
+        self.dialog.finished.connect(self._versions_closed)
+        self.dialog.open()
+
+    def _versions_closed(self, _result: int) -> None:
+        self.refresh()
+
+    # -- printing ------------------------------------------------------------------------
+
+    def _preview(self, make: object, title: str, file_name: str) -> None:
+        try:
+            pdf = make()  # type: ignore[operator]
+        except ProblemForUser as problem:
+            dialogs.report_problem(self, problem, "Nothing to print")
+            return
+        self.preview = preview_for(self, self._signed_in, pdf, title, file_name)
+
+    def print_class_forms(self) -> None:
+        classes = agreements.classes(self._signed_in)
+        if not classes:
+            dialogs.inform(self, "No classes", "No pupils on roll have a class yet.")
+            return
+        current = self.chosen_group.removeprefix("Class ")
+        chosen = dialogs.choose(self, "Print forms", "Print the forms for class:", classes, current)
+        if chosen:
+            self._preview(
+                lambda: agreements.pupil_forms(self._signed_in, chosen),
+                f"Agreement forms, class {chosen}",
+                f"agreement-forms-{chosen}.pdf",
+            )
+
+    def print_all_forms(self) -> None:
+        self._preview(
+            lambda: agreements.pupil_forms(self._signed_in),
+            "Agreement forms, every class",
+            "agreement-forms-all-classes.pdf",
+        )
+
+    def print_visitor_forms(self) -> None:
+        self._preview(
+            lambda: agreements.blank_forms(self._signed_in, Audience.VISITORS, copies=5),
+            "Agreement forms for visitors",
+            "agreement-forms-visitors.pdf",
+        )
+
+    def print_staff_forms(self) -> None:
+        self._preview(
+            lambda: agreements.blank_forms(self._signed_in, Audience.STAFF, copies=5),
+            "Agreement forms for staff and volunteers",
+            "agreement-forms-staff.pdf",
+        )
+
+    def print_summary(self) -> None:
+        self._preview(
+            lambda: agreements.coverage_summary(self._signed_in),
+            "Acceptable Use Agreement coverage",
+            f"agreement-coverage-{date.today():%Y-%m-%d}.pdf",
+        )
+
+    def print_cleared(self) -> None:
+        self._preview(
+            lambda: agreements.cleared_list(self._signed_in),
+            "Cleared for system access",
+            f"cleared-for-access-{date.today():%Y-%m-%d}.pdf",
+        )
+
+    def save_cleared(self) -> None:
+        from pathlib import Path
+
+        name = dialogs.save_file_name(
+            self,
+            "Save the cleared-for-access list",
+            f"cleared-for-access-{date.today():%Y-%m-%d}.csv",
+            "Spreadsheet (*.csv)",
+        )
+        if not name:
+            return
+        if not dialogs.ask(
+            self,
+            "Save an unencrypted copy?",
+            "The list names staff, pupils and visitors. Once saved it is not encrypted: give "
+            "it to IT and delete it when they have finished.",
+            yes="Save it",
+        ):
+            return
+        try:
+            agreements.save_cleared_csv(self._signed_in, Path(name))
+        except ProblemForUser as problem:
+            dialogs.report_problem(self, problem, "The list was not saved")
+            return
+        dialogs.inform(self, "Saved", f"The list was saved to {name}.")
