@@ -164,7 +164,7 @@ def coverage(
     due_from = person.start_date or version.effective_from
     why = "Has not signed since starting."
     year = school_year_containing(day, year_start)
-    if rule.every_school_year and year.start > due_from:
+    if rule.every_school_year and year.start >= due_from:
         due_from, why = year.start, f"Not signed this school year ({year.label})."
     if rule.on_new_version and version.effective_from > due_from:
         due_from, why = version.effective_from, f"Version {version.label} took effect."

@@ -202,6 +202,9 @@ def build_demo_school(path: Path) -> DemoSignIn:
         settings.confirm_recovery_sheet(me, "printed")
         _add_demo_people(me)
         _add_demo_incidents(me, path)
+        from esafety_desktop.services.demo_agreements import add_demo_agreements
+
+        add_demo_agreements(me)
         verify_open_database(me)
     finally:
         me.sign_out()

@@ -110,6 +110,20 @@ def test_the_demo_school_is_lived_in(tmp_path: Path) -> None:
     second_c2 = next(c for c in cases if c.reference == "OS-2025-0007")
     entries = chronology(me, second_c2.id)
     assert any("second incident" in e.outcome for e in entries)
+    from esafety_desktop.domain.aup import Audience
+    from esafety_desktop.services import agreements
+
+    staff_versions = [v for v in agreements.list_versions(me) if v.audience is Audience.STAFF]
+    assert [v.label for v in staff_versions] == ["2025/26", "2026/27", "2026/27 (AI tools)"]
+    reasons = [r.coverage.reason for r in agreements.register(me) if not r.coverage.covered]
+    assert any(r.startswith("Version 2026/27 (AI tools) took effect.") for r in reasons)
+    assert any(r.startswith("Not signed this school year") for r in reasons)
+    assert any(r.startswith("Has a new laptop") for r in reasons)
+    assert any("without a parent or carer's signature" in r for r in reasons)
+    assert "Never signed." in reasons
+    covered = sum(r.coverage.covered for r in agreements.register(me))
+    assert 0.6 < covered / len(agreements.register(me)) < 0.95
+    assert "agreement.signature_withdrawn" in {e.action for e in audit_entries(me)}
     me.sign_out()
     head = sign_in(demo.path, "c.evans", demo.password, DeviceSecretStore())
     about_head = [c for c in cases if any(i.name == "Chris Evans" for i in c.involved)]
