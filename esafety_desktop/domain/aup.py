@@ -118,6 +118,7 @@ class Coverage:
     reason: str  # why covered, or what is missing, in the user's words
     needed: Version | None  # the version to sign (None: nothing to sign)
     outstanding_since: date | None = None  # when the signature fell due, if not covered
+    applies: bool = True  # False: nothing to sign (left, not started, no agreement issued)
 
     def days_overdue(self, today: date) -> int:
         if self.covered or self.outstanding_since is None:
@@ -142,14 +143,16 @@ def coverage(
     """Is this person covered by an Acceptable Use Agreement on ``day``, and if not, why not?"""
     audience = audience_of(person.kind, person.year_group)
     if audience is None:
-        return Coverage(True, "Does not sign an agreement.", None)
+        return Coverage(True, "Does not sign an agreement.", None, applies=False)
     if person.leaving_date is not None and person.leaving_date <= day:
-        return Coverage(True, "Has left: no agreement needed.", None)
+        return Coverage(True, "Has left: no agreement needed.", None, applies=False)
     if person.start_date is not None and person.start_date > day:
-        return Coverage(True, "Has not started yet.", None)
+        return Coverage(True, "Has not started yet.", None, applies=False)
     version = version_in_force(versions, audience, day)
     if version is None:
-        return Coverage(True, f"No agreement issued for {audience.label.lower()}.", None)
+        return Coverage(
+            True, f"No agreement issued for {audience.label.lower()}.", None, applies=False
+        )
     rule = (rules or DEFAULT_RULES)[audience]
     by_id = {v.id: v for v in versions}
     own = sorted(

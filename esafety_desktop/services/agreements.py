@@ -375,8 +375,9 @@ def register(signed_in: SignedIn, day: date | None = None) -> list[PersonCoverag
     found = []
     for person_id, name, class_name, person in facts:
         audience = audience_of(person.kind, person.year_group)
-        if audience is None or (person.leaving_date is not None and person.leaving_date <= day):
-            continue
+        result = coverage(person, versions, signatures.get(person_id, []), day, None, start)
+        if audience is None or not result.applies:
+            continue  # left, not started, or no agreement issued for their group
         found.append(
             PersonCoverage(
                 person_id=person_id,
@@ -386,9 +387,7 @@ def register(signed_in: SignedIn, day: date | None = None) -> list[PersonCoverag
                 year_group=person.year_group,
                 class_name=class_name,
                 laptop=person.laptop,
-                coverage=coverage(
-                    person, versions, signatures.get(person_id, []), day, None, start
-                ),
+                coverage=result,
             )
         )
     return found

@@ -30,10 +30,15 @@ def default_database_path() -> Path:
     return user_data_dir() / "school.db"
 
 
+# Raised whenever the demo school gains content: a newer app then builds a fresh demo beside
+# the old one instead of opening a demo without the new features' records.
+DEMO_EDITION = 2
+
+
 def demo_database_path(folder: Path | None = None) -> Path:
     from esafety_desktop.paths import user_data_dir
 
-    return (folder or user_data_dir() / "demo") / "demo-school.db"
+    return (folder or user_data_dir() / "demo") / f"demo-school-{DEMO_EDITION}.db"
 
 
 class AppController(QObject):
