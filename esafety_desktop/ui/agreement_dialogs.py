@@ -396,6 +396,7 @@ class PersonAgreementTab(QWidget):
         self.status.setWordWrap(True)
         self.signatures = QListWidget()
         self.signatures.setAccessibleName("Signatures")
+        self.signatures.setWordWrap(True)
         self.record_button = QPushButton("&Record a signed form…")
         self.correct_button = QPushButton("C&orrect the chosen signature…")
         keeps = can(signed_in.account.role, Permission.KEEP_AGREEMENTS)
