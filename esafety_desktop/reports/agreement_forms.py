@@ -126,25 +126,21 @@ def coverage_summary_pdf(
     return render(story, _info("Acceptable Use Agreement coverage", printing))
 
 
-def cleared_pdf(as_of: date, people: list[list[str]], printing: Printing) -> bytes:
-    """For IT: who may have a login today (everyone else waits for their signed agreement)."""
+def access_list_pdf(
+    title: str, intro: str, header: list[str], people: list[list[str]], printing: Printing
+) -> bytes:
+    """For IT: who may have a login today, or who may not until they sign."""
     s = styles()
+    widths = [55 * mm, 25 * mm, 25 * mm, 65 * mm]
     story: list[Flowable] = [
-        Paragraph("Cleared for system access", s["title"]),
-        Paragraph(
-            f"As of {as_of:%d/%m/%Y}: the staff, pupils and visitors whose Acceptable Use "
-            "Agreement is in order. Anyone not listed should not be given access until they "
-            "have signed.",
-            s["body"],
-        ),
+        Paragraph(escape(title), s["title"]),
+        Paragraph(escape(intro), s["body"]),
         Spacer(1, 4 * mm),
-        facts_table(
-            [["Name", "Type", "Class", "Laptop"], *people],
-            [60 * mm, 35 * mm, 35 * mm, 40 * mm],
-            header=True,
-        ),
+        facts_table([header, *people], widths, header=True)
+        if people
+        else Paragraph("Nobody.", s["body"]),
     ]
-    return render(story, _info("Cleared for system access", printing))
+    return render(story, _info(title, printing))
 
 
 def _info(title: str, printing: Printing) -> DocumentInfo:

@@ -39,7 +39,7 @@ from esafety_desktop.reports.agreement_forms import (
     FormFor,
     OutstandingLine,
     Printing,
-    cleared_pdf,
+    access_list_pdf,
     coverage_summary_pdf,
     forms_pdf,
 )
@@ -109,6 +109,8 @@ def set_school_year_start(signed_in: SignedIn, month: int, day: int) -> None:
         date(2023, month, day)  # not a leap year: 29 February cannot start every year
     except ValueError:
         raise InvalidInput("That is not a day of the year a school year can start on.") from None
+    if (month, day) == school_year_start(signed_in):
+        return  # unchanged: nothing to record
     with signed_in.database.transaction() as session:
         write_setting(session, YEAR_START_SETTING, [month, day])
         signed_in.record(session, "settings.school_year_start", details={"day": f"{day}/{month}"})
@@ -594,16 +596,44 @@ def coverage_summary(signed_in: SignedIn, day: date | None = None) -> bytes:
     return coverage_summary_pdf(day, counts, lines, _printing(signed_in))
 
 
+ACCESS_KINDS = {"staff": "Staff", "pupil": "Pupil", "visitor": "Visitor"}
+
+
 def cleared_list(signed_in: SignedIn, day: date | None = None) -> bytes:
-    """The cleared-for-access list as a document to print for IT."""
+    """Who IT may give a login today: their Acceptable Use Agreement is in order."""
     signed_in.require(Permission.KEEP_AGREEMENTS)
     day = day or date.today()
-    kinds = {"staff": "Staff", "pupil": "Pupil", "visitor": "Visitor"}
     rows = [
-        [r.name, kinds[r.kind], r.class_name or "", r.laptop or ""]
+        [r.name, ACCESS_KINDS[r.kind], r.class_name or "", r.laptop or ""]
         for r in cleared_for_access(signed_in, day)
     ]
-    return cleared_pdf(day, rows, _printing(signed_in))
+    return access_list_pdf(
+        "Cleared for system access",
+        f"As of {day:%d/%m/%Y}: the staff, pupils and visitors whose Acceptable Use Agreement "
+        "is in order.",
+        ["Name", "Type", "Class", "Laptop"],
+        rows,
+        _printing(signed_in),
+    )
+
+
+def not_cleared_list(signed_in: SignedIn, day: date | None = None) -> bytes:
+    """Who IT must not give a login (or must suspend) until they sign, and why."""
+    signed_in.require(Permission.KEEP_AGREEMENTS)
+    day = day or date.today()
+    rows = [
+        [r.name, ACCESS_KINDS[r.kind], r.class_name or "", r.coverage.reason]
+        for r in register(signed_in, day)
+        if r.kind in ACCESS_KINDS and not r.coverage.covered
+    ]
+    return access_list_pdf(
+        "Not cleared for system access",
+        f"As of {day:%d/%m/%Y}: these staff, pupils and visitors have no Acceptable Use "
+        "Agreement in order and should not use school systems until they sign.",
+        ["Name", "Type", "Class", "Why"],
+        rows,
+        _printing(signed_in),
+    )
 
 
 def place(row: PersonCoverage) -> str:

@@ -212,3 +212,29 @@ def test_the_printed_coverage_summary_counts_and_lists_who_is_outstanding(school
     assert "Outstanding (2)" in text
     assert "Ben Ash" in text and "Cat Ash" in text and "Never signed." in text
     assert "Amy Ash" not in text
+
+
+def test_a_signature_row_can_be_neither_changed_nor_removed(school: School) -> None:
+    from sqlalchemy import text
+
+    agreements.issue_starter_agreements(school.signed_in, _this_year_start(), "This year")
+    (amy,) = _class(school, ["Amy"])
+    agreements.record_signatures(school.signed_in, [amy], TODAY)
+    for statement, message in (
+        ("UPDATE aup_signature SET signed_on = '2020-01-01'", "never changed"),
+        ("DELETE FROM aup_signature", "never removed"),
+    ):
+        with pytest.raises(Exception, match=message), school.signed_in.database.transaction() as s:
+            s.execute(text(statement))
+    assert agreements.person_coverage(school.signed_in, amy).covered
+
+
+def test_it_gets_a_printed_list_of_who_may_not_log_on_and_why(school: School) -> None:
+    agreements.issue_starter_agreements(school.signed_in, _this_year_start(), "This year")
+    amy, _ben = _class(school, ["Amy", "Ben"])
+    agreements.record_signatures(school.signed_in, [amy], TODAY)
+    may_not = " ".join(" ".join(_pdf_pages(agreements.not_cleared_list(school.signed_in))).split())
+    assert "Not cleared for system access" in may_not
+    assert "Ben Ash Pupil 4B Never signed." in may_not and "Amy Ash" not in may_not
+    may = " ".join(" ".join(_pdf_pages(agreements.cleared_list(school.signed_in))).split())
+    assert "Amy Ash Pupil 4B" in may and "Ben Ash" not in may

@@ -282,3 +282,16 @@ def test_a_case_opens_from_the_persons_incidents_tab(qtbot: QtBot, school: Schoo
     assert window.current_page_title() == "Incidents"
     assert window.incidents.selected_id == case.id
     assert case.reference in window.incidents.case.toPlainText()
+
+
+def test_the_school_year_start_is_a_school_setting(qtbot: QtBot, main: MainWindow) -> None:
+    from PySide6.QtCore import QDate
+
+    from esafety_desktop.services.agreements import school_year_start
+
+    tab = main.settings.school_tab
+    assert tab.year_start.date().month() == 9 and tab.year_start.date().day() == 1
+    tab.year_start.setDate(QDate(2023, 8, 28))
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert tab.note.text() == "Saved."
+    assert school_year_start(main.signed_in) == (8, 28)

@@ -75,7 +75,8 @@ class AgreementsPage(QWidget):
         self.summary_button = QPushButton("Print the &summary…")
         self.cleared_button = QPushButton("Cleared for system &access")
         cleared_menu = QMenu(self.cleared_button)
-        self.print_cleared_action = cleared_menu.addAction("Print the list…")
+        self.print_cleared_action = cleared_menu.addAction("Print who may log on…")
+        self.print_not_cleared_action = cleared_menu.addAction("Print who may not log on…")
         self.save_cleared_action = cleared_menu.addAction("Save as a spreadsheet (CSV)…")
         self.cleared_button.setMenu(cleared_menu)
         self.versions_button = QPushButton("Agreements and &versions…")
@@ -155,6 +156,7 @@ class AgreementsPage(QWidget):
         self.staff_forms_action.triggered.connect(self.print_staff_forms)
         self.summary_button.clicked.connect(self.print_summary)
         self.print_cleared_action.triggered.connect(self.print_cleared)
+        self.print_not_cleared_action.triggered.connect(self.print_not_cleared)
         self.save_cleared_action.triggered.connect(self.save_cleared)
         self.versions_button.clicked.connect(self.manage_versions)
         self.show_filter.currentIndexChanged.connect(self._show_people)
@@ -293,6 +295,13 @@ class AgreementsPage(QWidget):
             lambda: agreements.cleared_list(self._signed_in),
             "Cleared for system access",
             f"cleared-for-access-{date.today():%Y-%m-%d}.pdf",
+        )
+
+    def print_not_cleared(self) -> None:
+        self._preview(
+            lambda: agreements.not_cleared_list(self._signed_in),
+            "Not cleared for system access",
+            f"not-cleared-for-access-{date.today():%Y-%m-%d}.pdf",
         )
 
     def save_cleared(self) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -89,11 +90,18 @@ class SchoolTab(QWidget):
         self.word.setAccessibleName("Word for children")
         self.word.addItems(list(settings.PUPIL_WORDS))
         self.word.setCurrentText(current.pupil_word)
+        from esafety_desktop.services.agreements import school_year_start
+
+        month, day = school_year_start(signed_in)
+        self.year_start = QDateEdit(QDate(2023, month, day))
+        self.year_start.setAccessibleName("School year starts on")
+        self.year_start.setDisplayFormat("d MMMM")
         self.save_button = QPushButton("&Save")
         self.note = _saved_note()
         form = QFormLayout()
         form.addRow("School &name", self.name)
         form.addRow("We call children", self.word)
+        form.addRow("School &year starts on", self.year_start)
         row = QHBoxLayout()
         row.addWidget(self.save_button)
         row.addWidget(self.note, 1)
@@ -107,6 +115,10 @@ class SchoolTab(QWidget):
         try:
             settings.rename_school(self._signed_in, self.name.text())
             settings.set_pupil_word(self._signed_in, self.word.currentText())
+            from esafety_desktop.services.agreements import set_school_year_start
+
+            start = self.year_start.date()
+            set_school_year_start(self._signed_in, start.month(), start.day())
         except ProblemForUser as problem:
             self.note.setText(str(problem))
             return
