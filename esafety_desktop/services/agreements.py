@@ -654,7 +654,11 @@ def _agreement(versions: list[AgreementVersion], audience: Audience | None, day:
             f"No agreement for {audience.label.lower()} has taken effect yet: issue one first."
         )
     version = next(v for v in versions if v.id == current.id)
-    text = version.text or f"See the attached agreement ({version.pdf_name})."
+    text = version.text or (
+        f"Acceptable Use Agreement: {audience.label}\n"
+        f"The agreement is the school's document {version.pdf_name} (version "
+        f"{version.label}), given with this form. Please read it before signing."
+    )
     return Agreement(audience.label, version.label, version.sha256, text)
 
 

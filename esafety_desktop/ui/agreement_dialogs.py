@@ -243,6 +243,10 @@ class NewVersionDialog(QDialog):
         self.effective.setCalendarPopup(True)
         self.text = QPlainTextEdit(text)
         self.text.setAccessibleName("Agreement text")
+        self.pdf: bytes | None = None
+        self.pdf_name = ""
+        self.import_button = QPushButton("&Import a PDF instead…")
+        self.imported = QLabel()
         self.message = _problem_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -254,18 +258,50 @@ class NewVersionDialog(QDialog):
         form.addRow(
             QLabel("The first line is the form's title. Everyone in this group signs again.")
         )
+        pdf_row = QHBoxLayout()
+        pdf_row.addWidget(self.import_button)
+        pdf_row.addWidget(self.imported, 1)
+        form.addRow(pdf_row)
         form.addRow(self.message)
         form.addRow(self.buttons)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        self.import_button.clicked.connect(self.import_pdf)
         self.resize(720, 640)
+
+    def import_pdf(self) -> None:
+        """The school's own agreement as a PDF: kept encrypted in the database."""
+        from pathlib import Path
+
+        name = dialogs.open_file_name(self, "Import the agreement", "", "PDF documents (*.pdf)")
+        if not name:
+            return
+        try:
+            content = Path(name).read_bytes()
+        except OSError as exc:
+            self.message.setText(f"{Path(name).name} could not be read: {exc.strerror}.")
+            return
+        if not content.startswith(b"%PDF"):
+            self.message.setText(f"{Path(name).name} is not a PDF.")
+            return
+        self.pdf, self.pdf_name = content, Path(name).name
+        self.imported.setText(f"{self.pdf_name} ({len(content) // 1024 + 1} KB) will be kept.")
+        self.text.setPlainText(f"{self.pdf_name}")
+        self.text.setReadOnly(True)
+        self.message.setText("")
 
     def save(self) -> None:
         day = self.effective.date().toPython()
         assert isinstance(day, date)
         try:
             agreements.add_version(
-                self._signed_in, self._audience, self.label.text(), day, self.text.toPlainText()
+                self._signed_in,
+                self._audience,
+                self.label.text(),
+                day,
+                "" if self.pdf is not None else self.text.toPlainText(),
+                pdf=self.pdf,
+                pdf_name=self.pdf_name,
             )
         except ProblemForUser as problem:
             self.message.setText(str(problem))
@@ -294,12 +330,15 @@ class VersionsDialog(QDialog):
         self.about.setWordWrap(True)
         self.new_button = QPushButton("&New version…")
         self.save_button = QPushButton("&Save the corrected wording")
+        self.pdf_button = QPushButton("&Print the imported PDF…")
+        self.pdf_button.setVisible(False)
         self.save_button.setEnabled(False)
         self.message = _problem_label()
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         row = QHBoxLayout()
         row.addWidget(self.new_button)
         row.addWidget(self.save_button)
+        row.addWidget(self.pdf_button)
         row.addStretch(1)
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -315,6 +354,7 @@ class VersionsDialog(QDialog):
         self.versions.currentRowChanged.connect(self._show)
         self.new_button.clicked.connect(self.new_version)
         self.save_button.clicked.connect(self.save_wording)
+        self.pdf_button.clicked.connect(self.show_pdf)
         close.rejected.connect(self.reject)
         self._fill()
         self.resize(760, 680)
@@ -348,7 +388,12 @@ class VersionsDialog(QDialog):
             self.text.setReadOnly(True)
             return
         version = self._all[row]
-        self.text.setPlainText(version.text)
+        self.pdf_button.setVisible(version.pdf_name is not None)
+        self.text.setPlainText(
+            version.text
+            if version.pdf_name is None
+            else f"This version is the imported document {version.pdf_name}."
+        )
         editable = version.signatures == 0 and version.pdf_name is None
         self.text.setReadOnly(not editable)
         self.save_button.setEnabled(editable)
@@ -360,6 +405,16 @@ class VersionsDialog(QDialog):
                 else "It has been signed, so its wording is fixed: make a new version to change it."
             )
         )
+
+    def show_pdf(self) -> None:
+        from esafety_desktop.ui.pdf_preview import preview_for
+
+        version = self._all[self.versions.currentRow()]
+        pdf = agreements.version_pdf(self._signed_in, version.id)
+        if pdf is not None:
+            self.preview = preview_for(
+                self, self._signed_in, pdf, f"Agreement {version.label}", version.pdf_name or ""
+            )
 
     def new_version(self) -> None:
         audience = self._chosen_audience()

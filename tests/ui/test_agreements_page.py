@@ -145,3 +145,37 @@ def test_the_person_panel_shows_the_agreement_and_takes_a_correction(
     lines = [tab.signatures.item(i).text() for i in range(tab.signatures.count())]
     assert lines[0].startswith("Withdrawn by Jo Bloggs · why: Form belonged to another pupil")
     assert lines[1].endswith("(corrected later; kept)")
+
+
+def test_a_schools_own_agreement_is_imported_as_a_pdf_and_kept_encrypted(
+    qtbot: QtBot, school: School, tmp_path: Path
+) -> None:
+    import hashlib
+
+    from esafety_desktop.domain.aup import Audience
+    from esafety_desktop.services.exports import recovery_sheet
+    from esafety_desktop.ui.agreement_dialogs import NewVersionDialog
+
+    _class_of_30(school)
+    agreements.issue_starter_agreements(school.signed_in, date(2025, 9, 1), "2025/26")
+    own = tmp_path / "Oak pupil AUP.pdf"
+    own.write_bytes(recovery_sheet(school.signed_in, "TEST-KEY"))  # any real PDF will do
+    (tmp_path / "photo.pdf").write_bytes(b"\x89PNG not a pdf")
+    dialog = NewVersionDialog(school.signed_in, Audience.OLDER_PUPILS, "old words")
+    qtbot.addWidget(dialog)
+    dialogs.set_next_answer(str(tmp_path / "photo.pdf"))
+    dialog.import_pdf()
+    assert dialog.message.text() == "photo.pdf is not a PDF."
+    dialogs.set_next_answer(str(own))
+    dialog.import_pdf()
+    qtbot.keyClicks(dialog.label, "2025/26 (school's own)")
+    dialog.save()
+    version = next(v for v in agreements.list_versions(school.signed_in) if v.pdf_name)
+    assert version.pdf_name == "Oak pupil AUP.pdf"
+    assert version.sha256 == hashlib.sha256(own.read_bytes()).hexdigest()
+    assert agreements.version_pdf(school.signed_in, version.id) == own.read_bytes()
+    stored = b"".join(f.read_bytes() for f in school.path.parent.glob("school.db*"))
+    assert len(stored) > len(own.read_bytes())
+    assert own.read_bytes()[200:260] not in stored  # kept inside the encrypted database only
+    forms = PdfReader(io.BytesIO(agreements.pupil_forms(school.signed_in, "4B")))
+    assert "Oak pupil AUP.pdf" in forms.pages[0].extract_text()

@@ -46,6 +46,13 @@ def _table(model: RecordTableModel[object], name: str) -> QTableView:  # type: i
     return table
 
 
+def _who(row: PersonCoverage) -> str:
+    """Where they belong; staff and visitors without an agreement are flagged."""
+    if row.kind in ("staff", "visitor") and not row.coverage.covered:
+        return f"{agreements.place(row)}: no system access"
+    return agreements.place(row)
+
+
 class AgreementsPage(QWidget):
     title = "Agreements"
 
@@ -106,7 +113,7 @@ class AgreementsPage(QWidget):
         self.people: RecordTableModel[PersonCoverage] = RecordTableModel(
             [
                 ("Name", lambda r: r.name, lambda r: r.name),
-                ("Who", agreements.place, agreements.place),
+                ("Who", _who, agreements.place),
                 ("Agreement", lambda r: r.coverage.reason, lambda r: r.coverage.reason),
                 (
                     "Days overdue",
