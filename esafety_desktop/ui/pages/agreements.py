@@ -123,6 +123,12 @@ class AgreementsPage(QWidget):
             ]
         )
         self.people_table = _table(self.people, "outstandingTable")  # type: ignore[arg-type]
+        # Fixed widths: sizing to contents reads every row, slow for a large school.
+        self.people_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Interactive
+        )
+        for column, width in enumerate((200, 230, 420)):
+            self.people_table.setColumnWidth(column, width)
         self.people_table.setSortingEnabled(True)
         self.people_table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
         self.count = QLabel()
