@@ -43,6 +43,7 @@ ACTION_LABELS: dict[str, str] = {
     "agreement.cleared_list_exported": "Cleared-for-access list exported",
     "agreement.forms_printed": "Agreement forms printed",
     "settings.school_year_start": "School year start changed",
+    "settings.aup_parents_sign": "Parents' signatures on agreements changed",
     "incident.viewed": "Incident looked at",
     "incident.note_added": "Note added to an incident",
     "incident.corrected": "Incident entry corrected",

@@ -18,10 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esafety_desktop.domain.aup import (
+    DEFAULT_RULES,
     Audience,
     Coverage,
     HowSigned,
     PersonFacts,
+    RenewalRule,
     Signed,
     Version,
     audience_of,
@@ -114,6 +116,47 @@ def set_school_year_start(signed_in: SignedIn, month: int, day: int) -> None:
     with signed_in.database.transaction() as session:
         write_setting(session, YEAR_START_SETTING, [month, day])
         signed_in.record(session, "settings.school_year_start", details={"day": f"{day}/{month}"})
+
+
+PARENTS_SIGN_SETTING = "aup_parents_sign"
+PARENTS_SIGN = {
+    "younger": "for pupils in Nursery to Year 2",
+    "all": "for every pupil",
+    "none": "never",
+}
+
+
+def parents_sign(signed_in: SignedIn) -> str:
+    """Whose forms a parent or carer signs too: "younger" (the default), "all" or "none"."""
+    with signed_in.database.reading() as session:
+        saved = read_setting(session, PARENTS_SIGN_SETTING)
+    return str(saved) if saved in PARENTS_SIGN else "younger"
+
+
+def set_parents_sign(signed_in: SignedIn, choice: str) -> None:
+    signed_in.require(Permission.CHANGE_SETTINGS)
+    if choice not in PARENTS_SIGN:
+        raise InvalidInput("Choose whose forms a parent or carer signs.")
+    if choice == parents_sign(signed_in):
+        return
+    with signed_in.database.transaction() as session:
+        write_setting(session, PARENTS_SIGN_SETTING, choice)
+        signed_in.record(session, "settings.aup_parents_sign", details={"choice": choice})
+
+
+def renewal_rules(signed_in: SignedIn) -> dict[Audience, RenewalRule]:
+    """The policies' rules, with the school's choice of whose forms a parent signs too."""
+    from dataclasses import replace
+
+    choice = parents_sign(signed_in)
+    rules = dict(DEFAULT_RULES)
+    rules[Audience.YOUNGER_PUPILS] = replace(
+        rules[Audience.YOUNGER_PUPILS], parent_countersigns=choice in ("younger", "all")
+    )
+    rules[Audience.OLDER_PUPILS] = replace(
+        rules[Audience.OLDER_PUPILS], parent_countersigns=choice == "all"
+    )
+    return rules
 
 
 # -- agreements ----------------------------------------------------------------------------
@@ -369,6 +412,7 @@ def register(signed_in: SignedIn, day: date | None = None) -> list[PersonCoverag
     """Everyone who signs an agreement, on roll on ``day`` (today), with their coverage."""
     day = day or date.today()
     start = school_year_start(signed_in)
+    rules = renewal_rules(signed_in)
     with signed_in.database.reading() as session:
         versions = [v.facts for v in _versions(session)]
         signatures = _current_signatures(session)
@@ -377,7 +421,7 @@ def register(signed_in: SignedIn, day: date | None = None) -> list[PersonCoverag
     found = []
     for person_id, name, class_name, person in facts:
         audience = audience_of(person.kind, person.year_group)
-        result = coverage(person, versions, signatures.get(person_id, []), day, None, start)
+        result = coverage(person, versions, signatures.get(person_id, []), day, rules, start)
         if audience is None or not result.applies:
             continue  # left, not started, or no agreement issued for their group
         found.append(
@@ -415,7 +459,12 @@ def person_coverage(signed_in: SignedIn, person_id: int, day: date | None = None
         versions = [v.facts for v in _versions(session)]
         signatures = _current_signatures(session, person_id)
     return coverage(
-        facts, versions, signatures.get(person_id, []), day, None, school_year_start(signed_in)
+        facts,
+        versions,
+        signatures.get(person_id, []),
+        day,
+        renewal_rules(signed_in),
+        school_year_start(signed_in),
     )
 
 

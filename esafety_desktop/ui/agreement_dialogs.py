@@ -77,6 +77,7 @@ class ReturnedFormsDialog(QDialog):
         if group:
             self.group.setCurrentIndex(max(self.group.findText(group), 0))
         self._tick_all = len(rows) == 1  # one person's form, from their panel
+        self._parents_sign = agreements.parents_sign(signed_in)
         self.people = QListWidget()
         self.people.setAccessibleName("Who returned a signed form")
         self.signed_on = _date_edit(date.today())
@@ -136,7 +137,9 @@ class ReturnedFormsDialog(QDialog):
                 item.setData(PERSON, row.person_id)
             self.people.addItem(item)
         self.people.blockSignals(False)
-        self.parent_signed.setVisible(any(r.kind == "pupil" for r in shown))
+        self.parent_signed.setVisible(
+            any(r.kind == "pupil" for r in shown) and self._parents_sign != "none"
+        )
         first = next((i for i in range(self.people.count()) if self.people.item(i).flags()), None)
         if first is not None:
             self.people.setCurrentRow(first)

@@ -238,3 +238,20 @@ def test_it_gets_a_printed_list_of_who_may_not_log_on_and_why(school: School) ->
     assert "Ben Ash Pupil 4B Never signed." in may_not and "Amy Ash" not in may_not
     may = " ".join(" ".join(_pdf_pages(agreements.cleared_list(school.signed_in))).split())
     assert "Amy Ash Pupil 4B" in may and "Ben Ash" not in may
+
+
+def test_the_school_chooses_whose_forms_a_parent_signs_too(school: School) -> None:
+    agreements.issue_starter_agreements(school.signed_in, _this_year_start(), "This year")
+    (older,) = _class(school, ["Amy"], year="5")
+    (younger,) = _class(school, ["Ben"], year="1")
+    agreements.record_signatures(school.signed_in, [older, younger], TODAY)
+    assert agreements.parents_sign(school.signed_in) == "younger"
+    covered = {r.name: r.coverage.covered for r in agreements.register(school.signed_in)}
+    assert covered == {"Amy Ash": True, "Ben Ash": False}
+    agreements.set_parents_sign(school.signed_in, "all")
+    assert not agreements.person_coverage(school.signed_in, older).covered
+    agreements.set_parents_sign(school.signed_in, "none")
+    assert agreements.person_coverage(school.signed_in, younger).covered
+    with pytest.raises(InvalidInput, match="Choose whose forms"):
+        agreements.set_parents_sign(school.signed_in, "sometimes")
+    assert "settings.aup_parents_sign" in {e.action for e in audit_entries(school.signed_in)}

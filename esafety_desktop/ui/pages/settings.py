@@ -102,6 +102,14 @@ class SchoolTab(QWidget):
         form.addRow("School &name", self.name)
         form.addRow("We call children", self.word)
         form.addRow("School &year starts on", self.year_start)
+        from esafety_desktop.services.agreements import PARENTS_SIGN, parents_sign
+
+        self.parents_sign = QComboBox()
+        self.parents_sign.setAccessibleName("A parent or carer signs the pupil's agreement")
+        for key, label in PARENTS_SIGN.items():
+            self.parents_sign.addItem(label, key)
+        self.parents_sign.setCurrentIndex(self.parents_sign.findData(parents_sign(signed_in)))
+        form.addRow("A parent or carer signs the\npupil's agreement", self.parents_sign)
         row = QHBoxLayout()
         row.addWidget(self.save_button)
         row.addWidget(self.note, 1)
@@ -119,6 +127,9 @@ class SchoolTab(QWidget):
 
             start = self.year_start.date()
             set_school_year_start(self._signed_in, start.month(), start.day())
+            from esafety_desktop.services.agreements import set_parents_sign
+
+            set_parents_sign(self._signed_in, str(self.parents_sign.currentData()))
         except ProblemForUser as problem:
             self.note.setText(str(problem))
             return
