@@ -139,7 +139,7 @@ def signatures_table(roles: list[str]) -> Table:
 def facts_table(rows: list[list[str]], widths: list[float], header: bool = False) -> Table:
     s = styles()
     cells = [[Paragraph(escape(c), s["body"]) for c in row] for row in rows]
-    table = Table(cells, colWidths=widths)
+    table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.lightgrey),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

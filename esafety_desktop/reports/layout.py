@@ -32,7 +32,12 @@ def styles() -> dict[str, ParagraphStyle]:
     return {
         "title": ParagraphStyle("Title", parent=base["Title"], fontSize=20, spaceAfter=4 * mm),
         "heading": ParagraphStyle(
-            "Heading", parent=base["Heading2"], fontSize=13, spaceBefore=5 * mm, spaceAfter=2 * mm
+            "Heading",
+            parent=base["Heading2"],
+            fontSize=13,
+            spaceBefore=5 * mm,
+            spaceAfter=2 * mm,
+            keepWithNext=1,  # never a heading alone at the foot of a page
         ),
         "body": ParagraphStyle("Body", parent=base["BodyText"], fontSize=10.5, leading=14),
         "small": ParagraphStyle(
