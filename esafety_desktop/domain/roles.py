@@ -39,6 +39,7 @@ class Permission(StrEnum):
     RECORD_INCIDENTS = "record_incidents"
     SIGN_OFF_CASES = "sign_off_cases"
     KEEP_AGREEMENTS = "keep_agreements"
+    MAKE_REPORTS = "make_reports"
 
     @property
     def description(self) -> str:
@@ -61,10 +62,11 @@ _PERMISSION_DESCRIPTIONS = {
     Permission.MANAGE_PEOPLE: "add, change or import people",
     Permission.RECORD_INCIDENTS: "record incidents",
     Permission.KEEP_AGREEMENTS: "keep the Acceptable Use Agreement register",
+    Permission.MAKE_REPORTS: "make reports for the governors and the local authority",
     Permission.SIGN_OFF_CASES: "review and sign off cases",
 }
 
-_EVERYONE = frozenset({Permission.VERIFY_DATABASE})
+_EVERYONE = frozenset({Permission.VERIFY_DATABASE, Permission.MAKE_REPORTS})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DSL: frozenset(Permission),

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
 from esafety_desktop.reports.incident_record import facts_table, signatures_table
-from esafety_desktop.reports.layout import DocumentInfo, render, styles
+from esafety_desktop.reports.layout import DocumentInfo, Printing, render, styles
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,6 @@ class FormFor:
     name: str
     details: list[list[str]]  # e.g. [["Class", "4B"], ["Parent or carer", "Jo Ash"]]
     signers: list[str]  # e.g. ["Pupil: Amy Ash", "Parent or carer"]
-
-
-@dataclass(frozen=True)
-class Printing:
-    school_name: str
-    printed_by: str
-    printed_at: datetime
 
 
 def forms_pdf(forms: list[tuple[Agreement, FormFor]], printing: Printing, title: str) -> bytes:
@@ -144,9 +137,4 @@ def access_list_pdf(
 
 
 def _info(title: str, printing: Printing) -> DocumentInfo:
-    return DocumentInfo(
-        title=title,
-        school_name=printing.school_name,
-        printed_by=printing.printed_by,
-        printed_at=printing.printed_at,
-    )
+    return printing.document(title)

@@ -27,6 +27,18 @@ class DocumentInfo:
     printed_at: datetime
 
 
+@dataclass(frozen=True)
+class Printing:
+    """Who is printing, for which school, and when: the frame of every page."""
+
+    school_name: str
+    printed_by: str
+    printed_at: datetime
+
+    def document(self, title: str) -> DocumentInfo:
+        return DocumentInfo(title, self.school_name, self.printed_by, self.printed_at)
+
+
 def styles() -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
     return {

@@ -40,12 +40,12 @@ from esafety_desktop.reports.agreement_forms import (
     CoverageLine,
     FormFor,
     OutstandingLine,
-    Printing,
     access_list_pdf,
     coverage_summary_pdf,
     forms_pdf,
 )
 from esafety_desktop.services.access import SignedIn, read_setting, utc_now, write_setting
+from esafety_desktop.services.exports import printing
 from esafety_desktop.storage.models import AupSignature, AupVersion, Person
 
 YEAR_START_SETTING = "school_year_start"
@@ -610,7 +610,7 @@ def pupil_forms(signed_in: SignedIn, class_name: str | None = None) -> bytes:
     if not pages:
         raise InvalidInput("There are no pupils on roll in that class.")
     title = f"Agreement forms, class {class_name}" if class_name else "Agreement forms, all classes"
-    return forms_pdf(pages, _printing(signed_in), title)
+    return forms_pdf(pages, printing(signed_in), title)
 
 
 def blank_forms(signed_in: SignedIn, audience: Audience, copies: int = 1) -> bytes:
@@ -625,7 +625,7 @@ def blank_forms(signed_in: SignedIn, audience: Audience, copies: int = 1) -> byt
     )
     return forms_pdf(
         [(agreement, form)] * max(copies, 1),
-        _printing(signed_in),
+        printing(signed_in),
         f"Agreement forms, {audience.label.lower()}",
     )
 
@@ -642,7 +642,7 @@ def coverage_summary(signed_in: SignedIn, day: date | None = None) -> bytes:
         OutstandingLine(r.name, place(r), r.coverage.reason, r.coverage.days_overdue(day))
         for r in outstanding
     ]
-    return coverage_summary_pdf(day, counts, lines, _printing(signed_in))
+    return coverage_summary_pdf(day, counts, lines, printing(signed_in))
 
 
 ACCESS_KINDS = {"staff": "Staff", "pupil": "Pupil", "visitor": "Visitor"}
@@ -662,7 +662,7 @@ def cleared_list(signed_in: SignedIn, day: date | None = None) -> bytes:
         "is in order.",
         ["Name", "Type", "Class", "Laptop"],
         rows,
-        _printing(signed_in),
+        printing(signed_in),
     )
 
 
@@ -681,7 +681,7 @@ def not_cleared_list(signed_in: SignedIn, day: date | None = None) -> bytes:
         "Agreement in order and should not use school systems until they sign.",
         ["Name", "Type", "Class", "Why"],
         rows,
-        _printing(signed_in),
+        printing(signed_in),
     )
 
 
@@ -709,14 +709,6 @@ def _agreement(versions: list[AgreementVersion], audience: Audience | None, day:
         f"{version.label}), given with this form. Please read it before signing."
     )
     return Agreement(audience.label, version.label, version.sha256, text)
-
-
-def _printing(signed_in: SignedIn) -> Printing:
-    from esafety_desktop.services.settings import school_settings
-
-    return Printing(
-        school_settings(signed_in).school_name, signed_in.account.display_name, datetime.now()
-    )
 
 
 # -- helpers -------------------------------------------------------------------------------

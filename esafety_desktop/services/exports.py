@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from esafety_desktop.reports.layout import Printing
 from esafety_desktop.reports.recovery_sheet import RecoverySheet, recovery_sheet_pdf
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.settings import school_settings
@@ -38,4 +39,11 @@ def recovery_sheet(signed_in: SignedIn, recovery_key: str) -> bytes:
             made_by=signed_in.account.display_name,
             made_at=datetime.now(),
         )
+    )
+
+
+def printing(signed_in: SignedIn) -> Printing:
+    """The frame of a document printed now by this account."""
+    return Printing(
+        school_settings(signed_in).school_name, signed_in.account.display_name, datetime.now()
     )

@@ -262,7 +262,7 @@ def list_incidents(signed_in: SignedIn) -> list[IncidentSummary]:
     with signed_in.database.reading() as session:
         query = (
             select(Incident)
-            .where(_visible_to(signed_in))
+            .where(visible_to(signed_in))
             .order_by(Incident.reported_at.desc(), Incident.id.desc())
         )
         cases = list(session.scalars(query))
@@ -453,7 +453,7 @@ def _year_group_then(person: Person, then: date) -> str | None:
     return year_group_then(person.year_group, as_of, then)
 
 
-def _visible_to(signed_in: SignedIn) -> Any:
+def visible_to(signed_in: SignedIn) -> Any:
     return or_(
         Incident.concerns_account_id.is_(None),
         Incident.concerns_account_id != signed_in.account.id,
@@ -629,7 +629,7 @@ def incidents_about(signed_in: SignedIn, person_id: int) -> list[PersonIncident]
         rows = session.execute(
             select(Incident, IncidentPerson.role)
             .join(IncidentPerson, IncidentPerson.incident_id == Incident.id)
-            .where(IncidentPerson.person_id == person_id, _visible_to(signed_in))
+            .where(IncidentPerson.person_id == person_id, visible_to(signed_in))
             .order_by(Incident.reported_at.desc())
         ).all()
         return [PersonIncident(_summary(i), PersonRole(role)) for i, role in rows]
@@ -701,7 +701,7 @@ def open_case_count(signed_in: SignedIn) -> dict[IncidentStatus, int]:
     with signed_in.database.reading() as session:
         rows = session.execute(
             select(Incident.status, func.count())
-            .where(Incident.status != IncidentStatus.CLOSED.value, _visible_to(signed_in))
+            .where(Incident.status != IncidentStatus.CLOSED.value, visible_to(signed_in))
             .group_by(Incident.status)
         ).all()
         return {IncidentStatus(status): count for status, count in rows}
@@ -945,7 +945,7 @@ def awaiting_sign_off(signed_in: SignedIn) -> int:
             session.scalar(
                 select(func.count())
                 .select_from(Incident)
-                .where(Incident.id.not_in(reviewed), _visible_to(signed_in))
+                .where(Incident.id.not_in(reviewed), visible_to(signed_in))
             )
             or 0
         )
@@ -1026,7 +1026,7 @@ def actions(
         query = (
             select(IncidentAction, Incident.reference)
             .join(Incident, Incident.id == IncidentAction.incident_id)
-            .where(_visible_to(signed_in))
+            .where(visible_to(signed_in))
             .order_by(IncidentAction.due, IncidentAction.id)
         )
         if incident_id is not None:

@@ -1,0 +1,96 @@
+"""What reports to the governors and the local authority are made of: periods, comparisons,
+and the rule that no count small enough to identify a child is ever printed.
+
+The governors' report is anonymised by construction: it is built from counts only, never from
+names, UPNs or anything typed about a case, and every count below the school's threshold is
+shown as "fewer than N".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from esafety_desktop.domain.school_year import DEFAULT_START, Period, school_year_containing
+
+DEFAULT_THRESHOLD = 3
+
+
+def shown_count(count: int, threshold: int = DEFAULT_THRESHOLD) -> str:
+    """A count as the report prints it: small ones (1 up to threshold - 1) are hidden."""
+    if 0 < count < threshold:
+        return f"fewer than {threshold}"
+    return str(count)
+
+
+def chart_count(count: int, threshold: int = DEFAULT_THRESHOLD) -> int:
+    """A count as a chart may draw it: small ones are drawn as nothing, never as themselves."""
+    return 0 if 0 < count < threshold else count
+
+
+def terms(year: Period) -> list[Period]:
+    """The three terms of a school year: autumn to the end of December, spring to the end of
+    March, summer to the end of the school year."""
+    autumn_end = date(year.start.year, 12, 31)
+    spring_end = date(year.start.year + 1, 3, 31)
+    return [
+        Period(year.start, autumn_end, f"Autumn term {year.start.year}"),
+        Period(autumn_end + timedelta(days=1), spring_end, f"Spring term {year.start.year + 1}"),
+        Period(spring_end + timedelta(days=1), year.end, f"Summer term {year.start.year + 1}"),
+    ]
+
+
+def term_containing(day: date, start: tuple[int, int] = DEFAULT_START) -> Period:
+    return next(t for t in terms(school_year_containing(day, start)) if day in t)
+
+
+def previous(period: Period, start: tuple[int, int] = DEFAULT_START) -> Period:
+    """The period to compare with: the year, or the same term, before; otherwise the same
+    number of days just before."""
+    year = school_year_containing(period.start, start)
+    if (period.start, period.end) == (year.start, year.end):
+        before = school_year_containing(year.start - timedelta(days=1), start)
+        return Period(before.start, before.end, f"school year {before.label}")
+    for number, term in enumerate(terms(year)):
+        if (period.start, period.end) == (term.start, term.end):
+            before = school_year_containing(year.start - timedelta(days=1), start)
+            return terms(before)[number]
+    length = period.end - period.start
+    end = period.start - timedelta(days=1)
+    return Period(end - length, end, "the same length of time before")
+
+
+def months(period: Period) -> list[tuple[int, int]]:
+    """(year, month) for each month the period touches, in order."""
+    found = []
+    day = period.start.replace(day=1)
+    while day <= period.end:
+        found.append((day.year, day.month))
+        day = (day + timedelta(days=32)).replace(day=1)
+    return found
+
+
+# Themes of the lessons learned, found by words in what was written at closing. Only their
+# counts are reported: the words themselves never leave the case.
+THEMES = {
+    "Filtering and monitoring": r"filter|block|monitor",
+    "Staff training and awareness": r"staff|training|briefing|induction",
+    "Teaching pupils (PSHE, RSE, computing)": r"pshe|rse|lesson|teach|curriculum|assembly",
+    "Working with parents and carers": r"parent|carer|famil",
+    "Devices and equipment": r"device|laptop|tablet|phone|watch|usb|equipment|app",
+    "Policies and agreements": r"polic|agreement|aup|rule",
+    "Reporting and responding": r"report|respond|sooner|quick",
+}
+
+
+def themes_of(lessons: str) -> list[str]:
+    text = lessons.lower()
+    return [theme for theme, pattern in THEMES.items() if re.search(pattern, text)]
+
+
+@dataclass(frozen=True)
+class Counted:
+    label: str
+    count: int
+    before: int | None = None  # the same count in the period compared with

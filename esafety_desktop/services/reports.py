@@ -1,0 +1,232 @@
+"""Reports for the headteacher, the governors and the local authority.
+
+The governors' report is made from counts only (see ``domain.reporting``): this module never
+passes it a name, a UPN or any text typed about a case, so it cannot leak one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import func, select
+
+from esafety_desktop.domain.incidents import INCIDENT_TYPE_NAMES, IncidentStatus, RiskCategory
+from esafety_desktop.domain.mis_import import YEAR_GROUP_LABELS
+from esafety_desktop.domain.reporting import (
+    DEFAULT_THRESHOLD,
+    THEMES,
+    Counted,
+    months,
+    previous,
+    themes_of,
+)
+from esafety_desktop.domain.roles import Permission
+from esafety_desktop.domain.school_year import YEAR_ORDER, Period
+from esafety_desktop.errors import InvalidInput
+from esafety_desktop.services.access import SignedIn, read_setting, write_setting
+from esafety_desktop.storage.models import Incident, IncidentAction, IncidentEntry, IncidentPerson
+
+THRESHOLD_SETTING = "report_threshold"
+POLICY_REVIEW_SETTING = "policy_review_date"
+
+
+@dataclass(frozen=True)
+class GovernorsFigures:
+    period: Period
+    compared_with: Period
+    threshold: int
+    total: int
+    total_before: int
+    by_type: list[Counted]
+    by_category: list[Counted]
+    by_month: list[Counted]
+    by_year_group: list[Counted]
+    by_status: list[Counted]
+    illegal: int
+    unsuitable: int
+    open_actions: int
+    overdue_actions: int
+    agreements: list[tuple[str, int, int]]  # audience, signed, of
+    policy_review: date | None
+    themes: list[Counted]
+    policy_reviews_needed: int
+
+
+# -- settings ------------------------------------------------------------------------------
+
+
+def report_threshold(signed_in: SignedIn) -> int:
+    with signed_in.database.reading() as session:
+        saved = read_setting(session, THRESHOLD_SETTING)
+    return int(saved) if saved else DEFAULT_THRESHOLD
+
+
+def set_report_threshold(signed_in: SignedIn, threshold: int) -> None:
+    signed_in.require(Permission.CHANGE_SETTINGS)
+    if not 2 <= threshold <= 20:
+        raise InvalidInput("Hide counts below a number from 2 to 20.")
+    if threshold == report_threshold(signed_in):
+        return
+    with signed_in.database.transaction() as session:
+        write_setting(session, THRESHOLD_SETTING, threshold)
+        signed_in.record(session, "settings.report_threshold", details={"below": threshold})
+
+
+def policy_review_date(signed_in: SignedIn) -> date | None:
+    with signed_in.database.reading() as session:
+        saved = read_setting(session, POLICY_REVIEW_SETTING)
+    return date.fromisoformat(saved) if saved else None
+
+
+def set_policy_review_date(signed_in: SignedIn, when: date | None) -> None:
+    signed_in.require(Permission.CHANGE_SETTINGS)
+    if when == policy_review_date(signed_in):
+        return
+    with signed_in.database.transaction() as session:
+        write_setting(session, POLICY_REVIEW_SETTING, when.isoformat() if when else None)
+        signed_in.record(
+            session,
+            "settings.policy_review_date",
+            details={"date": when.isoformat() if when else None},
+        )
+
+
+# -- the governors' report -----------------------------------------------------------------
+
+
+def governors_figures(
+    signed_in: SignedIn, period: Period, compare_with: Period | None = None
+) -> GovernorsFigures:
+    """Every number the governors' report prints, counted in the database."""
+    signed_in.require(Permission.MAKE_REPORTS)
+    from esafety_desktop.services.agreements import coverage_counts, register, school_year_start
+    from esafety_desktop.services.incidents import visible_to
+
+    before = compare_with or previous(period, school_year_start(signed_in))
+    start, end = _bounds(period)
+    with signed_in.database.reading() as session:
+        visible = visible_to(signed_in)
+        in_period = (Incident.reported_at >= start, Incident.reported_at < end, visible)
+        rows = session.execute(
+            select(
+                Incident.id,
+                Incident.incident_type,
+                Incident.category,
+                Incident.status,
+                Incident.branch,
+                Incident.reported_at,
+            ).where(*in_period)
+        ).all()
+        b_start, b_end = _bounds(before)
+        earlier = Counter(
+            session.scalars(
+                select(Incident.incident_type).where(
+                    Incident.reported_at >= b_start, Incident.reported_at < b_end, visible
+                )
+            )
+        )
+        years = session.execute(
+            select(IncidentPerson.year_group, func.count(func.distinct(Incident.id)))
+            .join(Incident, Incident.id == IncidentPerson.incident_id)
+            .where(*in_period, IncidentPerson.year_group.is_not(None))
+            .group_by(IncidentPerson.year_group)
+        ).all()
+        actions = session.execute(
+            select(IncidentAction.due)
+            .join(Incident, Incident.id == IncidentAction.incident_id)
+            .where(IncidentAction.done_at.is_(None), visible)
+        ).all()
+        closings = session.scalars(
+            select(IncidentEntry.text)
+            .join(Incident, Incident.id == IncidentEntry.incident_id)
+            .where(
+                *in_period,
+                IncidentEntry.kind == "status",
+                IncidentEntry.text.like("%Lessons learned:%"),
+            )
+        ).all()
+    kinds = Counter(r.incident_type for r in rows)
+    by_type = [
+        Counted(name, kinds.get(key, 0), earlier.get(key, 0))
+        for key, name in INCIDENT_TYPE_NAMES.items()
+        if kinds.get(key) or earlier.get(key)
+    ]
+    categories = Counter(r.category for r in rows)
+    by_category = [
+        Counted(c.value.capitalize(), categories.get(c.value, 0)) for c in RiskCategory
+    ] + [Counted("Not recorded", categories.get(None, 0))]
+    per_month = Counter((r.reported_at.year, r.reported_at.month) for r in rows)
+    by_month = [
+        Counted(date(y, m, 1).strftime("%b %Y"), per_month.get((y, m), 0))
+        for y, m in months(period)
+    ]
+    per_year = {str(year): int(count) for year, count in years}
+    by_year_group = [
+        Counted(YEAR_GROUP_LABELS.get(year, year), per_year[year])
+        for year in sorted(per_year, key=lambda y: YEAR_ORDER.index(y) if y in YEAR_ORDER else 99)
+    ]
+    statuses = Counter(r.status for r in rows)
+    by_status = [Counted(s.label, statuses.get(s.value, 0)) for s in IncidentStatus]
+    branches = Counter(r.branch for r in rows)
+    today = date.today()
+    themes = Counter(theme for text in closings for theme in themes_of(_lessons(text)))
+    agreements = [
+        (c.group, c.signed, c.total)
+        for c in coverage_counts(register(signed_in))
+        if not c.group.startswith(" ")  # audiences only: classes are too small to print
+    ]
+    return GovernorsFigures(
+        period=period,
+        compared_with=before,
+        threshold=report_threshold(signed_in),
+        total=len(rows),
+        total_before=sum(earlier.values()),
+        by_type=by_type,
+        by_category=by_category,
+        by_month=by_month,
+        by_year_group=by_year_group,
+        by_status=by_status,
+        illegal=branches.get("illegal", 0),
+        unsuitable=branches.get("unsuitable", 0),
+        open_actions=len(actions),
+        overdue_actions=sum(1 for (due,) in actions if due < today),
+        agreements=agreements,
+        policy_review=policy_review_date(signed_in),
+        themes=[Counted(theme, themes.get(theme, 0)) for theme in THEMES if themes.get(theme)],
+        policy_reviews_needed=sum("Policy review needed: yes" in text for text in closings),
+    )
+
+
+def governors_report(
+    signed_in: SignedIn, period: Period, compare_with: Period | None = None
+) -> bytes:
+    """The governors' report as a PDF: counts, comparisons and charts; nothing about a person."""
+    from esafety_desktop.reports.governors import governors_pdf
+    from esafety_desktop.services.exports import printing
+
+    figures = governors_figures(signed_in, period, compare_with)
+    pdf = governors_pdf(figures, printing(signed_in))
+    with signed_in.database.transaction() as session:
+        signed_in.record(
+            session,
+            "report.governors_made",
+            details={"from": period.start.isoformat(), "to": period.end.isoformat()},
+        )
+    return pdf
+
+
+def _bounds(period: Period) -> tuple[datetime, datetime]:
+    """The period's first and last instants as stored (reported times are local)."""
+    return (
+        datetime.combine(period.start, time.min),
+        datetime.combine(period.end, time.max),
+    )
+
+
+def _lessons(closing_text: str) -> str:
+    for line in closing_text.splitlines():
+        if line.startswith("Lessons learned:"):
+            return line.removeprefix("Lessons learned:")
+    return ""

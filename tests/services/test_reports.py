@@ -1,0 +1,138 @@
+"""Reports built from a known set of cases and read back with pypdf."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import pytest
+from pypdf import PdfReader
+
+from esafety_desktop.domain.incidents import (
+    IncidentStatus,
+    Location,
+    PersonRole,
+    RiskCategory,
+    walk_from_answers,
+)
+from esafety_desktop.domain.people import PersonKind
+from esafety_desktop.domain.reporting import previous, shown_count, terms
+from esafety_desktop.domain.school_year import Period, school_year_containing
+from esafety_desktop.services import incidents, people, reports
+from esafety_desktop.services.audit_log import audit_entries
+from tests.conftest import School
+
+YEAR = school_year_containing(date(2025, 10, 1))  # 2025/26
+SAFE = ("No", "Safe in class.")
+CYBER = [SAFE, ("Cyberbullying", "Unkind messages."), ("No", "Parent has them.")]
+FILTER = [SAFE, ("Filtering", "Blocked site reached."), ("No", "Not illegal."), ("No", "Logs.")]
+NUDES = [SAFE, ("Nudes", "Image shared."), ("No", "Same age."), ("Yes", "Parents fine.")]
+
+
+def _pupil(school: School, forename: str, upn: str) -> int:
+    return people.add_person(
+        school.signed_in,
+        people.PersonForm(
+            PersonKind.PUPIL,
+            forename,
+            "Quillfeather",
+            date_of_birth=date(2015, 2, 3),
+            upn=upn,
+            year_group="5",
+            class_name="5Q",
+        ),
+    )
+
+
+def _case(school: School, pupil: int, answers: list, when: datetime, words: str) -> int:  # type: ignore[type-arg]
+    chart = incidents.shipped_flowchart()
+    return incidents.record_incident(
+        school.signed_in,
+        incidents.NewIncident(
+            reported_by="Class teacher",
+            reported_at=when,
+            summary=f"{words} happened to the pupil.",
+            child_words="Secret words nobody should print",
+            location=Location.ONLINE,
+            people=[(pupil, PersonRole.TARGET)],
+            walk=walk_from_answers(chart, answers, done_by="Jo Bloggs"),
+            category=RiskCategory.CONDUCT,
+        ),
+    ).id
+
+
+@pytest.fixture
+def cases(school: School) -> School:
+    zed = _pupil(school, "Zebedee", "A123456789012")
+    for day in (3, 10, 17, 24, 28):
+        _case(school, zed, CYBER, datetime(2025, 11, day, 10), "Cyberbullying")
+    nudes = _case(school, zed, NUDES, datetime(2026, 2, 2, 9), "Nudes")
+    for month in (3, 5):
+        _case(school, zed, FILTER, datetime(2026, month, 4, 9), "Filtering")
+    for day in (1, 8, 15):  # the year before
+        _case(school, zed, CYBER, datetime(2024, 10, day, 9), "Earlier")
+    incidents.change_status(
+        school.signed_in,
+        nudes,
+        IncidentStatus.CLOSED,
+        "Done.",
+        incidents.Closing("Handled in school.", True, "Teach PSHE on sharing images.", True),
+    )
+    return school
+
+
+def _text(pdf: bytes) -> str:
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+def test_the_governors_report_counts_compares_and_hides_small_numbers(cases: School) -> None:
+    text = _text(reports.governors_report(cases.signed_in, YEAR))
+    assert "Compared with school year 2024/25" in text
+    assert "Incidents recorded 8 3 +5" in text
+    assert "Cyberbullying 5 3" in text
+    assert "Filtering breach fewer than 3 0" in text
+    assert "Nudes or semi-nudes fewer than 3 0" in text
+    assert "Year 4 8" in text  # in Year 5 now, in Year 4 at the time
+    assert "Conduct 8" in text
+    assert "Teaching pupils (PSHE, RSE, computing) fewer than 3" in text
+    assert "report.governors_made" in {e.action for e in audit_entries(cases.signed_in)}
+
+
+def test_the_governors_report_names_nobody_and_quotes_nothing(cases: School) -> None:
+    text = _text(reports.governors_report(cases.signed_in, YEAR)).lower()
+    for private in (
+        "zebedee",
+        "quillfeather",
+        "a123456789012",
+        "5q",
+        "secret words",
+        "happened to the pupil",
+        "teach pshe on sharing",
+        "os-2025",
+    ):
+        assert private not in text, private
+
+
+def test_periods_terms_and_small_counts() -> None:
+    autumn, spring, summer = terms(YEAR)
+    assert (autumn.start, autumn.end) == (date(2025, 9, 1), date(2025, 12, 31))
+    assert (summer.start, summer.end) == (date(2026, 4, 1), date(2026, 8, 31))
+    assert previous(spring).label == "Spring term 2025"
+    custom = Period(date(2026, 1, 10), date(2026, 1, 19), "custom")
+    before = previous(custom)
+    assert (before.start, before.end) == (date(2025, 12, 31), date(2026, 1, 9))
+    assert [shown_count(n) for n in (0, 1, 2, 3)] == ["0", "fewer than 3", "fewer than 3", "3"]
+    assert shown_count(4, threshold=5) == "fewer than 5"
+
+
+def test_the_school_sets_the_threshold_and_the_policy_review_date(cases: School) -> None:
+    reports.set_report_threshold(cases.signed_in, 6)
+    reports.set_policy_review_date(cases.signed_in, date(2026, 7, 1))
+    text = _text(reports.governors_report(cases.signed_in, YEAR))
+    assert "Cyberbullying fewer than 6 fewer than 6" in text
+    assert "Online safety policy: next review 01/07/2026" in text
+    from esafety_desktop.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="from 2 to 20"):
+        reports.set_report_threshold(cases.signed_in, 1)
