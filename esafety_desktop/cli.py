@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -120,6 +121,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="import the sound rows and skip the rows with problems (they are listed)",
     )
 
+    report = commands.add_parser(
+        "report",
+        help="make a report as a PDF: the governors' report or the incident log",
+        description="Make a report as the app does, audited in the same way. The period is "
+        "the current school year unless --from and --to are given (dd/mm/yyyy or yyyy-mm-dd).",
+    )
+    report.add_argument("kind", choices=("governors", "incident-log"))
+    report.add_argument("--db", required=True, type=Path)
+    report.add_argument("--user", required=True)
+    report.add_argument("--from", dest="start", metavar="D")
+    report.add_argument("--to", dest="end", metavar="D")
+    report.add_argument(
+        "--names",
+        action="store_true",
+        help="incident log: name the people (otherwise Pupil 1, Staff 1…)",
+    )
+    report.add_argument("--out", required=True, type=Path, metavar="F.pdf")
+
     demo = commands.add_parser(
         "demo",
         help="make the invented demo school at PATH and print its sign-in",
@@ -130,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = ("init", "verify", "recover", "new-recovery-key", "demo", "import-people")
+COMMANDS = ("init", "verify", "recover", "new-recovery-key", "demo", "import-people", "report")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             "new-recovery-key": _new_recovery_key,
             "demo": _demo,
             "import-people": _import_people,
+            "report": _report,
         }[args.command]
         return handler(args)
     except ProblemForUser as problem:
@@ -332,6 +352,51 @@ def _import_people(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         signed_in.sign_out()
+
+
+def _report(args: argparse.Namespace) -> int:
+    from esafety_desktop.domain.school_year import Period, school_year_containing
+    from esafety_desktop.services import reports
+    from esafety_desktop.services.access import sign_in
+    from esafety_desktop.services.agreements import school_year_start
+    from esafety_desktop.services.exports import save_pdf
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+
+    password = read_secret(f"Password for {args.user}: ")
+    me = sign_in(args.db, args.user, password, DeviceSecretStore())
+    try:
+        if bool(args.start) != bool(args.end):
+            raise InvalidInput("Give both --from and --to, or neither (the current school year).")
+        if args.start:
+            start, end = _cli_date(args.start), _cli_date(args.end)
+            if end < start:
+                raise InvalidInput("--to is before --from.")
+            period = Period(start, end, f"{start:%d/%m/%Y} to {end:%d/%m/%Y}")
+        else:
+            period = school_year_containing(date.today(), school_year_start(me))
+        if args.kind == "governors":
+            pdf, title = reports.governors_report(me, period), "Governors' report"
+        else:
+            pdf = reports.incident_log(me, period, names=args.names)
+            title = "Incident log"
+        save_pdf(me, title, pdf, args.out)
+    finally:
+        me.sign_out()
+    print(f"Wrote {title.lower()} for {period.label} to {args.out} (not encrypted: keep it safe).")
+    return EXIT_OK
+
+
+def _cli_date(text: str) -> date:
+    from esafety_desktop.domain.uk_dates import DateProblem, parse_uk_date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return parse_uk_date(text)
+    except DateProblem as exc:
+        raise InvalidInput(f"{text!r} is not a date: {exc}") from None
 
 
 def _demo(args: argparse.Namespace) -> int:

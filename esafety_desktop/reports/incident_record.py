@@ -138,7 +138,7 @@ def signatures_table(roles: list[str]) -> Table:
 
 def facts_table(rows: list[list[str]], widths: list[float], header: bool = False) -> Table:
     s = styles()
-    cells = [[Paragraph(escape(c), s["body"]) for c in row] for row in rows]
+    cells = [[Paragraph(_lines(c), s["body"]) for c in row] for row in rows]
     table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.lightgrey),

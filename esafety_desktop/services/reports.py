@@ -230,3 +230,127 @@ def _lessons(closing_text: str) -> str:
         if line.startswith("Lessons learned:"):
             return line.removeprefix("Lessons learned:")
     return ""
+
+
+# -- the incident log for the local authority or trust -------------------------------------
+
+
+@dataclass(frozen=True)
+class LogLine:
+    reference: str
+    reported: date
+    closed: date | None
+    incident_type: str
+    status: str
+    people: str
+    outcome: str
+
+
+def incident_log_lines(
+    signed_in: SignedIn,
+    period: Period,
+    *,
+    names: bool,
+    incident_type: str | None = None,
+    status: IncidentStatus | None = None,
+) -> list[LogLine]:
+    """The cases reported in the period, oldest first, with the people named or given
+    pseudonyms ("Pupil 1", "Staff 2"…: the same person keeps the same one in the log)."""
+    signed_in.require(Permission.MAKE_REPORTS)
+    from esafety_desktop.domain.incidents import PersonRole, incident_type_name
+    from esafety_desktop.domain.people import display_name
+    from esafety_desktop.services.incidents import visible_to
+    from esafety_desktop.storage.models import Person
+
+    start, end = _bounds(period)
+    with signed_in.database.reading() as session:
+        query = (
+            select(Incident)
+            .where(Incident.reported_at >= start, Incident.reported_at < end, visible_to(signed_in))
+            .order_by(Incident.reported_at, Incident.id)
+        )
+        if incident_type:
+            query = query.where(Incident.incident_type == incident_type)
+        if status:
+            query = query.where(Incident.status == status.value)
+        cases = list(session.scalars(query))
+        ids = [c.id for c in cases]
+        involved = session.execute(
+            select(IncidentPerson.incident_id, IncidentPerson.role, Person)
+            .join(Person, Person.id == IncidentPerson.person_id)
+            .where(IncidentPerson.incident_id.in_(ids))
+            .order_by(IncidentPerson.id)
+        ).all()
+        closings = dict(
+            session.execute(
+                select(IncidentEntry.incident_id, IncidentEntry.text).where(
+                    IncidentEntry.incident_id.in_(ids),
+                    IncidentEntry.kind == "status",
+                    IncidentEntry.text.like("Outcome:%"),
+                )
+            ).all()
+        )
+        pseudonyms: dict[int, str] = {}
+        per_kind: Counter[str] = Counter()
+        people: dict[int, list[str]] = {}
+        for incident_id, role, person in involved:
+            if names:
+                who = display_name(person.forename, person.surname, person.preferred_name)
+            else:
+                if person.id not in pseudonyms:
+                    per_kind[person.kind] += 1
+                    pseudonyms[person.id] = f"{_KIND_WORDS[person.kind]} {per_kind[person.kind]}"
+                who = pseudonyms[person.id]
+            people.setdefault(incident_id, []).append(f"{who} ({PersonRole(role).label.lower()})")
+        return [
+            LogLine(
+                reference=c.reference,
+                reported=c.reported_at.date(),
+                closed=c.closed_at.date() if c.closed_at else None,
+                incident_type=incident_type_name(c.incident_type),
+                status=IncidentStatus(c.status).label,
+                people="; ".join(people.get(c.id, [])),
+                outcome=_outcome(closings.get(c.id, "")),
+            )
+            for c in cases
+        ]
+
+
+_KIND_WORDS = {"pupil": "Pupil", "staff": "Staff", "parent": "Parent", "visitor": "Visitor"}
+
+
+def incident_log(
+    signed_in: SignedIn,
+    period: Period,
+    *,
+    names: bool,
+    incident_type: str | None = None,
+    status: IncidentStatus | None = None,
+) -> bytes:
+    """The incident log as a PDF for the local authority or trust; audited."""
+    from esafety_desktop.reports.incident_log import incident_log_pdf
+    from esafety_desktop.services.exports import printing
+
+    lines = incident_log_lines(
+        signed_in, period, names=names, incident_type=incident_type, status=status
+    )
+    pdf = incident_log_pdf(period, lines, names, printing(signed_in))
+    with signed_in.database.transaction() as session:
+        signed_in.record(
+            session,
+            "report.incident_log_made",
+            details={
+                "from": period.start.isoformat(),
+                "to": period.end.isoformat(),
+                "cases": len(lines),
+                "names": names,
+            },
+        )
+    return pdf
+
+
+def _outcome(closing_text: str) -> str:
+    for line in closing_text.splitlines():
+        if line.startswith("Outcome:"):
+            return line.removeprefix("Outcome:").strip()
+    return ""

@@ -305,3 +305,52 @@ def test_import_people_refuses_a_file_with_problems_and_imports_a_clean_one(
         capsys,
     )
     assert code == 1 and "is not a year group" in err  # the mapping was used as written
+
+
+def test_reports_from_a_script_are_written_and_audited(
+    made: tuple[Path, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    db, _ = made
+    out_pdf = tmp_path / "governors.pdf"
+    base = ["report", "governors", "--db", str(db), "--user", "jo.dsl", "--out", str(out_pdf)]
+    code, out, err = run(
+        [*base, "--from", "01/09/2025", "--to", "2026-08-31"],
+        DSL_PASSWORD + "\n",
+        monkeypatch,
+        capsys,
+    )
+    assert code == 0, err
+    assert out.startswith("Wrote governors' report for 01/09/2025 to 31/08/2026")
+    text = PdfReader(out_pdf).pages[0].extract_text()
+    assert "report to the governors" in text and SCHOOL in text
+    code, out, err = run([*base, "--from", "31/02/2026"], DSL_PASSWORD + "\n", monkeypatch, capsys)
+    assert code == 1 and "Give both --from and --to" in err
+    code, out, err = run(
+        [*base, "--from", "31/02/2026", "--to", "01/03/2026"],
+        DSL_PASSWORD + "\n",
+        monkeypatch,
+        capsys,
+    )
+    assert code == 1 and "'31/02/2026' is not a date" in err
+    log_pdf = tmp_path / "log.pdf"
+    code, out, err = run(
+        ["report", "incident-log", "--db", str(db), "--user", "jo.dsl", "--out", str(log_pdf)],
+        DSL_PASSWORD + "\n",
+        monkeypatch,
+        capsys,
+    )
+    assert code == 0, err
+    assert "Online safety incident log" in PdfReader(log_pdf).pages[0].extract_text()
+    from esafety_desktop.services.access import sign_in
+    from esafety_desktop.services.audit_log import audit_entries
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+
+    me = sign_in(db, "jo.dsl", DSL_PASSWORD, DeviceSecretStore())
+    actions = [e.action for e in audit_entries(me)]
+    me.sign_out()
+    assert "report.governors_made" in actions and "report.incident_log_made" in actions
+    # Each PDF written is recorded: the recovery sheet from init, then the two reports.
+    assert actions.count("document.saved_unencrypted") == 3

@@ -136,3 +136,19 @@ def test_the_school_sets_the_threshold_and_the_policy_review_date(cases: School)
 
     with pytest.raises(InvalidInput, match="from 2 to 20"):
         reports.set_report_threshold(cases.signed_in, 1)
+
+
+def test_the_incident_log_for_the_local_authority_names_or_pseudonymises(cases: School) -> None:
+    named = _text(reports.incident_log(cases.signed_in, YEAR, names=True))
+    assert "Cases reported from 01/09/2025 to 31/08/2026: 8." in named
+    assert "Zebedee Quillfeather (target)" in named
+    assert "Outcome" in named and "Handled in school." in named
+    hidden = _text(reports.incident_log(cases.signed_in, YEAR, names=False))
+    assert "Zebedee" not in hidden and "Quillfeather" not in hidden
+    assert hidden.count("Pupil 1 (target)") == 8  # the same child keeps the same pseudonym
+    only = reports.incident_log_lines(cases.signed_in, YEAR, names=False, incident_type="filtering")
+    assert [line.incident_type for line in only] == ["Filtering breach", "Filtering breach"]
+    entry = next(
+        e for e in audit_entries(cases.signed_in) if e.action == "report.incident_log_made"
+    )
+    assert entry.details["cases"] == 8

@@ -1,0 +1,54 @@
+"""The incident log for the local authority or trust: one line per case."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph
+
+from esafety_desktop.domain.school_year import Period
+from esafety_desktop.reports.incident_record import facts_table
+from esafety_desktop.reports.layout import Printing, render, styles
+
+if TYPE_CHECKING:
+    from esafety_desktop.services.reports import LogLine
+
+
+def incident_log_pdf(
+    period: Period, lines: list[LogLine], names: bool, printing: Printing
+) -> bytes:
+    s = styles()
+    who = (
+        "People are named."
+        if names
+        else "People are given pseudonyms (Pupil 1, Staff 1…); the school holds the key."
+    )
+    story: list[Flowable] = [
+        Paragraph("Online safety incident log", s["title"]),
+        Paragraph(
+            f"Cases reported from {period.start:%d/%m/%Y} to {period.end:%d/%m/%Y}: "
+            f"{len(lines)}. {who}",
+            s["body"],
+        ),
+    ]
+    rows = [
+        [
+            f"{line.reference}\nReported {line.reported:%d/%m/%Y}"
+            + (f"\nClosed {line.closed:%d/%m/%Y}" if line.closed else ""),
+            f"{line.incident_type}\n{line.status}",
+            line.people,
+            line.outcome,
+        ]
+        for line in lines
+    ]
+    story.append(
+        facts_table(
+            [["Case", "Type and status", "People", "Outcome"], *rows],
+            [38 * mm, 40 * mm, 47 * mm, 45 * mm],
+            header=True,
+        )
+        if rows
+        else Paragraph("No cases in this period.", s["body"])
+    )
+    return render(story, printing.document("Incident log"))
