@@ -28,6 +28,7 @@ from esafety_desktop.ui.pages.audit_log import AuditLogPage
 from esafety_desktop.ui.pages.dashboard import DashboardPage
 from esafety_desktop.ui.pages.incidents import IncidentsPage
 from esafety_desktop.ui.pages.people import PeoplePage
+from esafety_desktop.ui.pages.reports import ReportsPage
 from esafety_desktop.ui.pages.settings import SettingsPage
 
 
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.incidents = IncidentsPage(signed_in)
         self.people = PeoplePage(signed_in)
         self.agreements = AgreementsPage(signed_in)
+        self.reports = ReportsPage(signed_in)
         self.people.case_chosen.connect(self.open_case)
         self.audit_log = (
             AuditLogPage(signed_in)
@@ -69,6 +71,7 @@ class MainWindow(QMainWindow):
                 self.incidents,
                 self.people,
                 self.agreements,
+                self.reports,
                 self.audit_log,
                 self.settings,
             )

@@ -165,6 +165,7 @@ def test_a_headteacher_sees_no_account_or_school_settings(qtbot: QtBot, school: 
         "Incidents",
         "People",
         "Agreements",
+        "Reports",
         "Audit log",
         "Settings",
     ]
@@ -295,3 +296,19 @@ def test_the_school_year_start_is_a_school_setting(qtbot: QtBot, main: MainWindo
     qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
     assert tab.note.text() == "Saved."
     assert school_year_start(main.signed_in) == (8, 28)
+
+
+def test_report_settings_are_school_settings(qtbot: QtBot, main: MainWindow) -> None:
+    from datetime import date as day
+
+    from PySide6.QtCore import QDate
+
+    from esafety_desktop.services.reports import policy_review_date, report_threshold
+
+    tab = main.settings.school_tab
+    assert tab.policy_review.text() == "Not set" and tab.threshold.value() == 3
+    tab.threshold.setValue(5)
+    tab.policy_review.setDate(QDate(2027, 3, 1))
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert report_threshold(main.signed_in) == 5
+    assert policy_review_date(main.signed_in) == day(2027, 3, 1)

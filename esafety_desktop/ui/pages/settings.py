@@ -110,6 +110,22 @@ class SchoolTab(QWidget):
             self.parents_sign.addItem(label, key)
         self.parents_sign.setCurrentIndex(self.parents_sign.findData(parents_sign(signed_in)))
         form.addRow("A parent or carer signs the\npupil's agreement", self.parents_sign)
+        from esafety_desktop.services.reports import policy_review_date, report_threshold
+
+        self.threshold = QSpinBox()
+        self.threshold.setAccessibleName("Reports hide counts below")
+        self.threshold.setRange(2, 20)
+        self.threshold.setValue(report_threshold(signed_in))
+        form.addRow("Reports to governors hide\ncounts below", self.threshold)
+        review = policy_review_date(signed_in)
+        self.policy_review = QDateEdit()
+        self.policy_review.setAccessibleName("Online safety policy: next review")
+        self.policy_review.setDisplayFormat("dd/MM/yyyy")
+        self.policy_review.setCalendarPopup(True)
+        self.policy_review.setMinimumDate(QDate(2000, 1, 1))
+        self.policy_review.setSpecialValueText("Not set")  # shown at the minimum date
+        self.policy_review.setDate(QDate(review) if review else QDate(2000, 1, 1))
+        form.addRow("Online safety policy:\nnext review", self.policy_review)
         row = QHBoxLayout()
         row.addWidget(self.save_button)
         row.addWidget(self.note, 1)
@@ -130,6 +146,17 @@ class SchoolTab(QWidget):
             from esafety_desktop.services.agreements import set_parents_sign
 
             set_parents_sign(self._signed_in, str(self.parents_sign.currentData()))
+            from esafety_desktop.services.reports import (
+                set_policy_review_date,
+                set_report_threshold,
+            )
+
+            set_report_threshold(self._signed_in, self.threshold.value())
+            review = self.policy_review.date()
+            set_policy_review_date(
+                self._signed_in,
+                None if review == self.policy_review.minimumDate() else review.toPython(),
+            )
         except ProblemForUser as problem:
             self.note.setText(str(problem))
             return
