@@ -123,11 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser(
         "report",
-        help="make a report as a PDF: the governors' report or the incident log",
+        help="make a report as a PDF: the governors' report, the incident log or a pupil's "
+        "safeguarding chronology",
         description="Make a report as the app does, audited in the same way. The period is "
         "the current school year unless --from and --to are given (dd/mm/yyyy or yyyy-mm-dd).",
     )
-    report.add_argument("kind", choices=("governors", "incident-log"))
+    report.add_argument("kind", choices=("governors", "incident-log", "chronology"))
     report.add_argument("--db", required=True, type=Path)
     report.add_argument("--user", required=True)
     report.add_argument("--from", dest="start", metavar="D")
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="incident log: name the people (otherwise Pupil 1, Staff 1…)",
     )
+    report.add_argument("--pupil", metavar="UPN", help="chronology: the pupil's UPN")
     report.add_argument("--out", required=True, type=Path, metavar="F.pdf")
 
     demo = commands.add_parser(
@@ -374,7 +376,9 @@ def _report(args: argparse.Namespace) -> int:
             period = Period(start, end, f"{start:%d/%m/%Y} to {end:%d/%m/%Y}")
         else:
             period = school_year_containing(date.today(), school_year_start(me))
-        if args.kind == "governors":
+        if args.kind == "chronology":
+            pdf, title = _chronology(me, args.pupil), "Safeguarding chronology"
+        elif args.kind == "governors":
             pdf, title = reports.governors_report(me, period), "Governors' report"
         else:
             pdf = reports.incident_log(me, period, names=args.names)
@@ -384,6 +388,20 @@ def _report(args: argparse.Namespace) -> int:
         me.sign_out()
     print(f"Wrote {title.lower()} for {period.label} to {args.out} (not encrypted: keep it safe).")
     return EXIT_OK
+
+
+def _chronology(me: SignedIn, upn: str | None) -> bytes:
+    from esafety_desktop.domain.upn import normalise_upn
+    from esafety_desktop.services.people import list_people
+    from esafety_desktop.services.transfers import child_chronology
+
+    if not upn:
+        raise InvalidInput("Give the pupil's UPN with --pupil.")
+    wanted = normalise_upn(upn)
+    found = [r for r in list_people(me) if r.upn == wanted]
+    if not found:
+        raise InvalidInput(f"No pupil in the register has the UPN {upn}.")
+    return child_chronology(me, found[0].id)
 
 
 def _cli_date(text: str) -> date:

@@ -58,3 +58,13 @@ def year_group_then(
     moved -= school_year_containing(then, start).start.year
     index = YEAR_ORDER.index(year_group) - moved
     return YEAR_ORDER[index] if 0 <= index < len(YEAR_ORDER) else None
+
+
+def add_school_days(day: date, days: int) -> date:
+    """The date ``days`` school days (Monday to Friday) after ``day``."""
+    found = day
+    while days > 0:
+        found += timedelta(days=1)
+        if found.weekday() < 5:
+            days -= 1
+    return found

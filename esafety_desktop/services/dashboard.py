@@ -28,6 +28,7 @@ class Target(StrEnum):
     POSSIBLE_LEAVERS = "possible_leavers"
     INCIDENTS = "incidents"
     AGREEMENTS = "agreements"
+    TRANSFERS = "transfers"
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,24 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
     item = _agreements_item(signed_in)
     if item is not None:
         items.append(item)
+    if can(me.role, Permission.RECORD_INCIDENTS):
+        from esafety_desktop.services.transfers import unconfirmed
+
+        late_files = unconfirmed(signed_in)
+        if late_files:
+            first = late_files[-1]
+            items.append(
+                DashboardItem(
+                    f"{len(late_files)} safeguarding file{'s' if len(late_files) != 1 else ''} "
+                    "not confirmed received",
+                    f"{first.pupil}'s file went to {first.sent_to} on {first.sent_on:%d/%m/%Y}; "
+                    "receipt should have been confirmed within five school days. Ring the new "
+                    "school's DSL.",
+                    "See the pupil",
+                    Target.TRANSFERS,
+                    urgent=True,
+                )
+            )
     if possible_leavers and can(me.role, Permission.MANAGE_PEOPLE):
         items.append(
             DashboardItem(

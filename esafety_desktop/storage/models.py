@@ -259,3 +259,21 @@ class AupSignature(Base):
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("aup_signature.id"))
     withdrawn: Mapped[bool] = mapped_column(default=False)
     why: Mapped[str] = mapped_column(Text, default="")
+
+
+class FileTransfer(Base):
+    """A pupil's safeguarding file sent to their new school, and the receipt confirmed."""
+
+    __tablename__ = "file_transfer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    sent_to: Mapped[str] = mapped_column(String(200))
+    sent_on: Mapped[date]
+    how: Mapped[str] = mapped_column(String(200))
+    sent_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    sent_by_name: Mapped[str] = mapped_column(String(200))
+    receipt_confirmed_on: Mapped[date | None]
+    receipt_confirmed_by: Mapped[str | None] = mapped_column(String(200))
+    confirmation_recorded_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]

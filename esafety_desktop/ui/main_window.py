@@ -153,6 +153,15 @@ class MainWindow(QMainWindow):
             self.settings.show_tab(self.settings.contacts_tab)
         elif target is Target.INCIDENTS:
             self.show_page(IncidentsPage.title)
+        elif target is Target.TRANSFERS:
+            from esafety_desktop.services.transfers import unconfirmed
+
+            waiting = unconfirmed(self.signed_in)
+            self.show_page(PeoplePage.title)
+            if waiting:
+                self.people.show_left.setChecked(True)
+                self.people.select_person(waiting[-1].person_id)
+                self.people.panel.tabs.setCurrentWidget(self.people.panel.transfer_tab)
         elif target is Target.AGREEMENTS:
             self.show_page(AgreementsPage.title)
         elif target is Target.POSSIBLE_LEAVERS:

@@ -58,3 +58,11 @@ def test_the_year_group_a_pupil_was_in_then(
     from esafety_desktop.domain.school_year import year_group_then
 
     assert year_group_then(now_in, as_of, then) == expected
+
+
+def test_five_school_days_skip_the_weekend() -> None:
+    from esafety_desktop.domain.school_year import add_school_days
+
+    assert add_school_days(date(2026, 11, 20), 5) == date(2026, 11, 27)  # Friday to Friday
+    assert add_school_days(date(2026, 11, 23), 5) == date(2026, 11, 30)  # Monday to Monday
+    assert add_school_days(date(2026, 11, 21), 1) == date(2026, 11, 23)  # Saturday to Monday

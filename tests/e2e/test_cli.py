@@ -354,3 +354,28 @@ def test_reports_from_a_script_are_written_and_audited(
     assert "report.governors_made" in actions and "report.incident_log_made" in actions
     # Each PDF written is recorded: the recovery sheet from init, then the two reports.
     assert actions.count("document.saved_unencrypted") == 3
+    chronology = tmp_path / "chronology.pdf"
+    base = ["report", "chronology", "--db", str(db), "--user", "jo.dsl", "--out", str(chronology)]
+    code, out, err = run(
+        [*base, "--pupil", "X000000000000"], DSL_PASSWORD + "\n", monkeypatch, capsys
+    )
+    assert code == 1 and "No pupil in the register has the UPN X000000000000" in err
+    assert not chronology.exists()
+    from datetime import date as day
+
+    from esafety_desktop.domain.people import PersonKind
+    from esafety_desktop.services import people
+
+    me = sign_in(db, "jo.dsl", DSL_PASSWORD, DeviceSecretStore())
+    people.add_person(
+        me,
+        people.PersonForm(
+            PersonKind.PUPIL, "Amy", "Ash", date_of_birth=day(2014, 3, 1), upn="A123456789012"
+        ),
+    )
+    me.sign_out()
+    code, out, err = run(
+        [*base, "--pupil", "a123456789012"], DSL_PASSWORD + "\n", monkeypatch, capsys
+    )
+    assert code == 0, err
+    assert "Amy Ash" in PdfReader(chronology).pages[0].extract_text()

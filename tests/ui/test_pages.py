@@ -312,3 +312,41 @@ def test_report_settings_are_school_settings(qtbot: QtBot, main: MainWindow) -> 
     qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
     assert report_threshold(main.signed_in) == 5
     assert policy_review_date(main.signed_in) == day(2027, 3, 1)
+
+
+def test_a_leavers_file_is_printed_sent_and_confirmed_from_their_panel(
+    qtbot: QtBot, main: MainWindow
+) -> None:
+    from esafety_desktop.domain.people import PersonKind
+    from esafety_desktop.services import people, transfers
+    from esafety_desktop.ui.transfer_tab import ConfirmDialog, SendDialog
+
+    me = main.signed_in
+    amy = people.add_person(
+        me, people.PersonForm(PersonKind.PUPIL, "Amy", "Ash", date_of_birth=date(2014, 3, 1))
+    )
+    people.mark_left(me, amy, date.today(), "Anyshire Academy")
+    main.people.refresh()
+    main.people.show_left.setChecked(True)
+    main.people.select_person(amy)
+    panel = main.people.panel
+    tabs = [panel.tabs.tabText(i) for i in range(panel.tabs.count())]
+    assert "Safeguarding file" in tabs
+    tab = panel.transfer_tab
+    tab.print_chronology()
+    assert tab.preview.title == "Safeguarding chronology"
+    tab.preview.reject()
+    tab.send()
+    send = tab.dialog
+    assert isinstance(send, SendDialog) and send.sent_to.text() == "Anyshire Academy"
+    send.save()
+    assert tab.list.item(0).text().startswith(f"{date.today():%d/%m/%Y} to Anyshire Academy")
+    tab.confirm()
+    confirm = tab.dialog
+    assert isinstance(confirm, ConfirmDialog)
+    confirm.save()
+    assert confirm.message.text() == "Say who at the new school confirmed they have the file."
+    qtbot.keyClicks(confirm.confirmed_by, "Ms Reed, DSL")
+    confirm.save()
+    assert "receipt confirmed" in tab.list.item(0).text()
+    assert transfers.transfers(me, amy)[0].confirmed_by == "Ms Reed, DSL"

@@ -331,6 +331,10 @@ class PersonPanel(QWidget):
 
         self.agreement_tab = PersonAgreementTab(page.signed_in, self)
         self.agreement_tab.hide()
+        from esafety_desktop.ui.transfer_tab import TransferTab
+
+        self.transfer_tab = TransferTab(page.signed_in, self)
+        self.transfer_tab.hide()
         self.tabs.addTab(self.details, "Details")
         self.edit_button = QPushButton("&Edit…")
         self.left_button = QPushButton("Mark as &left…")
@@ -409,6 +413,11 @@ class PersonPanel(QWidget):
         self._tab_when(self.incidents_view, "Incidents", bool(cases))
         signs = not row.left and self.agreement_tab.show_person(details.id)
         self._tab_when(self.agreement_tab, "Agreement", signs)
+        self.transfer_tab.show_person(details.id, details.destination or "")
+        has_file = form.kind is PersonKind.PUPIL and bool(
+            cases or details.leaving_date or self.transfer_tab.sent
+        )
+        self._tab_when(self.transfer_tab, "Safeguarding file", has_file)
         self.tabs.show()
         change = self._page.can_change
         self.edit_button.setVisible(change)

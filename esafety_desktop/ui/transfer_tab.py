@@ -1,0 +1,214 @@
+"""A pupil's safeguarding file: print their chronology, record it sent to a new school, and
+record the new school's confirmation that it arrived."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from esafety_desktop.domain.roles import Permission, can
+from esafety_desktop.errors import ProblemForUser
+from esafety_desktop.services import transfers
+from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.transfers import Transfer
+from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.look import ERROR_STYLE
+
+HOW = (
+    "Secure electronic transfer",
+    "By hand, signed for",
+    "Recorded delivery",
+)
+
+
+def _date(day: date) -> QDateEdit:
+    edit = QDateEdit(QDate(day))
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    edit.setMaximumDate(QDate.currentDate())
+    return edit
+
+
+class _Form(QDialog):
+    """A small form with Save and Cancel; ``store`` saves it or raises ProblemForUser."""
+
+    def __init__(self, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form = QFormLayout(self)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+    def finish_layout(self) -> None:
+        self.form.addRow(self.message)
+        self.form.addRow(self.buttons)
+
+    def store(self) -> None:
+        raise NotImplementedError
+
+    def save(self) -> None:
+        try:
+            self.store()
+        except ProblemForUser as problem:
+            self.message.setText(str(problem))
+            return
+        self.accept()
+
+
+class SendDialog(_Form):
+    def __init__(self, signed_in: SignedIn, person_id: int, to: str, parent: QWidget) -> None:
+        super().__init__("Record the file sent", parent)
+        self._signed_in, self._person_id = signed_in, person_id
+        self.sent_to = QLineEdit(to)
+        self.sent_to.setAccessibleName("Sent to")
+        self.sent_on = _date(date.today())
+        self.how = QLineEdit(HOW[0])
+        self.how.setAccessibleName("How")
+        from PySide6.QtWidgets import QCompleter
+
+        self.how.setCompleter(QCompleter(list(HOW), self.how))
+        self.form.addRow("Sent &to (school)", self.sent_to)
+        self.form.addRow("&Date sent", self.sent_on)
+        self.form.addRow("&How", self.how)
+        self.finish_layout()
+
+    def store(self) -> None:
+        day = self.sent_on.date().toPython()
+        assert isinstance(day, date)
+        transfers.record_transfer(
+            self._signed_in, self._person_id, self.sent_to.text(), day, self.how.text()
+        )
+
+
+class ConfirmDialog(_Form):
+    def __init__(self, signed_in: SignedIn, transfer: Transfer, parent: QWidget) -> None:
+        super().__init__("Receipt confirmed", parent)
+        self._signed_in, self._transfer = signed_in, transfer
+        self.confirmed_on = _date(date.today())
+        self.confirmed_by = QLineEdit()
+        self.confirmed_by.setAccessibleName("Confirmed by")
+        self.confirmed_by.setPlaceholderText("name and role at the new school")
+        self.form.addRow(QLabel(f"Sent to {transfer.sent_to} on {transfer.sent_on:%d/%m/%Y}."))
+        self.form.addRow("&Confirmed on", self.confirmed_on)
+        self.form.addRow("Confirmed &by", self.confirmed_by)
+        self.finish_layout()
+
+    def store(self) -> None:
+        day = self.confirmed_on.date().toPython()
+        assert isinstance(day, date)
+        transfers.confirm_receipt(self._signed_in, self._transfer.id, day, self.confirmed_by.text())
+
+
+class TransferTab(QWidget):
+    def __init__(self, signed_in: SignedIn, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._signed_in = signed_in
+        self.person_id: int | None = None
+        self.destination = ""
+        self.sent: list[Transfer] = []
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Transfers")
+        self.list.setWordWrap(True)
+        self.print_button = QPushButton("&Print the safeguarding chronology…")
+        self.send_button = QPushButton("Record the file &sent…")
+        self.confirm_button = QPushButton("Receipt con&firmed…")
+        allowed = can(signed_in.account.role, Permission.RECORD_INCIDENTS)
+        for button in (self.print_button, self.send_button, self.confirm_button):
+            button.setVisible(allowed)
+        row = QHBoxLayout()
+        for button in (self.print_button, self.send_button, self.confirm_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(row)
+        self.print_button.clicked.connect(self.print_chronology)
+        self.send_button.clicked.connect(self.send)
+        self.confirm_button.clicked.connect(self.confirm)
+
+    def show_person(self, person_id: int, destination: str) -> None:
+        self.person_id, self.destination = person_id, destination
+        self.sent = transfers.transfers(self._signed_in, person_id)
+        self.list.clear()
+        today = date.today()
+        for t in self.sent:
+            confirmed = (
+                f"receipt confirmed {t.confirmed_on:%d/%m/%Y} by {t.confirmed_by}"
+                if t.confirmed_on
+                else (
+                    f"NOT CONFIRMED: it should have been by {t.confirm_by:%d/%m/%Y}"
+                    if t.overdue(today)
+                    else f"awaiting confirmation (by {t.confirm_by:%d/%m/%Y})"
+                )
+            )
+            self.list.addItem(
+                f"{t.sent_on:%d/%m/%Y} to {t.sent_to} ({t.how}), sent by {t.sent_by}: {confirmed}"
+            )
+        waiting = [t for t in self.sent if t.confirmed_on is None]
+        self.confirm_button.setEnabled(bool(waiting))
+        self.status.setText(
+            "The safeguarding file goes to the new school within five school days of the pupil "
+            "starting there, and its receipt is confirmed."
+            if not self.sent
+            else f"Sent {len(self.sent)} time{'s' if len(self.sent) != 1 else ''}."
+        )
+
+    def print_chronology(self) -> None:
+        from esafety_desktop.ui.pdf_preview import preview_for
+
+        if self.person_id is None:
+            return
+        try:
+            pdf = transfers.child_chronology(self._signed_in, self.person_id)
+        except ProblemForUser as problem:
+            dialogs.report_problem(self, problem, "The chronology was not made")
+            return
+        self.preview = preview_for(
+            self,
+            self._signed_in,
+            pdf,
+            "Safeguarding chronology",
+            "safeguarding-chronology.pdf",
+        )
+
+    def send(self) -> None:
+        if self.person_id is None:
+            return
+        self.dialog = SendDialog(self._signed_in, self.person_id, self.destination, self)
+        self.dialog.accepted.connect(self._changed)
+        self.dialog.open()
+
+    def confirm(self) -> None:
+        waiting = [t for t in self.sent if t.confirmed_on is None]
+        if not waiting:
+            return
+        self.dialog = ConfirmDialog(self._signed_in, waiting[0], self)
+        self.dialog.accepted.connect(self._changed)
+        self.dialog.open()
+
+    def _changed(self) -> None:
+        if self.person_id is not None:
+            self.show_person(self.person_id, self.destination)
