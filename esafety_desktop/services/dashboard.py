@@ -185,12 +185,12 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
 
         late_files = unconfirmed(signed_in)
         if late_files:
-            first = late_files[-1]
+            oldest = late_files[-1]
             items.append(
                 DashboardItem(
                     f"{len(late_files)} safeguarding file{'s' if len(late_files) != 1 else ''} "
                     "not confirmed received",
-                    f"{first.pupil}'s file went to {first.sent_to} on {first.sent_on:%d/%m/%Y}; "
+                    f"{oldest.pupil}'s file went to {oldest.sent_to} on {oldest.sent_on:%d/%m/%Y}; "
                     "receipt should have been confirmed within five school days. Ring the new "
                     "school's DSL.",
                     "See the pupil",
