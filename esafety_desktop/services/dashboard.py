@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import func, select
@@ -29,6 +30,7 @@ class Target(StrEnum):
     INCIDENTS = "incidents"
     AGREEMENTS = "agreements"
     TRANSFERS = "transfers"
+    POLICY_REVIEW = "policy_review"
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,22 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
     item = _agreements_item(signed_in)
     if item is not None:
         items.append(item)
+    from esafety_desktop.services.reports import policy_review_date
+
+    review = policy_review_date(signed_in)
+    if review is not None and review - _date.today() <= timedelta(days=30):
+        passed = review < _date.today()
+        items.append(
+            DashboardItem(
+                "The online safety policy's review is "
+                + ("overdue" if passed else f"due on {review:%d/%m/%Y}"),
+                f"The review date set in Settings is {review:%d/%m/%Y}. Review the policy with "
+                "the lessons learned from this year's cases, then set the next date.",
+                "Open the settings",
+                Target.POLICY_REVIEW,
+                urgent=passed,
+            )
+        )
     if can(me.role, Permission.RECORD_INCIDENTS):
         from esafety_desktop.services.transfers import unconfirmed
 
@@ -275,3 +293,38 @@ def _agreements_item(signed_in: SignedIn) -> DashboardItem | None:
         Target.AGREEMENTS,
         urgent=bool(adults),
     )
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    key: str  # "2026-03" for a month, the incident type for a type
+
+
+def incident_bars(signed_in: SignedIn, today: date | None = None) -> tuple[list[Bar], list[Bar]]:
+    """Cases reported in each of the last twelve months, and this school year's by type."""
+    from esafety_desktop.domain.incidents import incident_type_name
+    from esafety_desktop.domain.school_year import school_year_containing
+    from esafety_desktop.services.agreements import school_year_start
+    from esafety_desktop.services.incidents import list_incidents
+
+    today = today or date.today()
+    cases = list_incidents(signed_in)
+    months: list[tuple[int, int]] = []
+    year, month = today.year, today.month
+    for _ in range(12):
+        months.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    months.reverse()
+    per_month = Counter((c.reported_at.year, c.reported_at.month) for c in cases)
+    by_month = [
+        Bar(date(y, m, 1).strftime("%b %y"), per_month.get((y, m), 0), f"{y:04d}-{m:02d}")
+        for y, m in months
+    ]
+    school_year = school_year_containing(today, school_year_start(signed_in))
+    per_type = Counter(c.incident_type for c in cases if c.reported_at.date() in school_year)
+    by_type = [
+        Bar(incident_type_name(kind), count, kind or "") for kind, count in per_type.most_common()
+    ]
+    return by_month, by_type

@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{school} – {APP_NAME}")
 
         self.dashboard = DashboardPage(signed_in, self.go_to)
+        self.dashboard.show_cases.connect(self.open_cases)
         self.incidents = IncidentsPage(signed_in)
         self.people = PeoplePage(signed_in)
         self.agreements = AgreementsPage(signed_in)
@@ -162,6 +163,9 @@ class MainWindow(QMainWindow):
                 self.people.show_left.setChecked(True)
                 self.people.select_person(waiting[-1].person_id)
                 self.people.panel.tabs.setCurrentWidget(self.people.panel.transfer_tab)
+        elif target is Target.POLICY_REVIEW:
+            self.show_page(SettingsPage.title)
+            self.settings.show_tab(self.settings.school_tab)
         elif target is Target.AGREEMENTS:
             self.show_page(AgreementsPage.title)
         elif target is Target.POSSIBLE_LEAVERS:
@@ -170,6 +174,15 @@ class MainWindow(QMainWindow):
         elif target is Target.ACCOUNTS:
             self.show_page(SettingsPage.title)
             self.settings.show_tab(self.settings.accounts_tab)
+
+    def open_cases(self, kind: str, key: str) -> None:
+        """The cases a Dashboard bar counts: one month's, or this school year's of a type."""
+        self.show_page(IncidentsPage.title)
+        self.incidents.show_all()
+        if kind == "month":
+            self.incidents.show_month(int(key[:4]), int(key[5:7]))
+        else:
+            self.incidents.show_type_this_year(key)
 
     def open_case(self, incident_id: int) -> None:
         """A case chosen elsewhere (a person's Incidents tab), shown on the Incidents page."""

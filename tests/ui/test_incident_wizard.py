@@ -203,7 +203,7 @@ def test_the_person_panel_gains_an_incidents_tab_once_there_is_a_case(
     page.table.clearSelection()
     page.select_person(amy)
     tabs = [page.panel.tabs.tabText(i) for i in range(page.panel.tabs.count())]
-    assert tabs == ["Details", "Incidents"]
+    assert tabs == ["Details", "Incidents", "Safeguarding file"]
     assert page.panel.incidents_model.index(0, 2).data() == "Target"
 
 

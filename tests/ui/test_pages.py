@@ -350,3 +350,51 @@ def test_a_leavers_file_is_printed_sent_and_confirmed_from_their_panel(
     confirm.save()
     assert "receipt confirmed" in tab.list.item(0).text()
     assert transfers.transfers(me, amy)[0].confirmed_by == "Ms Reed, DSL"
+
+
+def test_dashboard_bars_open_the_cases_they_count(qtbot: QtBot, school: School) -> None:
+    from datetime import datetime
+
+    from esafety_desktop.domain.people import PersonKind
+    from esafety_desktop.services import incidents, people
+    from tests.services.test_incidents import NUDES_REFERRED, _new
+
+    amy = people.add_person(
+        school.signed_in,
+        people.PersonForm(PersonKind.PUPIL, "Amy", "Ash", date_of_birth=date(2015, 1, 2)),
+    )
+    now = datetime.now().replace(microsecond=0)
+    incidents.record_incident(school.signed_in, _new(amy, NUDES_REFERRED, reported_at=now))
+    window = MainWindow(
+        school.signed_in, on_lock=lambda: None, on_sign_out=lambda: None, on_close=lambda: None
+    )
+    qtbot.addWidget(window)
+    window.show()
+    board = window.dashboard
+    assert board.month_bars is not None and board.type_bars is not None
+    assert board.month_bars.at(11) == 1.0  # this month, the last of twelve
+    assert sum(board.month_bars.at(i) for i in range(12)) == 1.0
+    board.month_bars.clicked.emit(11)
+    assert window.current_page_title() == "Incidents"
+    assert window.incidents.count.text() == "1 case"
+    assert window.incidents.period_filter.currentText() == "Between dates…"
+    window.show_page("Dashboard")
+    board.type_bars.clicked.emit(0)
+    assert window.incidents.type_filter.currentData() == "nudes"
+    assert window.incidents.period_filter.currentText().startswith("This school year")
+
+
+def test_a_policy_review_due_soon_shows_on_the_dashboard(qtbot: QtBot, main: MainWindow) -> None:
+    from datetime import timedelta
+
+    from esafety_desktop.services.dashboard import Target, dashboard
+    from esafety_desktop.services.reports import set_policy_review_date
+
+    set_policy_review_date(main.signed_in, date.today() + timedelta(days=60))
+    assert Target.POLICY_REVIEW not in [i.target for i in dashboard(main.signed_in).items]
+    set_policy_review_date(main.signed_in, date.today() - timedelta(days=1))
+    item = next(i for i in dashboard(main.signed_in).items if i.target is Target.POLICY_REVIEW)
+    assert item.urgent and item.title == "The online safety policy's review is overdue"
+    main.go_to(Target.POLICY_REVIEW)
+    assert main.current_page_title() == "Settings"
+    assert main.settings.tabs.currentWidget() is main.settings.school_tab

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtGui import QFont
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -16,12 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from esafety_desktop.domain.roles import Permission, can
 from esafety_desktop.services.access import SignedIn
-from esafety_desktop.services.dashboard import Dashboard, DashboardItem, Target, dashboard
+from esafety_desktop.services.dashboard import Bar, Dashboard, DashboardItem, Target, dashboard
 
 
 class DashboardPage(QWidget):
+    """``show_cases(kind, key)`` asks for the Incidents page filtered to what a bar counts:
+    ("month", "2026-03") or ("type", "cyberbullying")."""
+
     title = "Dashboard"
+    show_cases = Signal(str, str)
 
     def __init__(
         self, signed_in: SignedIn, go_to: Callable[[Target], None], parent: QWidget | None = None
@@ -39,10 +54,15 @@ class DashboardPage(QWidget):
         self.facts.setWordWrap(True)
         self.cards = QVBoxLayout()
         self.cards.setSpacing(12)
+        self.charts = QHBoxLayout()
         holder = QWidget()
         holder_layout = QVBoxLayout(holder)
         holder_layout.addLayout(self.cards)
+        holder_layout.addLayout(self.charts)
         holder_layout.addStretch(1)
+        self.month_bars: QBarSet | None = None
+        self.type_bars: QBarSet | None = None
+        self.bar_keys: dict[str, list[str]] = {}
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -56,6 +76,44 @@ class DashboardPage(QWidget):
 
     def refresh(self) -> None:
         self.show_board(dashboard(self._signed_in))
+        self.show_charts()
+
+    def show_charts(self) -> None:
+        """Cases by month (the last twelve) and by type (this school year); a bar opens the
+        cases it counts."""
+        from esafety_desktop.services.dashboard import incident_bars
+
+        while self.charts.count():
+            widget = self.charts.takeAt(0).widget()
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        if not can(self._signed_in.account.role, Permission.RECORD_INCIDENTS) and not can(
+            self._signed_in.account.role, Permission.SIGN_OFF_CASES
+        ):
+            return
+        by_month, by_type = incident_bars(self._signed_in)
+        if not any(bar.count for bar in by_month):
+            return
+        month_view, self.month_bars = _bar_chart(
+            "Cases reported each month", by_month, horizontal=False
+        )
+        self.bar_keys["month"] = [bar.key for bar in by_month]
+        self.month_bars.clicked.connect(self._month_clicked)
+        self.charts.addWidget(month_view, 3)
+        if by_type:
+            type_view, self.type_bars = _bar_chart(
+                "This school year's cases by type", by_type, horizontal=True
+            )
+            self.bar_keys["type"] = [bar.key for bar in by_type]
+            self.type_bars.clicked.connect(self._type_clicked)
+            self.charts.addWidget(type_view, 2)
+
+    def _month_clicked(self, index: int) -> None:
+        self.show_cases.emit("month", self.bar_keys["month"][index])
+
+    def _type_clicked(self, index: int) -> None:
+        self.show_cases.emit("type", self.bar_keys["type"][index])
 
     def show_board(self, board: Dashboard) -> None:
         hour = datetime.now().hour
@@ -112,3 +170,38 @@ class DashboardPage(QWidget):
         row.addLayout(text, 1)
         row.addWidget(button)
         return card
+
+
+def _bar_chart(title: str, bars: list[Bar], horizontal: bool) -> tuple[QChartView, QBarSet]:
+    chart = QChart()
+    chart.setTitle(title)
+    chart.legend().hide()
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    series = QHorizontalBarSeries() if horizontal else QBarSeries()
+    bar_set = QBarSet("Cases")
+    ordered = list(reversed(bars)) if horizontal else bars  # largest at the top
+    for bar in ordered:
+        bar_set.append(bar.count)
+    bar_set.setColor(QColor("#1565c0"))
+    series.append(bar_set)
+    series.setLabelsVisible(True)
+    chart.addSeries(series)
+    categories = QBarCategoryAxis()
+    categories.append([bar.label for bar in ordered])
+    values = QValueAxis()
+    values.setLabelFormat("%d")
+    values.setRange(0, max(max(bar.count for bar in bars), 1) + 1)
+    values.setTickCount(2)
+    if horizontal:
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+    else:
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(categories)
+    series.attachAxis(values)
+    view = QChartView(chart)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setMinimumHeight(260)
+    view.setToolTip("Click a bar to see those cases.")
+    return view, bar_set

@@ -107,7 +107,11 @@ class IncidentsPage(QWidget):
         self.period_filter = QComboBox()
         self.period_filter.setAccessibleName("When reported")
         today = date.today()
-        this_year, last_year = school_year_containing(today), previous_school_year(today)
+        from esafety_desktop.services.agreements import school_year_start
+
+        start = school_year_start(signed_in)
+        this_year = school_year_containing(today, start)
+        last_year = previous_school_year(today, start)
         for label, period in (
             ("Any date", None),
             (f"This school year ({this_year.label})", this_year),
@@ -291,6 +295,21 @@ class IncidentsPage(QWidget):
     def show_person(self, person_id: int) -> None:
         """Only the cases a person is involved in (from the People page)."""
         self.person_filter.setCurrentIndex(max(self.person_filter.findData(person_id), 0))
+        self.apply_filters()
+
+    def show_month(self, year: int, month: int) -> None:
+        """Only the cases reported in one month (from a Dashboard bar)."""
+        from calendar import monthrange
+
+        self.period_filter.setCurrentIndex(self.period_filter.findData(BETWEEN))
+        self.date_from.setDate(QDate(year, month, 1))
+        self.date_to.setDate(QDate(year, month, monthrange(year, month)[1]))
+        self.apply_filters()
+
+    def show_type_this_year(self, incident_type: str) -> None:
+        """This school year's cases of one type (from a Dashboard bar)."""
+        self.type_filter.setCurrentIndex(max(self.type_filter.findData(incident_type), 0))
+        self.period_filter.setCurrentIndex(1)  # this school year
         self.apply_filters()
 
     def show_all(self) -> None:
