@@ -153,7 +153,19 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
 
     from esafety_desktop.services.incidents import actions as case_actions
 
-    late = [a for a in case_actions(signed_in, open_only=True) if a.overdue(_date.today())]
+    waiting = case_actions(signed_in, open_only=True)
+    late = [a for a in waiting if a.overdue(_date.today())]
+    soon = [a for a in waiting if _date.today() <= a.due <= _date.today() + timedelta(days=7)]
+    if soon:
+        items.append(
+            DashboardItem(
+                f"{len(soon)} action{'s' if len(soon) != 1 else ''} due in the next week",
+                f"The first: {soon[0].title} ({soon[0].reference}, {soon[0].owner}, due "
+                f"{soon[0].due:%d/%m/%Y}).",
+                "Open the incidents",
+                Target.INCIDENTS,
+            )
+        )
     if late:
         first = late[0]
         items.append(

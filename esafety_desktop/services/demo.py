@@ -7,7 +7,7 @@ audit log) so it opens on any PC, keyring or not, and its sign-in is shown on th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -151,6 +151,45 @@ def _add_demo_incidents(me: SignedIn, path: Path) -> None:
         head.sign_out()
 
 
+def _add_demo_transfers(me: SignedIn) -> None:
+    """Files of two leavers with cases: one confirmed received, one still waiting; and the
+    policy's review date."""
+    from datetime import timedelta
+
+    from esafety_desktop.services import incidents, reports, transfers
+    from esafety_desktop.services.access import pretending_it_is
+
+    leavers = []
+    for case in reversed(incidents.list_incidents(me)):
+        for person in case.involved:
+            details = person.person_id
+            if person.year_group and person.person_id not in leavers:
+                leavers.append(details)
+    from esafety_desktop.services.people import list_people
+
+    left = {r.id: r for r in list_people(me) if r.left}
+    with_cases = [i for i in leavers if i in left][:2]
+    for number, person_id in enumerate(with_cases):
+        leaving = left[person_id].leaving_date
+        assert leaving is not None
+        sent_on = date(leaving.year, 9, 8)
+        with pretending_it_is(datetime_at(sent_on)):
+            transfer = transfers.record_transfer(
+                me, person_id, "Anyshire Academy", sent_on, "Secure electronic transfer"
+            )
+        if number == 0:
+            confirmed = sent_on + timedelta(days=2)
+            with pretending_it_is(datetime_at(confirmed)):
+                transfers.confirm_receipt(me, transfer, confirmed, "R. Okafor, DSL")
+    reports.set_policy_review_date(me, date(2026, 12, 11))
+
+
+def datetime_at(day: date) -> datetime:
+    from datetime import UTC, time
+
+    return datetime.combine(day, time(11, 0)).astimezone(UTC).replace(tzinfo=None)
+
+
 _DEMO_VISITORS = (
     ("Mo Ferris", "Anyshire Library (community user)"),
     ("Val Ortiz", "Oakfield Parish Council"),
@@ -205,6 +244,7 @@ def build_demo_school(path: Path) -> DemoSignIn:
         from esafety_desktop.services.demo_agreements import add_demo_agreements
 
         add_demo_agreements(me)
+        _add_demo_transfers(me)
         verify_open_database(me)
     finally:
         me.sign_out()

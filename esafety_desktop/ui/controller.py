@@ -32,7 +32,7 @@ def default_database_path() -> Path:
 
 # Raised whenever the demo school gains content: a newer app then builds a fresh demo beside
 # the old one instead of opening a demo without the new features' records.
-DEMO_EDITION = 2
+DEMO_EDITION = 3
 
 
 def demo_database_path(folder: Path | None = None) -> Path:

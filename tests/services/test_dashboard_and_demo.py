@@ -124,6 +124,10 @@ def test_the_demo_school_is_lived_in(tmp_path: Path) -> None:
     covered = sum(r.coverage.covered for r in agreements.register(me))
     assert 0.6 < covered / len(agreements.register(me)) < 0.95
     assert "agreement.signature_withdrawn" in {e.action for e in audit_entries(me)}
+    from esafety_desktop.services.transfers import transfers, unconfirmed
+
+    assert len(transfers(me)) == 2 and len(unconfirmed(me)) == 1
+    assert Target.TRANSFERS in items.values() and Target.POLICY_REVIEW in items.values()
     me.sign_out()
     head = sign_in(demo.path, "c.evans", demo.password, DeviceSecretStore())
     about_head = [c for c in cases if any(i.name == "Chris Evans" for i in c.involved)]
