@@ -153,9 +153,10 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
 
     from esafety_desktop.services.incidents import actions as case_actions
 
-    waiting = case_actions(signed_in, open_only=True)
-    late = [a for a in waiting if a.overdue(_date.today())]
-    soon = [a for a in waiting if _date.today() <= a.due <= _date.today() + timedelta(days=7)]
+    open_actions = case_actions(signed_in, open_only=True)
+    late = [a for a in open_actions if a.overdue(_date.today())]
+    week = _date.today() + timedelta(days=7)
+    soon = [a for a in open_actions if _date.today() <= a.due <= week]
     if soon:
         items.append(
             DashboardItem(

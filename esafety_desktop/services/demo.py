@@ -168,7 +168,9 @@ def _add_demo_transfers(me: SignedIn) -> None:
     from esafety_desktop.services.people import list_people
 
     left = {r.id: r for r in list_people(me) if r.left}
-    with_cases = [i for i in leavers if i in left][:2]
+    # One leaver from each year: the older file was confirmed, the newer one is waiting.
+    by_year = {left[i].leaving_date: i for i in leavers if i in left}
+    with_cases = [by_year[day] for day in sorted(d for d in by_year if d is not None)][:2]
     for number, person_id in enumerate(with_cases):
         leaving = left[person_id].leaving_date
         assert leaving is not None
