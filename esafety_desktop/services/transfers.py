@@ -194,7 +194,7 @@ def child_chronology(signed_in: SignedIn, person_id: int) -> bytes:
         ["UPN", pupil.form.upn or ""],
         [
             "Year group and class",
-            " ".join(filter(None, (pupil.form.year_group, pupil.form.class_name))),
+            _year_and_class(pupil.form.year_group, pupil.form.class_name),
         ],
         ["Left", f"{pupil.leaving_date:%d/%m/%Y}" if pupil.leaving_date else "On roll"],
         ["Cases", str(len(cases))],
@@ -219,3 +219,13 @@ def child_chronology(signed_in: SignedIn, person_id: int) -> bytes:
             details={"cases": len(cases)},
         )
     return pdf
+
+
+def _year_and_class(year_group: str, class_name: str) -> str:
+    from esafety_desktop.domain.mis_import import YEAR_GROUP_LABELS
+
+    parts = [
+        YEAR_GROUP_LABELS.get(year_group, year_group),
+        f"class {class_name}" if class_name else "",
+    ]
+    return ", ".join(part for part in parts if part)
