@@ -51,6 +51,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/people_page.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/incident_search.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/agreements_register.py
+	$(BIN)/python bench/governors_report.py
 
 bundle: $(STAMP)
 	$(BIN)/python -m pip install --quiet "pyinstaller>=6.5,<7"

@@ -23,23 +23,13 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="esafety-bench-"))
     os.environ["HOME"] = str(folder)
 
+    from bench_school import bench_school
+
     from esafety_desktop.domain.invented_people import FIRST_NAMES, SURNAMES
     from esafety_desktop.domain.people import PersonKind
     from esafety_desktop.services import agreements, people
-    from esafety_desktop.services.access import create_school
-    from esafety_desktop.storage import keyslots
-    from esafety_desktop.storage.device_secret import DeviceSecretStore
 
-    keyslots.DEFAULT_KDF = keyslots.MINIMUM_KDF
-    me = create_school(
-        folder / "school.db",
-        school_name="Bench High (invented)",
-        username="bench",
-        display_name="Bench DSL",
-        password="Kettle-Orchard-Lantern-42",
-        device_secrets=DeviceSecretStore(),
-        password_only=True,
-    ).signed_in
+    me = bench_school(folder, "Bench High (invented)")
     chance = random.Random(5)
     forms = []
     for n in range(pupils):

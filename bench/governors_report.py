@@ -23,12 +23,11 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="esafety-bench-"))
     os.environ["HOME"] = str(folder)
 
+    from bench_school import bench_school
+
     from esafety_desktop.domain.incidents import INCIDENT_TYPE_NAMES, IncidentStatus
     from esafety_desktop.domain.school_year import Period, school_year_containing
     from esafety_desktop.services import reports
-    from esafety_desktop.services.access import create_school
-    from esafety_desktop.storage import keyslots
-    from esafety_desktop.storage.device_secret import DeviceSecretStore
     from esafety_desktop.storage.models import (
         Incident,
         IncidentAction,
@@ -37,16 +36,7 @@ def main() -> None:
         Person,
     )
 
-    keyslots.DEFAULT_KDF = keyslots.MINIMUM_KDF
-    me = create_school(
-        folder / "school.db",
-        school_name="Bench Academy (invented)",
-        username="bench",
-        display_name="Bench DSL",
-        password="Kettle-Orchard-Lantern-42",
-        device_secrets=DeviceSecretStore(),
-        password_only=True,
-    ).signed_in
+    me = bench_school(folder, "Bench Academy (invented)")
     chance = random.Random(9)
     kinds = list(INCIDENT_TYPE_NAMES)
     statuses = [s.value for s in IncidentStatus]

@@ -25,22 +25,12 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from esafety_desktop.domain.invented_people import SECONDARY_YEARS, invented_pupils, pupil_csv
-    from esafety_desktop.services.access import create_school
     from esafety_desktop.services.people_import import apply_import, open_table, plan_import
-    from esafety_desktop.storage import keyslots
-    from esafety_desktop.storage.device_secret import DeviceSecretStore
 
-    keyslots.DEFAULT_KDF = keyslots.MINIMUM_KDF  # the unlock cost is measured elsewhere
     app = QApplication([])
-    me = create_school(
-        folder / "school.db",
-        school_name="Bench High (invented)",
-        username="bench",
-        display_name="Bench DSL",
-        password="Kettle-Orchard-Lantern-42",
-        device_secrets=DeviceSecretStore(),
-        password_only=True,
-    ).signed_in
+    from bench_school import bench_school
+
+    me = bench_school(folder, "Bench High (invented)")
     data = pupil_csv(invented_pupils(count, SECONDARY_YEARS))
     start = time.perf_counter()
     table, mapping = open_table(data)
