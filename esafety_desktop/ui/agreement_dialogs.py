@@ -32,6 +32,7 @@ from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.agreements import PersonCoverage, SignatureRecord
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.look import ERROR_STYLE
+from esafety_desktop.ui.person_dialogs import FormDialog
 
 PERSON = Qt.ItemDataRole.UserRole
 
@@ -173,14 +174,13 @@ class ReturnedFormsDialog(QDialog):
         self.accept()
 
 
-class CorrectSignatureDialog(QDialog):
+class CorrectSignatureDialog(FormDialog):
     """Correct a recorded signature, or withdraw one recorded in error; the original stays."""
 
     def __init__(
         self, signed_in: SignedIn, signature: SignatureRecord, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Correct a signature")
+        super().__init__("Correct a signature", parent)
         self._signed_in = signed_in
         self._signature = signature
         self.signed_on = _date_edit(signature.signed_on)
@@ -189,42 +189,28 @@ class CorrectSignatureDialog(QDialog):
         self.withdraw = QCheckBox("Recorded in error: withdraw it")
         self.why = QLineEdit()
         self.why.setAccessibleName("Why")
-        self.message = _problem_label()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        form = QFormLayout(self)
-        form.addRow(
+        self.form.addRow(
             QLabel(
                 f"{signature.version_label}, signed {signature.signed_on:%d/%m/%Y}, recorded by "
                 f"{signature.recorded_by}. The original stays in the history."
             )
         )
-        form.addRow("Date &signed", self.signed_on)
-        form.addRow("", self.parent_signed)
-        form.addRow("", self.withdraw)
-        form.addRow("&Why", self.why)
-        form.addRow(self.message)
-        form.addRow(self.buttons)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.form.addRow("Date &signed", self.signed_on)
+        self.form.addRow("", self.parent_signed)
+        self.form.addRow("", self.withdraw)
+        self.form.addRow("&Why", self.why)
 
     def save(self) -> None:
         day = self.signed_on.date().toPython()
         assert isinstance(day, date)
-        try:
-            agreements.correct_signature(
-                self._signed_in,
-                self._signature.id,
-                self.why.text(),
-                signed_on=day,
-                parent_signed=self.parent_signed.isChecked(),
-                withdraw=self.withdraw.isChecked(),
-            )
-        except ProblemForUser as problem:
-            self.message.setText(str(problem))
-            return
-        self.accept()
+        agreements.correct_signature(
+            self._signed_in,
+            self._signature.id,
+            self.why.text(),
+            signed_on=day,
+            parent_signed=self.parent_signed.isChecked(),
+            withdraw=self.withdraw.isChecked(),
+        )
 
 
 class NewVersionDialog(QDialog):

@@ -8,9 +8,6 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,7 +23,7 @@ from esafety_desktop.services import transfers
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.transfers import Transfer
 from esafety_desktop.ui import dialogs
-from esafety_desktop.ui.look import ERROR_STYLE
+from esafety_desktop.ui.person_dialogs import FormDialog
 
 HOW = (
     "Secure electronic transfer",
@@ -43,39 +40,7 @@ def _date(day: date) -> QDateEdit:
     return edit
 
 
-class _Form(QDialog):
-    """A small form with Save and Cancel; ``store`` saves it or raises ProblemForUser."""
-
-    def __init__(self, title: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.form = QFormLayout(self)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-
-    def finish_layout(self) -> None:
-        self.form.addRow(self.message)
-        self.form.addRow(self.buttons)
-
-    def store(self) -> None:
-        raise NotImplementedError
-
-    def save(self) -> None:
-        try:
-            self.store()
-        except ProblemForUser as problem:
-            self.message.setText(str(problem))
-            return
-        self.accept()
-
-
-class SendDialog(_Form):
+class SendDialog(FormDialog):
     def __init__(self, signed_in: SignedIn, person_id: int, to: str, parent: QWidget) -> None:
         super().__init__("Record the file sent", parent)
         self._signed_in, self._person_id = signed_in, person_id
@@ -90,9 +55,8 @@ class SendDialog(_Form):
         self.form.addRow("Sent &to (school)", self.sent_to)
         self.form.addRow("&Date sent", self.sent_on)
         self.form.addRow("&How", self.how)
-        self.finish_layout()
 
-    def store(self) -> None:
+    def save(self) -> None:
         day = self.sent_on.date().toPython()
         assert isinstance(day, date)
         transfers.record_transfer(
@@ -100,7 +64,7 @@ class SendDialog(_Form):
         )
 
 
-class ConfirmDialog(_Form):
+class ConfirmDialog(FormDialog):
     def __init__(self, signed_in: SignedIn, transfer: Transfer, parent: QWidget) -> None:
         super().__init__("Receipt confirmed", parent)
         self._signed_in, self._transfer = signed_in, transfer
@@ -111,9 +75,8 @@ class ConfirmDialog(_Form):
         self.form.addRow(QLabel(f"Sent to {transfer.sent_to} on {transfer.sent_on:%d/%m/%Y}."))
         self.form.addRow("&Confirmed on", self.confirmed_on)
         self.form.addRow("Confirmed &by", self.confirmed_by)
-        self.finish_layout()
 
-    def store(self) -> None:
+    def save(self) -> None:
         day = self.confirmed_on.date().toPython()
         assert isinstance(day, date)
         transfers.confirm_receipt(self._signed_in, self._transfer.id, day, self.confirmed_by.text())

@@ -137,10 +137,10 @@ def test_the_person_panel_shows_the_agreement_and_takes_a_correction(
     dialog = tab.dialog
     assert isinstance(dialog, CorrectSignatureDialog)
     dialog.withdraw.setChecked(True)
-    dialog.save()
+    dialog.submit()
     assert dialog.message.text() == "Say why the signature is being corrected."
     qtbot.keyClicks(dialog.why, "Form belonged to another pupil")
-    dialog.save()
+    dialog.submit()
     assert tab.status.text() == "<b>Not covered</b>: Never signed."
     lines = [tab.signatures.item(i).text() for i in range(tab.signatures.count())]
     assert lines[0].startswith("Withdrawn by Jo Bloggs · why: Form belonged to another pupil")

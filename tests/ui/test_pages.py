@@ -339,15 +339,15 @@ def test_a_leavers_file_is_printed_sent_and_confirmed_from_their_panel(
     tab.send()
     send = tab.dialog
     assert isinstance(send, SendDialog) and send.sent_to.text() == "Anyshire Academy"
-    send.save()
+    send.submit()
     assert tab.list.item(0).text().startswith(f"{date.today():%d/%m/%Y} to Anyshire Academy")
     tab.confirm()
     confirm = tab.dialog
     assert isinstance(confirm, ConfirmDialog)
-    confirm.save()
+    confirm.submit()
     assert confirm.message.text() == "Say who at the new school confirmed they have the file."
     qtbot.keyClicks(confirm.confirmed_by, "Ms Reed, DSL")
-    confirm.save()
+    confirm.submit()
     assert "receipt confirmed" in tab.list.item(0).text()
     assert transfers.transfers(me, amy)[0].confirmed_by == "Ms Reed, DSL"
 
