@@ -40,6 +40,7 @@ class Permission(StrEnum):
     SIGN_OFF_CASES = "sign_off_cases"
     KEEP_AGREEMENTS = "keep_agreements"
     MAKE_REPORTS = "make_reports"
+    RESTORE_BACKUPS = "restore_backups"
 
     @property
     def description(self) -> str:
@@ -64,6 +65,7 @@ _PERMISSION_DESCRIPTIONS = {
     Permission.KEEP_AGREEMENTS: "keep the Acceptable Use Agreement register",
     Permission.MAKE_REPORTS: "make reports for the governors and the local authority",
     Permission.SIGN_OFF_CASES: "review and sign off cases",
+    Permission.RESTORE_BACKUPS: "restore the school database from a backup",
 }
 
 _EVERYONE = frozenset({Permission.VERIFY_DATABASE, Permission.MAKE_REPORTS})

@@ -7,6 +7,9 @@ import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+
+import sqlcipher3
 
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DBAPIError
@@ -26,7 +29,8 @@ from esafety_desktop.storage.engine import (
 )
 from esafety_desktop.storage.files import DatabaseFiles, problem_from_os_error
 from esafety_desktop.storage.keyslots import AuditAnchor, KeySlotFile
-from esafety_desktop.storage.migrate import upgrade_to_head
+from esafety_desktop.storage.backup import back_up_before_upgrade
+from esafety_desktop.storage.migrate import needs_upgrade, upgrade_to_head
 from esafety_desktop.storage.models import SchoolSetting
 
 DATABASE_ID_SETTING = "database_id"
@@ -36,12 +40,23 @@ log = logging.getLogger(__name__)
 class SchoolDatabase:
     """Holds the data key for as long as the database is open; :meth:`close` wipes it."""
 
-    def __init__(self, files: DatabaseFiles, key_slots: KeySlotFile, data_key: bytearray) -> None:
+    def __init__(
+        self,
+        files: DatabaseFiles,
+        key_slots: KeySlotFile,
+        data_key: bytearray,
+        *,
+        read_only: bool = False,
+    ) -> None:
         self.files = files
         self.key_slots = key_slots
         self._data_key = data_key
         self._unsaved_slots = False
-        self.engine = create_encrypted_engine(files.database, data_key)
+        self.read_only = read_only
+        # Set when a check or a statement finds the file damaged: from then on nothing is
+        # written to it, so the damage cannot spread and the file stays as evidence.
+        self.damage: DatabaseDamaged | None = None
+        self.engine = create_encrypted_engine(files.database, data_key, read_only=read_only)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -107,7 +122,9 @@ class SchoolDatabase:
                         "Put back the key file that was made with this database. Neither file "
                         "has been changed.",
                     )
-                if migrate:
+                database.check_on_opening()
+                if migrate and needs_upgrade(database.engine):
+                    back_up_before_upgrade(database)
                     upgrade_to_head(database.engine)
         except DatabaseDamaged:
             database.close()
@@ -146,6 +163,8 @@ class SchoolDatabase:
         (disk full) stops the change. The audit anchor moves after the commit; if that write
         fails the change stands and the anchor catches up with the next entry (``verify``
         accepts an anchor that is behind but whose entry is intact)."""
+        if self.damage is not None:
+            raise self.damage
         session = self._sessions()
         try:
             with self._translated_errors(), session.begin():
@@ -177,10 +196,12 @@ class SchoolDatabase:
     def _translated_errors(self) -> Iterator[None]:
         try:
             yield
-        except DBAPIError as exc:
+        except (DBAPIError, sqlcipher3.dbapi2.Error) as exc:
             problem = problem_from_database_error(exc, self.files.database)
             if problem is None:
                 raise
+            if isinstance(problem, DatabaseDamaged):
+                self.damage = problem
             raise problem from exc
 
     def _move_anchor(self, sequence: int, hash_: str) -> None:
@@ -235,6 +256,19 @@ class SchoolDatabase:
         """SQLite's own integrity check of tables and indexes."""
         return self._pragma_rows("PRAGMA integrity_check", healthy=("ok",))
 
+    def check_on_opening(self) -> None:
+        """SQLite's quick check, which reads (and so checks the checksum of) every page in use.
+        A database that fails is never written to: :attr:`damage` stops every transaction."""
+        problems = self._pragma_rows("PRAGMA quick_check", healthy=("ok",))
+        if problems:
+            self.damage = DatabaseDamaged(
+                f"The school database {self.files.database.name} failed its check on opening "
+                f"({'; '.join(problems[:2])}).",
+                "Nothing has been written to it. Restore the newest good backup, and keep the "
+                "damaged file for your IT support.",
+            )
+            raise self.damage
+
     def page_count(self) -> int:
         with self.engine.connect() as connection:
             return int(connection.execute(text("PRAGMA page_count")).scalar() or 0)
@@ -246,6 +280,20 @@ class SchoolDatabase:
         except DBAPIError as exc:
             return [f"the check stopped: {getattr(exc.orig, 'args', [exc])[0]}"]
         return [r for r in rows if r not in healthy]
+
+    def copy_into(self, target: Path) -> None:
+        """A consistent copy of the committed database in ``target`` (an empty file), encrypted
+        with the same key: SQLite's ``VACUUM INTO`` reads one snapshot, while others may write."""
+        connection = self.engine.raw_connection()
+        try:
+            with self._translated_errors():
+                connection.driver_connection.execute("VACUUM INTO ?", (str(target),))
+        finally:
+            connection.close()
+
+    def data_key_copy(self) -> bytearray:
+        """A copy of the data key for a check that wipes its own (a backup being verified)."""
+        return bytearray(self._data_key)
 
     def close(self) -> None:
         self.engine.dispose()

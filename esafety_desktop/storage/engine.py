@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
@@ -26,13 +27,22 @@ _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB =
 BUSY_TIMEOUT_SECONDS = 5.0
 
 
-def create_encrypted_engine(path: Path, data_key: bytes | bytearray) -> Engine:
-    """An engine whose every connection is keyed first, then set up for safe writing."""
+def create_encrypted_engine(
+    path: Path, data_key: bytes | bytearray, *, read_only: bool = False
+) -> Engine:
+    """An engine whose every connection is keyed first, then set up for safe writing.
+
+    ``read_only`` opens the file so that not one byte of it can change (a backup being
+    checked): SQLite refuses every write, and the journal mode is left as it is."""
     if len(data_key) != 32:
         raise ValueError("the data key has 32 bytes")
     key_pragma = f"PRAGMA key = \"x'{bytes(data_key).hex()}'\""
     engine = create_engine(
-        f"sqlite:///{path}",
+        (
+            f"sqlite:///file:{quote(path.as_posix(), safe='/:')}?mode=ro&uri=true"
+            if read_only
+            else f"sqlite:///{path}"
+        ),
         module=sqlcipher3.dbapi2,
         connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
     )
@@ -47,10 +57,11 @@ def create_encrypted_engine(path: Path, data_key: bytes | bytearray) -> Engine:
             cursor.execute("PRAGMA cipher_log_level = NONE")
             cursor.execute(key_pragma)  # must be the first statement that touches the file
             cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA temp_store = MEMORY")
-            cursor.execute("PRAGMA secure_delete = ON")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            if not read_only:
+                cursor.execute("PRAGMA synchronous = FULL")
+                cursor.execute("PRAGMA secure_delete = ON")
+                cursor.execute("PRAGMA journal_mode = WAL")
         finally:
             cursor.close()
 

@@ -52,7 +52,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         finally:
             os.close(fd)
         os.replace(tmp, path)
-        _sync_directory(path.parent)
+        sync_directory(path.parent)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -80,7 +80,7 @@ def problem_from_os_error(exc: OSError, path: Path) -> Exception:
     return exc
 
 
-def _sync_directory(directory: Path) -> None:
+def sync_directory(directory: Path) -> None:
     if os.name != "posix":
         return  # Windows has no directory handles to flush; os.replace is already durable there
     fd = os.open(directory, os.O_RDONLY)

@@ -166,6 +166,10 @@ class KeySlotFile:
             ) from exc
 
     def save(self) -> None:
+        write_atomically(self.path, self.document())
+
+    def document(self) -> bytes:
+        """The file's bytes as :meth:`save` writes them."""
         document = {
             "format": FORMAT,
             "version": FORMAT_VERSION,
@@ -174,7 +178,7 @@ class KeySlotFile:
             "slots": [s.to_json() for s in self.slots],
             "audit_anchor": self.audit_anchor.to_json() if self.audit_anchor else None,
         }
-        write_atomically(self.path, json.dumps(document, indent=2).encode("utf-8") + b"\n")
+        return json.dumps(document, indent=2).encode("utf-8") + b"\n"
 
     def accounts(self) -> list[str]:
         return sorted(s.account for s in self.slots if s.kind == "password" and s.account)
