@@ -83,6 +83,41 @@ def build_parser() -> argparse.ArgumentParser:
     recover.add_argument("--db", required=True, type=Path)
     recover.add_argument("--user", required=True)
 
+    backup = commands.add_parser(
+        "backup",
+        help="make a verified backup now (for Windows Task Scheduler)",
+        description="Make a verified encrypted backup in the backups folder beside the "
+        "database, copy it to the second location chosen in Settings and, with --to, to "
+        "another folder too. Old backups are thinned out: 7 daily, 4 weekly, 12 monthly. "
+        "Reads the account's password.",
+    )
+    backup.add_argument("--db", required=True, type=Path)
+    backup.add_argument("--user", required=True)
+    backup.add_argument("--to", type=Path, metavar="DIR", help="also copy the backup here")
+
+    restore = commands.add_parser(
+        "restore",
+        help="write a verified database from a backup (new PC, lost database)",
+        description="Check a backup and write it as a new database at --db (which must not "
+        "exist yet). Reads the recovery key (or, on the PC the backup came from, --user's "
+        "password with --password), then a new password for --user twice.",
+    )
+    restore.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        type=Path,
+        metavar="BACKUP",
+        help="the backup's folder (named after the date it was made)",
+    )
+    restore.add_argument("--db", required=True, type=Path, metavar="NEW_PATH")
+    restore.add_argument("--user", required=True, help="the account to sign in with afterwards")
+    restore.add_argument(
+        "--password",
+        action="store_true",
+        help="unlock with --user's password instead of the recovery key (same PC only)",
+    )
+
     renew = commands.add_parser(
         "new-recovery-key",
         help="replace the recovery key (the old sheet stops working); DSL only",
@@ -169,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
             "demo": _demo,
             "import-people": _import_people,
             "report": _report,
+            "backup": _backup,
+            "restore": _restore,
         }[args.command]
         return handler(args)
     except ProblemForUser as problem:
@@ -290,6 +327,58 @@ def _recover(args: argparse.Namespace) -> int:
     )
     signed_in.sign_out()
     print(f"{args.user} can now sign in on this PC with the new password.")
+    return EXIT_OK
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from esafety_desktop.services.backups import back_up_from_command_line
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+
+    password = read_secret(f"Password for {args.user}: ")
+    run = back_up_from_command_line(args.db, args.user, password, DeviceSecretStore(), args.to)
+    counts = run.backup.counts
+    print(
+        f"Backup made and verified: {run.backup.folder} ({counts.get('cases', 0)} cases, "
+        f"{counts.get('people', 0)} people)."
+    )
+    if run.second is not None:
+        print(f"Copied to {run.second.folder}.")
+    if run.removed:
+        print(
+            f"{run.removed} older backup(s) removed by the schedule (7 daily, 4 weekly, 12 monthly)."
+        )
+    if run.second_problem:
+        print(f"Warning: not copied to the second location: {run.second_problem}", file=sys.stderr)
+        return EXIT_PROBLEM
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from esafety_desktop.services.backups import backup_at, open_backup, restore
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+
+    backup = backup_at(args.source)
+    secrets = DeviceSecretStore()
+    if args.password:
+        password = read_secret(f"Password for {args.user} (when the backup was made): ")
+        opened = open_backup(backup, username=args.user, password=password, device_secrets=secrets)
+    else:
+        key = read_secret("Recovery key (from the recovery sheet current when it was made): ")
+        opened = open_backup(backup, recovery_key=key, device_secrets=secrets)
+    try:
+        print(
+            f"Backup made {backup.made_at.astimezone():%d/%m/%Y %H:%M} passed its checks: "
+            f"{opened.check.counts.get('cases', 0)} cases, {opened.check.counts.get('people', 0)} "
+            f"people, {opened.check.audit_entries} audit entries."
+        )
+        new_password = read_secret(f"New password for {args.user}: ", confirm=True)
+        restored = restore(
+            opened, args.db, username=args.user, new_password=new_password, device_secrets=secrets
+        )
+    finally:
+        opened.close()
+    restored.signed_in.sign_out()
+    print(f"Restored to {args.db}. {args.user} can sign in there with the new password.")
     return EXIT_OK
 
 
@@ -435,6 +524,13 @@ def read_secret(prompt: str, *, confirm: bool = False, stdin: TextIO | None = No
         if confirm and getpass.getpass("Type it again: ") != first:
             raise InvalidInput("The two passwords typed were different. Nothing was changed.")
         return first
+    first = _line(stream, prompt)
+    if confirm and _line(stream, prompt.rstrip(": ") + " (typed again): ") != first:
+        raise InvalidInput("The two passwords given were different. Nothing was changed.")
+    return first
+
+
+def _line(stream: TextIO, prompt: str) -> str:
     line = stream.readline()
     if not line:
         raise InvalidInput(f"{prompt.rstrip(': ')} was expected on standard input.")

@@ -75,7 +75,7 @@ def _month(day: date) -> object:
 
 
 def age_in_words(then: datetime, now: datetime) -> str:
-    """"today", "yesterday", "3 days ago" for a backup's age."""
+    """ "today", "yesterday", "3 days ago" for a backup's age."""
     days = (now.date() - then.date()).days
     if days <= 0:
         return "today"

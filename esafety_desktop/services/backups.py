@@ -110,6 +110,8 @@ def back_up(signed_in: SignedIn, kind: str, *, also_to: Path | None = None) -> B
     problem: str | None = None
     for target in [Path(location)] if location else []:
         try:
+            if not target.is_dir():  # never made here: an unplugged stick's path is not a folder
+                raise FileNotFoundError(str(target))
             second = _copy_and_prune(backup, second_root(target))
         except (ProblemForUser, OSError) as exc:
             problem = _why_not_written(target, exc)
@@ -453,7 +455,9 @@ def restore(
     try:
         _copy_into_place(opened.backup, files)
     except ProblemForUser as problem:
-        kept = f" The database that was there is kept, unchanged, in {set_aside}." if set_aside else ""
+        kept = (
+            f" The database that was there is kept, unchanged, in {set_aside}." if set_aside else ""
+        )
         raise BackupProblem(problem.what, problem.advice + kept) from problem
     key_slots = KeySlotFile.load(files.key_slots)
     database = SchoolDatabase.open(files, key_slots, opened.data_key_copy())

@@ -63,9 +63,9 @@ class Backup:
     kind: str
     app_version: str
     layout: str | None
-    counts: dict[str, int]
-    audit_entries: int
-    files: dict[str, str]  # file name -> SHA-256
+    counts: dict[str, int] = field(compare=False)
+    audit_entries: int = 0
+    files: dict[str, str] = field(compare=False, default_factory=dict)  # name -> SHA-256
     made_on: str = ""  # the computer's name, to tell the office PC's backups apart
 
     @property
@@ -413,4 +413,6 @@ def _app_version() -> str:
 
 def back_up_before_upgrade(database: Any) -> Backup:
     """The copy :meth:`SchoolDatabase.open` makes just before it changes the layout."""
-    return write_backup(database, database.files.database.parent / BACKUPS_FOLDER, kind=BEFORE_UPGRADE)
+    return write_backup(
+        database, database.files.database.parent / BACKUPS_FOLDER, kind=BEFORE_UPGRADE
+    )

@@ -47,7 +47,7 @@ def made(
             "--recovery-sheet",
             str(tmp_path / "sheet.pdf"),
         ],
-        DSL_PASSWORD + "\n",
+        DSL_PASSWORD + "\n" + DSL_PASSWORD + "\n",
         monkeypatch,
         capsys,
     )
@@ -129,7 +129,7 @@ def test_a_file_that_is_not_ours_is_said_plainly(
     assert notes.read_bytes() == b"minutes of the governors' meeting\n" * 100
     code, _, err = run(
         ["init", "--db", str(notes), "--school", SCHOOL, "--user", "jo.dsl"],
-        DSL_PASSWORD + "\n",
+        DSL_PASSWORD + "\n" + DSL_PASSWORD + "\n",
         monkeypatch,
         capsys,
     )
@@ -142,7 +142,7 @@ def test_init_refuses_a_weak_password_before_making_anything(
 ) -> None:
     code, _, err = run(
         ["init", "--db", str(tmp_path / "s.db"), "--school", SCHOOL, "--user", "jo.dsl"],
-        "password1234\n",
+        "password1234\npassword1234\n",
         monkeypatch,
         capsys,
     )
@@ -162,7 +162,7 @@ def test_recover_on_a_new_pc_then_sign_in_with_the_new_password(
     assert code == 1 and "recovery key" in err
     code, out, err = run(
         ["recover", "--db", str(db), "--user", "jo.dsl"],
-        f"{key}\nCopper-Lagoon-Pebble-08\n",
+        f"{key}\nCopper-Lagoon-Pebble-08\nCopper-Lagoon-Pebble-08\n",
         monkeypatch,
         capsys,
     )
@@ -206,7 +206,7 @@ def test_new_recovery_key_retires_the_old_one(
     assert new_key.split("-")[0] in PdfReader(tmp_path / "new.pdf").pages[0].extract_text()
     code, _, err = run(
         ["recover", "--db", str(db), "--user", "jo.dsl"],
-        f"{old_key}\nCopper-Lagoon-Pebble-08\n",
+        f"{old_key}\nCopper-Lagoon-Pebble-08\nCopper-Lagoon-Pebble-08\n",
         monkeypatch,
         capsys,
     )
@@ -251,13 +251,14 @@ def test_a_pc_without_keyring_gets_a_clear_error_then_an_explicit_password_only_
     no_keyring = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     db = tmp_path / "school.db"
     args = ["init", "--db", str(db), "--school", SCHOOL, "--user", "jo.dsl"]
-    refused = _command(*args, stdin=DSL_PASSWORD + "\n", env=no_keyring)
+    twice = DSL_PASSWORD + "\n" + DSL_PASSWORD + "\n"
+    refused = _command(*args, stdin=twice, env=no_keyring)
     assert refused.returncode == 1
     assert "no secure password store" in refused.stderr
     assert "--password-only-on-this-pc" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert list(tmp_path.iterdir()) == []
-    made = _command(*args, "--password-only-on-this-pc", stdin=DSL_PASSWORD + "\n", env=no_keyring)
+    made = _command(*args, "--password-only-on-this-pc", stdin=twice, env=no_keyring)
     assert made.returncode == 0, made.stderr
     assert "protected by password alone" in made.stdout
     checked = _command(
