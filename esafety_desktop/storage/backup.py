@@ -306,7 +306,14 @@ def remove(backups: Iterable[Backup]) -> int:
         names = {p.name for p in backup.folder.iterdir()}
         if names - set(backup.files) - {MANIFEST}:
             continue
-        shutil.rmtree(backup.folder, ignore_errors=True)
+        # Renamed first (one atomic step), so a crash part-way through deleting leaves a
+        # ``.partial-`` folder, never a listed backup with files missing.
+        doomed = backup.folder.with_name(f"{PARTIAL_PREFIX}removing-{backup.folder.name}")
+        try:
+            os.rename(backup.folder, doomed)
+        except OSError:
+            continue
+        shutil.rmtree(doomed, ignore_errors=True)
         removed += 1
     return removed
 

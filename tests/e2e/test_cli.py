@@ -380,3 +380,58 @@ def test_reports_from_a_script_are_written_and_audited(
     )
     assert code == 0, err
     assert "Amy Ash" in PdfReader(chronology).pages[0].extract_text()
+
+
+def test_backup_for_task_scheduler_then_restore_on_a_new_pc(
+    made: tuple[Path, str],
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    db, key = made
+    usb = tmp_path_factory.mktemp("usb")
+    code, out, err = run(
+        ["backup", "--db", str(db), "--user", "jo.dsl", "--to", str(usb)],
+        DSL_PASSWORD + "\n",
+        monkeypatch,
+        capsys,
+    )
+    assert code == 0, err
+    assert "Backup made and verified" in out and str(usb) in out
+    [folder] = (usb / "eSafety Desktop backups").iterdir()
+
+    new_pc()
+    target = tmp_path_factory.mktemp("new-pc") / "school.db"
+    typed = f"{key}\nCopper-Lagoon-Pebble-08\nCopper-Lagoon-Pebble-07\n"
+    code, _, err = run(
+        ["restore", "--from", str(folder), "--db", str(target), "--user", "jo.dsl"],
+        typed,
+        monkeypatch,
+        capsys,
+    )
+    assert code == 1 and "different" in err
+    assert not target.exists()
+    typed = f"{key}\nCopper-Lagoon-Pebble-08\nCopper-Lagoon-Pebble-08\n"
+    code, out, err = run(
+        ["restore", "--from", str(folder), "--db", str(target), "--user", "jo.dsl"],
+        typed,
+        monkeypatch,
+        capsys,
+    )
+    assert code == 0, err
+    assert "passed its checks" in out and f"Restored to {target}" in out
+    code, out, _ = run(
+        ["verify", "--db", str(target), "--user", "jo.dsl"],
+        "Copper-Lagoon-Pebble-08\n",
+        monkeypatch,
+        capsys,
+    )
+    assert code == 0 and out.startswith("Sound")
+    # a second restore to the same path is refused: nothing is ever overwritten
+    code, _, err = run(
+        ["restore", "--from", str(folder), "--db", str(target), "--user", "jo.dsl"],
+        typed,
+        monkeypatch,
+        capsys,
+    )
+    assert code == 1 and "never overwrites" in err

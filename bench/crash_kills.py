@@ -1,0 +1,348 @@
+"""Pull the plug, many times: kill a writer with SIGKILL at random moments and check nothing
+it reported as saved is lost and both integrity checks pass.
+
+    .venv/bin/python bench/crash_kills.py                     # 1,000 kills of each kind
+    .venv/bin/python bench/crash_kills.py --trials 50 --kinds save backup
+    .venv/bin/python bench/crash_kills.py --json              # figures as JSON (the tests)
+
+Three kinds of trial, each on real SQLCipher files through the app's own services:
+
+* ``save``: the writer signs in and records incidents one after another, printing each case's
+  id and summary once ``record_incident`` has returned (the moment the DSL sees "saved").
+* ``backup``: the same, with a verified backup after every case.
+* ``migrate``: the writer opens a copy of the oldest released database (layout 0001), which
+  makes the backup taken before an upgrade and then upgrades it to the current layout.
+
+The writer is a child process forked from this one after the imports (so a trial costs a
+fraction of a second rather than a Python start-up), killed with SIGKILL at a random moment.
+After each kill the database is opened as the app opens it and checked: SQLCipher's check of
+every page's HMAC, SQLite's integrity check, the audit chain, every case reported as saved
+(present, with the same summary), every finished backup (files match the manifest, the copy
+passes the same checks), and for upgrades, the fixture's rows.
+
+SIGKILL stops the process at any instruction, but the operating system still writes what the
+process had handed to it; a power cut, which can lose that too, is not simulated here
+(``synchronous=FULL`` and ``fsync`` are what guard against it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import select
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from esafety_desktop.domain.incidents import Location, PersonRole, walk_from_answers  # noqa: E402
+from esafety_desktop.domain.people import PersonKind  # noqa: E402
+from esafety_desktop.errors import ProblemForUser  # noqa: E402
+from esafety_desktop.services import backups, incidents, people  # noqa: E402
+from esafety_desktop.services.access import create_school, sign_in  # noqa: E402
+from esafety_desktop.services.checks import verify_open_database  # noqa: E402
+from esafety_desktop.storage import keyslots  # noqa: E402
+from esafety_desktop.storage.backup import (  # noqa: E402
+    PARTIAL_PREFIX,
+    check_copy,
+    find_backups,
+)
+from esafety_desktop.storage.database import SchoolDatabase  # noqa: E402
+from esafety_desktop.storage.device_secret import DeviceSecretStore  # noqa: E402
+from esafety_desktop.storage.files import DatabaseFiles  # noqa: E402
+from esafety_desktop.storage.keyslots import KeySlotFile  # noqa: E402
+
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "storage" / "fixtures"
+FIXTURE_KEY = bytes(range(32))
+FIXTURE_ID = "fixture-0001"
+PASSWORD = "Kettle-Orchard-Lantern-42"
+USER = "crash.dsl"
+ANSWERS = [
+    ("No", "Safe in school with the class teacher."),
+    ("Cyberbullying", "Repeated and hurtful."),
+    ("No", "The parent has the messages."),
+]
+# The longest a kill waits after the fork, per kind: long enough to land anywhere from signing
+# in to many saves (or the whole upgrade), short enough to keep trials quick.
+KILL_WINDOW = {"save": 0.5, "backup": 0.8}
+
+
+@dataclass
+class Figures:
+    kind: str
+    trials: int = 0
+    kills: int = 0  # trials where the writer was still running when killed
+    saved_reported: int = 0
+    lost: int = 0
+    corrupt: int = 0
+    backups_checked: int = 0
+    unfinished_backups_left: int = 0  # after the last trial
+    upgraded: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+# -- the writer (child) ---------------------------------------------------------------------
+
+
+def _writer(kind: str, path: Path, trial: int, out: int) -> None:
+    """Runs in the forked child; never returns."""
+    try:
+        if kind == "migrate":
+            database = SchoolDatabase.open(
+                DatabaseFiles(path),
+                KeySlotFile(path=DatabaseFiles(path).key_slots, database_id=FIXTURE_ID),
+                bytearray(FIXTURE_KEY),
+            )
+            database.close()
+            os.write(out, b"upgraded\n")
+            os._exit(0)
+        signed_in = sign_in(path, USER, PASSWORD, DeviceSecretStore())
+        person = _person(signed_in)
+        number = 0
+        while True:
+            number += 1
+            summary = f"Trial {trial} case {number}: invented concern {random.random():.12f}"
+            case = incidents.record_incident(signed_in, _new(person, summary))
+            os.write(out, json.dumps({"id": case.id, "summary": summary}).encode() + b"\n")
+            if kind == "backup":
+                run = backups.back_up(signed_in, backups.BY_HAND)
+                os.write(out, json.dumps({"backup": run.backup.folder.name}).encode() + b"\n")
+    except BaseException as exc:  # a writer that stops by itself is reported, not hidden
+        os.write(out, json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode() + b"\n")
+    finally:
+        os._exit(3)
+
+
+def _person(signed_in: object) -> int:
+    existing = people.list_people(signed_in)  # type: ignore[arg-type]
+    if existing:
+        return existing[0].id
+    return people.add_person(
+        signed_in,  # type: ignore[arg-type]
+        people.PersonForm(
+            PersonKind.PUPIL,
+            "Crash",
+            "Pupil",
+            date_of_birth=date(2016, 5, 4),
+            year_group="5",
+            class_name="5C",
+        ),
+    )
+
+
+def _new(person: int, summary: str) -> incidents.NewIncident:
+    return incidents.NewIncident(
+        reported_by="Class teacher (invented)",
+        reported_at=datetime(2026, 11, 20, 9, 15),
+        summary=summary,
+        child_words="",
+        location=Location.ONLINE,
+        people=[(person, PersonRole.TARGET)],
+        walk=walk_from_answers(incidents.shipped_flowchart(), ANSWERS, done_by="Crash DSL"),
+    )
+
+
+# -- one trial ------------------------------------------------------------------------------
+
+
+def _trial(
+    kind: str, path: Path, trial: int, rng: random.Random, window: float
+) -> tuple[list[dict[str, object]], bool]:
+    """Fork a writer, kill it at a random moment; return what it reported and whether it was
+    still running when the kill came."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        random.seed(trial)
+        _writer(kind, path, trial, write_end)
+    os.close(write_end)
+    deadline = time.monotonic() + rng.uniform(0, window)
+    buffer = b""
+    while (left := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select([read_end], [], [], left)
+        if ready:
+            chunk = os.read(read_end, 65536)
+            if not chunk:
+                break
+            buffer += chunk
+    still_running = os.waitpid(pid, os.WNOHANG) == (0, 0)
+    if still_running:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    while chunk := os.read(read_end, 65536):  # lines written before the kill still count
+        buffer += chunk
+    os.close(read_end)
+    lines = [
+        json.loads(line) if line.startswith(b"{") else {"said": line.decode()}
+        for line in buffer.splitlines()
+    ]
+    return lines, still_running
+
+
+# -- checks after a kill --------------------------------------------------------------------
+
+
+def _check_school(path: Path, reported: dict[int, str], figures: Figures) -> None:
+    try:
+        signed_in = sign_in(path, USER, PASSWORD, DeviceSecretStore())
+    except ProblemForUser as exc:
+        figures.corrupt += 1
+        figures.problems.append(f"did not open: {exc}")
+        return
+    try:
+        report = verify_open_database(signed_in)
+        if not report.sound:
+            figures.corrupt += 1
+            figures.problems.extend(report.problems)
+        present = {c.id: c.summary for c in incidents.list_incidents(signed_in)}
+        for case_id, summary in reported.items():
+            if present.get(case_id) != summary:
+                figures.lost += 1
+                figures.problems.append(f"case {case_id} reported saved but missing or changed")
+        _check_backups(signed_in.database, figures)
+    finally:
+        signed_in.database.close()
+
+
+def _check_backups(database: SchoolDatabase, figures: Figures) -> None:
+    root = backups.local_root(database.files.database)
+    for backup in find_backups(root):
+        figures.backups_checked += 1
+        wrong = backup.damaged_files()
+        check = check_copy(backup.database_files, database.data_key_copy()) if not wrong else None
+        if wrong or (check and check.problems):
+            figures.corrupt += 1
+            figures.problems.append(f"backup {backup.folder.name}: {wrong or check.problems}")
+    if root.is_dir():  # after the last trial: what the kills left, ignored by every listing
+        figures.unfinished_backups_left = sum(
+            1 for p in root.iterdir() if p.name.startswith(PARTIAL_PREFIX)
+        )
+
+
+def _check_upgrade(path: Path, figures: Figures) -> None:
+    from sqlalchemy import text
+
+    files = DatabaseFiles(path)
+    slots = KeySlotFile(path=files.key_slots, database_id=FIXTURE_ID)
+    try:
+        database = SchoolDatabase.open(files, slots, bytearray(FIXTURE_KEY))
+    except ProblemForUser as exc:
+        figures.corrupt += 1
+        figures.problems.append(f"upgrade: did not open: {exc}")
+        return
+    try:
+        problems = database.page_check() + database.structure_check()
+        with database.engine.connect() as connection:
+            names = connection.execute(text("SELECT display_name FROM account")).scalars().all()
+        if problems:
+            figures.corrupt += 1
+            figures.problems.extend(problems)
+        if names != ["Fixture DSL"]:
+            figures.lost += 1
+            figures.problems.append(f"upgrade: the fixture's account became {names}")
+        _check_backups(database, figures)
+    finally:
+        database.close()
+
+
+def _upgrade_seconds(path: Path) -> float:
+    """How long the writer takes, from the fork, to open and upgrade the fixture (median of 3)."""
+    times = []
+    for _ in range(3):
+        shutil.rmtree(path.parent)
+        path.parent.mkdir()
+        shutil.copy(FIXTURES / "schema_0001.db", path)
+        started = time.monotonic()
+        lines, _killed = _trial("migrate", path, 0, random.Random(0), 30.0)
+        if {"said": "upgraded"} not in lines:
+            raise SystemExit(f"the upgrade did not finish: {lines}")
+        times.append(time.monotonic() - started)
+    return sorted(times)[1]
+
+
+# -- running --------------------------------------------------------------------------------
+
+
+def run(kind: str, trials: int, folder: Path, seed: int) -> Figures:
+    rng = random.Random(seed)
+    figures = Figures(kind)
+    path = folder / kind / "school.db"
+    path.parent.mkdir(parents=True)
+    if kind != "migrate":
+        create_school(
+            path,
+            school_name="Crash Test Primary (invented)",
+            username=USER,
+            display_name="Crash DSL",
+            password=PASSWORD,
+            device_secrets=DeviceSecretStore(),
+            password_only=True,
+        ).signed_in.sign_out()
+    reported: dict[int, str] = {}
+    window = KILL_WINDOW.get(kind, 0.0)
+    if kind == "migrate":
+        window = _upgrade_seconds(path) * 1.1  # kills land anywhere in the upgrade, most within
+    for trial in range(1, trials + 1):
+        if kind == "migrate":
+            shutil.rmtree(path.parent)
+            path.parent.mkdir()
+            shutil.copy(FIXTURES / "schema_0001.db", path)
+        lines, killed = _trial(kind, path, trial, rng, window)
+        figures.trials += 1
+        figures.kills += killed
+        for line in lines:
+            if "id" in line:
+                reported[int(line["id"])] = str(line["summary"])
+                figures.saved_reported += 1
+            elif "error" in line:
+                figures.problems.append(f"trial {trial}: the writer stopped: {line['error']}")
+            elif line.get("said") == "upgraded":
+                figures.upgraded += 1
+        if kind == "migrate":
+            _check_upgrade(path, figures)
+        else:
+            _check_school(path, reported, figures)
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--trials", type=int, default=1000, help="kills of each kind")
+    parser.add_argument("--kinds", nargs="+", default=["save", "backup", "migrate"])
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    keyslots.DEFAULT_KDF = keyslots.MINIMUM_KDF  # signing in is not what is being tested
+    results = []
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="esafety-crash-") as folder:
+        for kind in args.kinds:
+            results.append(run(kind, args.trials, Path(folder), args.seed))
+    if args.json:
+        print(json.dumps([r.__dict__ for r in results], indent=2))
+    else:
+        for r in results:
+            print(
+                f"{r.kind:8} {r.trials} trials, {r.kills} killed mid-run; "
+                f"{r.saved_reported} saves reported, {r.lost} lost, {r.corrupt} corrupt; "
+                f"{r.backups_checked} backups checked, {r.unfinished_backups_left} unfinished "
+                f"left (ignored); {r.upgraded} upgrades finished before the kill"
+            )
+            for problem, count in Counter(r.problems).most_common(10):
+                print(f"    {count} x {problem}")
+        print(f"{time.monotonic() - started:.0f} s in all")
+    return 0 if all(r.lost == 0 and r.corrupt == 0 and not r.problems for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
