@@ -42,24 +42,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from esafety_desktop.domain.incidents import Location, PersonRole, walk_from_answers  # noqa: E402
-from esafety_desktop.domain.people import PersonKind  # noqa: E402
-from esafety_desktop.errors import ProblemForUser  # noqa: E402
-from esafety_desktop.services import backups, incidents, people  # noqa: E402
-from esafety_desktop.services.access import create_school, sign_in  # noqa: E402
-from esafety_desktop.services.checks import verify_open_database  # noqa: E402
-from esafety_desktop.storage import keyslots  # noqa: E402
-from esafety_desktop.storage.backup import (  # noqa: E402
+from esafety_desktop.domain.incidents import Location, PersonRole, walk_from_answers
+from esafety_desktop.domain.people import PersonKind
+from esafety_desktop.errors import ProblemForUser
+from esafety_desktop.services import backups, incidents, people
+from esafety_desktop.services.access import create_school, sign_in
+from esafety_desktop.services.checks import verify_open_database
+from esafety_desktop.storage import keyslots
+from esafety_desktop.storage.backup import (
     PARTIAL_PREFIX,
     check_copy,
     find_backups,
 )
-from esafety_desktop.storage.database import SchoolDatabase  # noqa: E402
-from esafety_desktop.storage.device_secret import DeviceSecretStore  # noqa: E402
-from esafety_desktop.storage.files import DatabaseFiles  # noqa: E402
-from esafety_desktop.storage.keyslots import KeySlotFile  # noqa: E402
+from esafety_desktop.storage.database import SchoolDatabase
+from esafety_desktop.storage.device_secret import DeviceSecretStore
+from esafety_desktop.storage.files import DatabaseFiles
+from esafety_desktop.storage.keyslots import KeySlotFile
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "storage" / "fixtures"
 FIXTURE_KEY = bytes(range(32))
