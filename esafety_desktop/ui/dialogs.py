@@ -126,6 +126,15 @@ def open_file_name(parent: QWidget | None, title: str, start: str, file_filter: 
     return name or None
 
 
+def choose_folder(parent: QWidget | None, title: str, start: str) -> str | None:
+    answered, answer = _answered(title, start)
+    if answered:
+        return None if answer is None else str(answer)
+    from PySide6.QtWidgets import QFileDialog
+
+    return QFileDialog.getExistingDirectory(parent, title, start) or None
+
+
 def choose_printer(parent: QWidget | None, printer: QPrinter) -> bool:
     """The system print dialog. A test answers with a callable that sets up ``printer``
     (e.g. to print to a PDF file) and returns True, or with False for Cancel."""
