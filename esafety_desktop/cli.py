@@ -345,7 +345,8 @@ def _backup(args: argparse.Namespace) -> int:
         print(f"Copied to {run.second.folder}.")
     if run.removed:
         print(
-            f"{run.removed} older backup(s) removed by the schedule (7 daily, 4 weekly, 12 monthly)."
+            f"{run.removed} older backup(s) removed by the schedule "
+            "(7 daily, 4 weekly, 12 monthly)."
         )
     if run.second_problem:
         print(f"Warning: not copied to the second location: {run.second_problem}", file=sys.stderr)

@@ -147,20 +147,22 @@ def _make_and_prune(database: SchoolDatabase, kind: str) -> tuple[Backup, int]:
     root = local_root(database.files.database)
     clear_leftovers(root)
     backup = write_backup(database, root, kind=kind)
-    return backup, _prune(root, database.database_id)
+    return backup, _prune(root, database.database_id, backup)
 
 
 def _copy_and_prune(backup: Backup, root: Path) -> Backup:
     clear_leftovers(root)
     copy = copy_backup(backup, root)
-    _prune(root, backup.database_id)
+    _prune(root, backup.database_id, copy)
     return copy
 
 
-def _prune(root: Path, database_id: str) -> int:
+def _prune(root: Path, database_id: str, just_made: Backup | None = None) -> int:
+    """Remove what the schedule no longer keeps; never the backup just made (two made in the
+    same second would otherwise be a coin toss)."""
     backups = find_backups(root, database_id)
     keep = backup_schedule.to_keep(backups, _local_time, _kind)
-    return remove(b for b in backups if b not in keep)
+    return remove(b for b in backups if b not in keep and b != just_made)
 
 
 def _local_time(backup: Backup) -> datetime:
@@ -553,7 +555,7 @@ def restore_aside_folders(database: Path) -> list[Path]:
 
 def newest_good_backup(database: Path, second_location: Path | None = None) -> Backup | None:
     """For a database that will not open: the newest backup whose files are intact."""
-    database_id = _database_id_of(database)
+    database_id = database_id_of(database)
     roots = [local_root(database)] + ([second_root(second_location)] if second_location else [])
     for backup in backups_in(*roots, database_id=database_id):
         if not backup.damaged_files():
@@ -561,7 +563,7 @@ def newest_good_backup(database: Path, second_location: Path | None = None) -> B
     return None
 
 
-def _database_id_of(database: Path) -> str | None:
+def database_id_of(database: Path) -> str | None:
     try:
         return KeySlotFile.load(DatabaseFiles(Path(database)).key_slots).database_id
     except ProblemForUser:

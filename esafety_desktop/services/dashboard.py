@@ -31,6 +31,7 @@ class Target(StrEnum):
     AGREEMENTS = "agreements"
     TRANSFERS = "transfers"
     POLICY_REVIEW = "policy_review"
+    BACKUPS = "backups"
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,8 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
                 urgent=True,
             )
         )
+    if can(me.role, Permission.CHANGE_SETTINGS):
+        items.extend(_backup_items(signed_in))
     if failed and can(me.role, Permission.VIEW_AUDIT_LOG):
         items.append(
             DashboardItem(
@@ -341,3 +344,42 @@ def incident_bars(signed_in: SignedIn, today: date | None = None) -> tuple[list[
         Bar(incident_type_name(kind), count, kind or "") for kind, count in per_type.most_common()
     ]
     return by_month, by_type
+
+
+# Sign-out and daily backups make one nearly every school day; two days without one means they
+# are failing (a full disk, a folder that cannot be written).
+NO_BACKUP_FOR = timedelta(days=2)
+
+
+def _backup_items(signed_in: SignedIn) -> list[DashboardItem]:
+    from esafety_desktop.services.backups import backup_status
+
+    status = backup_status(signed_in)
+    now = datetime.now(UTC)
+    items = []
+    newest = status.newest_here
+    if newest is not None and now - newest.made_at > NO_BACKUP_FOR:
+        items.append(
+            DashboardItem(
+                f"No backup since {newest.made_at.astimezone():%d/%m/%Y}",
+                "Backups on signing out and once a day have not been made. Make one now from "
+                "Settings; if it fails, the message says why.",
+                "Open backups",
+                Target.BACKUPS,
+                urgent=True,
+            )
+        )
+    warning = status.second_location_warning(now)
+    if warning:
+        items.append(
+            DashboardItem(
+                "Backups are not reaching a second location"
+                if status.second_location
+                else "Backups are kept on this PC only",
+                warning,
+                "Open backups",
+                Target.BACKUPS,
+                urgent=status.second_location is not None,
+            )
+        )
+    return items

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlcipher3
-
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,13 +22,13 @@ from esafety_desktop.errors import (
     ProblemForUser,
 )
 from esafety_desktop.storage import audit, keyslots
+from esafety_desktop.storage.backup import back_up_before_upgrade
 from esafety_desktop.storage.engine import (
     create_encrypted_engine,
     problem_from_database_error,
 )
 from esafety_desktop.storage.files import DatabaseFiles, problem_from_os_error
 from esafety_desktop.storage.keyslots import AuditAnchor, KeySlotFile
-from esafety_desktop.storage.backup import back_up_before_upgrade
 from esafety_desktop.storage.migrate import needs_upgrade, upgrade_to_head
 from esafety_desktop.storage.models import SchoolSetting
 
@@ -287,7 +286,9 @@ class SchoolDatabase:
         connection = self.engine.raw_connection()
         try:
             with self._translated_errors():
-                connection.driver_connection.execute("VACUUM INTO ?", (str(target),))
+                driver = connection.driver_connection
+                assert driver is not None
+                driver.execute("VACUUM INTO ?", (str(target),))
         finally:
             connection.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,22 @@ def default_database_path() -> Path:
     from esafety_desktop.paths import user_data_dir
 
     return user_data_dir() / "school.db"
+
+
+DAILY_CHECK_FIRST_MS = 60_000
+DAILY_CHECK_EVERY_MS = 3_600_000
+
+
+@contextlib.contextmanager
+def waiting_cursor() -> Iterator[None]:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QGuiApplication.restoreOverrideCursor()
 
 
 # Raised whenever the demo school gains content: a newer app then builds a fresh demo beside
@@ -56,6 +73,12 @@ class AppController(QObject):
         self.inactivity: Any = None
         self._page_to_return_to: str | None = None
         self._demo_sign_in: tuple[str, str] | None = None
+        self.restore_wizard: Any = None
+        self._restore_choice: Any = None
+        self._restore_target = Path()
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setSingleShot(True)
+        self.backup_timer.timeout.connect(self.daily_backup)
 
     # -- start ---------------------------------------------------------------------------
 
@@ -101,6 +124,7 @@ class AppController(QObject):
         wizard = SetupWizard(self.options.database or default_database_path())
         wizard.created.connect(self._school_created)
         wizard.open_existing.connect(self.show_unlock)
+        wizard.restore_instead.connect(self.show_restore)
         self._replace_window(wizard)
 
     def _school_created(self, signed_in: Any) -> None:
@@ -123,6 +147,7 @@ class AppController(QObject):
         )
         window.unlocked.connect(self.show_main)
         window.set_up_new_school.connect(self.leave_demo_for_setup)
+        window.restore_requested.connect(self.show_restore)
         self._replace_window(window)
 
     def show_main(self, signed_in: Any) -> None:
@@ -140,6 +165,7 @@ class AppController(QObject):
             on_lock=self.lock,
             on_sign_out=self.sign_out,
             on_close=self.quit,
+            on_restore=self.show_restore,
             start_page=self._page_to_return_to,
         )
         self._page_to_return_to = None
@@ -147,6 +173,144 @@ class AppController(QObject):
         self.inactivity = InactivityTimer(school_settings(signed_in).auto_lock_minutes, parent=self)
         self.inactivity.idle.connect(self.lock)
         self.inactivity.start()
+        self.backup_timer.start(DAILY_CHECK_FIRST_MS)
+
+    # -- backups and restoring -----------------------------------------------------------
+
+    def daily_backup(self) -> None:
+        """Every hour while signed in (the first a minute after signing in): a backup when
+        the newest is a day old. It runs on the worker; a failure shows in the status bar and
+        the Dashboard, never as a dialog in the middle of someone's work."""
+        from datetime import UTC, datetime
+
+        from esafety_desktop.services import backups
+
+        self.backup_timer.start(DAILY_CHECK_EVERY_MS)
+        signed_in = self.signed_in
+        if signed_in is None or busy():
+            return
+        try:
+            if not backups.backup_status(signed_in).daily_due(datetime.now(UTC)):
+                return
+        except ProblemForUser:
+            return
+
+        def work() -> object:
+            return backups.back_up(signed_in, backups.DAILY)
+
+        run_in_background(work, self._daily_done, self._daily_failed)
+
+    def _daily_done(self, run: Any) -> None:
+        self._status_message(
+            f"Daily backup made and checked ({run.backup.folder.name})"
+            + (
+                f"; not copied to the second location: {run.second_problem}"
+                if run.second_problem
+                else ""
+            )
+        )
+
+    def _daily_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, ProblemForUser):
+            raise exc
+        self._status_message(f"The daily backup was not made: {exc.what}")
+
+    def _status_message(self, text: str) -> None:
+        window = self.window
+        if window is not None and hasattr(window, "statusBar"):
+            window.statusBar().showMessage(text, 60_000)
+
+    def _sign_out_backup(self, signed_in: Any) -> None:
+        """Signing out (or quitting) backs up first; a failure is said, and signing out goes on."""
+        from esafety_desktop.services import backups
+
+        try:
+            with waiting_cursor():
+                run = backups.back_up(signed_in, backups.SIGN_OUT)
+        except ProblemForUser as problem:
+            dialogs.report_problem(None, problem, "No backup was made on signing out")
+            return
+        if run.second_problem:
+            dialogs.warn(
+                None,
+                "The backup did not reach the second location",
+                f"A backup was made on this PC, but not copied to the second location: "
+                f"{run.second_problem}.",
+            )
+
+    def show_restore(self, preselect: Path | None = None) -> None:
+        from esafety_desktop.services import backups
+        from esafety_desktop.ui.restore_wizard import RestoreWizard
+
+        target = self.database or self.options.database or self.config.database
+        target = Path(target) if target else default_database_path()
+        places = [backups.local_root(target)]
+        database_id = None
+        if self.signed_in is not None:
+            database_id = self.signed_in.database.database_id
+            location = backups.backup_status(self.signed_in).second_location
+            if location is not None:
+                places.append(location)
+        else:
+            database_id = backups.database_id_of(target)
+        self.restore_wizard = RestoreWizard(
+            target,
+            places=places,
+            database_id=database_id,
+            preselect=preselect,
+            replaces_existing=_exists(target),
+            parent=self.window,
+        )
+        self.restore_wizard.chosen.connect(self._restore_chosen)
+        self.restore_wizard.open()
+
+    def _restore_chosen(self, choice: Any) -> None:
+        # Out of the wizard's own call first: signing out closes the window it belongs to.
+        self._restore_choice = choice
+        self._restore_target = self.restore_wizard.target
+        QTimer.singleShot(0, self._switch_to_backup)
+
+    def _switch_to_backup(self) -> None:
+        from esafety_desktop.services import backups
+        from esafety_desktop.storage.device_secret import DeviceSecretStore
+
+        choice, target = self._restore_choice, self._restore_target
+        self._restore_choice = None
+        if self.signed_in is not None:
+            self._end_session("sign_out")
+        try:
+            with waiting_cursor():
+                restored = backups.restore(
+                    choice.opened,
+                    target,
+                    username=choice.username,
+                    new_password=choice.new_password,
+                    device_secrets=DeviceSecretStore(),
+                    replace_existing=True,
+                )
+        except ProblemForUser as problem:
+            dialogs.report_problem(self.window, problem, "The backup was not restored")
+            if _exists(target):
+                self.show_unlock(target)
+            else:
+                self.show_setup()
+            return
+        finally:
+            choice.opened.close()
+        self.config.database = target
+        self._save_config()
+        self.show_main(restored.signed_in)
+        kept = (
+            f" The database that was in use is kept, unchanged, in {restored.set_aside}."
+            if restored.set_aside
+            else ""
+        )
+        dialogs.inform(
+            self.window,
+            "Restored",
+            f"The backup made {choice.opened.backup.made_at.astimezone():%d/%m/%Y %H:%M} is now "
+            f"the school database.{kept}",
+        )
 
     # -- lock, sign out, quit ------------------------------------------------------------
 
@@ -182,6 +346,9 @@ class AppController(QObject):
             app.quit()
 
     def _end_session(self, action: str) -> None:
+        self.backup_timer.stop()
+        if action == "sign_out" and self.signed_in is not None:
+            self._sign_out_backup(self.signed_in)
         if self.inactivity is not None:
             self.inactivity.stop()
             self.inactivity = None

@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         on_lock: Callable[[], None],
         on_sign_out: Callable[[], None],
         on_close: Callable[[], None],
+        on_restore: Callable[[], None] | None = None,
         start_page: str | None = None,
     ) -> None:
         super().__init__()
@@ -65,6 +66,8 @@ class MainWindow(QMainWindow):
             else None
         )
         self.settings = SettingsPage(signed_in)
+        self._on_restore = on_restore
+        self.settings.backups_tab.restore_requested.connect(self._restore_requested)
         self.pages: list[QWidget] = [
             p
             for p in (
@@ -171,9 +174,16 @@ class MainWindow(QMainWindow):
         elif target is Target.POSSIBLE_LEAVERS:
             self.show_page(PeoplePage.title)
             self.people.possible_leavers.setChecked(True)
+        elif target is Target.BACKUPS:
+            self.show_page(SettingsPage.title)
+            self.settings.show_tab(self.settings.backups_tab)
         elif target is Target.ACCOUNTS:
             self.show_page(SettingsPage.title)
             self.settings.show_tab(self.settings.accounts_tab)
+
+    def _restore_requested(self) -> None:
+        if self._on_restore is not None:
+            self._on_restore()
 
     def open_cases(self, kind: str, key: str) -> None:
         """The cases a Dashboard bar counts: one month's, or this school year's of a type."""

@@ -120,7 +120,9 @@ class ChoosePage(QWizardPage):
         where = ", ".join(str(p) for p in places) or "nowhere yet"
         self.looked_in.setText(f"Looked in {where}.")
         self.message.setText(
-            "" if found else "No backups there. Use “Look in another folder…” to find a USB stick "
+            ""
+            if found
+            else "No backups there. Use “Look in another folder…” to find a USB stick "
             "or drive that holds the folder “eSafety Desktop backups”."
         )
         wanted = preselect.resolve() if preselect else None
@@ -355,9 +357,7 @@ class SwitchPage(QWizardPage):
             if not verdict.acceptable:
                 self.message.setText(verdict.reason)
                 return False
-        self._wizard.chosen.emit(
-            RestoreChoice(opened, self.account.currentText(), new_password)
-        )
+        self._wizard.chosen.emit(RestoreChoice(opened, self.account.currentText(), new_password))
         self._wizard.unlock.opened = None  # the controller closes it after the switch
         return True
 

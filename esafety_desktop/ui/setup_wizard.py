@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
+from PySide6.QtWidgets import QPushButton, QWidget, QWizard, QWizardPage
 
 from esafety_desktop import APP_NAME
 from esafety_desktop.errors import ProblemForUser
@@ -35,7 +35,14 @@ class LocationPage(QWizardPage):
         self._wizard = wizard
         self.ui.pathEdit.setText(str(default_path))
         self.ui.browseButton.clicked.connect(self._browse)
+        self.restore_button = QPushButton("&Restore from a backup instead (a new PC)…")
+        self.restore_button.setObjectName("restoreInstead")
+        self.restore_button.clicked.connect(self._restore_instead)
+        self.layout().addWidget(self.restore_button)
         self.registerField("database", self.ui.pathEdit)
+
+    def _restore_instead(self) -> None:
+        self._wizard.restore_instead.emit(None)
 
     def _browse(self) -> None:
         chosen = dialogs.save_file_name(
@@ -239,6 +246,7 @@ class SetupWizard(QWizard):
 
     created = Signal(object)
     open_existing = Signal(object)
+    restore_instead = Signal(object)  # always None: the restore wizard finds the backups
 
     def __init__(self, default_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -15,7 +15,12 @@ from PySide6.QtWidgets import (
 )
 
 from esafety_desktop import APP_NAME
-from esafety_desktop.errors import DeviceSecretMissing, ProblemForUser, WrongPassword
+from esafety_desktop.errors import (
+    DatabaseDamaged,
+    DeviceSecretMissing,
+    ProblemForUser,
+    WrongPassword,
+)
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import run_in_background
 from esafety_desktop.ui.generated.ui_unlock import Ui_UnlockForm
@@ -31,6 +36,7 @@ class UnlockWindow(QWidget):
 
     unlocked = Signal(object)
     set_up_new_school = Signal()
+    restore_requested = Signal(object)  # the backup folder to start from, or None
 
     def __init__(
         self,
@@ -74,6 +80,11 @@ class UnlockWindow(QWidget):
         self.setup_button = QPushButton("Set up your own school…")
         self.setup_button.setObjectName("setUpOwnSchool")
         self.setup_button.clicked.connect(self.set_up_new_school)
+        self.restore_button = QPushButton("Restore from a &backup…")
+        self.restore_button.setObjectName("restoreFromBackup")
+        self.restore_button.setFlat(True)
+        self.restore_button.clicked.connect(self.ask_for_restore)
+        self.ui.mainLayout.addWidget(self.restore_button, 0, Qt.AlignmentFlag.AlignLeft)
         if demo_sign_in:
             user, password = demo_sign_in
             self.ui.demoLabel.setText(
@@ -171,6 +182,9 @@ class UnlockWindow(QWidget):
                 yes="Use the recovery key…",
             ):
                 self.open_recovery()
+        elif isinstance(exc, DatabaseDamaged):
+            self._say(exc.what)
+            self.offer_newest_backup(exc)
         elif isinstance(exc, ProblemForUser):
             self._say(exc.what)
             dialogs.report_problem(self, exc, "The school database did not open")
@@ -193,6 +207,29 @@ class UnlockWindow(QWidget):
             self.ui.signInButton.setText("&Sign in")
             return
         self.ui.signInButton.setText(f"Wait {self._wait_left} s")
+
+    def ask_for_restore(self) -> None:
+        self.restore_requested.emit(None)
+
+    def offer_newest_backup(self, problem: DatabaseDamaged) -> None:
+        """A database that failed its checks is left as it is; the newest good backup is
+        offered in its place."""
+        from esafety_desktop.services.backups import KIND_LABELS, newest_good_backup
+
+        newest = newest_good_backup(self.database)
+        if newest is None:
+            dialogs.report_problem(self, problem, "The school database is damaged")
+            return
+        made = newest.made_at.astimezone()
+        if dialogs.ask(
+            self,
+            "The school database is damaged",
+            f"{problem.what}\n\nThe newest good backup was made {made:%d/%m/%Y at %H:%M} "
+            f"({KIND_LABELS.get(newest.kind, newest.kind).lower()}). Restoring it keeps the "
+            "damaged database, unchanged, in a folder beside it for your IT support.",
+            yes="Restore that backup…",
+        ):
+            self.restore_requested.emit(newest.folder)
 
     def open_recovery(self) -> None:
         from esafety_desktop.ui.recovery_dialog import RecoveryDialog

@@ -15,7 +15,6 @@ from esafety_desktop.errors import (
     DatabaseExists,
     DeviceSecretMissing,
     NotAllowed,
-    WrongPassword,
     WrongRecoveryKey,
 )
 from esafety_desktop.services import backups, incidents

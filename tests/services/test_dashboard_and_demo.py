@@ -27,17 +27,20 @@ def test_a_new_school_dashboard_asks_for_the_sheet_a_check_agreements_contacts_a
     assert board.display_name == "Jo Bloggs"
     assert [i.target for i in board.items] == [
         Target.RECOVERY_SHEET,
+        Target.BACKUPS,
         Target.VERIFY,
         Target.AGREEMENTS,
         Target.CONTACTS,
         Target.ACCOUNTS,
     ]
-    assert board.items[2].title == "No Acceptable Use Agreements issued"
+    assert board.items[3].title == "No Acceptable Use Agreements issued"
     assert board.items[0].urgent
-    assert "has never been checked" in board.items[1].detail
+    assert board.items[1].title == "Backups are kept on this PC only"
+    assert "dead or stolen office PC" in board.items[1].detail
+    assert "has never been checked" in board.items[2].detail
 
 
-def test_items_go_away_once_done(school: School) -> None:
+def test_items_go_away_once_done(school: School, tmp_path_factory: pytest.TempPathFactory) -> None:
     me = school.signed_in
     settings.confirm_recovery_sheet(me, "printed")
     assert verify_open_database(me).sound
@@ -51,6 +54,11 @@ def test_items_go_away_once_done(school: School) -> None:
     from esafety_desktop.services.agreements import issue_starter_agreements
 
     issue_starter_agreements(me, date(2025, 9, 1), "2025/26")
+    from esafety_desktop.services import backups
+
+    backups.set_second_location(me, tmp_path_factory.mktemp("usb"))
+    assert Target.BACKUPS in [i.target for i in dashboard(me).items]  # nothing copied there yet
+    backups.back_up(me, backups.BY_HAND)
     targets = [i.target for i in dashboard(me).items]
     assert targets == [Target.ACCOUNTS]
     assert dashboard(me).last_verified is not None

@@ -82,7 +82,7 @@ def test_the_demo_school_renders_every_page_without_a_display(tmp_path: Path) ->
     assert {"02-dashboard.png", "03-incidents.png", "04-people.png", "05-agreements.png"} <= set(
         pictures
     )
-    assert len(pictures) == 12
+    assert len(pictures) == 13
     assert all((tmp_path / "shots" / p).stat().st_size > 10_000 for p in pictures)
     assert [line for line in result.stdout.splitlines() if line.endswith(".png")]
 

@@ -158,7 +158,9 @@ def test_a_headteacher_sees_no_account_or_school_settings(qtbot: QtBot, school: 
     window = MainWindow(head, on_lock=lambda: None, on_sign_out=lambda: None, on_close=lambda: None)
     qtbot.addWidget(window)
     tabs = [window.settings.tabs.tabText(i) for i in range(window.settings.tabs.count())]
-    assert tabs == ["&My account"]
+    assert tabs == ["&Backups", "&My account"]
+    backups_tab = window.settings.backups_tab  # sees when the last backup was made; changes nothing
+    assert backups_tab.choose_button.isHidden() and backups_tab.restore_button.isHidden()
     assert window.audit_log is not None
     assert [window.navigation.item(i).text() for i in range(window.navigation.count())] == [
         "Dashboard",

@@ -29,6 +29,7 @@ from esafety_desktop.services.access import AccountInfo, SignedIn
 from esafety_desktop.services.exports import record_printed, recovery_sheet, save_pdf
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.account_dialogs import AccountDialog, PasswordDialog
+from esafety_desktop.ui.backup_tab import BackupsTab
 from esafety_desktop.ui.contacts_editor import ContactsEditor
 from esafety_desktop.ui.models import (
     RecordTableModel,
@@ -62,6 +63,8 @@ class SettingsPage(QWidget):
             self.security_tab = SecurityTab(signed_in)
             self.tabs.addTab(self.accounts_tab, "&Accounts")
             self.tabs.addTab(self.security_tab, "Securit&y")
+        self.backups_tab = BackupsTab(signed_in)
+        self.tabs.addTab(self.backups_tab, "&Backups")
         self.my_account_tab = MyAccountTab(signed_in)
         self.tabs.addTab(self.my_account_tab, "&My account")
         layout = QVBoxLayout(self)
