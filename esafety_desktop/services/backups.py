@@ -97,22 +97,26 @@ class BackupRun:
     removed: int = 0
 
 
-def back_up(signed_in: SignedIn, kind: str, *, also_to: Path | None = None) -> BackupRun:
+def back_up(
+    signed_in: SignedIn, kind: str, *, also_to: Path | None = None, prune: bool = True
+) -> BackupRun:
     """Make, verify and keep a backup; copy it to the second location (and ``also_to``).
+    ``prune=False`` thins nothing out (the backup made just before a restore must not remove
+    the one being restored).
 
     A failure of the second location does not fail the backup: the run says why, the audit log
     records it and the Dashboard warns."""
     database = signed_in.database
     with database.reading() as session:
         location = read_setting(session, SECOND_LOCATION_SETTING)
-    backup, removed = _make_and_prune(database, kind)
+    backup, removed = _make_and_prune(database, kind, prune)
     second: Backup | None = None
     problem: str | None = None
     for target in [Path(location)] if location else []:
         try:
             if not target.is_dir():  # never made here: an unplugged stick's path is not a folder
                 raise FileNotFoundError(str(target))
-            second = _copy_and_prune(backup, second_root(target))
+            second = _copy_and_prune(backup, second_root(target), prune)
         except (ProblemForUser, OSError) as exc:
             problem = _why_not_written(target, exc)
     extra: Backup | None = None
@@ -143,17 +147,18 @@ def back_up_from_command_line(
         signed_in.sign_out()
 
 
-def _make_and_prune(database: SchoolDatabase, kind: str) -> tuple[Backup, int]:
+def _make_and_prune(database: SchoolDatabase, kind: str, prune: bool) -> tuple[Backup, int]:
     root = local_root(database.files.database)
     clear_leftovers(root)
     backup = write_backup(database, root, kind=kind)
-    return backup, _prune(root, database.database_id, backup)
+    return backup, _prune(root, database.database_id, backup) if prune else 0
 
 
-def _copy_and_prune(backup: Backup, root: Path) -> Backup:
+def _copy_and_prune(backup: Backup, root: Path, prune: bool = True) -> Backup:
     clear_leftovers(root)
     copy = copy_backup(backup, root)
-    _prune(root, backup.database_id, copy)
+    if prune:
+        _prune(root, backup.database_id, copy)
     return copy
 
 

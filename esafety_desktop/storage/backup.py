@@ -85,7 +85,7 @@ class Backup:
             "format": FORMAT,
             "version": FORMAT_VERSION,
             "database_id": self.database_id,
-            "made_at": self.made_at.isoformat(timespec="seconds"),
+            "made_at": self.made_at.isoformat(timespec="microseconds"),
             "kind": self.kind,
             "app_version": self.app_version,
             "layout": self.layout,

@@ -187,7 +187,8 @@ class AppController(QObject):
 
         self.backup_timer.start(DAILY_CHECK_EVERY_MS)
         signed_in = self.signed_in
-        if signed_in is None or busy():
+        restoring = self.restore_wizard is not None and self.restore_wizard.isVisible()
+        if signed_in is None or busy() or restoring:  # thinning could take the chosen backup
             return
         try:
             if not backups.backup_status(signed_in).daily_due(datetime.now(UTC)):
@@ -220,13 +221,13 @@ class AppController(QObject):
         if window is not None and hasattr(window, "statusBar"):
             window.statusBar().showMessage(text, 60_000)
 
-    def _sign_out_backup(self, signed_in: Any) -> None:
+    def _sign_out_backup(self, signed_in: Any, prune: bool = True) -> None:
         """Signing out (or quitting) backs up first; a failure is said, and signing out goes on."""
         from esafety_desktop.services import backups
 
         try:
             with waiting_cursor():
-                run = backups.back_up(signed_in, backups.SIGN_OUT)
+                run = backups.back_up(signed_in, backups.SIGN_OUT, prune=prune)
         except ProblemForUser as problem:
             dialogs.report_problem(None, problem, "No backup was made on signing out")
             return
@@ -277,7 +278,7 @@ class AppController(QObject):
         choice, target = self._restore_choice, self._restore_target
         self._restore_choice = None
         if self.signed_in is not None:
-            self._end_session("sign_out")
+            self._end_session("sign_out", prune_backups=False)  # keeps the chosen backup
         try:
             with waiting_cursor():
                 restored = backups.restore(
@@ -345,10 +346,10 @@ class AppController(QObject):
         if app is not None:
             app.quit()
 
-    def _end_session(self, action: str) -> None:
+    def _end_session(self, action: str, *, prune_backups: bool = True) -> None:
         self.backup_timer.stop()
         if action == "sign_out" and self.signed_in is not None:
-            self._sign_out_backup(self.signed_in)
+            self._sign_out_backup(self.signed_in, prune_backups)
         if self.inactivity is not None:
             self.inactivity.stop()
             self.inactivity = None
