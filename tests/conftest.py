@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import errno
 import os
+import subprocess
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -94,3 +96,39 @@ def school(tmp_path: Path) -> Iterator[School]:
     yield made
     if made.signed_in.database.engine is not None:
         made.signed_in.database.close()
+
+
+@dataclass
+class SmallDisk:
+    """A real, small file system (tmpfs) that a test can fill to the last byte."""
+
+    path: Path
+
+    def fill(self) -> None:
+        filler = os.open(self.path / "filler", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            while True:
+                os.write(filler, bytes(4096))
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC, exc
+        finally:
+            os.close(filler)
+
+    def free(self) -> None:
+        (self.path / "filler").unlink()
+
+
+@pytest.fixture
+def small_disk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SmallDisk]:
+    """A 16 MB disk of its own. Mounting needs root: CI runs as root, so these tests always run
+    there; elsewhere they are skipped with the reason."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("mounting a small disk needs root (CI runs as root)")
+    mount_point = tmp_path_factory.mktemp("small-disk")
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(mount_point)], check=True
+    )
+    try:
+        yield SmallDisk(mount_point)
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)

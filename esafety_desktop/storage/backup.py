@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy import func, inspect, select, text
 
-from esafety_desktop.errors import DatabaseDamaged, ProblemForUser
+from esafety_desktop.errors import DatabaseDamaged, DiskFull, ProblemForUser
 from esafety_desktop.storage import audit
 from esafety_desktop.storage.files import DatabaseFiles, problem_from_os_error, sync_directory
 from esafety_desktop.storage.keyslots import KeySlotFile
@@ -193,10 +193,21 @@ def write_backup(
             made_on=socket.gethostname(),
         )
         _finish(partial, final, backup)
+    except DiskFull:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise _no_room(root) from None
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
     return Backup.read(final)
+
+
+def _no_room(root: Path) -> BackupProblem:
+    return BackupProblem(
+        f"The disk holding {root} is full, so no backup was made there.",
+        "The school database itself is unchanged. Free some space (or choose a bigger drive) "
+        "and make a backup again.",
+    )
 
 
 def copy_backup(backup: Backup, root: Path) -> Backup:
@@ -227,6 +238,9 @@ def copy_backup(backup: Backup, root: Path) -> Backup:
                 "The drive may be failing or was removed while copying. Try another drive.",
             )
         _finish(partial, final, backup)
+    except DiskFull:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise _no_room(root) from None
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -351,7 +365,8 @@ def _make_partial_folder(root: Path, name: str) -> Path:
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(mode=0o700)
     except OSError as exc:
-        raise problem_from_os_error(exc, root / name) from exc
+        problem = problem_from_os_error(exc, root / name)
+        raise (_no_room(root) if isinstance(problem, DiskFull) else problem) from exc
     return partial
 
 

@@ -40,6 +40,7 @@ from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import incidents, people
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.settings import school_settings
+from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.look import ERROR_STYLE
 from esafety_desktop.ui.models import RecordTableModel
 
@@ -395,6 +396,7 @@ class IncidentWizard(QWizard):
         self.pupil_word = settings.pupil_word
         contacts = {c.key: c for c in settings.contacts}
         self.draft_id = draft_id
+        self.draft_problem: ProblemForUser | None = None
         self.account_holders = incidents.account_holders(signed_in)
         self.report = ReportPage(self)
         self.people_page = PeoplePage(self)
@@ -441,7 +443,34 @@ class IncidentWizard(QWizard):
             ],
         }
 
+    def reject(self) -> None:  # Qt names it: Cancel, Esc and the window's close button
+        """Closing keeps what was typed as a draft. If the draft cannot be saved (a full disk),
+        the wizard asks before anything typed is thrown away."""
+        self._keep_draft()
+        if self.draft_problem is not None and not dialogs.ask(
+            self,
+            "The draft could not be saved",
+            f"{self.draft_problem.what}\n\nIf the wizard closes now, what was typed since the "
+            "last saved draft is lost. Keep it open, free some space, then press Next or "
+            "Finish to save.",
+            yes="Close and lose it",
+            no="Keep it open",
+        ):
+            return
+        super().reject()
+
+    def close_quietly(self) -> None:
+        """For locking: keep the draft if it can be kept, and close without asking."""
+        self._keep_draft()
+        super().reject()
+
+    def _keep_draft(self) -> None:
+        typed = self.report.summary.toPlainText().strip() or self.people_page.chosen
+        if typed or self.draft_id is not None:
+            self.save_draft()
+
     def save_draft(self) -> None:
+        self.draft_problem = None
         label = (
             self.report.summary.toPlainText().strip().splitlines()[0][:80]
             if self.report.summary.toPlainText().strip()
@@ -453,6 +482,7 @@ class IncidentWizard(QWizard):
             )
         except ProblemForUser as problem:
             # What is typed stays on the pages; the next move tries again.
+            self.draft_problem = problem
             page = self.currentPage()
             message = getattr(page, "message", None)
             if isinstance(message, QLabel):

@@ -208,7 +208,8 @@ class MainWindow(QMainWindow):
         """For locking and signing out: close every dialog and this window, and clear it."""
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QDialog) and widget.isVisible():
-                widget.reject()
+                quietly = getattr(widget, "close_quietly", None)
+                quietly() if quietly is not None else widget.reject()
         self._closing_quietly = True
         self.close()
         self.deleteLater()
