@@ -72,6 +72,8 @@ ANSWERS = [
 # The longest a kill waits after the fork, per kind: long enough to land anywhere from signing
 # in to many saves (or the whole upgrade), short enough to keep trials quick.
 KILL_WINDOW = {"save": 0.5, "backup": 0.8}
+# Kills in a row on one school before a new one is made.
+SCHOOL_EVERY = 50
 
 
 @dataclass
@@ -253,12 +255,28 @@ def _check_upgrade(path: Path, figures: Figures) -> None:
         database.close()
 
 
+def _fresh_folder(path: Path) -> None:
+    shutil.rmtree(path.parent, ignore_errors=True)
+    path.parent.mkdir(parents=True)
+
+
+def _new_school(path: Path) -> None:
+    create_school(
+        path,
+        school_name="Crash Test Primary (invented)",
+        username=USER,
+        display_name="Crash DSL",
+        password=PASSWORD,
+        device_secrets=DeviceSecretStore(),
+        password_only=True,
+    ).signed_in.sign_out()
+
+
 def _upgrade_seconds(path: Path) -> float:
     """How long the writer takes, from the fork, to open and upgrade the fixture (median of 3)."""
     times = []
     for _ in range(3):
-        shutil.rmtree(path.parent)
-        path.parent.mkdir()
+        _fresh_folder(path)
         shutil.copy(FIXTURES / "schema_0001.db", path)
         started = time.monotonic()
         lines, _killed = _trial("migrate", path, 0, random.Random(0), 30.0)
@@ -275,26 +293,20 @@ def run(kind: str, trials: int, folder: Path, seed: int) -> Figures:
     rng = random.Random(seed)
     figures = Figures(kind)
     path = folder / kind / "school.db"
-    path.parent.mkdir(parents=True)
-    if kind != "migrate":
-        create_school(
-            path,
-            school_name="Crash Test Primary (invented)",
-            username=USER,
-            display_name="Crash DSL",
-            password=PASSWORD,
-            device_secrets=DeviceSecretStore(),
-            password_only=True,
-        ).signed_in.sign_out()
     reported: dict[int, str] = {}
     window = KILL_WINDOW.get(kind, 0.0)
     if kind == "migrate":
         window = _upgrade_seconds(path) * 1.1  # kills land anywhere in the upgrade, most within
     for trial in range(1, trials + 1):
         if kind == "migrate":
-            shutil.rmtree(path.parent)
-            path.parent.mkdir()
+            _fresh_folder(path)
             shutil.copy(FIXTURES / "schema_0001.db", path)
+        elif trial % SCHOOL_EVERY == 1:
+            # A new school now and then keeps each check's cost flat (it reads the whole file);
+            # within a round the database grows by every save of every kill.
+            _fresh_folder(path)
+            _new_school(path)
+            reported = {}
         lines, killed = _trial(kind, path, trial, rng, window)
         figures.trials += 1
         figures.kills += killed
