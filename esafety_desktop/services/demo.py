@@ -248,6 +248,9 @@ def build_demo_school(path: Path) -> DemoSignIn:
         add_demo_agreements(me)
         _add_demo_transfers(me)
         verify_open_database(me)
+        from esafety_desktop.services.backups import BY_HAND, back_up
+
+        back_up(me, BY_HAND)  # so Settings › Backups and the restore wizard have one to show
     finally:
         me.sign_out()
     return DemoSignIn(path=Path(path))

@@ -82,8 +82,9 @@ class BackupsTab(QWidget):
         here_row = QVBoxLayout()
         here_row.addWidget(self.last_here)
         folder_row = QHBoxLayout()
-        folder_row.addWidget(self.here_folder, 1)
+        folder_row.addWidget(self.here_folder)
         folder_row.addWidget(self.open_here)
+        folder_row.addStretch(1)
         here_row.addLayout(folder_row)
         form.addRow("Last good backup", here_row)
         there_row = QVBoxLayout()
@@ -134,6 +135,7 @@ class BackupsTab(QWidget):
         if warning and status.second_location is not None:
             self.last_there.setText(warning)
         self.stop_button.setEnabled(status.second_location is not None)
+        self.last_there.setVisible(bool(self.last_there.text()))
 
     def open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.status.here)))

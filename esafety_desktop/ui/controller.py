@@ -247,19 +247,24 @@ class AppController(QObject):
         target = Path(target) if target else default_database_path()
         places = [backups.local_root(target)]
         database_id = None
+        account = ""
         if self.signed_in is not None:
+            account = self.signed_in.account.username
             database_id = self.signed_in.database.database_id
             location = backups.backup_status(self.signed_in).second_location
             if location is not None:
                 places.append(location)
         else:
             database_id = backups.database_id_of(target)
+            combo = getattr(getattr(self.window, "ui", None), "accountCombo", None)
+            account = combo.currentText() if combo is not None else ""
         self.restore_wizard = RestoreWizard(
             target,
             places=places,
             database_id=database_id,
             preselect=preselect,
             replaces_existing=_exists(target),
+            account=account,
             parent=self.window,
         )
         self.restore_wizard.chosen.connect(self._restore_chosen)

@@ -190,16 +190,20 @@ class UnlockPage(QWizardPage):
         backup = self._wizard.choose.chosen()
         assert backup is not None
         self.about.setText(
-            f"The backup made {_made(backup)} ({backups.KIND_LABELS.get(backup.kind, backup.kind)}"
+            f"The backup made {_made(backup)} "
+            f"({backups.KIND_LABELS.get(backup.kind, backup.kind).lower()}"
             f"{', on ' + backup.made_on if backup.made_on else ''}). It is checked page by page "
             "before anything is changed. If a new recovery key was made since, use the sheet "
             "that was current when the backup was made."
         )
         self.account.clear()
+        self.message.setText("")
         try:
             self.account.addItems(accounts_on_file(backup.database))
         except ProblemForUser as problem:
             self.message.setText(str(problem))
+        if self._wizard.account:
+            self.account.setCurrentText(self._wizard.account)
         self.by_password.setChecked(not self._wizard.new_pc)
         self.by_key.setChecked(self._wizard.new_pc)
         self._method_changed()
@@ -313,7 +317,7 @@ class SwitchPage(QWizardPage):
         target = self._wizard.target
         if self._wizard.replaces_existing:
             self.what_happens.setText(
-                f"Pressing Restore signs out, moves the database now at {target} – unchanged – "
+                f"Pressing Restore moves the database now at {target} – unchanged – "
                 f"into a new folder “{backups.SET_ASIDE_PREFIX} …” beside it, and puts the "
                 "backup in its place. Anything saved after the backup was made is not in the "
                 "backup; it stays in the database set aside, which can still be opened."
@@ -337,6 +341,9 @@ class SwitchPage(QWizardPage):
             else f"You will be signed in as {opened.unlocked_by} with the password you typed."
         )
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Restore")
+
+    def cleanupPage(self) -> None:  # Qt names it: Back from here unlocks afresh
+        self._wizard.unlock._forget()
 
     def _typed(self) -> None:
         show_strength(self.new_password.text(), self.strength, account=self.account.currentText())
@@ -375,6 +382,7 @@ class RestoreWizard(QWizard):
         database_id: str | None,
         preselect: Path | None = None,
         replaces_existing: bool = True,
+        account: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -386,6 +394,7 @@ class RestoreWizard(QWizard):
         self.places = list(places)
         self.database_id = database_id
         self.replaces_existing = replaces_existing
+        self.account = account  # offered first on the unlock page
         # No database here yet: most likely a new PC, so the recovery key is offered first.
         self.new_pc = not replaces_existing
         self.choose = ChoosePage(self)

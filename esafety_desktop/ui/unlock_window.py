@@ -82,7 +82,6 @@ class UnlockWindow(QWidget):
         self.setup_button.clicked.connect(self.set_up_new_school)
         self.restore_button = QPushButton("Restore from a &backup…")
         self.restore_button.setObjectName("restoreFromBackup")
-        self.restore_button.setFlat(True)
         self.restore_button.clicked.connect(self.ask_for_restore)
         self.ui.mainLayout.addWidget(self.restore_button, 0, Qt.AlignmentFlag.AlignLeft)
         if demo_sign_in:
