@@ -53,6 +53,8 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/incident_search.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/agreements_register.py
 	$(BIN)/python bench/governors_report.py
+	$(BIN)/python bench/backup_cost.py
+	$(BIN)/python bench/crash_kills.py
 
 bundle: $(STAMP)
 	$(BIN)/python -m pip install --quiet "pyinstaller>=6.5,<7"

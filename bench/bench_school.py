@@ -25,3 +25,103 @@ def bench_school(folder: Path, name: str = "Bench High (invented)") -> SignedIn:
         device_secrets=DeviceSecretStore(),
         password_only=True,
     ).signed_in
+
+
+WORDS = [
+    "photos",
+    "chat",
+    "group",
+    "message",
+    "game",
+    "app",
+    "website",
+    "blocked",
+    "filter",
+    "login",
+    "password",
+    "video",
+    "call",
+    "threat",
+    "unkind",
+    "laughing",
+    "screenshot",
+    "stranger",
+    "account",
+    "follow",
+    "share",
+    "delete",
+    "report",
+    "teacher",
+]
+
+
+def add_bulk_cases(me: SignedIn, count: int) -> None:
+    """``count`` invented cases (two of 1,500 pupils each, eight steps), written straight into
+    the database in bulk and indexed as the app indexes them."""
+    import random
+    from datetime import datetime, timedelta
+
+    from esafety_desktop.domain.incidents import INCIDENT_TYPE_NAMES
+    from esafety_desktop.domain.invented_people import FIRST_NAMES, SURNAMES
+    from esafety_desktop.services import incidents
+    from esafety_desktop.storage.models import Incident, IncidentEntry, IncidentPerson, Person
+
+    chance = random.Random(3)
+    kinds = list(INCIDENT_TYPE_NAMES)
+    now = datetime(2026, 11, 23)
+    with me.database.transaction() as session:
+        pupils = [
+            Person(
+                kind="pupil",
+                forename=chance.choice(FIRST_NAMES),
+                surname=chance.choice(SURNAMES),
+                year_group=str(7 + n % 5),
+                created_at=now,
+                updated_at=now,
+            )
+            for n in range(1500)
+        ]
+        session.add_all(pupils)
+        session.flush()
+        for n in range(count):
+            reported = now - timedelta(hours=n * 2)
+            incident = Incident(
+                reference=f"OS-B-{n:05d}",
+                status="open",
+                incident_type=chance.choice(kinds),
+                branch="unsuitable",
+                summary=" ".join(chance.choices(WORDS, k=14)),
+                child_words=" ".join(chance.choices(WORDS, k=6)),
+                reported_by="Bench teacher",
+                reported_at=reported,
+                created_by_id=me.account.id,
+                created_at=reported,
+            )
+            session.add(incident)
+            session.flush()
+            for person, role in zip(chance.sample(pupils, 2), ("target", "witness"), strict=True):
+                session.add(
+                    IncidentPerson(
+                        incident_id=incident.id,
+                        person_id=person.id,
+                        role=role,
+                        year_group=person.year_group,
+                    )
+                )
+            for step in range(8):
+                session.add(
+                    IncidentEntry(
+                        incident_id=incident.id,
+                        recorded_at=reported,
+                        author_id=me.account.id,
+                        author_name="Bench DSL",
+                        kind="step",
+                        title=f"Step {step}",
+                        reasons=" ".join(chance.choices(WORDS, k=5)),
+                        done_by="Bench DSL",
+                        outcome="",
+                        text="",
+                    )
+                )
+            session.flush()
+            incidents._reindex(session, incident.id)

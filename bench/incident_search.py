@@ -10,42 +10,13 @@ not recording), then indexed by the same code the app uses.
 from __future__ import annotations
 
 import os
-import random
 import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-WORDS = [
-    "photos",
-    "chat",
-    "group",
-    "message",
-    "game",
-    "app",
-    "website",
-    "blocked",
-    "filter",
-    "login",
-    "password",
-    "video",
-    "call",
-    "threat",
-    "unkind",
-    "laughing",
-    "screenshot",
-    "stranger",
-    "account",
-    "follow",
-    "share",
-    "delete",
-    "report",
-    "teacher",
-]
 
 
 def main() -> None:
@@ -53,74 +24,11 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="esafety-bench-"))
     os.environ["HOME"] = str(folder)
 
-    from bench_school import bench_school
-
-    from esafety_desktop.domain.incidents import INCIDENT_TYPE_NAMES
-    from esafety_desktop.domain.invented_people import FIRST_NAMES, SURNAMES
-    from esafety_desktop.services import incidents
-    from esafety_desktop.storage.models import Incident, IncidentEntry, IncidentPerson, Person
+    from bench_school import add_bulk_cases, bench_school
 
     me = bench_school(folder, "Bench High (invented)")
-    chance = random.Random(3)
-    kinds = list(INCIDENT_TYPE_NAMES)
     start = time.perf_counter()
-    now = datetime(2026, 11, 23)
-    with me.database.transaction() as session:
-        pupils = [
-            Person(
-                kind="pupil",
-                forename=chance.choice(FIRST_NAMES),
-                surname=chance.choice(SURNAMES),
-                year_group=str(7 + n % 5),
-                created_at=now,
-                updated_at=now,
-            )
-            for n in range(1500)
-        ]
-        session.add_all(pupils)
-        session.flush()
-        for n in range(count):
-            reported = now - timedelta(hours=n * 2)
-            incident = Incident(
-                reference=f"OS-B-{n:05d}",
-                status="open",
-                incident_type=chance.choice(kinds),
-                branch="unsuitable",
-                summary=" ".join(chance.choices(WORDS, k=14)),
-                child_words=" ".join(chance.choices(WORDS, k=6)),
-                reported_by="Bench teacher",
-                reported_at=reported,
-                created_by_id=me.account.id,
-                created_at=reported,
-            )
-            session.add(incident)
-            session.flush()
-            for person, role in zip(chance.sample(pupils, 2), ("target", "witness"), strict=True):
-                session.add(
-                    IncidentPerson(
-                        incident_id=incident.id,
-                        person_id=person.id,
-                        role=role,
-                        year_group=person.year_group,
-                    )
-                )
-            for step in range(8):
-                session.add(
-                    IncidentEntry(
-                        incident_id=incident.id,
-                        recorded_at=reported,
-                        author_id=me.account.id,
-                        author_name="Bench DSL",
-                        kind="step",
-                        title=f"Step {step}",
-                        reasons=" ".join(chance.choices(WORDS, k=5)),
-                        done_by="Bench DSL",
-                        outcome="",
-                        text="",
-                    )
-                )
-            session.flush()
-            incidents._reindex(session, incident.id)
+    add_bulk_cases(me, count)
     print(f"wrote and indexed {count} cases in {time.perf_counter() - start:.1f} s")
 
     from PySide6.QtWidgets import QApplication
