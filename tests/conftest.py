@@ -132,3 +132,12 @@ def small_disk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SmallDisk]:
         yield SmallDisk(mount_point)
     finally:
         subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def damage_a_page(database: Path) -> None:
+    """Overwrite 16 bytes in the middle of a page near the middle of the file, as a failing
+    disk would."""
+    data = bytearray(database.read_bytes())
+    middle = len(data) // 2 // 4096 * 4096 + 100
+    data[middle : middle + 16] = bytes(16)
+    database.write_bytes(bytes(data))

@@ -23,7 +23,7 @@ import json
 import os
 import shutil
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -165,8 +165,7 @@ def write_backup(
     made_at = (now or datetime.now(UTC)).astimezone(UTC)
     key_file = database.key_slots.document()  # before the copy, so its anchor is never ahead
     final = _free_name(root, folder_name(made_at, kind))
-    partial = _make_partial_folder(root, final.name)
-    try:
+    with _partial_folder(root, final.name) as partial:
         copy = partial / DATABASE_NAME
         _create_private_empty(copy)
         database.copy_into(copy)
@@ -193,12 +192,6 @@ def write_backup(
             made_on=socket.gethostname(),
         )
         _finish(partial, final, backup)
-    except DiskFull:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise _no_room(root) from None
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
     return Backup.read(final)
 
 
@@ -221,8 +214,7 @@ def copy_backup(backup: Backup, root: Path) -> Backup:
             f"{final} already holds a copy of this backup, but it is damaged.",
             "Move that folder somewhere else (keep it for your IT support) and try again.",
         )
-    partial = _make_partial_folder(root, final.name)
-    try:
+    with _partial_folder(root, final.name) as partial:
         for name in backup.files:
             try:
                 shutil.copyfile(backup.folder / name, partial / name)
@@ -238,12 +230,6 @@ def copy_backup(backup: Backup, root: Path) -> Backup:
                 "The drive may be failing or was removed while copying. Try another drive.",
             )
         _finish(partial, final, backup)
-    except DiskFull:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise _no_room(root) from None
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
     return Backup.read(final)
 
 
@@ -358,16 +344,25 @@ def sha256_of(path: Path) -> str:
 # -- files -------------------------------------------------------------------------------
 
 
-def _make_partial_folder(root: Path, name: str) -> Path:
+@contextlib.contextmanager
+def _partial_folder(root: Path, name: str) -> Iterator[Path]:
+    """A ``.partial-`` folder to write a backup into; removed again if anything fails (a full
+    disk is said as such)."""
+    partial = root / f"{PARTIAL_PREFIX}{name}-{os.getpid()}"
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        partial = root / f"{PARTIAL_PREFIX}{name}-{os.getpid()}"
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(partial, ignore_errors=True)
+            partial.mkdir(mode=0o700)
+        except OSError as exc:
+            raise problem_from_os_error(exc, root / name) from exc
+        yield partial
+    except DiskFull:
         shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(mode=0o700)
-    except OSError as exc:
-        problem = problem_from_os_error(exc, root / name)
-        raise (_no_room(root) if isinstance(problem, DiskFull) else problem) from exc
-    return partial
+        raise _no_room(root) from None
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
 
 
 def _create_private_empty(path: Path) -> None:

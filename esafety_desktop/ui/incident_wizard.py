@@ -41,7 +41,7 @@ from esafety_desktop.services import incidents, people
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.settings import school_settings
 from esafety_desktop.ui import dialogs
-from esafety_desktop.ui.look import ERROR_STYLE
+from esafety_desktop.ui.look import ERROR_STYLE, error_label
 from esafety_desktop.ui.models import RecordTableModel
 
 REPORT_PAGE, PEOPLE_PAGE, FIRST_STEP_PAGE = 0, 1, 100
@@ -52,13 +52,6 @@ CATEGORIES = {
     RiskCategory.CONDUCT: "Conduct (how they behaved)",
     RiskCategory.COMMERCE: "Commerce (scams, gambling, money)",
 }
-
-
-def _message() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
-    return label
 
 
 class ReportPage(QWizardPage):
@@ -84,7 +77,7 @@ class ReportPage(QWizardPage):
         self.category = QComboBox()
         for value, label in CATEGORIES.items():
             self.category.addItem(label, value.value if value else None)
-        self.message = _message()
+        self.message = error_label()
         form = QFormLayout(self)
         form.addRow("Reported &by", self.reported_by)
         form.addRow("&When reported", self.reported_at)
@@ -138,7 +131,7 @@ class PeoplePage(QWizardPage):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
-        self.message = _message()
+        self.message = error_label()
         row = QHBoxLayout()
         row.addWidget(self.person, 3)
         row.addWidget(self.role, 1)
@@ -280,7 +273,7 @@ class StepPage(QWizardPage):
         if step.kind != "question":
             form.addRow("&Notes", self.notes)
         layout.addLayout(form)
-        self.message = _message()
+        self.message = error_label()
         layout.addWidget(self.message)
         layout.addStretch(1)
         if step.kind == "end":

@@ -34,7 +34,7 @@ from esafety_desktop.services.backups import OpenedBackup
 from esafety_desktop.storage.backup import Backup
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import run_in_background
-from esafety_desktop.ui.look import ERROR_STYLE
+from esafety_desktop.ui.look import ERROR_STYLE, error_label
 from esafety_desktop.ui.models import RecordTableModel
 from esafety_desktop.ui.passwords import mismatch_message, show_strength
 
@@ -71,14 +71,6 @@ def backup_model() -> RecordTableModel[Backup]:
     )
 
 
-def _message() -> QLabel:
-    label = QLabel()
-    label.setObjectName("message")
-    label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
-    return label
-
-
 class ChoosePage(QWizardPage):
     def __init__(self, wizard: RestoreWizard) -> None:
         super().__init__()
@@ -103,7 +95,7 @@ class ChoosePage(QWizardPage):
         self.looked_in.setWordWrap(True)
         self.browse = QPushButton("Look in &another folder…")
         self.browse.clicked.connect(self.look_elsewhere)
-        self.message = _message()
+        self.message = error_label()
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
@@ -167,7 +159,7 @@ class UnlockPage(QWizardPage):
         self.recovery_key = QLineEdit()
         self.recovery_key.setAccessibleName("Recovery key")
         self.recovery_key.setPlaceholderText("The 40 characters on the recovery sheet")
-        self.message = _message()
+        self.message = error_label()
         form = QFormLayout()
         form.addRow(self.by_password)
         form.addRow("Account", self.account)
@@ -288,7 +280,7 @@ class SwitchPage(QWizardPage):
         self.strength = QLabel()
         self.password_note = QLabel()
         self.password_note.setWordWrap(True)
-        self.message = _message()
+        self.message = error_label()
         self.form = QFormLayout()
         self.form.addRow("Sign in as", self.account)
         self.form.addRow("New password", self.new_password)

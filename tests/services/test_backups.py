@@ -30,7 +30,7 @@ from esafety_desktop.storage.backup import (
 )
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.storage.files import DatabaseFiles
-from tests.conftest import DSL_PASSWORD, HEAD_PASSWORD, School, add_head, new_pc
+from tests.conftest import DSL_PASSWORD, HEAD_PASSWORD, School, add_head, damage_a_page, new_pc
 from tests.services.test_incidents import NUDES_REFERRED, _new, _pupil
 
 NEW_PASSWORD = "Copper-Lagoon-Pebble-08"
@@ -274,10 +274,7 @@ def test_a_database_that_fails_its_check_is_not_written_and_the_newest_good_back
     run = backups.back_up(school.signed_in, backups.SIGN_OUT)
     school.signed_in.sign_out()
     files = DatabaseFiles(school.path)
-    data = bytearray(files.database.read_bytes())
-    middle = len(data) // 2 // 4096 * 4096 + 100
-    data[middle : middle + 16] = bytes(16)
-    files.database.write_bytes(bytes(data))
+    damage_a_page(files.database)
     before = sha256_of(files.database), sha256_of(files.key_slots)
     with pytest.raises(DatabaseDamaged):
         sign_in(school.path, "jo.dsl", DSL_PASSWORD, DeviceSecretStore())

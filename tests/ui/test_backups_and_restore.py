@@ -21,7 +21,7 @@ from esafety_desktop.ui.main_window import MainWindow
 from esafety_desktop.ui.restore_wizard import RestoreWizard
 from esafety_desktop.ui.setup_wizard import SetupWizard
 from esafety_desktop.ui.unlock_window import UnlockWindow
-from tests.conftest import DSL_PASSWORD, School, new_pc
+from tests.conftest import DSL_PASSWORD, School, damage_a_page, new_pc
 from tests.services.test_incidents import NUDES_REFERRED, _new, _pupil
 from tests.ui.test_unlock_and_lock import _controller_signed_in, finish  # noqa: F401 - a fixture
 
@@ -215,10 +215,7 @@ def test_a_damaged_database_is_left_alone_and_the_newest_good_backup_offered(
     made = backups.back_up(school.signed_in, backups.SIGN_OUT).backup
     school.signed_in.sign_out()
     files = DatabaseFiles(school.path)
-    data = bytearray(files.database.read_bytes())
-    middle = len(data) // 2 // 4096 * 4096 + 100
-    data[middle : middle + 16] = bytes(16)
-    files.database.write_bytes(bytes(data))
+    damage_a_page(files.database)
     damaged = sha256_of(files.database)
 
     controller = AppController(StartOptions(database=school.path), AppConfig())
