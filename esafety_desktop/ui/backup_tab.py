@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -52,8 +52,8 @@ class BackupsTab(QWidget):
         self.last_here = QLabel()
         self.last_here.setObjectName("lastBackupHere")
         self.last_here.setWordWrap(True)
-        self.here_folder = QLabel()
-        self.here_folder.setWordWrap(True)
+        self.here_folder = QLabel()  # a path: kept on one line
+        self.here_folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.open_here = QPushButton("Open the &folder")
         self.second_place = QLabel()
         self.second_place.setObjectName("secondLocation")
