@@ -186,7 +186,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = ("init", "verify", "recover", "new-recovery-key", "demo", "import-people", "report")
+COMMANDS = (
+    "init",
+    "verify",
+    "recover",
+    "new-recovery-key",
+    "demo",
+    "import-people",
+    "report",
+    "backup",
+    "restore",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,6 @@ import hashlib
 import secrets
 
 KEY_BYTES = 20
-_BODY_CHARS = 32  # 20 bytes in base 32
 _CHECK_CHARS = 4
 GROUP = 4
 # Crockford's base 32: no I, L, O or U is printed; typed I and L are read as 1, O as 0.
@@ -32,27 +31,51 @@ def format_recovery_key(key: bytes) -> str:
     """Groups of four characters separated by dashes, e.g. ``K7QX-…``."""
     if len(key) != KEY_BYTES:
         raise ValueError("a recovery key has 20 bytes")
-    body = _encode(key)
-    text = body + _check(body)
-    return "-".join(text[i : i + GROUP] for i in range(0, len(text), GROUP))
+    return format_secret(key, _RECOVERY_CHECK)
 
 
 def parse_recovery_key(text: str) -> bytes:
     """Read a typed recovery key; tolerant of case, spaces, dashes and look-alike letters."""
+    return parse_secret(text, KEY_BYTES, _RECOVERY_CHECK, "recovery key")
+
+
+# A review pack's one-time passphrase: 120 random bits (24 characters) and a 4-character check,
+# short enough to read out over the telephone.
+PASSPHRASE_BYTES = 15
+_PASSPHRASE_CHECK = b"esafety-review-pack:"
+_RECOVERY_CHECK = b"esafety-recovery-key:"
+
+
+def new_passphrase() -> str:
+    return format_secret(secrets.token_bytes(PASSPHRASE_BYTES), _PASSPHRASE_CHECK)
+
+
+def parse_passphrase(text: str) -> bytes:
+    return parse_secret(text, PASSPHRASE_BYTES, _PASSPHRASE_CHECK, "passphrase")
+
+
+def format_secret(secret: bytes, label: bytes) -> str:
+    body = _encode(secret)
+    text = body + _check(body, label)
+    return "-".join(text[i : i + GROUP] for i in range(0, len(text), GROUP))
+
+
+def parse_secret(text: str, size: int, label: bytes, what: str) -> bytes:
     cleaned = "".join(ch for ch in text.upper() if ch.isalnum()).translate(_LOOKALIKES)
-    expected = _BODY_CHARS + _CHECK_CHARS
+    body_chars = (size * 8 + 4) // 5
+    expected = body_chars + _CHECK_CHARS
     if len(cleaned) != expected:
         raise RecoveryKeyFormatError(
-            f"A recovery key has {expected} letters and digits; {len(cleaned)} were typed."
+            f"A {what} has {expected} letters and digits; {len(cleaned)} were typed."
         )
-    body, check = cleaned[:_BODY_CHARS], cleaned[_BODY_CHARS:]
+    body, check = cleaned[:body_chars], cleaned[body_chars:]
     bad = sorted({ch for ch in cleaned if ch not in _ALPHABET})
     if bad:
         raise RecoveryKeyFormatError(
-            f"A recovery key never contains {', '.join(bad)}; one of the characters is mistyped."
+            f"A {what} never contains {', '.join(bad)}; one of the characters is mistyped."
         )
-    if _check(body) != check:
-        raise RecoveryKeyFormatError("The recovery key has a typing mistake in it.")
+    if _check(body, label) != check:
+        raise RecoveryKeyFormatError(f"The {what} has a typing mistake in it.")
     return _decode(body)
 
 
@@ -65,8 +88,8 @@ def _decode(body: str) -> bytes:
     return base64.b32decode(body.translate(str.maketrans(_ALPHABET, _STANDARD)))
 
 
-def _check(body: str) -> str:
-    digest = hashlib.sha256(b"esafety-recovery-key:" + body.encode("ascii")).digest()
+def _check(body: str, label: bytes) -> str:
+    digest = hashlib.sha256(label + body.encode("ascii")).digest()
     return _encode(digest[:5])[:_CHECK_CHARS]
 
 

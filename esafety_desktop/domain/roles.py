@@ -41,6 +41,7 @@ class Permission(StrEnum):
     KEEP_AGREEMENTS = "keep_agreements"
     MAKE_REPORTS = "make_reports"
     RESTORE_BACKUPS = "restore_backups"
+    EXPORT_REVIEW_PACKS = "export_review_packs"
 
     @property
     def description(self) -> str:
@@ -66,6 +67,7 @@ _PERMISSION_DESCRIPTIONS = {
     Permission.MAKE_REPORTS: "make reports for the governors and the local authority",
     Permission.SIGN_OFF_CASES: "review and sign off cases",
     Permission.RESTORE_BACKUPS: "restore the school database from a backup",
+    Permission.EXPORT_REVIEW_PACKS: "hand cases to the headteacher in a review pack, or import one",
 }
 
 _EVERYONE = frozenset({Permission.VERIFY_DATABASE, Permission.MAKE_REPORTS})

@@ -3,8 +3,11 @@ why, and what happens next; with a block for signature and date."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -45,6 +48,35 @@ class IncidentRecord:
     evidence: list[str]
     printed_by: str
     printed_at: datetime
+
+
+def record_as_json(record: IncidentRecord) -> str:
+    """The record without who printed it and when: what a review pack keeps of a case."""
+    data = dataclasses.asdict(record)
+    del data["printed_by"], data["printed_at"]
+    return json.dumps(data, sort_keys=True, default=_iso, ensure_ascii=False)
+
+
+def record_from_json(data: dict[str, Any], printed_by: str, printed_at: datetime) -> IncidentRecord:
+    return IncidentRecord(
+        **{
+            **data,
+            "reported_at": datetime.fromisoformat(data["reported_at"]),
+            "people": [RecordPerson(**p) for p in data["people"]],
+            "entries": [
+                RecordEntry(**{**e, "when": datetime.fromisoformat(e["when"])})
+                for e in data["entries"]
+            ],
+            "printed_by": printed_by,
+            "printed_at": printed_at,
+        }
+    )
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not kept in a review pack")
 
 
 def incident_record_pdf(record: IncidentRecord) -> bytes:

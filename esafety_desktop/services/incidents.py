@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
@@ -53,6 +53,9 @@ from esafety_desktop.storage.models import (
     IncidentPerson,
     Person,
 )
+
+if TYPE_CHECKING:
+    from esafety_desktop.reports.incident_record import IncidentRecord
 
 
 @cache
@@ -535,12 +538,18 @@ def _summary(incident: Incident, involved: tuple[Involved, ...] = ()) -> Inciden
 
 def incident_record(signed_in: SignedIn, incident_id: int) -> bytes:
     """The printable record of a case (PDF bytes, never written to disk here)."""
+    from esafety_desktop.reports.incident_record import incident_record_pdf
+
+    return incident_record_pdf(incident_record_data(signed_in, incident_id))
+
+
+def incident_record_data(signed_in: SignedIn, incident_id: int) -> IncidentRecord:
+    """What the printed record of a case says, as plain data (also what a review pack holds)."""
     from esafety_desktop.domain.people import display_name
     from esafety_desktop.reports.incident_record import (
         IncidentRecord,
         RecordEntry,
         RecordPerson,
-        incident_record_pdf,
     )
     from esafety_desktop.services.settings import school_settings
 
@@ -614,7 +623,7 @@ def incident_record(signed_in: SignedIn, incident_id: int) -> bytes:
         printed_by=signed_in.account.display_name,
         printed_at=datetime.now(),
     )
-    return incident_record_pdf(record)
+    return record
 
 
 @dataclass(frozen=True)

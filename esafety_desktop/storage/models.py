@@ -277,3 +277,20 @@ class FileTransfer(Base):
     receipt_confirmed_by: Mapped[str | None] = mapped_column(String(200))
     confirmation_recorded_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
+
+
+class ReviewPack(Base):
+    """Cases handed over for an offline review, and when the review came back."""
+
+    __tablename__ = "review_pack"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pack_id: Mapped[str] = mapped_column(String(32), unique=True)
+    exported_at: Mapped[datetime]
+    exported_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    exported_by_name: Mapped[str] = mapped_column(String(200))
+    reviewer: Mapped[str] = mapped_column(String(200))
+    pack_key: Mapped[str] = mapped_column(String(64))  # hex; only ever inside this database
+    cases: Mapped[str] = mapped_column(Text)  # JSON: incident id -> SHA-256 of what was sent
+    imported_at: Mapped[datetime | None]
+    imported_by_name: Mapped[str | None] = mapped_column(String(200))

@@ -219,8 +219,19 @@ def test_the_command_list_says_how_to_open_the_window(
     code, out, _ = run([], "", monkeypatch, capsys)
     assert code == 2
     assert "with no command to open the window" in " ".join(out.split())
-    for command in ("init", "verify", "recover", "new-recovery-key", "demo"):
+    for command in ("init", "verify", "recover", "new-recovery-key", "demo", "backup", "restore"):
         assert command in out
+
+
+def test_every_command_is_reached_from_the_program_itself() -> None:
+    """`esafety-desktop COMMAND` goes to the commands only for names the window knows about."""
+    from esafety_desktop.cli import COMMANDS, build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    assert set(subparsers.choices) == set(COMMANDS)  # type: ignore[attr-defined]
+    result = _command("backup", "--help")
+    assert result.returncode == 0 and "verified encrypted backup" in result.stdout
 
 
 def _command(

@@ -30,6 +30,7 @@ from esafety_desktop.storage.backup import (
 )
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.storage.files import DatabaseFiles
+from esafety_desktop.storage.migrate import head_revision
 from tests.conftest import DSL_PASSWORD, HEAD_PASSWORD, School, add_head, damage_a_page, new_pc
 from tests.services.test_incidents import NUDES_REFERRED, _new, _pupil
 
@@ -64,7 +65,7 @@ def test_a_backup_is_a_verified_encrypted_copy_with_its_key_file(school: School)
     assert folder.parent == school.path.parent / "eSafety Desktop backups"
     assert sorted(p.name for p in folder.iterdir()) == [MANIFEST, "school.db", "school.db.keys"]
     assert run.backup.counts == {"cases": 1, "people": 1, "accounts": 1}
-    assert run.backup.kind == "by hand" and run.backup.layout == "0006"
+    assert run.backup.kind == "by hand" and run.backup.layout == head_revision()
     # encrypted: no text of the case, no SQLite header; private to this user
     raw = (folder / "school.db").read_bytes()
     assert b"older boy" not in raw and not raw.startswith(b"SQLite format 3")
