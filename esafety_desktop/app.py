@@ -25,6 +25,12 @@ def gui_parser() -> argparse.ArgumentParser:
         "`esafety-desktop --help-commands` lists the commands for IT staff.",
     )
     parser.add_argument("--version", action=VersionAction)
+    parser.add_argument(
+        "pack",
+        nargs="?",
+        type=Path,
+        help="a review pack (.esreview) to open in review mode, for the headteacher",
+    )
     parser.add_argument("--db", type=Path, help="open this school database")
     parser.add_argument(
         "--demo", action="store_true", help="open the invented demo school (made on first use)"
@@ -116,7 +122,12 @@ def run_gui(options: argparse.Namespace) -> int:
     from esafety_desktop.ui.controller import AppController, StartOptions
 
     controller = AppController(
-        StartOptions(database=options.db, demo=options.demo, demo_folder=options.demo_folder)
+        StartOptions(
+            database=options.db,
+            demo=options.demo,
+            demo_folder=options.demo_folder,
+            review=options.pack,
+        )
     )
     single.wake.connect(controller.wake)
     controller.start()

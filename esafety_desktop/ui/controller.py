@@ -23,6 +23,7 @@ class StartOptions:
     database: Path | None = None
     demo: bool = False
     demo_folder: Path | None = None
+    review: Path | None = None  # a review pack to open in review mode
 
 
 def default_database_path() -> Path:
@@ -83,6 +84,9 @@ class AppController(QObject):
     # -- start ---------------------------------------------------------------------------
 
     def start(self) -> None:
+        if self.options.review is not None:
+            self.show_review_open(self.options.review)
+            return
         if self.options.demo:
             self.start_demo()
             return
@@ -125,6 +129,7 @@ class AppController(QObject):
         wizard.created.connect(self._school_created)
         wizard.open_existing.connect(self.show_unlock)
         wizard.restore_instead.connect(self.show_restore)
+        wizard.review_instead.connect(self.show_review_open)
         self._replace_window(wizard)
 
     def _school_created(self, signed_in: Any) -> None:
@@ -148,6 +153,7 @@ class AppController(QObject):
         window.unlocked.connect(self.show_main)
         window.set_up_new_school.connect(self.leave_demo_for_setup)
         window.restore_requested.connect(self.show_restore)
+        window.review_requested.connect(self.show_review_open)
         self._replace_window(window)
 
     def show_main(self, signed_in: Any) -> None:
@@ -174,6 +180,21 @@ class AppController(QObject):
         self.inactivity.idle.connect(self.lock)
         self.inactivity.start()
         self.backup_timer.start(DAILY_CHECK_FIRST_MS)
+
+    # -- review mode ---------------------------------------------------------------------
+
+    def show_review_open(self, pack: Path | None = None) -> None:
+        """Open a headteacher's review pack: no school database, no keyring."""
+        from esafety_desktop.ui.review_window import ReviewOpenWindow
+
+        window = ReviewOpenWindow(pack)
+        window.opened.connect(self.show_review)
+        self._replace_window(window)
+
+    def show_review(self, pack: Any) -> None:
+        from esafety_desktop.ui.review_window import ReviewWindow
+
+        self._replace_window(ReviewWindow(pack))
 
     # -- backups and restoring -----------------------------------------------------------
 

@@ -39,7 +39,14 @@ class LocationPage(QWizardPage):
         self.restore_button.setObjectName("restoreInstead")
         self.restore_button.clicked.connect(self._restore_instead)
         self.layout().addWidget(self.restore_button)
+        self.review_button = QPushButton("Open a &headteacher's review pack instead…")
+        self.review_button.setObjectName("reviewInstead")
+        self.review_button.clicked.connect(self._review_instead)
+        self.layout().addWidget(self.review_button)
         self.registerField("database", self.ui.pathEdit)
+
+    def _review_instead(self) -> None:
+        self._wizard.review_instead.emit(None)
 
     def _restore_instead(self) -> None:
         self._wizard.restore_instead.emit(None)
@@ -247,6 +254,7 @@ class SetupWizard(QWizard):
     created = Signal(object)
     open_existing = Signal(object)
     restore_instead = Signal(object)  # always None: the restore wizard finds the backups
+    review_instead = Signal(object)  # always None: the review window asks for the pack
 
     def __init__(self, default_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
+    QHBoxLayout,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -37,6 +38,7 @@ class UnlockWindow(QWidget):
     unlocked = Signal(object)
     set_up_new_school = Signal()
     restore_requested = Signal(object)  # the backup folder to start from, or None
+    review_requested = Signal(object)  # always None: the review window asks for the pack
 
     def __init__(
         self,
@@ -83,7 +85,14 @@ class UnlockWindow(QWidget):
         self.restore_button = QPushButton("Restore from a &backup…")
         self.restore_button.setObjectName("restoreFromBackup")
         self.restore_button.clicked.connect(self.ask_for_restore)
-        self.ui.mainLayout.addWidget(self.restore_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.review_button = QPushButton("Open a re&view pack…")
+        self.review_button.setObjectName("openReviewPack")
+        self.review_button.clicked.connect(self.ask_for_review)
+        others = QHBoxLayout()
+        others.addWidget(self.restore_button)
+        others.addWidget(self.review_button)
+        others.addStretch(1)
+        self.ui.mainLayout.addLayout(others)
         if demo_sign_in:
             user, password = demo_sign_in
             self.ui.demoLabel.setText(
@@ -206,6 +215,9 @@ class UnlockWindow(QWidget):
             self.ui.signInButton.setText("&Sign in")
             return
         self.ui.signInButton.setText(f"Wait {self._wait_left} s")
+
+    def ask_for_review(self) -> None:
+        self.review_requested.emit(None)
 
     def ask_for_restore(self) -> None:
         self.restore_requested.emit(None)

@@ -62,6 +62,12 @@ class IncidentsPage(QWidget):
         self.resume_button = QPushButton("&Carry on with this draft")
         for widget in (self.new_button, self.drafts, self.resume_button):
             widget.setVisible(self.can_record)
+        self.pack_button = QPushButton("Review pac&k for the head…")
+        self.import_review_button = QPushButton("Import a revie&w…")
+        for widget in (self.pack_button, self.import_review_button):
+            widget.setVisible(can(signed_in.account.role, Permission.EXPORT_REVIEW_PACKS))
+        self.pack_button.clicked.connect(self.export_pack)
+        self.import_review_button.clicked.connect(self.import_review)
         self.model: RecordTableModel[IncidentSummary] = RecordTableModel(
             [
                 ("Reference", lambda i: i.reference, lambda i: i.reference),
@@ -188,6 +194,8 @@ class IncidentsPage(QWidget):
 
         actions = QHBoxLayout()
         actions.addWidget(self.new_button)
+        actions.addWidget(self.pack_button)
+        actions.addWidget(self.import_review_button)
         actions.addStretch(1)
         actions.addWidget(self.drafts)
         actions.addWidget(self.resume_button)
@@ -664,6 +672,24 @@ class IncidentsPage(QWidget):
         )
         self.dialog.accepted.connect(self._case_changed)
         self.dialog.open()
+
+    def export_pack(self) -> None:
+        from esafety_desktop.ui.review_pack_dialogs import ExportPackDialog
+
+        self.pack_dialog = ExportPackDialog(self._signed_in, self)
+        self.pack_dialog.open()
+
+    def import_review(self) -> None:
+        from esafety_desktop.ui.review_pack_dialogs import import_returned_pack
+
+        self.import_dialog = import_returned_pack(self, self._signed_in)
+        if self.import_dialog is not None:
+            self.import_dialog.accepted.connect(self._review_imported)
+
+    def _review_imported(self) -> None:
+        self.refresh()
+        if self.selected_id is not None:
+            self.select(self.selected_id)
 
     def print_record(self) -> None:
         case = self._selected_case()

@@ -1,0 +1,318 @@
+"""Review mode: a pack of cases opened with its passphrase on any PC (no school database, no
+keyring). The cases are read-only; the reviewer's comments, "reviewed" marks and sign-offs are
+saved into the pack at once."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from esafety_desktop import APP_NAME
+from esafety_desktop.errors import ProblemForUser
+from esafety_desktop.services import review_packs
+from esafety_desktop.services.review_packs import OpenPack
+from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.look import ERROR_STYLE, error_label
+
+
+class ReviewOpenWindow(QWidget):
+    """Choose the pack and type its passphrase. Emits ``opened`` with the :class:`OpenPack`."""
+
+    opened = Signal(object)
+
+    def __init__(self, path: Path | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewOpenWindow")
+        self.setWindowTitle(f"{APP_NAME}: open a review pack")
+        self.path = QLineEdit(str(path) if path else "")
+        self.path.setAccessibleName("Review pack file")
+        browse = QPushButton("&Choose…")
+        browse.clicked.connect(self.browse)
+        self.passphrase = QLineEdit()
+        self.passphrase.setAccessibleName("Passphrase")
+        self.passphrase.setPlaceholderText("As you were given it, for example K7QX-…")
+        self.passphrase.returnPressed.connect(self.open_pack)
+        self.open_button = QPushButton("&Open the pack")
+        self.open_button.setDefault(True)
+        self.open_button.clicked.connect(self.open_pack)
+        self.message = error_label()
+        intro = QLabel(
+            "<b>Review cases away from the office.</b> Open the pack the Designated "
+            "Safeguarding Lead gave you with the passphrase they told you separately. You can "
+            "read and print each case, add comments, mark it reviewed or sign it off; it is all "
+            "saved in the pack, which goes back to the DSL."
+        )
+        intro.setWordWrap(True)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.path, 1)
+        file_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("Pack", file_row)
+        form.addRow("Passphrase", self.passphrase)
+        card = QFrame()
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        card.setFixedWidth(620)
+        inner = QVBoxLayout(card)
+        inner.addWidget(intro)
+        inner.addLayout(form)
+        inner.addWidget(self.message)
+        inner.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignRight)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+        self.resize(960, 640)
+
+    def browse(self) -> None:
+        chosen = dialogs.open_file_name(
+            self,
+            "Open a review pack",
+            str(Path.home()),
+            f"Review packs (*{review_packs.PACK_SUFFIX})",
+        )
+        if chosen:
+            self.path.setText(chosen)
+            self.passphrase.setFocus()
+
+    def open_pack(self) -> None:
+        if not self.path.text().strip():
+            self.message.setText("Choose the review pack file.")
+            return
+        try:
+            pack = review_packs.open_for_review(
+                Path(self.path.text().strip()), self.passphrase.text()
+            )
+        except ProblemForUser as problem:
+            self.message.setText(str(problem))
+            return
+        self.passphrase.clear()
+        self.opened.emit(pack)
+
+
+class ReviewWindow(QMainWindow):
+    """One pack's cases, read-only, and the reviewer's entries."""
+
+    closed = Signal()
+
+    def __init__(self, pack: OpenPack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewWindow")
+        self.pack = pack
+        self.setWindowTitle(f"Review pack: {pack.school_name} – {APP_NAME} (review mode)")
+        banner = QLabel(
+            f"<b>Review mode.</b> {len(pack.cases())} case(s) from {escape(pack.school_name)}, "
+            f"handed over by {escape(pack.exported_by)} on "
+            f"{pack.exported_at.astimezone():%d/%m/%Y}. What you add is saved in this pack at "
+            "once; it reaches the school's records when the DSL imports the pack."
+        )
+        banner.setWordWrap(True)
+        self.cases = QListWidget()
+        self.cases.setAccessibleName("Cases")
+        self.cases.setMinimumWidth(260)
+        self.record = QTextBrowser()
+        self.record.setObjectName("caseRecord")
+        self.record.setAccessibleName("The case")
+        self.reviewer = QLineEdit(pack.reviewer)
+        self.reviewer.setAccessibleName("Your name")
+        self.comment = QPlainTextEdit()
+        self.comment.setAccessibleName("Comment")
+        self.comment.setPlaceholderText("Your comment on this case (also used with a sign-off)")
+        self.comment.setMaximumHeight(90)
+        self.signed_on = QDateEdit(QDate.currentDate())
+        self.signed_on.setDisplayFormat("dd/MM/yyyy")
+        self.signed_on.setCalendarPopup(True)
+        self.signed_on.setAccessibleName("Date of the sign-off")
+        self.comment_button = QPushButton("Add the &comment")
+        self.reviewed_button = QPushButton("Mark &reviewed")
+        self.sign_off_button = QPushButton("&Sign off")
+        self.print_button = QPushButton("&Print the case…")
+        self.message = error_label()
+        buttons = QHBoxLayout()
+        for button in (
+            self.comment_button,
+            self.reviewed_button,
+            self.sign_off_button,
+            self.print_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        form = QFormLayout()
+        form.addRow("Your name", self.reviewer)
+        form.addRow("Comment", self.comment)
+        form.addRow("Sign-off date", self.signed_on)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.record, 1)
+        right_layout.addLayout(form)
+        right_layout.addLayout(buttons)
+        right_layout.addWidget(self.message)
+        splitter = QSplitter()
+        splitter.addWidget(self.cases)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(banner)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+        self.statusBar().showMessage(str(pack.path))
+        self.cases.currentRowChanged.connect(self.show_case)
+        self.comment_button.clicked.connect(self.add_comment)
+        self.reviewed_button.clicked.connect(self.mark_reviewed)
+        self.sign_off_button.clicked.connect(self.sign_off)
+        self.print_button.clicked.connect(self.print_case)
+        self.refresh_list()
+        self.cases.setCurrentRow(0)
+        self.resize(1180, 760)
+
+    # -- showing -------------------------------------------------------------------------
+
+    def refresh_list(self) -> None:
+        row = max(self.cases.currentRow(), 0)
+        self.cases.blockSignals(True)
+        self.cases.clear()
+        for case in self.pack.cases():
+            kinds = {e.kind for e in self.pack.entries(case.incident_id)}
+            state = (
+                "signed off"
+                if review_packs.SIGNED_OFF in kinds
+                else "reviewed"
+                if review_packs.REVIEWED in kinds
+                else "to review"
+            )
+            item = QListWidgetItem(f"{case.reference} · {case.record['incident_type']} · {state}")
+            item.setData(Qt.ItemDataRole.UserRole, case.incident_id)
+            self.cases.addItem(item)
+        self.cases.blockSignals(False)
+        self.cases.setCurrentRow(min(row, self.cases.count() - 1))
+
+    def current_case(self) -> int | None:
+        item = self.cases.currentItem()
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def show_case(self, _row: int = 0) -> None:
+        case_id = self.current_case()
+        if case_id is None:
+            self.record.clear()
+            return
+        record = self.pack.record(case_id, printed_by="")
+        parts = [
+            f"<h2>{escape(record.reference)}: {escape(record.incident_type)}</h2>",
+            f"<p><b>Status:</b> {escape(record.status)} · <b>Reported</b> "
+            f"{record.reported_at:%d/%m/%Y %H:%M} by {escape(record.reported_by)}"
+            + (f" · <b>Where:</b> {escape(record.location)}" if record.location else "")
+            + "</p>",
+            f"<p><b>What happened:</b> {escape(record.summary)}</p>",
+        ]
+        if record.child_words:
+            parts.append(f"<p><b>The child's words:</b> “{escape(record.child_words)}”</p>")
+        if record.people:
+            people = "".join(
+                f"<li>{escape(p.name)} ({escape(p.role)}"
+                + (f", {escape(p.detail)}" if p.detail else "")
+                + ")</li>"
+                for p in record.people
+            )
+            parts.append(f"<p><b>People involved</b></p><ul>{people}</ul>")
+        parts.append("<h3>Chronology</h3>")
+        for entry in record.entries:
+            lines = "<br>".join(escape(line) for line in entry.lines)
+            parts.append(
+                f"<p><b>{entry.when:%d/%m/%Y %H:%M} {escape(entry.title)}</b> "
+                f"({escape(entry.author)})" + (f"<br>{lines}" if lines else "") + "</p>"
+            )
+        if record.evidence:
+            items = "".join(f"<li>{escape(e)}</li>" for e in record.evidence)
+            parts.append(f"<h3>Evidence (descriptions only)</h3><ul>{items}</ul>")
+        added = self.pack.entries(case_id)
+        parts.append("<h3>Your review</h3>")
+        if not added:
+            parts.append("<p>Nothing added yet.</p>")
+        for entry in added:
+            parts.append(
+                f"<p><b>{escape(review_packs.entry_title(entry))}</b>"
+                + (f"<br>{escape(entry.text)}" if entry.text else "")
+                + "</p>"
+            )
+        self.record.setHtml("".join(parts))
+
+    # -- adding --------------------------------------------------------------------------
+
+    def add_comment(self) -> None:
+        self._add(review_packs.COMMENT, self.comment.toPlainText())
+
+    def mark_reviewed(self) -> None:
+        self._add(review_packs.REVIEWED, self.comment.toPlainText())
+
+    def sign_off(self) -> None:
+        day = self.signed_on.date().toPython()
+        assert isinstance(day, date)
+        self._add(review_packs.SIGNED_OFF, self.comment.toPlainText(), day)
+
+    def _add(self, kind: str, text: str, signed_on: date | None = None) -> None:
+        case_id = self.current_case()
+        if case_id is None:
+            return
+        try:
+            self.pack.add(
+                case_id, kind, reviewer=self.reviewer.text(), text=text, signed_on=signed_on
+            )
+        except ProblemForUser as problem:
+            self.message.setStyleSheet(ERROR_STYLE)
+            self.message.setText(str(problem))
+            return
+        self.comment.clear()
+        self.message.setStyleSheet("")
+        self.message.setText(f"Saved in the pack: {review_packs.ENTRY_LABELS[kind].lower()}.")
+        self.refresh_list()
+        self.show_case()
+
+    def print_case(self) -> None:
+        from esafety_desktop.storage.files import write_atomically
+        from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
+
+        case_id = self.current_case()
+        if case_id is None:
+            return
+        item = self.cases.currentItem()
+        reference = item.text().split(" · ")[0]
+        pdf = self.pack.record_pdf(case_id, printed_by=self.reviewer.text().strip() or "Reviewer")
+        self.preview = PdfPreviewDialog(
+            pdf,
+            f"Incident record {reference}",
+            suggested_file_name=reference,
+            on_printed=self._printed,
+            on_save=lambda path: write_atomically(Path(path), pdf),
+            parent=self,
+        )
+        self.preview.open()
+
+    def _printed(self, pages: int) -> None:
+        self.statusBar().showMessage(f"Printed {pages} page(s).", 10_000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt names it
+        self.pack.close()
+        self.closed.emit()
+        event.accept()
