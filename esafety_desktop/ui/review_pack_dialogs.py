@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -62,7 +63,7 @@ class ExportPackDialog(FormDialog):
             "not included, only their descriptions."
             + (
                 f" {len(excluded)} allegation{'s' if len(excluded) != 1 else ''} about the "
-                "headteacher never go in a pack."
+                f"headteacher {'are' if len(excluded) != 1 else 'is'} never put in a pack."
                 if excluded
                 else ""
             )
@@ -181,7 +182,8 @@ class ImportReviewDialog(QDialog):
                     self.table.setItem(row, column, QTableWidgetItem(text))
                 row += 1
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
         buttons = QDialogButtonBox(

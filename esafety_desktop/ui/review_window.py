@@ -129,7 +129,7 @@ class ReviewWindow(QMainWindow):
         banner.setWordWrap(True)
         self.cases = QListWidget()
         self.cases.setAccessibleName("Cases")
-        self.cases.setMinimumWidth(260)
+        self.cases.setMinimumWidth(340)
         self.record = QTextBrowser()
         self.record.setObjectName("caseRecord")
         self.record.setAccessibleName("The case")
