@@ -27,7 +27,7 @@ from esafety_desktop.domain.recovery_key import (
 from esafety_desktop.domain.roles import Permission, Role
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn, utc_now
-from esafety_desktop.storage.models import Account, Incident, IncidentEntry, ReviewPack
+from esafety_desktop.storage.models import Account, Evidence, Incident, IncidentEntry, ReviewPack
 from esafety_desktop.storage.review_pack import (
     PackCase,
     PackEntry,
@@ -85,8 +85,15 @@ def cases_for_review(signed_in: SignedIn) -> list[int]:
 
 
 def export_review_pack(
-    signed_in: SignedIn, incident_ids: list[int], reviewer: str, out: Path
+    signed_in: SignedIn,
+    incident_ids: list[int],
+    reviewer: str,
+    out: Path,
+    *,
+    with_files: bool = False,
 ) -> ExportedPack:
+    """``with_files`` adds the evidence files (screenshots); otherwise only their descriptions
+    (which name each file's SHA-256) travel."""
     from esafety_desktop.reports.incident_record import record_as_json
     from esafety_desktop.services.incidents import incident_record_data
     from esafety_desktop.services.settings import school_settings
@@ -120,7 +127,8 @@ def export_review_pack(
         "reviewer": reviewer,
     }
     out = Path(out)
-    PackFile.write(out, key, info, cases)
+    files = _evidence_files(signed_in, chosen) if with_files else []
+    PackFile.write(out, key, info, cases, files)
     try:
         with signed_in.database.transaction() as session:
             session.add(
@@ -143,6 +151,7 @@ def export_review_pack(
                     "cases": [ref for _i, ref, _rec in cases],
                     "reviewer": reviewer,
                     "file": out.name,
+                    "evidence_files": len(files),
                     "left_out_allegations_about_the_head": len(left_out),
                 },
             )
@@ -150,6 +159,20 @@ def export_review_pack(
         out.unlink(missing_ok=True)  # a pack the school has no record of could never come back
         raise
     return ExportedPack(out, passphrase, [ref for _i, ref, _rec in cases], left_out)
+
+
+def evidence_file_count(signed_in: SignedIn, incident_ids: list[int]) -> int:
+    return len(_evidence_files(signed_in, incident_ids))
+
+
+def _evidence_files(signed_in: SignedIn, incident_ids: list[int]) -> list[tuple[int, str, bytes]]:
+    with signed_in.database.reading() as session:
+        rows = session.execute(
+            select(Evidence.incident_id, Evidence.file_name, Evidence.content)
+            .where(Evidence.incident_id.in_(incident_ids), Evidence.content.is_not(None))
+            .order_by(Evidence.id)
+        ).all()
+    return [(int(i), str(name or "evidence"), bytes(data or b"")) for i, name, data in rows]
 
 
 def _reference(signed_in: SignedIn, incident_id: int) -> str:
@@ -180,6 +203,9 @@ class OpenPack:
 
     def entries(self, incident_id: int | None = None) -> list[PackEntry]:
         return self.pack.entries(incident_id)
+
+    def evidence_files(self, incident_id: int) -> list[tuple[str, bytes]]:
+        return self.pack.attachments(incident_id)
 
     def record(self, incident_id: int, printed_by: str) -> IncidentRecord:
         from esafety_desktop.reports.incident_record import record_from_json

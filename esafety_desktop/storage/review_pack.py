@@ -15,7 +15,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,13 @@ CREATE TABLE pack_case (
     reference TEXT NOT NULL,
     record TEXT NOT NULL,
     sha256 TEXT NOT NULL
+);
+CREATE TABLE pack_attachment (
+    id INTEGER PRIMARY KEY,
+    incident_id INTEGER NOT NULL REFERENCES pack_case (incident_id),
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    content BLOB NOT NULL
 );
 CREATE TABLE review_entry (
     sequence INTEGER PRIMARY KEY,
@@ -115,9 +122,15 @@ class PackFile:
 
     @classmethod
     def write(
-        cls, path: Path, key: bytes, info: dict[str, str], cases: list[tuple[int, str, str]]
+        cls,
+        path: Path,
+        key: bytes,
+        info: dict[str, str],
+        cases: list[tuple[int, str, str]],
+        attachments: Sequence[tuple[int, str, bytes]] = (),
     ) -> None:
-        """Write a new pack with ``cases`` (id, reference, record JSON). Never replaces a file."""
+        """Write a new pack with ``cases`` (id, reference, record JSON) and evidence files
+        (case id, file name, bytes). Never replaces a file."""
         path = Path(path)
         if path.exists():
             raise DatabaseExists(str(path))
@@ -135,6 +148,14 @@ class PackFile:
                     connection.executemany(
                         "INSERT INTO pack_case VALUES (?, ?, ?, ?)",
                         [(i, ref, rec, record_hash(rec)) for i, ref, rec in cases],
+                    )
+                    connection.executemany(
+                        "INSERT INTO pack_attachment (incident_id, file_name, sha256, content) "
+                        "VALUES (?, ?, ?, ?)",
+                        [
+                            (i, name, hashlib.sha256(data).hexdigest(), data)
+                            for i, name, data in attachments
+                        ],
                     )
             finally:
                 connection.close()
@@ -194,6 +215,13 @@ class PackFile:
             PackCase(int(i), str(r), json.loads(rec), str(rec), str(h)) for i, r, rec, h in rows
         ]
 
+    def attachments(self, incident_id: int) -> list[tuple[str, bytes]]:
+        rows = self._connection.execute(
+            "SELECT file_name, content FROM pack_attachment WHERE incident_id = ? ORDER BY id",
+            (incident_id,),
+        ).fetchall()
+        return [(str(name), bytes(data)) for name, data in rows]
+
     def entries(self, incident_id: int | None = None) -> list[PackEntry]:
         query = "SELECT * FROM review_entry"
         params: tuple[Any, ...] = ()
@@ -211,6 +239,15 @@ class PackFile:
             for c in self.cases()
             if record_hash(c.record_json) != c.sha256
         ]
+        records = {c.incident_id: c.record_json for c in self.cases()}
+        for incident_id, name, digest, data in self._connection.execute(
+            "SELECT incident_id, file_name, sha256, content FROM pack_attachment"
+        ):
+            # The case's record names each file's SHA-256, and the record itself is checked.
+            if hashlib.sha256(data).hexdigest() != digest or digest not in records.get(
+                incident_id, ""
+            ):
+                found.append(f"the evidence file {name} was changed")
         previous = GENESIS
         for number, entry in enumerate(self.entries(), start=1):
             if entry.sequence != number:

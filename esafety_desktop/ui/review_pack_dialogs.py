@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -72,6 +73,9 @@ class ExportPackDialog(FormDialog):
         self.form.addRow(explain)
         self.form.addRow("Cases", self.cases)
         self.reviewer = self.line("&Reviewer", heads[0] if heads else "", "e.g. the headteacher")
+        self.with_files = QCheckBox("Include the evidence &files (screenshots) as well")
+        self.with_files.setToolTip("Without them, only each file's description and SHA-256 go.")
+        self.form.addRow("", self.with_files)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Save the pack…")
         self.resize(760, 520)
 
@@ -97,7 +101,11 @@ class ExportPackDialog(FormDialog):
         if not path.endswith(review_packs.PACK_SUFFIX):
             path += review_packs.PACK_SUFFIX
         self.exported = review_packs.export_review_pack(
-            self._signed_in, chosen, self.reviewer.text(), Path(path)
+            self._signed_in,
+            chosen,
+            self.reviewer.text(),
+            Path(path),
+            with_files=self.with_files.isChecked(),
         )
         PassphraseDialog(self.exported, self.parentWidget()).open()
 

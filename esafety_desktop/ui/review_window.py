@@ -9,9 +9,10 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QPixmap
 from PySide6.QtWidgets import (
     QDateEdit,
+    QDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -147,6 +148,7 @@ class ReviewWindow(QMainWindow):
         self.reviewed_button = QPushButton("Mark &reviewed")
         self.sign_off_button = QPushButton("&Sign off")
         self.print_button = QPushButton("&Print the case…")
+        self.files_button = QPushButton("&View the evidence files…")
         self.message = error_label()
         buttons = QHBoxLayout()
         for button in (
@@ -154,6 +156,7 @@ class ReviewWindow(QMainWindow):
             self.reviewed_button,
             self.sign_off_button,
             self.print_button,
+            self.files_button,
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -183,6 +186,7 @@ class ReviewWindow(QMainWindow):
         self.reviewed_button.clicked.connect(self.mark_reviewed)
         self.sign_off_button.clicked.connect(self.sign_off)
         self.print_button.clicked.connect(self.print_case)
+        self.files_button.clicked.connect(self.view_files)
         self.refresh_list()
         self.cases.setCurrentRow(0)
         self.resize(1180, 760)
@@ -218,6 +222,7 @@ class ReviewWindow(QMainWindow):
             self.record.clear()
             return
         record = self.pack.record(case_id, printed_by="")
+        self.files_button.setEnabled(bool(self.pack.evidence_files(case_id)))
         parts = [
             f"<h2>{escape(record.reference)}: {escape(record.incident_type)}</h2>",
             f"<p><b>Status:</b> {escape(record.status)} · <b>Reported</b> "
@@ -309,6 +314,12 @@ class ReviewWindow(QMainWindow):
         )
         self.preview.open()
 
+    def view_files(self) -> None:
+        case_id = self.current_case()
+        if case_id is not None:
+            self.files = EvidenceFilesDialog(self.pack.evidence_files(case_id), self)
+            self.files.open()
+
     def _printed(self, pages: int) -> None:
         self.statusBar().showMessage(f"Printed {pages} page(s).", 10_000)
 
@@ -316,3 +327,27 @@ class ReviewWindow(QMainWindow):
         self.pack.close()
         self.closed.emit()
         event.accept()
+
+
+class EvidenceFilesDialog(QDialog):
+    """The case's screenshots, shown from memory (never written out to a file)."""
+
+    def __init__(self, files: list[tuple[str, bytes]], parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setObjectName("evidenceFiles")
+        self.setWindowTitle("Evidence files")
+        layout = QVBoxLayout(self)
+        self.pictures: list[QLabel] = []
+        for name, data in files:
+            layout.addWidget(QLabel(f"<b>{escape(name)}</b>"))
+            picture = QLabel()
+            image = QPixmap()
+            if image.loadFromData(data):
+                picture.setPixmap(image.scaled(760, 560, Qt.AspectRatioMode.KeepAspectRatio))
+            else:
+                picture.setText("This file is not a picture this program can show.")
+            self.pictures.append(picture)
+            layout.addWidget(picture)
+        close = QPushButton("&Close")
+        close.clicked.connect(self.accept)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)

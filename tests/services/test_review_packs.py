@@ -191,3 +191,57 @@ def test_the_next_pack_offers_only_cases_opened_or_changed_since(
     incidents.add_note(school.signed_in, first, "Spoke to the parents again.")
     fresh = _case(school, "A third concern, after the pack")
     assert sorted(review_packs.cases_for_review(school.signed_in)) == sorted([first, fresh])
+
+
+def test_evidence_files_travel_only_when_chosen_and_are_checked(
+    school: School, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import hashlib
+
+    from esafety_desktop.domain.evidence import EvidenceKind
+    from tests.services.test_incidents import ENDING, PNG, WalkStep
+
+    walk = [
+        *NUDES_REFERRED[:2],
+        WalkStep("incident_type", choice="Cyberbullying", reasons="Unkind messages"),
+        WalkStep("bullying_evidence", done_by="Jo Bloggs"),
+        WalkStep("strategy_meeting", done_by="Jo Bloggs"),
+        WalkStep("device_review_needed", choice="No", reasons="Not needed"),
+        *ENDING,
+    ]
+    case = incidents.record_incident(school.signed_in, _new(_pupil(school), walk)).id
+    incidents.add_evidence(
+        school.signed_in,
+        case,
+        EvidenceKind.SCREENSHOT,
+        "Group chat",
+        file_name="chat.png",
+        content=PNG,
+    )
+    folder = tmp_path_factory.mktemp("packs")
+    without = review_packs.export_review_pack(
+        school.signed_in, [case], "Pat Head", folder / "a.esreview"
+    )
+    with_files = review_packs.export_review_pack(
+        school.signed_in, [case], "Pat Head", folder / "b.esreview", with_files=True
+    )
+    plain = review_packs.open_for_review(without.path, without.passphrase)
+    assert plain.evidence_files(case) == []
+    assert hashlib.sha256(PNG).hexdigest() in " ".join(plain.record(case, "x").evidence)
+    plain.close()
+    full = review_packs.open_for_review(with_files.path, with_files.passphrase)
+    assert full.evidence_files(case) == [("chat.png", PNG)]
+    full.close()
+    # a swapped picture is caught
+    key = pack_key(parse_passphrase(with_files.passphrase))
+    connection = sqlcipher3.dbapi2.connect(str(with_files.path))
+    connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    other = PNG + b"changed"
+    connection.execute(
+        "UPDATE pack_attachment SET content = ?, sha256 = ?",
+        (other, hashlib.sha256(other).hexdigest()),
+    )
+    connection.commit()
+    connection.close()
+    with pytest.raises(PackProblem, match=r"evidence file chat\.png was changed"):
+        review_packs.open_for_review(with_files.path, with_files.passphrase)
