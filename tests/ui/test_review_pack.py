@@ -116,3 +116,57 @@ def test_export_review_on_another_pc_and_import_the_sign_offs(
     title, text = dialogs.shown[-1]
     assert title == "The review was not imported" and "already imported" in text
     assert Path(pack).exists()
+
+
+def test_review_mode_shows_the_evidence_files_only_when_they_were_sent(
+    qtbot: QtBot, school: School, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    from esafety_desktop.domain.evidence import EvidenceKind
+    from esafety_desktop.services import review_packs
+    from esafety_desktop.services.review_packs import open_for_review
+    from tests.services.test_incidents import ENDING, NUDES_REFERRED, WalkStep, _new, _pupil
+
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(QColor("teal"))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    png = bytes(buffer.data().data())
+    walk = [
+        *NUDES_REFERRED[:2],
+        WalkStep("incident_type", choice="Cyberbullying", reasons="Unkind messages"),
+        WalkStep("bullying_evidence", done_by="Jo Bloggs"),
+        WalkStep("strategy_meeting", done_by="Jo Bloggs"),
+        WalkStep("device_review_needed", choice="No", reasons="Not needed"),
+        *ENDING,
+    ]
+    case = incidents.record_incident(school.signed_in, _new(_pupil(school), walk)).id
+    incidents.add_evidence(
+        school.signed_in,
+        case,
+        EvidenceKind.SCREENSHOT,
+        "Group chat",
+        file_name="chat.png",
+        content=png,
+    )
+    folder = tmp_path_factory.mktemp("packs")
+    for with_files in (False, True):
+        made = review_packs.export_review_pack(
+            school.signed_in,
+            [case],
+            "Pat Head",
+            folder / f"{with_files}.esreview",
+            with_files=with_files,
+        )
+        window = ReviewWindow(open_for_review(made.path, made.passphrase))
+        qtbot.addWidget(window)
+        assert window.files_button.isEnabled() is with_files
+        if with_files:
+            qtbot.mouseClick(window.files_button, Qt.MouseButton.LeftButton)
+            [picture] = window.files.pictures
+            assert picture.pixmap().width() > 0
+            window.files.accept()
+        window.close()
