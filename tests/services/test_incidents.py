@@ -65,6 +65,16 @@ NUDES_REFERRED = [
     *ENDING,
 ]
 
+# A cyberbullying case, where a screenshot may be kept as evidence.
+BULLYING = [
+    *NUDES_REFERRED[:2],
+    WalkStep("incident_type", choice="Cyberbullying", reasons="Unkind messages"),
+    WalkStep("bullying_evidence", done_by="Jo Bloggs"),
+    WalkStep("strategy_meeting", done_by="Jo Bloggs"),
+    WalkStep("device_review_needed", choice="No", reasons="Not needed"),
+    *ENDING,
+]
+
 
 def test_a_nudes_case_with_an_immediate_referral_is_recorded_with_its_chronology(
     school: School,
@@ -223,14 +233,7 @@ def test_a_bullying_screenshot_is_kept_encrypted_with_its_hash(school: School) -
 
     from esafety_desktop.domain.evidence import EvidenceKind
 
-    walk = [
-        *NUDES_REFERRED[:2],
-        WalkStep("incident_type", choice="Cyberbullying", reasons="Unkind messages"),
-        WalkStep("bullying_evidence", done_by="Jo Bloggs"),
-        WalkStep("strategy_meeting", done_by="Jo Bloggs"),
-        WalkStep("device_review_needed", choice="No", reasons="Not needed"),
-        *ENDING,
-    ]
+    walk = BULLYING
     case = incidents.record_incident(school.signed_in, _new(_pupil(school), walk))
     incidents.add_evidence(
         school.signed_in,

@@ -127,11 +127,9 @@ def test_a_pack_altered_outside_the_app_or_from_another_school_is_refused(
     # someone with the passphrase edits a case's text with a SQLCipher tool
     altered = tmp_path / "altered.esreview"
     shutil.copy(exported.path, altered)
-    connection = sqlcipher3.dbapi2.connect(str(altered))
-    connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-    connection.execute("UPDATE pack_case SET record = replace(record, 'Zebracorn', 'Someone')")
-    connection.commit()
-    connection.close()
+    _edit_with_a_sqlcipher_tool(
+        altered, key, "UPDATE pack_case SET record = replace(record, 'Zebracorn', 'Someone')"
+    )
     with pytest.raises(PackProblem, match="changed outside eSafety Desktop"):
         review_packs.open_for_review(altered, exported.passphrase)
     with pytest.raises(PackProblem, match="altered outside eSafety Desktop"):
@@ -142,11 +140,9 @@ def test_a_pack_altered_outside_the_app_or_from_another_school_is_refused(
     pack.close()
     forged = tmp_path / "forged.esreview"
     shutil.copy(exported.path, forged)
-    connection = sqlcipher3.dbapi2.connect(str(forged))
-    connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-    connection.execute("UPDATE review_entry SET kind = 'signed_off', signed_on = '2026-11-24'")
-    connection.commit()
-    connection.close()
+    _edit_with_a_sqlcipher_tool(
+        forged, key, "UPDATE review_entry SET kind = 'signed_off', signed_on = '2026-11-24'"
+    )
     with pytest.raises(PackProblem, match="altered outside eSafety Desktop"):
         review_packs.read_returned_pack(school.signed_in, forged)
     # the wrong passphrase, and a typo in it
@@ -199,16 +195,9 @@ def test_evidence_files_travel_only_when_chosen_and_are_checked(
     import hashlib
 
     from esafety_desktop.domain.evidence import EvidenceKind
-    from tests.services.test_incidents import ENDING, PNG, WalkStep
+    from tests.services.test_incidents import BULLYING, PNG
 
-    walk = [
-        *NUDES_REFERRED[:2],
-        WalkStep("incident_type", choice="Cyberbullying", reasons="Unkind messages"),
-        WalkStep("bullying_evidence", done_by="Jo Bloggs"),
-        WalkStep("strategy_meeting", done_by="Jo Bloggs"),
-        WalkStep("device_review_needed", choice="No", reasons="Not needed"),
-        *ENDING,
-    ]
+    walk = BULLYING
     case = incidents.record_incident(school.signed_in, _new(_pupil(school), walk)).id
     incidents.add_evidence(
         school.signed_in,
@@ -234,14 +223,23 @@ def test_evidence_files_travel_only_when_chosen_and_are_checked(
     full.close()
     # a swapped picture is caught
     key = pack_key(parse_passphrase(with_files.passphrase))
-    connection = sqlcipher3.dbapi2.connect(str(with_files.path))
-    connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     other = PNG + b"changed"
-    connection.execute(
+    _edit_with_a_sqlcipher_tool(
+        with_files.path,
+        key,
         "UPDATE pack_attachment SET content = ?, sha256 = ?",
         (other, hashlib.sha256(other).hexdigest()),
     )
-    connection.commit()
-    connection.close()
     with pytest.raises(PackProblem, match=r"evidence file chat\.png was changed"):
         review_packs.open_for_review(with_files.path, with_files.passphrase)
+
+
+def _edit_with_a_sqlcipher_tool(
+    path: Path, key: bytes, sql: str, parameters: tuple[object, ...] = ()
+) -> None:
+    """What someone holding the passphrase could do outside eSafety Desktop."""
+    connection = sqlcipher3.dbapi2.connect(str(path))
+    connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    connection.execute(sql, parameters)
+    connection.commit()
+    connection.close()

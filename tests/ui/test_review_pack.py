@@ -127,7 +127,7 @@ def test_review_mode_shows_the_evidence_files_only_when_they_were_sent(
     from esafety_desktop.domain.evidence import EvidenceKind
     from esafety_desktop.services import review_packs
     from esafety_desktop.services.review_packs import open_for_review
-    from tests.services.test_incidents import ENDING, NUDES_REFERRED, WalkStep, _new, _pupil
+    from tests.services.test_incidents import BULLYING, _new, _pupil
 
     image = QImage(40, 30, QImage.Format.Format_RGB32)
     image.fill(QColor("teal"))
@@ -135,14 +135,7 @@ def test_review_mode_shows_the_evidence_files_only_when_they_were_sent(
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")
     png = bytes(buffer.data().data())
-    walk = [
-        *NUDES_REFERRED[:2],
-        WalkStep("incident_type", choice="Cyberbullying", reasons="Unkind messages"),
-        WalkStep("bullying_evidence", done_by="Jo Bloggs"),
-        WalkStep("strategy_meeting", done_by="Jo Bloggs"),
-        WalkStep("device_review_needed", choice="No", reasons="Not needed"),
-        *ENDING,
-    ]
+    walk = BULLYING
     case = incidents.record_incident(school.signed_in, _new(_pupil(school), walk)).id
     incidents.add_evidence(
         school.signed_in,
