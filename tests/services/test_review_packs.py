@@ -76,7 +76,11 @@ def test_export_holds_only_the_chosen_cases_encrypted_and_never_a_head_allegatio
 def test_the_head_reviews_on_another_pc_and_the_dsl_imports_the_sign_offs(
     school: School, exported: review_packs.ExportedPack
 ) -> None:
-    new_pc()  # the head's laptop at home: no keyring entry, no school password
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    new_pc()  # the head's laptop at home: no school password ...
+    keyring.set_keyring(NoKeyring())  # ... and no keyring at all
     pack = review_packs.open_for_review(exported.path, exported.passphrase.lower())
     first, second = pack.cases()
     assert pack.reviewer == "Pat Head" and pack.school_name
@@ -105,6 +109,7 @@ def test_the_head_reviews_on_another_pc_and_the_dsl_imports_the_sign_offs(
     printed_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(printed)).pages)
     assert "Signed off by Pat Head on 24/11/2026" in printed_text
 
+    new_pc()  # back at school (the DSL's session is still open)
     returned = review_packs.read_returned_pack(school.signed_in, exported.path)
     assert returned.reviewer == "Pat Head" and returned.entry_count == 3
     assert review_packs.import_review(school.signed_in, returned) == 3
