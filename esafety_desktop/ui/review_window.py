@@ -65,6 +65,8 @@ class ReviewOpenWindow(QWidget):
             "saved in the pack, which goes back to the DSL."
         )
         intro.setWordWrap(True)
+        intro.setFixedWidth(580)  # a known width, so the wrapped text gets the height it needs
+        intro.setMinimumHeight(intro.heightForWidth(580))
         file_row = QHBoxLayout()
         file_row.addWidget(self.path, 1)
         file_row.addWidget(browse)
@@ -84,6 +86,7 @@ class ReviewOpenWindow(QWidget):
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
         self.resize(960, 640)
+        (self.passphrase if path else self.path).setFocus()
 
     def browse(self) -> None:
         chosen = dialogs.open_file_name(
