@@ -109,7 +109,8 @@ def run_gui(options: argparse.Namespace) -> int:
         apply_palette(app, options.palette)
     install_crash_handler(show_dialog=not options.no_crash_dialog)
 
-    name = instance_name("-demo" if options.demo else "")
+    # Review mode is its own copy: a pack can be opened while the school database is open.
+    name = instance_name("-demo" if options.demo else "-review" if options.pack else "")
     if not options.screenshots and ask_running_copy_to_show(name):
         print(f"{APP_NAME} is already open; it has been brought to the front.")
         return 0
