@@ -7,7 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy.orm import Session
+
     from esafety_desktop.services.access import SignedIn
+    from esafety_desktop.storage.models import Person
 
 
 def bench_school(folder: Path, name: str = "Bench High (invented)") -> SignedIn:
@@ -64,25 +69,17 @@ def add_bulk_cases(me: SignedIn, count: int) -> None:
     from esafety_desktop.domain.incidents import INCIDENT_TYPE_NAMES
     from esafety_desktop.domain.invented_people import FIRST_NAMES, SURNAMES
     from esafety_desktop.services import incidents
-    from esafety_desktop.storage.models import Incident, IncidentEntry, IncidentPerson, Person
+    from esafety_desktop.storage.models import Incident, IncidentEntry, IncidentPerson
 
     chance = random.Random(3)
     kinds = list(INCIDENT_TYPE_NAMES)
     now = datetime(2026, 11, 23)
     with me.database.transaction() as session:
-        pupils = [
-            Person(
-                kind="pupil",
-                forename=chance.choice(FIRST_NAMES),
-                surname=chance.choice(SURNAMES),
-                year_group=str(7 + n % 5),
-                created_at=now,
-                updated_at=now,
-            )
-            for n in range(1500)
-        ]
-        session.add_all(pupils)
-        session.flush()
+        pupils = bulk_pupils(
+            session,
+            now,
+            [(chance.choice(FIRST_NAMES), chance.choice(SURNAMES)) for _ in range(1500)],
+        )
         for n in range(count):
             reported = now - timedelta(hours=n * 2)
             incident = Incident(
@@ -125,3 +122,23 @@ def add_bulk_cases(me: SignedIn, count: int) -> None:
                 )
             session.flush()
             incidents._reindex(session, incident.id)
+
+
+def bulk_pupils(session: Session, now: datetime, names: list[tuple[str, str]]) -> list[Person]:
+    """Secondary pupils (Years 7 to 11 in turn) written straight in, one per name."""
+    from esafety_desktop.storage.models import Person
+
+    pupils = [
+        Person(
+            kind="pupil",
+            forename=forename,
+            surname=surname,
+            year_group=str(7 + n % 5),
+            created_at=now,
+            updated_at=now,
+        )
+        for n, (forename, surname) in enumerate(names)
+    ]
+    session.add_all(pupils)
+    session.flush()
+    return pupils

@@ -23,7 +23,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="esafety-bench-"))
     os.environ["HOME"] = str(folder)
 
-    from bench_school import bench_school
+    from bench_school import bench_school, bulk_pupils
 
     from esafety_desktop.domain.incidents import INCIDENT_TYPE_NAMES, IncidentStatus
     from esafety_desktop.domain.school_year import Period, school_year_containing
@@ -33,7 +33,6 @@ def main() -> None:
         IncidentAction,
         IncidentEntry,
         IncidentPerson,
-        Person,
     )
 
     me = bench_school(folder, "Bench Academy (invented)")
@@ -43,19 +42,7 @@ def main() -> None:
     now = datetime(2026, 11, 23)
     start = time.perf_counter()
     with me.database.transaction() as session:
-        pupils = [
-            Person(
-                kind="pupil",
-                forename=f"P{n}",
-                surname="Bench",
-                year_group=str(7 + n % 5),
-                created_at=now,
-                updated_at=now,
-            )
-            for n in range(1500)
-        ]
-        session.add_all(pupils)
-        session.flush()
+        pupils = bulk_pupils(session, now, [(f"P{n}", "Bench") for n in range(1500)])
         for n in range(count):
             reported = now - timedelta(minutes=n * 131)  # about five years
             status = chance.choice(statuses)

@@ -215,19 +215,54 @@ def unlock(
 ) -> tuple[KeySlotFile, bytearray]:
     """Open the account's key slot. Writes nothing but a note of a failed attempt."""
     key_slots = _load_key_slots(files)
+    try:
+        return key_slots, open_password_slot(key_slots, username, password, device_secrets)
+    except UnknownAccount:
+        _note_failed_attempt(files, username, "unknown account")
+        raise
+    except WrongPassword:
+        _note_failed_attempt(files, username, "wrong password")
+        raise
+
+
+def open_password_slot(
+    key_slots: KeySlotFile, username: str, password: str, device_secrets: DeviceSecretStore
+) -> bytearray:
+    """The data key from an account's slot (this PC's device secret and the password)."""
     slot = key_slots.password_slot(username)
     if slot is None:
-        _note_failed_attempt(files, username, "unknown account")
         raise UnknownAccount(username, key_slots.accounts())
     device_secret = _device_secret_for(slot, device_secrets)
     try:
-        data_key = keyslots.open_with_password(
+        return keyslots.open_with_password(
             slot, database_id=key_slots.database_id, password=password, device_secret=device_secret
         )
     except SlotLocked:
-        _note_failed_attempt(files, username, "wrong password")
         raise WrongPassword(username) from None
-    return key_slots, data_key
+
+
+def open_recovery_slot(key_slots: KeySlotFile, recovery_key: str, wrong_key: str) -> bytearray:
+    """The data key from the recovery slot; ``wrong_key`` says what a key that does not fit
+    means here."""
+    try:
+        recovery = parse_recovery_key(recovery_key)
+    except RecoveryKeyFormatError as exc:
+        raise WrongRecoveryKey(str(exc)) from None
+    slot = key_slots.recovery_slot()
+    if slot is None:
+        raise KeyFileProblem(
+            "This school database has no recovery key slot.", "Ask the DSL to make a new one."
+        )
+    try:
+        return keyslots.open_with_recovery_key(
+            slot, database_id=key_slots.database_id, recovery_key=recovery
+        )
+    except SlotLocked:
+        raise RecoveryKeyDoesNotFit(wrong_key) from None
+
+
+class RecoveryKeyDoesNotFit(WrongRecoveryKey):
+    """A well-formed recovery key that belongs to another database (or an older sheet)."""
 
 
 def sign_in(
@@ -252,23 +287,12 @@ def sign_in_with_recovery_key(
     files = DatabaseFiles(Path(path))
     key_slots = _load_key_slots(files)
     try:
-        recovery = parse_recovery_key(recovery_key)
-    except RecoveryKeyFormatError as exc:
-        raise WrongRecoveryKey(str(exc)) from None
-    slot = key_slots.recovery_slot()
-    if slot is None:
-        raise KeyFileProblem(
-            "This school database has no recovery key slot.", "Ask the DSL to make a new one."
+        data_key = open_recovery_slot(
+            key_slots, recovery_key, "That recovery key belongs to a different school database."
         )
-    try:
-        data_key = keyslots.open_with_recovery_key(
-            slot, database_id=key_slots.database_id, recovery_key=recovery
-        )
-    except SlotLocked:
+    except RecoveryKeyDoesNotFit:
         _note_failed_attempt(files, username, "wrong recovery key")
-        raise WrongRecoveryKey(
-            "That recovery key belongs to a different school database."
-        ) from None
+        raise
     database = SchoolDatabase.open(files, key_slots, data_key)
     try:
         with database.reading() as session:

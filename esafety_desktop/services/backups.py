@@ -16,23 +16,21 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from esafety_desktop.domain import backup_schedule
-from esafety_desktop.domain.recovery_key import RecoveryKeyFormatError, parse_recovery_key
 from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.errors import (
     DatabaseExists,
     InvalidInput,
-    KeyFileProblem,
     NotAllowed,
     ProblemForUser,
     UnknownAccount,
-    WrongPassword,
-    WrongRecoveryKey,
 )
 from esafety_desktop.services.access import (
     KEY_STORAGE_SETTING,
     SignedIn,
     active_account,
     active_usernames,
+    open_password_slot,
+    open_recovery_slot,
     read_setting,
     sign_in,
     start_session,
@@ -57,7 +55,7 @@ from esafety_desktop.storage.backup import (
 from esafety_desktop.storage.database import SchoolDatabase
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.storage.files import DatabaseFiles, problem_from_os_error, sync_directory
-from esafety_desktop.storage.keyslots import KeySlotFile, SlotLocked
+from esafety_desktop.storage.keyslots import KeySlotFile
 
 SECOND_LOCATION_SETTING = "backup_second_location"
 
@@ -376,37 +374,16 @@ def _unlock(
     recovery_key: str | None,
     device_secrets: DeviceSecretStore,
 ) -> bytearray:
-    from esafety_desktop.services.access import _device_secret_for
-
     if recovery_key is not None:
-        try:
-            parsed = parse_recovery_key(recovery_key)
-        except RecoveryKeyFormatError as exc:
-            raise WrongRecoveryKey(str(exc)) from None
-        slot = key_slots.recovery_slot()
-        if slot is None:
-            raise KeyFileProblem("This backup has no recovery key slot.", "Use a password.")
-        try:
-            return keyslots.open_with_recovery_key(
-                slot, database_id=key_slots.database_id, recovery_key=parsed
-            )
-        except SlotLocked:
-            raise WrongRecoveryKey(
-                "That recovery key does not open this backup. If a new recovery key was made "
-                "after the backup, the sheet that was current then is needed."
-            ) from None
+        return open_recovery_slot(
+            key_slots,
+            recovery_key,
+            "That recovery key does not open this backup. If a new recovery key was made after "
+            "the backup, the sheet that was current then is needed.",
+        )
     if not username or password is None:
         raise InvalidInput("Choose an account and type its password, or use the recovery key.")
-    slot = key_slots.password_slot(username)
-    if slot is None:
-        raise UnknownAccount(username, key_slots.accounts())
-    device_secret = _device_secret_for(slot, device_secrets)
-    try:
-        return keyslots.open_with_password(
-            slot, database_id=key_slots.database_id, password=password, device_secret=device_secret
-        )
-    except SlotLocked:
-        raise WrongPassword(username) from None
+    return open_password_slot(key_slots, username, password, device_secrets)
 
 
 def _accounts_in(

@@ -10,6 +10,7 @@ the reviewer's entries join each case's chronology.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from dataclasses import dataclass
@@ -227,8 +228,7 @@ class OpenPack:
             )
             for e in self.entries(incident_id)
         ]
-        record = type(record)(**{**record.__dict__, "entries": record.entries + added})
-        return incident_record_pdf(record)
+        return incident_record_pdf(dataclasses.replace(record, entries=record.entries + added))
 
     def add(
         self,

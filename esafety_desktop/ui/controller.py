@@ -277,8 +277,8 @@ class AppController(QObject):
                 places.append(location)
         else:
             database_id = backups.database_id_of(target)
-            combo = getattr(getattr(self.window, "ui", None), "accountCombo", None)
-            account = combo.currentText() if combo is not None else ""
+            if isinstance(self.window, UnlockWindow):
+                account = self.window.ui.accountCombo.currentText()
         self.restore_wizard = RestoreWizard(
             target,
             places=places,

@@ -3,7 +3,7 @@ import a returned pack after seeing what the reviewer added."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -184,7 +184,7 @@ class ImportReviewDialog(QDialog):
                     case.reference,
                     review_packs.entry_title(entry),
                     entry.text,
-                    f"{_local(entry.recorded_at):%d/%m/%Y %H:%M}",
+                    f"{datetime.fromisoformat(entry.recorded_at).astimezone():%d/%m/%Y %H:%M}",
                 )
                 for column, text in enumerate(cells):
                     self.table.setItem(row, column, QTableWidgetItem(text))
@@ -216,12 +216,6 @@ class ImportReviewDialog(QDialog):
             self.message.setText(str(problem))
             return
         self.accept()
-
-
-def _local(iso: str):  # type: ignore[no-untyped-def]
-    from datetime import datetime
-
-    return datetime.fromisoformat(iso).astimezone()
 
 
 def import_returned_pack(parent: QWidget, signed_in: SignedIn) -> ImportReviewDialog | None:

@@ -199,19 +199,9 @@ def test_evidence_files_travel_only_when_chosen_and_are_checked(
 ) -> None:
     import hashlib
 
-    from esafety_desktop.domain.evidence import EvidenceKind
-    from tests.services.test_incidents import BULLYING, PNG
+    from tests.services.test_incidents import PNG
 
-    walk = BULLYING
-    case = incidents.record_incident(school.signed_in, _new(_pupil(school), walk)).id
-    incidents.add_evidence(
-        school.signed_in,
-        case,
-        EvidenceKind.SCREENSHOT,
-        "Group chat",
-        file_name="chat.png",
-        content=PNG,
-    )
+    case = case_with_screenshot(school, PNG)
     folder = tmp_path_factory.mktemp("packs")
     without = review_packs.export_review_pack(
         school.signed_in, [case], "Pat Head", folder / "a.esreview"
@@ -248,3 +238,20 @@ def _edit_with_a_sqlcipher_tool(
     connection.execute(sql, parameters)
     connection.commit()
     connection.close()
+
+
+def case_with_screenshot(school: School, content: bytes) -> int:
+    """A cyberbullying case with a screenshot kept as evidence (file name chat.png)."""
+    from esafety_desktop.domain.evidence import EvidenceKind
+    from tests.services.test_incidents import BULLYING
+
+    case = incidents.record_incident(school.signed_in, _new(_pupil(school), BULLYING)).id
+    incidents.add_evidence(
+        school.signed_in,
+        case,
+        EvidenceKind.SCREENSHOT,
+        "Group chat",
+        file_name="chat.png",
+        content=content,
+    )
+    return case

@@ -124,10 +124,9 @@ def test_review_mode_shows_the_evidence_files_only_when_they_were_sent(
     from PySide6.QtCore import QBuffer, QIODevice
     from PySide6.QtGui import QColor, QImage
 
-    from esafety_desktop.domain.evidence import EvidenceKind
     from esafety_desktop.services import review_packs
     from esafety_desktop.services.review_packs import open_for_review
-    from tests.services.test_incidents import BULLYING, _new, _pupil
+    from tests.services.test_review_packs import case_with_screenshot
 
     image = QImage(40, 30, QImage.Format.Format_RGB32)
     image.fill(QColor("teal"))
@@ -135,16 +134,7 @@ def test_review_mode_shows_the_evidence_files_only_when_they_were_sent(
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")
     png = bytes(buffer.data().data())
-    walk = BULLYING
-    case = incidents.record_incident(school.signed_in, _new(_pupil(school), walk)).id
-    incidents.add_evidence(
-        school.signed_in,
-        case,
-        EvidenceKind.SCREENSHOT,
-        "Group chat",
-        file_name="chat.png",
-        content=png,
-    )
+    case = case_with_screenshot(school, png)
     folder = tmp_path_factory.mktemp("packs")
     for with_files in (False, True):
         made = review_packs.export_review_pack(
