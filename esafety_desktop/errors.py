@@ -92,8 +92,11 @@ class DatabaseExists(ProblemForUser):
 class DatabaseBusy(ProblemForUser):
     def __init__(self) -> None:
         super().__init__(
-            "The school database is in use by another copy of eSafety Desktop.",
-            "Close the other copy (check other signed-in Windows users too) and try again.",
+            "The school database is busy: another program on this PC is writing to it (a "
+            "backup run by Task Scheduler, the eSafety Desktop command line, or the program "
+            "open for another signed-in Windows user).",
+            "Nothing was changed. Wait a minute and try again; if it stays busy, close the "
+            "other program.",
         )
 
 

@@ -93,10 +93,8 @@ def _chain_report(database: SchoolDatabase) -> VerificationReport:
     notes = []
     if current_revision(database.engine) != head_revision():
         notes.append("The database will be upgraded to this version's layout when opened.")
-    with database.reading() as session:
-        chain = audit.verify_chain(
-            session, database.key_slots.audit_anchor, anchor_genuine=database.anchor_is_genuine()
-        )
+    with database.audit_snapshot() as (session, anchor, genuine):
+        chain = audit.verify_chain(session, anchor, anchor_genuine=genuine)
         accounts = session.scalar(select(func.count()).select_from(Account)) or 0
     if chain.anchor_behind_by:
         notes.append(

@@ -163,12 +163,11 @@ def write_backup(
 ) -> Backup:
     """Copy the open ``database`` into a new verified backup folder under ``root``."""
     made_at = (now or datetime.now(UTC)).astimezone(UTC)
-    key_file = database.key_slots.document()  # before the copy, so its anchor is never ahead
     final = _free_name(root, folder_name(made_at, kind))
     with _partial_folder(root, final.name) as partial:
         copy = partial / DATABASE_NAME
         _create_private_empty(copy)
-        database.copy_into(copy)
+        key_file = database.copy_into(copy)
         _fsync(copy)
         keys = DatabaseFiles(copy).key_slots
         _write_synced(keys, key_file)

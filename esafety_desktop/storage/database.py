@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from esafety_desktop.errors import (
 from esafety_desktop.storage import audit, keyslots
 from esafety_desktop.storage.backup import back_up_before_upgrade
 from esafety_desktop.storage.engine import (
+    WRITING,
     create_encrypted_engine,
     problem_from_database_error,
 )
@@ -37,7 +39,12 @@ log = logging.getLogger(__name__)
 
 
 class SchoolDatabase:
-    """Holds the data key for as long as the database is open; :meth:`close` wipes it."""
+    """Holds the data key for as long as the database is open; :meth:`close` wipes it.
+
+    **One writer.** Units of work never overlap, whichever thread runs them: a transaction,
+    the key-slot file it saves and the audit anchor it moves are all done under one lock, which
+    this object owns. Nothing else writes the key file or the anchor. Reads run beside writes
+    (SQLite's WAL gives each its own snapshot) and never share a session with one."""
 
     def __init__(
         self,
@@ -55,6 +62,7 @@ class SchoolDatabase:
         # Set when a check or a statement finds the file damaged: from then on nothing is
         # written to it, so the damage cannot spread and the file stays as evidence.
         self.damage: DatabaseDamaged | None = None
+        self._writer = threading.RLock()
         self.engine = create_encrypted_engine(files.database, data_key, read_only=read_only)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -164,21 +172,25 @@ class SchoolDatabase:
         accepts an anchor that is behind but whose entry is intact)."""
         if self.damage is not None:
             raise self.damage
-        session = self._sessions()
-        try:
-            with self._translated_errors(), session.begin():
-                yield session
-                if self._unsaved_slots:
-                    self.key_slots.save()
-                    self._unsaved_slots = False
-            tail = session.info.pop(audit.PENDING_ANCHOR, None)
-            if tail is not None:
-                try:
-                    self._move_anchor(*tail)
-                except (ProblemForUser, OSError) as exc:
-                    log.warning("The audit anchor could not be written (%s)", type(exc).__name__)
-        finally:
-            session.close()
+        with self._writer:
+            session = self._sessions()
+            try:
+                with self._translated_errors(), session.begin():
+                    session.connection(execution_options={WRITING: True})
+                    yield session
+                    if self._unsaved_slots:
+                        self.key_slots.save()
+                        self._unsaved_slots = False
+                tail = session.info.pop(audit.PENDING_ANCHOR, None)
+                if tail is not None:
+                    try:
+                        self._move_anchor(*tail)
+                    except (ProblemForUser, OSError) as exc:
+                        log.warning(
+                            "The audit anchor could not be written (%s)", type(exc).__name__
+                        )
+            finally:
+                session.close()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -209,23 +221,36 @@ class SchoolDatabase:
         self.key_slots.save()
 
     def anchor_is_genuine(self) -> bool:
-        anchor = self.key_slots.audit_anchor
-        return anchor is not None and keyslots.anchor_is_genuine(
-            anchor, self._data_key, self.database_id
-        )
+        with self._writer:
+            anchor = self.key_slots.audit_anchor
+            return anchor is not None and keyslots.anchor_is_genuine(
+                anchor, self._data_key, self.database_id
+            )
+
+    @contextmanager
+    def audit_snapshot(self) -> Iterator[tuple[Session, AuditAnchor | None, bool]]:
+        """A read-only session and the audit anchor as they were at one moment: the session's
+        snapshot is taken while no write can commit, so the anchor names its newest entry."""
+        with self.reading() as session:
+            with self._writer:
+                anchor = self.key_slots.audit_anchor
+                genuine = self.anchor_is_genuine()
+                session.execute(text("SELECT count(*) FROM audit_entry")).scalar()  # snapshot
+            yield session, anchor, genuine
 
     @contextmanager
     def changing_key_slots(self) -> Iterator[KeySlotFile]:
         """Change slots in memory; the next transaction writes them just before it commits.
-        If anything fails they are put back as they were."""
-        before = list(self.key_slots.slots)
-        self._unsaved_slots = True
-        try:
-            yield self.key_slots
-        except BaseException:
-            self.key_slots.slots = before
-            self._unsaved_slots = False
-            raise
+        If anything fails they are put back as they were. No other write runs meanwhile."""
+        with self._writer:
+            before = list(self.key_slots.slots)
+            self._unsaved_slots = True
+            try:
+                yield self.key_slots
+            except BaseException:
+                self.key_slots.slots = before
+                self._unsaved_slots = False
+                raise
 
     # -- key slots -----------------------------------------------------------------------
 
@@ -280,17 +305,21 @@ class SchoolDatabase:
             return [f"the check stopped: {getattr(exc.orig, 'args', [exc])[0]}"]
         return [r for r in rows if r not in healthy]
 
-    def copy_into(self, target: Path) -> None:
+    def copy_into(self, target: Path) -> bytes:
         """A consistent copy of the committed database in ``target`` (an empty file), encrypted
-        with the same key: SQLite's ``VACUUM INTO`` reads one snapshot, while others may write."""
-        connection = self.engine.raw_connection()
-        try:
-            with self._translated_errors():
-                driver = connection.driver_connection
-                assert driver is not None
-                driver.execute("VACUUM INTO ?", (str(target),))
-        finally:
-            connection.close()
+        with the same key, and the key file's bytes as they were at that moment (its anchor
+        names the copy's newest audit entry). No write commits while the copy is read."""
+        with self._writer:
+            key_file = self.key_slots.document()
+            connection = self.engine.raw_connection()
+            try:
+                with self._translated_errors():
+                    driver = connection.driver_connection
+                    assert driver is not None
+                    driver.execute("VACUUM INTO ?", (str(target),))
+            finally:
+                connection.close()
+        return key_file
 
     def data_key_copy(self) -> bytearray:
         """A copy of the data key for a check that wipes its own (a backup being verified)."""

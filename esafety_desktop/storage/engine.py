@@ -23,8 +23,10 @@ _SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
 _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 10, 11, 13, 14, 26
 
 
-# How long a write waits for another connection's lock before "in use by another copy".
+# How long a write waits for another program's lock before the database is "busy".
 BUSY_TIMEOUT_SECONDS = 5.0
+# The execution option a writing transaction's connection carries.
+WRITING = "esafety_writing"
 
 
 def create_encrypted_engine(
@@ -67,7 +69,11 @@ def create_encrypted_engine(
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A unit of work takes SQLite's write lock at once (waiting up to the busy timeout for
+        # another program), instead of failing half-way when its first write finds the
+        # snapshot it read from already out of date.
+        writing = connection.get_execution_options().get(WRITING, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
     return engine
 

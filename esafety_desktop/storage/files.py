@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,10 +40,14 @@ class DatabaseFiles:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so a crash leaves either the old or the new file, whole."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Replace ``path`` with ``data`` so a crash leaves either the old or the new file, whole.
+
+    Each write has a temp file of its own (made exclusively, private to the user), so two
+    writes at once can never rename each other's half-written bytes into place."""
+    tmp: Path | None = None
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        tmp = Path(name)
         try:
             view = memoryview(data)
             while view:
@@ -54,8 +59,9 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
         sync_directory(path.parent)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         raise problem_from_os_error(exc, path) from exc
 
 

@@ -69,7 +69,7 @@ def test_a_database_locked_by_another_program_is_explained(
     other_program.execute(f"PRAGMA key = \"x'{bytes(key).hex()}'\"")
     other_program.execute("BEGIN IMMEDIATE")
     try:
-        with pytest.raises(DatabaseBusy, match="in use by another copy"):
+        with pytest.raises(DatabaseBusy, match="another program on this PC is writing"):
             settings.rename_school(me, "Rowan School")
     finally:
         other_program.execute("ROLLBACK")
