@@ -135,3 +135,10 @@ class NotAllowed(ProblemForUser):
 
 class InvalidInput(ProblemForUser):
     """A value typed by the user was refused, with the reason."""
+
+
+class WorkStopped(ProblemForUser):
+    """Work that stopped early, at a safe point, because the program was locked."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what, "Nothing was half-done; it will be done at the next chance.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ from esafety_desktop.errors import (
     NotAllowed,
     ProblemForUser,
     UnknownAccount,
+    WorkStopped,
 )
 from esafety_desktop.services.access import (
     KEY_STORAGE_SETTING,
@@ -96,21 +98,33 @@ class BackupRun:
 
 
 def back_up(
-    signed_in: SignedIn, kind: str, *, also_to: Path | None = None, prune: bool = True
+    signed_in: SignedIn,
+    kind: str,
+    *,
+    also_to: Path | None = None,
+    prune: bool = True,
+    stop: Callable[[], bool] = lambda: False,
 ) -> BackupRun:
     """Make, verify and keep a backup; copy it to the second location (and ``also_to``).
     ``prune=False`` thins nothing out (the backup made just before a restore must not remove
-    the one being restored).
+    the one being restored). ``stop()`` true (the program is being locked) stops at the next
+    safe point: before the copy is made, or after it is made and checked but before the
+    (slow) copy to the second location.
 
     A failure of the second location does not fail the backup: the run says why, the audit log
     records it and the Dashboard warns."""
     database = signed_in.database
+    if stop():
+        raise WorkStopped("The backup was not made: the program was locked before it began.")
     with database.reading() as session:
         location = read_setting(session, SECOND_LOCATION_SETTING)
     backup, removed = _make_and_prune(database, kind, prune)
     second: Backup | None = None
     problem: str | None = None
     for target in [Path(location)] if location else []:
+        if stop():
+            problem = "the program was locked before the copy was made"
+            break
         try:
             if not target.is_dir():  # never made here: an unplugged stick's path is not a folder
                 raise FileNotFoundError(str(target))

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import concurrent.futures
 import itertools
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 
@@ -23,6 +25,7 @@ class _Job:
     work: Callable[[], Any]
     on_done: Callable[[Any], None]
     on_failed: Callable[[BaseException], None]
+    owner: QObject | None = None  # when it is gone (the window was locked), nobody is told
     outcome: tuple[bool, Any] | None = None
 
 
@@ -40,6 +43,8 @@ class _Relay(QObject):
         job = self.jobs.pop(number)
         assert job.outcome is not None
         ok, payload = job.outcome
+        if job.owner is not None and not shiboken6.isValid(job.owner):
+            return
         if ok:
             job.on_done(payload)
         else:
@@ -53,8 +58,13 @@ _futures: set[concurrent.futures.Future[None]] = set()
 _worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="esafety-work")
 
 
+# Set by locking: the running job stops at its next safe point (see ``stop_requested``).
+_stop = threading.Event()
+
+
 def _run(relay: _Relay, number: int) -> None:
     """On the worker thread."""
+    _stop.clear()  # a request to stop was for the job before this one
     job = relay.jobs[number]
     try:
         outcome: tuple[bool, Any] = (True, job.work())
@@ -69,17 +79,32 @@ def run_in_background(
     work: Callable[[], Any],
     on_done: Callable[[Any], None],
     on_failed: Callable[[BaseException], None],
+    *,
+    owner: QObject | None = None,
 ) -> None:
     """Call ``work()`` on the worker; then ``on_done(result)`` or ``on_failed(exception)``
-    on the UI thread. Call from the UI thread."""
+    on the UI thread, unless ``owner`` has been deleted by then. Call from the UI thread."""
     global _relay
     if _relay is None:
         _relay = _Relay()
     number = next(_numbers)
-    _relay.jobs[number] = _Job(work, on_done, on_failed)
+    _relay.jobs[number] = _Job(work, on_done, on_failed, owner)
     future = _worker.submit(_run, _relay, number)
     _futures.add(future)
     future.add_done_callback(_futures.discard)
+
+
+def request_stop() -> None:
+    """Ask the job now running to stop at its next safe point (locking does, so that dropping
+    the key waits for as little as possible). Jobs that can stop early check
+    :func:`stop_requested`; the others simply finish."""
+    if busy():
+        _stop.set()
+
+
+def stop_requested() -> bool:
+    """For a job on the worker: has locking asked it to stop where it safely can?"""
+    return _stop.is_set()
 
 
 def busy() -> bool:

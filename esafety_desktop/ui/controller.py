@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from esafety_desktop.config import AppConfig
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.ui import dialogs
-from esafety_desktop.ui.background import busy, run_in_background
+from esafety_desktop.ui.background import (
+    busy,
+    request_stop,
+    run_in_background,
+    stop_requested,
+    wait_for_background,
+)
 from esafety_desktop.ui.unlock_window import UnlockWindow
+
+if TYPE_CHECKING:
+    from esafety_desktop.services.sessions import SessionEnd
 
 
 @dataclass(frozen=True)
@@ -218,9 +227,9 @@ class AppController(QObject):
             return
 
         def work() -> object:
-            return backups.back_up(signed_in, backups.DAILY)
+            return backups.back_up(signed_in, backups.DAILY, stop=stop_requested)
 
-        run_in_background(work, self._daily_done, self._daily_failed)
+        run_in_background(work, self._daily_done, self._daily_failed, owner=self.window)
 
     def _daily_done(self, run: Any) -> None:
         self._status_message(
@@ -241,24 +250,6 @@ class AppController(QObject):
         window = self.window
         if window is not None and hasattr(window, "statusBar"):
             window.statusBar().showMessage(text, 60_000)
-
-    def _sign_out_backup(self, signed_in: Any, prune: bool = True) -> None:
-        """Signing out (or quitting) backs up first; a failure is said, and signing out goes on."""
-        from esafety_desktop.services import backups
-
-        try:
-            with waiting_cursor():
-                run = backups.back_up(signed_in, backups.SIGN_OUT, prune=prune)
-        except ProblemForUser as problem:
-            dialogs.report_problem(None, problem, "No backup was made on signing out")
-            return
-        if run.second_problem:
-            dialogs.warn(
-                None,
-                "The backup did not reach the second location",
-                f"A backup was made on this PC, but not copied to the second location: "
-                f"{run.second_problem}.",
-            )
 
     def show_restore(self, preselect: Path | None = None) -> None:
         from esafety_desktop.services import backups
@@ -342,40 +333,45 @@ class AppController(QObject):
     # -- lock, sign out, quit ------------------------------------------------------------
 
     def lock(self) -> None:
-        """Close dialogs, clear the window, drop the key; unlocking returns to the same page.
+        """Hide and clear every window at once; unlocking returns to the same page and account.
 
-        Work still running on the worker (a save, a check) finishes first: the lock follows."""
+        Only dropping the key waits for work already running on the worker, which is asked
+        to stop at its next safe point; the windows never wait."""
         window = self.window
         if self.signed_in is None:
-            return
-        if busy():
-            QTimer.singleShot(200, self.lock)
             return
         if window is not None and hasattr(window, "current_page_title"):
             self._page_to_return_to = window.current_page_title()
         account = self.signed_in.account.username
-        self._end_session("session.locked")
+        signed_in = self._leave_windows()
         self.show_unlock(
             self.database or Path(), message="Locked. Sign in to carry on.", account=account
         )
+        self._close_database(signed_in, "session.locked")
 
     def sign_out(self) -> None:
+        """Clear the window at once; the sign-out backup runs on the worker behind a progress
+        dialog over the sign-in window."""
         if self.signed_in is None:
             return
-        self._end_session("sign_out")
+        signed_in = self._leave_windows()
         self.show_unlock(self.database or Path())
+        self._close_database(signed_in, "sign_out", backup=True)
 
     def quit(self) -> None:
-        if self.signed_in is not None:
-            self._end_session("sign_out")
-        app = QApplication.instance()
-        if app is not None:
-            app.quit()
+        if self.signed_in is None:
+            _quit_application()
+            return
+        progress = _progress_dialog(None, BACKING_UP_BEFORE_QUITTING)  # shown first: the
+        signed_in = self._leave_windows()  # last window closing must not end the program
+        self.window = None
+        self._close_database(
+            signed_in, "sign_out", backup=True, progress=progress, then=_quit_application
+        )
 
-    def _end_session(self, action: str, *, prune_backups: bool = True) -> None:
+    def _leave_windows(self) -> Any:
+        """Stop the timers and close every window and dialog of the session, now."""
         self.backup_timer.stop()
-        if action == "sign_out" and self.signed_in is not None:
-            self._sign_out_backup(self.signed_in, prune_backups)
         if self.inactivity is not None:
             self.inactivity.stop()
             self.inactivity = None
@@ -384,16 +380,84 @@ class AppController(QObject):
         if window is not None and hasattr(window, "close_quietly"):
             window.close_quietly()
         signed_in, self.signed_in = self.signed_in, None
-        try:
-            if action == "sign_out":
-                signed_in.sign_out()
-            else:
-                with signed_in.database.transaction() as session:
-                    signed_in.record(session, action)
-                signed_in.database.close()
-        except ProblemForUser as problem:
-            signed_in.database.close()
-            dialogs.report_problem(None, problem)
+        return signed_in
+
+    def _close_database(
+        self,
+        signed_in: Any,
+        action: str,
+        *,
+        backup: bool = False,
+        progress: QProgressDialog | None = None,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Record ``action``, close the database and wipe the key (after a backup when signing
+        out). At once when the worker is free; otherwise after the job it is running, which is
+        told to stop where it safely can."""
+        from esafety_desktop.services.sessions import end_session
+
+        def work() -> SessionEnd:
+            return end_session(signed_in, action, backup=backup)
+
+        if not backup and not busy():
+            self._session_closed(work(), progress, then)
+            return
+        request_stop()
+        if progress is None and backup:
+            progress = _progress_dialog(self.window, BACKING_UP_BEFORE_SIGNING_OUT)
+
+        def done(ended: SessionEnd) -> None:
+            self._session_closed(ended, progress, then)
+
+        def failed(exc: BaseException) -> None:
+            if progress is not None:
+                progress.close()
+            if not isinstance(exc, ProblemForUser):
+                raise exc
+            dialogs.report_problem(self.window, exc)
+            if then is not None:
+                then()
+
+        run_in_background(work, done, failed)
+
+    def _session_closed(
+        self,
+        ended: SessionEnd,
+        progress: QProgressDialog | None,
+        then: Callable[[], None] | None,
+    ) -> None:
+        if progress is not None:
+            progress.close()
+            progress.deleteLater()
+        if ended.backup_problem is not None:
+            dialogs.report_problem(
+                self.window, ended.backup_problem, "No backup was made on signing out"
+            )
+        elif ended.second_location_problem:
+            dialogs.warn(
+                self.window,
+                "The backup did not reach the second location",
+                f"A backup was made on this PC, but not copied to the second location: "
+                f"{ended.second_location_problem}.",
+            )
+        if ended.closing_problem is not None:
+            dialogs.report_problem(self.window, ended.closing_problem)
+        if then is not None:
+            then()
+
+    def _end_session(self, action: str, *, prune_backups: bool = True) -> None:
+        """Sign out (or lock) and wait for it: before a restore replaces the database."""
+        from esafety_desktop.services.sessions import end_session
+
+        signed_in = self._leave_windows()
+        if signed_in is None:
+            return
+        with waiting_cursor():
+            wait_for_background()
+            ended = end_session(
+                signed_in, action, backup=action == "sign_out", prune_backups=prune_backups
+            )
+        self._session_closed(ended, None, None)
 
     def wake(self) -> None:
         """Another launch asked this copy to come forward."""
@@ -421,6 +485,29 @@ class AppController(QObject):
         if not isinstance(exc, ProblemForUser):
             raise exc
         dialogs.report_problem(self.window, exc)
+
+
+BACKING_UP_BEFORE_SIGNING_OUT = "Making a backup before signing out…"
+BACKING_UP_BEFORE_QUITTING = "Making a backup before closing eSafety Desktop…"
+
+
+def _progress_dialog(parent: QWidget | None, text: str) -> QProgressDialog:
+    """A busy bar with no Cancel (a backup half-made helps nobody); the records are already
+    off the screen."""
+    dialog = QProgressDialog(text, "", 0, 0, parent)
+    dialog.setCancelButton(None)  # type: ignore[arg-type]  # Qt takes None: no button
+    dialog.setWindowTitle("eSafety Desktop")
+    dialog.setAccessibleName(text)
+    dialog.setMinimumDuration(0)
+    dialog.setAutoClose(False)
+    dialog.show()
+    return dialog
+
+
+def _quit_application() -> None:
+    app = QApplication.instance()
+    if app is not None:
+        app.quit()
 
 
 def _exists(path: Path) -> bool:

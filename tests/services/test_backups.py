@@ -15,6 +15,7 @@ from esafety_desktop.errors import (
     DatabaseExists,
     DeviceSecretMissing,
     NotAllowed,
+    WorkStopped,
     WrongRecoveryKey,
 )
 from esafety_desktop.services import backups, incidents
@@ -302,3 +303,21 @@ def test_opening_an_older_database_backs_it_up_before_the_upgrade(tmp_path: Path
     assert backup.kind == "before upgrade" and backup.layout == "0005"
     assert backup.counts == {"cases": 1, "people": 1, "accounts": 1}
     assert backup.damaged_files() == []
+
+
+def test_locking_stops_a_backup_at_a_safe_point(school: School, usb: Path) -> None:
+    """Asked to stop before it starts, nothing is made; asked once the copy is made and
+    checked, it is kept but not copied to the (slow) second location, and the log says so."""
+    backups.set_second_location(school.signed_in, usb)
+    with pytest.raises(WorkStopped, match="locked before it began"):
+        backups.back_up(school.signed_in, backups.DAILY, stop=lambda: True)
+    assert backups.backups_in(backups.local_root(school.path)) == []
+
+    asked = iter([False, True])
+    run = backups.back_up(school.signed_in, backups.DAILY, stop=lambda: next(asked))
+    assert run.backup.damaged_files() == [] and run.second is None
+    assert run.second_problem == "the program was locked before the copy was made"
+    assert backups.backups_in(usb) == []
+    made = audit_entries(school.signed_in)[0]
+    assert made.action == "backup.made"
+    assert "locked before the copy was made" in str(made.details)

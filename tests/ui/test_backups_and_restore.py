@@ -101,6 +101,7 @@ def test_signing_out_makes_a_backup_and_the_daily_one_comes_when_due(
     _case(school, "Saved just before signing out.")
     controller.sign_out()
     assert isinstance(controller.window, UnlockWindow)
+    assert wait_for_background()
     kinds = [b.kind for b in find_backups(backups.local_root(school.path))]
     assert kinds[0] == "sign-out"
     newest = find_backups(backups.local_root(school.path))[0]

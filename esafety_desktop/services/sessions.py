@@ -1,0 +1,47 @@
+"""Ending a session: the sign-out backup, the last audit entry, closing the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from esafety_desktop.errors import ProblemForUser
+
+if TYPE_CHECKING:
+    from esafety_desktop.services.access import SignedIn
+
+
+@dataclass(frozen=True)
+class SessionEnd:
+    """What happened on the way out; the database is closed and its key wiped either way."""
+
+    backup_problem: ProblemForUser | None = None
+    second_location_problem: str | None = None
+    closing_problem: ProblemForUser | None = None
+
+
+def end_session(
+    signed_in: SignedIn, action: str, *, backup: bool = False, prune_backups: bool = True
+) -> SessionEnd:
+    """Back up first when ``backup`` (a failure is said and signing out goes on), record
+    ``action`` (``sign_out`` or ``session.locked``), then close the database and wipe its key.
+    ``prune_backups=False`` thins out no backup (before a restore)."""
+    from esafety_desktop.services import backups
+
+    backup_problem: ProblemForUser | None = None
+    second_problem: str | None = None
+    if backup:
+        try:
+            run = backups.back_up(signed_in, backups.SIGN_OUT, prune=prune_backups)
+            second_problem = run.second_problem
+        except ProblemForUser as problem:
+            backup_problem = problem
+    closing_problem: ProblemForUser | None = None
+    try:
+        with signed_in.database.transaction() as session:
+            signed_in.record(session, action)
+    except ProblemForUser as problem:
+        closing_problem = problem
+    finally:
+        signed_in.database.close()
+    return SessionEnd(backup_problem, second_problem, closing_problem)
