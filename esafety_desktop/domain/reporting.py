@@ -94,3 +94,39 @@ class Counted:
     label: str
     count: int
     before: int | None = None  # the same count in the period compared with
+
+
+# -- what the printed reports take ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GovernorsFigures:
+    period: Period
+    compared_with: Period
+    threshold: int
+    total: int
+    total_before: int
+    by_type: list[Counted]
+    by_category: list[Counted]
+    by_month: list[Counted]
+    by_year_group: list[Counted]
+    by_status: list[Counted]
+    illegal: int
+    unsuitable: int
+    open_actions: int
+    overdue_actions: int
+    agreements: list[tuple[str, int, int]]  # audience, signed, of
+    policy_review: date | None
+    themes: list[Counted]
+    policy_reviews_needed: int
+
+
+@dataclass(frozen=True)
+class LogLine:
+    reference: str
+    reported: date
+    closed: date | None
+    incident_type: str
+    status: str
+    people: str
+    outcome: str

@@ -19,7 +19,7 @@ from esafety_desktop.reports.incident_record import facts_table
 from esafety_desktop.reports.layout import Printing, render, styles
 
 if TYPE_CHECKING:
-    from esafety_desktop.services.reports import GovernorsFigures
+    from esafety_desktop.domain.reporting import GovernorsFigures
 
 BAR = colors.HexColor("#1565c0")
 WIDTH = 170 * mm

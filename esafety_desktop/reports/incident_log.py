@@ -12,7 +12,7 @@ from esafety_desktop.reports.incident_record import facts_table
 from esafety_desktop.reports.layout import Printing, render, styles
 
 if TYPE_CHECKING:
-    from esafety_desktop.services.reports import LogLine
+    from esafety_desktop.domain.reporting import LogLine
 
 
 def incident_log_pdf(

@@ -47,6 +47,11 @@ RECOVERY_SHEET_SETTING = "recovery_sheet"  # how the current sheet was kept; Non
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 
+def this_pc() -> DeviceSecretStore:
+    """This PC's device secret, kept in the OS keyring (the windows never reach it directly)."""
+    return DeviceSecretStore()
+
+
 @dataclass(frozen=True)
 class AccountInfo:
     id: int

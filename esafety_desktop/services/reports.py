@@ -7,7 +7,6 @@ passes it a name, a UPN or any text typed about a case, so it cannot leak one.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import func, select
@@ -18,6 +17,8 @@ from esafety_desktop.domain.reporting import (
     DEFAULT_THRESHOLD,
     THEMES,
     Counted,
+    GovernorsFigures,
+    LogLine,
     months,
     previous,
     themes_of,
@@ -30,28 +31,6 @@ from esafety_desktop.storage.models import Incident, IncidentAction, IncidentEnt
 
 THRESHOLD_SETTING = "report_threshold"
 POLICY_REVIEW_SETTING = "policy_review_date"
-
-
-@dataclass(frozen=True)
-class GovernorsFigures:
-    period: Period
-    compared_with: Period
-    threshold: int
-    total: int
-    total_before: int
-    by_type: list[Counted]
-    by_category: list[Counted]
-    by_month: list[Counted]
-    by_year_group: list[Counted]
-    by_status: list[Counted]
-    illegal: int
-    unsuitable: int
-    open_actions: int
-    overdue_actions: int
-    agreements: list[tuple[str, int, int]]  # audience, signed, of
-    policy_review: date | None
-    themes: list[Counted]
-    policy_reviews_needed: int
 
 
 # -- settings ------------------------------------------------------------------------------
@@ -233,17 +212,6 @@ def _lessons(closing_text: str) -> str:
 
 
 # -- the incident log for the local authority or trust -------------------------------------
-
-
-@dataclass(frozen=True)
-class LogLine:
-    reference: str
-    reported: date
-    closed: date | None
-    incident_type: str
-    status: str
-    people: str
-    outcome: str
 
 
 def incident_log_lines(

@@ -28,6 +28,7 @@ from esafety_desktop.domain.recovery_key import (
 from esafety_desktop.domain.roles import Permission, Role
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn, utc_now
+from esafety_desktop.storage.files import write_atomically
 from esafety_desktop.storage.models import Account, Evidence, Incident, IncidentEntry, ReviewPack
 from esafety_desktop.storage.review_pack import (
     PackCase,
@@ -260,6 +261,11 @@ class OpenPack:
 
     def close(self) -> None:
         self.pack.close()
+
+
+def save_printout(pdf: bytes, path: Path | str) -> None:
+    """Review mode's "Save as PDF…": the printed record written where the reviewer chose."""
+    write_atomically(Path(path), pdf)
 
 
 def entry_title(entry: PackEntry) -> str:

@@ -22,7 +22,7 @@ from esafety_desktop.domain.roles import Permission, can
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import backups
 from esafety_desktop.services.access import SignedIn
-from esafety_desktop.storage.backup import Backup
+from esafety_desktop.services.backups import Backup
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import run_in_background
 from esafety_desktop.ui.look import ERROR_STYLE

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
-from esafety_desktop.config import AppConfig
 from esafety_desktop.errors import ProblemForUser
+from esafety_desktop.services.app_config import AppConfig
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import (
     busy,
@@ -290,7 +290,7 @@ class AppController(QObject):
 
     def _switch_to_backup(self) -> None:
         from esafety_desktop.services import backups
-        from esafety_desktop.storage.device_secret import DeviceSecretStore
+        from esafety_desktop.services.access import this_pc
 
         choice, target = self._restore_choice, self._restore_target
         self._restore_choice = None
@@ -303,7 +303,7 @@ class AppController(QObject):
                     target,
                     username=choice.username,
                     new_password=choice.new_password,
-                    device_secrets=DeviceSecretStore(),
+                    device_secrets=this_pc(),
                     replace_existing=True,
                 )
         except ProblemForUser as problem:

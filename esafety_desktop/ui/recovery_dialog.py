@@ -65,15 +65,14 @@ class RecoveryDialog(QDialog):
         self._say("")
 
         def work() -> object:
-            from esafety_desktop.services.access import sign_in_with_recovery_key
-            from esafety_desktop.storage.device_secret import DeviceSecretStore
+            from esafety_desktop.services.access import sign_in_with_recovery_key, this_pc
 
             return sign_in_with_recovery_key(
                 self.database,
                 recovery_key=key,
                 username=account,
                 new_password=password,
-                device_secrets=DeviceSecretStore(),
+                device_secrets=this_pc(),
             )
 
         run_in_background(work, self._done, self._failed)

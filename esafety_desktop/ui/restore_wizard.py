@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import backups
-from esafety_desktop.services.backups import OpenedBackup
-from esafety_desktop.storage.backup import Backup
+from esafety_desktop.services.access import this_pc
+from esafety_desktop.services.backups import Backup, OpenedBackup
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import run_in_background
 from esafety_desktop.ui.look import ERROR_STYLE, error_label
@@ -230,15 +230,11 @@ class UnlockPage(QWizardPage):
         self.setEnabled(False)
 
         def work() -> OpenedBackup:
-            from esafety_desktop.storage.device_secret import DeviceSecretStore
-
             if password:
                 return backups.open_backup(
-                    backup, username=account, password=secret, device_secrets=DeviceSecretStore()
+                    backup, username=account, password=secret, device_secrets=this_pc()
                 )
-            return backups.open_backup(
-                backup, recovery_key=secret, device_secrets=DeviceSecretStore()
-            )
+            return backups.open_backup(backup, recovery_key=secret, device_secrets=this_pc())
 
         run_in_background(work, self._opened, self._failed)
         return False

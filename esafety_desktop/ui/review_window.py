@@ -5,6 +5,7 @@ saved into the pack at once."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from html import escape
 from pathlib import Path
 
@@ -298,7 +299,6 @@ class ReviewWindow(QMainWindow):
         self.show_case()
 
     def print_case(self) -> None:
-        from esafety_desktop.storage.files import write_atomically
         from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
 
         case_id = self.current_case()
@@ -312,7 +312,7 @@ class ReviewWindow(QMainWindow):
             f"Incident record {reference}",
             suggested_file_name=reference,
             on_printed=self._printed,
-            on_save=lambda path: write_atomically(Path(path), pdf),
+            on_save=partial(review_packs.save_printout, pdf),
             parent=self,
         )
         self.preview.open()

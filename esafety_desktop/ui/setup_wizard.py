@@ -289,8 +289,7 @@ class SetupWizard(QWizard):
 
         def work() -> object:
             from esafety_desktop.domain.contacts import to_saved
-            from esafety_desktop.services.access import create_school
-            from esafety_desktop.storage.device_secret import DeviceSecretStore
+            from esafety_desktop.services.access import create_school, this_pc
 
             return create_school(
                 draft["database"],
@@ -298,7 +297,7 @@ class SetupWizard(QWizard):
                 username=username,
                 display_name=display_name,
                 password=password,
-                device_secrets=DeviceSecretStore(),
+                device_secrets=this_pc(),
                 first_settings={
                     "pupil_word": draft.get("pupil_word", "pupil"),
                     "contacts": to_saved(draft.get("contacts", [])),

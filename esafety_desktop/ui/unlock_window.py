@@ -158,10 +158,9 @@ class UnlockWindow(QWidget):
         self._busy(True)
 
         def work() -> object:
-            from esafety_desktop.services.access import sign_in
-            from esafety_desktop.storage.device_secret import DeviceSecretStore
+            from esafety_desktop.services.access import sign_in, this_pc
 
-            return sign_in(self.database, account, password, DeviceSecretStore())
+            return sign_in(self.database, account, password, this_pc())
 
         run_in_background(work, self._signed_in, self._failed)
 

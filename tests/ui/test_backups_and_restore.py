@@ -8,9 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from esafety_desktop.config import AppConfig
 from esafety_desktop.services import backups, incidents
 from esafety_desktop.services.access import sign_in
+from esafety_desktop.services.app_config import AppConfig
 from esafety_desktop.storage.backup import find_backups, sha256_of
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.storage.files import DatabaseFiles

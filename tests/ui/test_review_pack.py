@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from esafety_desktop.config import AppConfig
 from esafety_desktop.services import incidents
+from esafety_desktop.services.app_config import AppConfig
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.controller import AppController, StartOptions
 from esafety_desktop.ui.pages.incidents import IncidentsPage

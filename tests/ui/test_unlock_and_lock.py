@@ -10,8 +10,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from esafety_desktop.config import AppConfig
 from esafety_desktop.services.access import sign_in
+from esafety_desktop.services.app_config import AppConfig
 from esafety_desktop.services.audit_log import audit_entries
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.ui import dialogs
