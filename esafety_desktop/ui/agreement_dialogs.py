@@ -3,7 +3,9 @@ correction, and the agreements themselves."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -32,6 +34,7 @@ from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.agreements import PersonCoverage, SignatureRecord
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.look import ERROR_STYLE
+from esafety_desktop.ui.operations import Changes
 from esafety_desktop.ui.person_dialogs import FormDialog
 
 PERSON = Qt.ItemDataRole.UserRole
@@ -177,6 +180,8 @@ class ReturnedFormsDialog(QDialog):
 class CorrectSignatureDialog(FormDialog):
     """Correct a recorded signature, or withdraw one recorded in error; the original stays."""
 
+    changes = Changes.AGREEMENTS
+
     def __init__(
         self, signed_in: SignedIn, signature: SignatureRecord, parent: QWidget | None = None
     ) -> None:
@@ -200,10 +205,11 @@ class CorrectSignatureDialog(FormDialog):
         self.form.addRow("", self.withdraw)
         self.form.addRow("&Why", self.why)
 
-    def save(self) -> None:
+    def save(self) -> Callable[[], object]:
         day = self.signed_on.date().toPython()
         assert isinstance(day, date)
-        agreements.correct_signature(
+        return partial(
+            agreements.correct_signature,
             self._signed_in,
             self._signature.id,
             self.why.text(),

@@ -4,6 +4,7 @@ a screenshot (never for nudes or indecent images)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
@@ -11,12 +12,15 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidg
 from esafety_desktop.domain.evidence import EvidenceKind, image_refusal
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.operations import Changes
 from esafety_desktop.ui.person_dialogs import FormDialog
 
 Save = Callable[[EvidenceKind, str, str, str, str, str, bytes | None], None]
 
 
 class EvidenceDialog(FormDialog):
+    changes = Changes.INCIDENTS
+
     def __init__(
         self, reference: str, incident_type: str | None, save: Save, parent: QWidget | None = None
     ) -> None:
@@ -70,7 +74,7 @@ class EvidenceDialog(FormDialog):
             self.file = Path(chosen)
             self.file_label.setText(self.file.name)
 
-    def save(self) -> None:
+    def save(self) -> Callable[[], object]:
         content = None
         if self.current() is EvidenceKind.SCREENSHOT:
             if self.file is None:
@@ -79,7 +83,8 @@ class EvidenceDialog(FormDialog):
                 content = self.file.read_bytes()
             except OSError as exc:
                 raise InvalidInput(f"The file cannot be read ({exc.strerror}).") from None
-        self._save(
+        return partial(
+            self._save,
             self.current(),
             self.description.text(),
             self.url.text(),

@@ -23,6 +23,7 @@ from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.dashboard import Target
 from esafety_desktop.services.settings import school_settings
 from esafety_desktop.ui.about_dialog import AboutDialog
+from esafety_desktop.ui.operations import ChangeNews, Changes
 from esafety_desktop.ui.pages.agreements import AgreementsPage
 from esafety_desktop.ui.pages.audit_log import AuditLogPage
 from esafety_desktop.ui.pages.dashboard import DashboardPage
@@ -50,6 +51,9 @@ class MainWindow(QMainWindow):
         self._on_sign_out = on_sign_out
         self._on_close = on_close
         self._closing_quietly = False
+        self.news = ChangeNews(self)
+        self.news.changed.connect(self._changed)
+        self._stale: set[int] = set()  # pages to refresh when next shown (by id)
         school = school_settings(signed_in).school_name
         self.setWindowTitle(f"{school} – {APP_NAME}")
 
@@ -126,8 +130,24 @@ class MainWindow(QMainWindow):
             page = self.pages[row]
             self.stack.setCurrentWidget(page)
             refresh = getattr(page, "refresh", None)
-            if page in (self.dashboard, self.agreements) and refresh is not None:
+            stale = id(page) in self._stale
+            self._stale.discard(id(page))
+            if refresh is not None and (stale or page in (self.dashboard, self.agreements)):
                 refresh()  # both count what other pages change
+
+    def _changed(self, changes: Changes, origin: QWidget | None) -> None:
+        """An operation changed records: the page on screen refreshes now, the others when
+        next shown. The page that asked has shown its own result already."""
+        for page in self.pages:
+            listens = getattr(page, "listens_to", Changes.NOTHING)
+            if not listens & changes or not hasattr(page, "refresh"):
+                continue
+            if origin is not None and (origin is page or page.isAncestorOf(origin)):
+                continue
+            if page is self.stack.currentWidget():
+                page.refresh()  # type: ignore[attr-defined]
+            else:
+                self._stale.add(id(page))
 
     def show_page(self, title: str) -> QWidget:
         for row, page in enumerate(self.pages):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,10 +24,17 @@ from esafety_desktop.domain.uk_dates import DateProblem, parse_uk_date
 from esafety_desktop.errors import InvalidInput, ProblemForUser
 from esafety_desktop.services.people import PersonForm
 from esafety_desktop.ui.look import ERROR_STYLE
+from esafety_desktop.ui.operations import Changes, Operation
 
 
 class FormDialog(QDialog):
-    """A form, an OK button that calls ``save`` and stays open with the reason if refused."""
+    """A form, and an OK button that saves it and stays open with the reason if refused.
+
+    ``save`` reads the form on the UI thread and returns the write to make; the write runs as
+    an :class:`Operation` on the worker (OK is greyed meanwhile), then the dialog closes.
+    ``changes`` says which kinds of record the write changes, so other pages refresh."""
+
+    changes = Changes.NOTHING
 
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -54,13 +62,24 @@ class FormDialog(QDialog):
 
     def submit(self) -> None:
         try:
-            self.save()
+            write = self.save()
         except (ProblemForUser, DateProblem) as problem:
             self.message.setText(str(problem))
             return
+        self.message.setText("")
+        self.buttons.setEnabled(False)
+        Operation(self, write, self.changes, on_done=self._saved, on_problem=self._refused).run()
+
+    def _saved(self, _result: object) -> None:
+        self.buttons.setEnabled(True)
         self.accept()
 
-    def save(self) -> None:
+    def _refused(self, problem: ProblemForUser) -> None:
+        self.buttons.setEnabled(True)
+        self.message.setText(str(problem))
+
+    def save(self) -> Callable[[], object]:
+        """Read the form (refusing what is missing) and return the write to make."""
         raise AssertionError("subclasses save")
 
 
@@ -82,6 +101,8 @@ def show_date(value: date | None) -> str:
 
 class PersonDialog(FormDialog):
     """Add a person (choose the kind) or change one (kind fixed)."""
+
+    changes = Changes.PEOPLE
 
     def __init__(
         self,
@@ -159,10 +180,11 @@ class PersonDialog(FormDialog):
         for widget, shown in visible.items():
             self.form.setRowVisible(widget, shown)
 
-    def save(self) -> None:
+    def save(self) -> Callable[[], object]:
         kind = self.current_kind()
         pupil = kind is PersonKind.PUPIL
-        self._save(
+        return partial(
+            self._save,
             PersonForm(
                 kind=kind,
                 forename=self.forename.text(),
@@ -184,11 +206,13 @@ class PersonDialog(FormDialog):
                 laptop_asset_tag=self.asset.text() if kind is PersonKind.STAFF else "",
                 organisation=self.organisation.text() if kind is PersonKind.VISITOR else "",
                 start_date=read_date(self.start, "start date"),
-            )
+            ),
         )
 
 
 class LeaverDialog(FormDialog):
+    changes = Changes.PEOPLE
+
     def __init__(
         self, name: str, save: Callable[[date, str], None], parent: QWidget | None = None
     ) -> None:
@@ -204,14 +228,16 @@ class LeaverDialog(FormDialog):
         self.when = self.line("&Leaving date", show_date(date.today()), "dd/mm/yyyy")
         self.destination = self.line("&Destination (new school or employer)")
 
-    def save(self) -> None:
+    def save(self) -> Callable[[], object]:
         when = read_date(self.when, "leaving date", required=True)
         assert when is not None
-        self._save(when, self.destination.text())
+        return partial(self._save, when, self.destination.text())
 
 
 class LinkDialog(FormDialog):
     """Link a parent or carer (chosen from the register) to a pupil."""
+
+    changes = Changes.PEOPLE
 
     def __init__(
         self,
@@ -239,11 +265,12 @@ class LinkDialog(FormDialog):
         self.responsibility.setChecked(True)
         self.form.addRow("", self.responsibility)
 
-    def save(self) -> None:
+    def save(self) -> Callable[[], object]:
         index = self.person.findText(self.person.currentText())
         if index < 0:
             raise InvalidInput("Choose a parent or carer from the list (add them first if new).")
-        self._save(
+        return partial(
+            self._save,
             int(self.person.itemData(index)),
             self.relationship.currentText(),
             self.responsibility.isChecked(),

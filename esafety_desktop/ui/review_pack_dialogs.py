@@ -3,7 +3,9 @@ import a returned pack after seeing what the reviewer added."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -28,11 +30,14 @@ from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import incidents, review_packs
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.operations import Changes
 from esafety_desktop.ui.person_dialogs import FormDialog
 
 
 class ExportPackDialog(FormDialog):
     """Choose the cases and the reviewer; Save writes the pack and shows the passphrase."""
+
+    changes = Changes.INCIDENTS
 
     def __init__(self, signed_in: SignedIn, parent: QWidget | None) -> None:
         super().__init__("Review pack for the headteacher", parent)
@@ -86,7 +91,7 @@ class ExportPackDialog(FormDialog):
             if self.cases.item(row).checkState() == Qt.CheckState.Checked
         ]
 
-    def save(self) -> None:
+    def save(self) -> Callable[[], object]:
         chosen = self.chosen()
         if not chosen:
             raise ProblemForUser("Tick at least one case.")
@@ -100,14 +105,20 @@ class ExportPackDialog(FormDialog):
             raise ProblemForUser("Choose where to save the pack (a USB stick, for example).")
         if not path.endswith(review_packs.PACK_SUFFIX):
             path += review_packs.PACK_SUFFIX
-        self.exported = review_packs.export_review_pack(
+        return partial(
+            review_packs.export_review_pack,
             self._signed_in,
             chosen,
             self.reviewer.text(),
             Path(path),
             with_files=self.with_files.isChecked(),
         )
-        PassphraseDialog(self.exported, self.parentWidget()).open()
+
+    def _saved(self, exported: object) -> None:
+        assert isinstance(exported, review_packs.ExportedPack)
+        self.exported = exported
+        PassphraseDialog(exported, self.parentWidget()).open()
+        super()._saved(exported)
 
 
 def _accounts(signed_in: SignedIn) -> list[object]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPlainTextEdit, QWidget
 
@@ -17,10 +18,13 @@ from esafety_desktop.domain.device_review import (
 from esafety_desktop.domain.incidents import IncidentStatus
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.incidents import Closing
+from esafety_desktop.ui.operations import Changes
 from esafety_desktop.ui.person_dialogs import FormDialog, read_date
 
 
 class StatusDialog(FormDialog):
+    changes = Changes.INCIDENTS
+
     def __init__(
         self,
         reference: str,
@@ -65,7 +69,7 @@ class StatusDialog(FormDialog):
         for widget in (self.outcome, self.debrief, self.lessons, self.policy_review):
             self.form.setRowVisible(widget, closing)
 
-    def save(self) -> None:
+    def save(self) -> Callable[[], object]:
         status = self.chosen()
         closing = (
             Closing(
@@ -77,11 +81,13 @@ class StatusDialog(FormDialog):
             if status is IncidentStatus.CLOSED
             else None
         )
-        self._save(status, self.reasons.toPlainText(), closing)
+        return partial(self._save, status, self.reasons.toPlainText(), closing)
 
 
 class ActionDialog(FormDialog):
     """Something someone must do for a case, and by when."""
+
+    changes = Changes.INCIDENTS
 
     def __init__(
         self,
@@ -99,14 +105,16 @@ class ActionDialog(FormDialog):
             "&Due by", f"{date.today() + timedelta(days=5):%d/%m/%Y}", "dd/mm/yyyy"
         )
 
-    def save(self) -> None:
+    def save(self) -> Callable[[], object]:
         due = read_date(self.due, "due date", required=True)
         assert due is not None
-        self._save(self.what.text(), self.owner.text(), due)
+        return partial(self._save, self.what.text(), self.owner.text(), due)
 
 
 class DeviceReviewDialog(FormDialog):
     """The two-senior-staff review of devices or sites."""
+
+    changes = Changes.INCIDENTS
 
     def __init__(
         self,
@@ -151,12 +159,13 @@ class DeviceReviewDialog(FormDialog):
         if found:
             self.action.setCurrentText("Police")
 
-    def save(self) -> None:
+    def save(self) -> Callable[[], object]:
         try:
             items = parse_items(self.items.toPlainText())
         except ReviewProblem as exc:
             raise InvalidInput(str(exc)) from None
-        self._save(
+        return partial(
+            self._save,
             DeviceSiteReview(
                 reason=self.reason.text(),
                 first_reviewer=Reviewer(self.first_name.text(), self.first_position.text()),
@@ -167,5 +176,5 @@ class DeviceReviewDialog(FormDialog):
                 conclusion=self.conclusion.text(),
                 action=self.action.currentText(),
                 action_detail=self.action_detail.text(),
-            )
+            ),
         )

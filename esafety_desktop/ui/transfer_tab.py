@@ -3,7 +3,9 @@ record the new school's confirmation that it arrived."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -23,6 +25,7 @@ from esafety_desktop.services import transfers
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.transfers import Transfer
 from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.operations import Changes
 from esafety_desktop.ui.person_dialogs import FormDialog
 
 HOW = (
@@ -41,6 +44,8 @@ def _date(day: date) -> QDateEdit:
 
 
 class SendDialog(FormDialog):
+    changes = Changes.PEOPLE
+
     def __init__(self, signed_in: SignedIn, person_id: int, to: str, parent: QWidget) -> None:
         super().__init__("Record the file sent", parent)
         self._signed_in, self._person_id = signed_in, person_id
@@ -56,15 +61,22 @@ class SendDialog(FormDialog):
         self.form.addRow("&Date sent", self.sent_on)
         self.form.addRow("&How", self.how)
 
-    def save(self) -> None:
+    def save(self) -> Callable[[], object]:
         day = self.sent_on.date().toPython()
         assert isinstance(day, date)
-        transfers.record_transfer(
-            self._signed_in, self._person_id, self.sent_to.text(), day, self.how.text()
+        return partial(
+            transfers.record_transfer,
+            self._signed_in,
+            self._person_id,
+            self.sent_to.text(),
+            day,
+            self.how.text(),
         )
 
 
 class ConfirmDialog(FormDialog):
+    changes = Changes.PEOPLE
+
     def __init__(self, signed_in: SignedIn, transfer: Transfer, parent: QWidget) -> None:
         super().__init__("Receipt confirmed", parent)
         self._signed_in, self._transfer = signed_in, transfer
@@ -76,10 +88,16 @@ class ConfirmDialog(FormDialog):
         self.form.addRow("&Confirmed on", self.confirmed_on)
         self.form.addRow("Confirmed &by", self.confirmed_by)
 
-    def save(self) -> None:
+    def save(self) -> Callable[[], object]:
         day = self.confirmed_on.date().toPython()
         assert isinstance(day, date)
-        transfers.confirm_receipt(self._signed_in, self._transfer.id, day, self.confirmed_by.text())
+        return partial(
+            transfers.confirm_receipt,
+            self._signed_in,
+            self._transfer.id,
+            day,
+            self.confirmed_by.text(),
+        )
 
 
 class TransferTab(QWidget):

@@ -18,6 +18,7 @@ from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.agreement_dialogs import ReturnedFormsDialog
 from esafety_desktop.ui.pages.agreements import AgreementsPage
 from tests.conftest import School
+from tests.ui.waiting import press_ok
 
 NAMES = [f"Pupil{n:02d}" for n in range(30)]
 
@@ -137,10 +138,10 @@ def test_the_person_panel_shows_the_agreement_and_takes_a_correction(
     dialog = tab.dialog
     assert isinstance(dialog, CorrectSignatureDialog)
     dialog.withdraw.setChecked(True)
-    dialog.submit()
+    press_ok(qtbot, dialog)
     assert dialog.message.text() == "Say why the signature is being corrected."
     qtbot.keyClicks(dialog.why, "Form belonged to another pupil")
-    dialog.submit()
+    press_ok(qtbot, dialog)
     assert tab.status.text() == "<b>Not covered</b>: Never signed."
     lines = [tab.signatures.item(i).text() for i in range(tab.signatures.count())]
     assert lines[0].startswith("Withdrawn by Jo Bloggs · why: Form belonged to another pupil")

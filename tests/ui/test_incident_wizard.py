@@ -18,6 +18,7 @@ from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.incident_wizard import IncidentWizard, StepPage
 from esafety_desktop.ui.pages.incidents import IncidentsPage
 from tests.conftest import School
+from tests.ui.waiting import press_ok
 
 
 def _amy(school: School) -> int:
@@ -217,11 +218,11 @@ def test_closing_a_case_asks_the_closing_questions_and_records_them(
     dialog.status.setCurrentIndex(dialog.status.findText("Closed"))
     assert dialog.lessons.isVisible()
     dialog.reasons.setPlainText("Police and MASH have finished; family supported.")
-    dialog.buttons.accepted.emit()
+    press_ok(qtbot, dialog)
     assert "record the outcome" in dialog.message.text()
     dialog.outcome.setPlainText("No further action by police; pastoral support in place.")
     dialog.lessons.setPlainText("Remind Year 6 about reporting routes.")
-    dialog.buttons.accepted.emit()
+    press_ok(qtbot, dialog)
     assert not dialog.isVisible()
     assert incidents.list_incidents(school.signed_in)[0].status.value == "closed"
     text = page.case.toPlainText()
@@ -322,7 +323,7 @@ def test_the_evidence_dialog_offers_no_screenshot_for_nudes_and_logs_a_device(
     qtbot.keyClicks(dialog.description, "Amy's phone, switched off")
     qtbot.keyClicks(dialog.held_where, "School safe")
     qtbot.keyClicks(dialog.held_by, "Jo Bloggs")
-    dialog.buttons.accepted.emit()
+    press_ok(qtbot, dialog)
     assert "Device held" in page.case.toPlainText()
     assert "kept in School safe by Jo Bloggs" in page.case.toPlainText()
 
@@ -363,7 +364,7 @@ def test_actions_with_owners_and_due_dates_and_the_overdue_ones_on_the_dashboard
     dialog = page.dialog
     qtbot.keyClicks(dialog.what, "Check Amy is attending counselling")
     dialog.due.setText("01/11/2026")
-    dialog.buttons.accepted.emit()
+    press_ok(qtbot, dialog)
     assert "overdue" in page.case.toPlainText()
     late = next(i for i in dashboard(school.signed_in).items if "overdue" in i.title)
     assert late.title == "1 overdue action" and "Check Amy is attending" in late.detail
@@ -389,12 +390,12 @@ def test_a_device_review_by_two_senior_staff_is_kept_and_printed_for_signing(
     qtbot.keyClicks(dialog.computer, "Office laptop OAK-LT-099, head's office")
     dialog.items.setPlainText("chat.example/room7 | messages to pupils from an adult")
     qtbot.keyClicks(dialog.conclusion, "The concern has substance")
-    dialog.buttons.accepted.emit()
+    press_ok(qtbot, dialog)
     assert "must be different people" in dialog.message.text()
     dialog.second_name.setText("Sam Patel")
     dialog.found.setChecked(True)
     assert dialog.action.currentText() == "Police"
-    dialog.buttons.accepted.emit()
+    press_ok(qtbot, dialog)
     assert not dialog.isVisible()
     assert "Devices or sites reviewed by two senior staff" in page.case.toPlainText()
     shown = bytes(page.preview._bytes.data())

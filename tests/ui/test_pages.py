@@ -24,6 +24,7 @@ from esafety_desktop.ui.models import account_model, audit_model
 from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
 from tests.conftest import HEAD_PASSWORD, School, add_head
 from tests.ui.printing import print_to_file
+from tests.ui.waiting import press_ok
 
 
 @pytest.fixture
@@ -120,7 +121,7 @@ def test_the_dsl_adds_resets_reassigns_and_removes_an_account(
     reset = tab.dialog
     qtbot.keyClicks(reset.new, "Copper-Lagoon-Pebble-08")
     qtbot.keyClicks(reset.repeat, "Copper-Lagoon-Pebble-08")
-    reset.buttons.accepted.emit()
+    press_ok(qtbot, reset)
     qtbot.waitUntil(lambda: not reset.isVisible(), timeout=10000)
     sign_in(school.path, "s.patel", "Copper-Lagoon-Pebble-08", DeviceSecretStore()).sign_out()
 
@@ -183,12 +184,12 @@ def test_changing_my_password_in_settings(qtbot: QtBot, school: School, main: Ma
     qtbot.keyClicks(dialog.current, "not my password")
     qtbot.keyClicks(dialog.new, "Copper-Lagoon-Pebble-08")
     qtbot.keyClicks(dialog.repeat, "Copper-Lagoon-Pebble-08")
-    dialog.buttons.accepted.emit()
+    press_ok(qtbot, dialog)
     qtbot.waitUntil(lambda: "Wrong password" in dialog.message.text(), timeout=10000)
     dialog.current.clear()
     qtbot.keyClicks(dialog.current, school.password)
     dialogs.set_next_answer(None)
-    dialog.buttons.accepted.emit()
+    press_ok(qtbot, dialog)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
     assert dialogs.shown[-1][0] == "Password changed"
 
@@ -341,15 +342,15 @@ def test_a_leavers_file_is_printed_sent_and_confirmed_from_their_panel(
     tab.send()
     send = tab.dialog
     assert isinstance(send, SendDialog) and send.sent_to.text() == "Anyshire Academy"
-    send.submit()
+    press_ok(qtbot, send)
     assert tab.list.item(0).text().startswith(f"{date.today():%d/%m/%Y} to Anyshire Academy")
     tab.confirm()
     confirm = tab.dialog
     assert isinstance(confirm, ConfirmDialog)
-    confirm.submit()
+    press_ok(qtbot, confirm)
     assert confirm.message.text() == "Say who at the new school confirmed they have the file."
     qtbot.keyClicks(confirm.confirmed_by, "Ms Reed, DSL")
-    confirm.submit()
+    press_ok(qtbot, confirm)
     assert "receipt confirmed" in tab.list.item(0).text()
     assert transfers.transfers(me, amy)[0].confirmed_by == "Ms Reed, DSL"
 

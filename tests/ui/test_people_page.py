@@ -19,6 +19,7 @@ from esafety_desktop.ui.import_wizard import ImportWizard
 from esafety_desktop.ui.pages.people import PeoplePage
 from esafety_desktop.ui.people_models import people_model
 from tests.conftest import School
+from tests.ui.waiting import press_ok
 
 CSV = Path(__file__).parent.parent / "domain" / "csv"
 
@@ -77,14 +78,14 @@ def test_add_a_parent_and_link_them_then_the_tab_appears(qtbot: QtBot, page: Peo
     qtbot.keyClicks(dialog.forename, "Dana")
     qtbot.keyClicks(dialog.surname, "Invented")
     qtbot.keyClicks(dialog.role, "Mother")
-    dialog.buttons.accepted.emit()
+    press_ok(qtbot, dialog)
     assert page.panel.heading.text() == "Dana Invented"
     pupil = next(r for r in page.rows if r.kind is PersonKind.PUPIL)
     page.select_person(pupil.id)
     qtbot.mouseClick(page.panel.link_button, Qt.MouseButton.LeftButton)
     link = page.dialog
     link.person.setCurrentIndex(link.person.findText("Dana Invented"))
-    link.buttons.accepted.emit()
+    press_ok(qtbot, link)
     assert page.panel.tabs.tabText(1) == "Linked people"
     assert page.panel.links_model.index(0, 0).data() == "Dana Invented"
 
@@ -97,7 +98,7 @@ def test_a_pupil_without_a_date_of_birth_is_refused_in_the_dialog(
     qtbot.keyClicks(dialog.forename, "Noel")
     qtbot.keyClicks(dialog.surname, "Invented")
     qtbot.keyClicks(dialog.dob, "31/02/2018")
-    dialog.buttons.accepted.emit()
+    press_ok(qtbot, dialog)
     assert "is not a real date" in dialog.message.text()
     assert dialog.isVisible()
 
@@ -109,7 +110,7 @@ def test_marking_a_leaver_keeps_them_shown_as_left(qtbot: QtBot, page: PeoplePag
     dialog = page.dialog
     dialog.when.setText("20/11/2026")
     qtbot.keyClicks(dialog.destination, "Hillside Academy (invented)")
-    dialog.buttons.accepted.emit()
+    press_ok(qtbot, dialog)
     assert "Left on 20/11/2026 to Hillside Academy (invented)" in page.panel.status.text()
     page.show_left.setChecked(False)
     assert pupil.name not in page.shown_names()
