@@ -5,6 +5,7 @@ a temporary folder."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.operations import Changes, Operation
 
 if TYPE_CHECKING:
     from esafety_desktop.services.access import SignedIn
@@ -152,18 +154,51 @@ def preview_for(
     parent: QWidget, signed_in: SignedIn, pdf: bytes, title: str, file_name: str
 ) -> PdfPreviewDialog:
     """Open the preview of a document made from the records: printing and saving it are
-    written to the audit log."""
+    written to the audit log (as operations, on the worker)."""
     from pathlib import Path
 
     from esafety_desktop.services.exports import record_printed, save_pdf
 
+    def printed(pages: int) -> None:
+        Operation(dialog, partial(record_printed, signed_in, title, pages), Changes.AUDIT).run()
+
+    def save(path: str) -> None:
+        Operation(
+            dialog,
+            partial(save_pdf, signed_in, title, pdf, Path(path)),
+            Changes.AUDIT,
+            problem_title="The PDF was not saved",
+        ).run()
+
     dialog = PdfPreviewDialog(
-        pdf,
-        title,
-        suggested_file_name=file_name,
-        on_printed=lambda pages: record_printed(signed_in, title, pages),
-        on_save=lambda path: save_pdf(signed_in, title, pdf, Path(path)),
-        parent=parent,
+        pdf, title, suggested_file_name=file_name, on_printed=printed, on_save=save, parent=parent
     )
     dialog.open()
     return dialog
+
+
+class PreviewLater:
+    """Make a document on the worker (a class's forms, a case record: seconds for a big
+    school), then open its preview. The caller keeps this object to reach the preview."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        signed_in: SignedIn,
+        make: Callable[[], bytes],
+        title: str,
+        file_name: str,
+        *,
+        then: Callable[[PdfPreviewDialog], object] | None = None,
+    ) -> None:
+        self.dialog: PdfPreviewDialog | None = None
+        self._parent, self._signed_in = parent, signed_in
+        self._title, self._file_name, self._then = title, file_name, then
+        Operation(
+            parent, make, Changes.NOTHING, on_done=self._made, problem_title="Nothing to print"
+        ).run()
+
+    def _made(self, pdf: bytes) -> None:
+        self.dialog = preview_for(self._parent, self._signed_in, pdf, self._title, self._file_name)
+        if self._then is not None:
+            self._then(self.dialog)

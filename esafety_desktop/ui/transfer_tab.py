@@ -20,11 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from esafety_desktop.domain.roles import Permission, can
-from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import transfers
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.transfers import Transfer
-from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.operations import Changes
 from esafety_desktop.ui.person_dialogs import FormDialog
 
@@ -158,21 +156,17 @@ class TransferTab(QWidget):
         )
 
     def print_chronology(self) -> None:
-        from esafety_desktop.ui.pdf_preview import preview_for
+        from esafety_desktop.ui.pdf_preview import PreviewLater
 
         if self.person_id is None:
             return
-        try:
-            pdf = transfers.child_chronology(self._signed_in, self.person_id)
-        except ProblemForUser as problem:
-            dialogs.report_problem(self, problem, "The chronology was not made")
-            return
-        self.preview = preview_for(
+        PreviewLater(
             self,
             self._signed_in,
-            pdf,
+            partial(transfers.child_chronology, self._signed_in, self.person_id),
             "Safeguarding chronology",
             "safeguarding-chronology.pdf",
+            then=partial(setattr, self, "preview"),
         )
 
     def send(self) -> None:

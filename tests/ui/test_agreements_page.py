@@ -18,7 +18,7 @@ from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.agreement_dialogs import ReturnedFormsDialog
 from esafety_desktop.ui.pages.agreements import AgreementsPage
 from tests.conftest import School
-from tests.ui.waiting import press_ok
+from tests.ui.waiting import press_ok, settle
 
 NAMES = [f"Pupil{n:02d}" for n in range(30)]
 
@@ -54,6 +54,7 @@ def test_a_class_of_30_is_recorded_with_the_keyboard_alone(qtbot: QtBot, school:
     assert page.none_issued.isVisible()
     dialogs.set_next_answer(True)
     qtbot.mouseClick(page.issue_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert not page.none_issued.isVisible()
     assert page.count.text() == "30 outstanding, of 30 shown"
     page.record_returned()
@@ -88,6 +89,7 @@ def test_forms_for_a_class_print_with_the_right_names_and_version(
     page = _page(qtbot, school)
     dialogs.set_next_answer("4B")
     page.print_class_forms()
+    settle(qtbot)  # made on the worker
     preview = page.preview
     assert preview.title == "Agreement forms, class 4B"
     out = tmp_path / "forms.pdf"
@@ -112,6 +114,7 @@ def test_it_gets_the_cleared_list_as_csv_with_a_warning(
     dialogs.set_next_answer(True)  # yes, save an unencrypted copy
     dialogs.set_next_answer(None)  # the "Saved" message
     page.save_cleared()
+    settle(qtbot)
     rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
     assert [r[0] for r in rows[1:]] == ["Pupil00 Oak", "Pupil01 Oak", "Pupil02 Oak"]
 

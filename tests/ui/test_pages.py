@@ -24,7 +24,7 @@ from esafety_desktop.ui.models import account_model, audit_model
 from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
 from tests.conftest import HEAD_PASSWORD, School, add_head
 from tests.ui.printing import print_to_file
-from tests.ui.waiting import press_ok
+from tests.ui.waiting import press_ok, settle
 
 
 @pytest.fixture
@@ -337,6 +337,7 @@ def test_a_leavers_file_is_printed_sent_and_confirmed_from_their_panel(
     assert "Safeguarding file" in tabs
     tab = panel.transfer_tab
     tab.print_chronology()
+    settle(qtbot)
     assert tab.preview.title == "Safeguarding chronology"
     tab.preview.reject()
     tab.send()

@@ -3,7 +3,9 @@ print, the returned forms to record, and the list IT needs of who may log on."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -22,13 +24,13 @@ from PySide6.QtWidgets import (
 
 from esafety_desktop.domain.aup import Audience
 from esafety_desktop.domain.roles import Permission, can
-from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import agreements
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.agreements import CoverageCount, PersonCoverage
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.models import RecordTableModel
-from esafety_desktop.ui.pdf_preview import preview_for
+from esafety_desktop.ui.operations import Changes, Operation
+from esafety_desktop.ui.pdf_preview import PreviewLater
 
 EVERYONE = "Everyone"
 
@@ -55,6 +57,7 @@ def _who(row: PersonCoverage) -> str:
 
 class AgreementsPage(QWidget):
     title = "Agreements"
+    listens_to = Changes.AGREEMENTS | Changes.PEOPLE | Changes.SETTINGS
 
     def __init__(self, signed_in: SignedIn, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -225,10 +228,15 @@ class AgreementsPage(QWidget):
             yes="Issue them",
         ):
             return
-        try:
-            agreements.issue_starter_agreements(self._signed_in, year.start, year.label)
-        except ProblemForUser as problem:
-            dialogs.report_problem(self, problem, "The agreements were not issued")
+        Operation(
+            self,
+            partial(agreements.issue_starter_agreements, self._signed_in, year.start, year.label),
+            Changes.AGREEMENTS,
+            on_done=self._changed,
+            problem_title="The agreements were not issued",
+        ).run()
+
+    def _changed(self, _result: object = None) -> None:
         self.refresh()
 
     def record_returned(self) -> None:
@@ -253,13 +261,11 @@ class AgreementsPage(QWidget):
 
     # -- printing ------------------------------------------------------------------------
 
-    def _preview(self, make: object, title: str, file_name: str) -> None:
-        try:
-            pdf = make()  # type: ignore[operator]
-        except ProblemForUser as problem:
-            dialogs.report_problem(self, problem, "Nothing to print")
-            return
-        self.preview = preview_for(self, self._signed_in, pdf, title, file_name)
+    def _preview(self, make: Callable[[], bytes], title: str, file_name: str) -> None:
+        """Made on the worker (every class's forms take seconds in a big school)."""
+        PreviewLater(
+            self, self._signed_in, make, title, file_name, then=partial(setattr, self, "preview")
+        )
 
     def print_class_forms(self) -> None:
         classes = agreements.classes(self._signed_in)
@@ -336,9 +342,13 @@ class AgreementsPage(QWidget):
             yes="Save it",
         ):
             return
-        try:
-            agreements.save_cleared_csv(self._signed_in, Path(name))
-        except ProblemForUser as problem:
-            dialogs.report_problem(self, problem, "The list was not saved")
-            return
+        Operation(
+            self,
+            partial(agreements.save_cleared_csv, self._signed_in, Path(name)),
+            Changes.AUDIT,
+            on_done=partial(self._saved, name),
+            problem_title="The list was not saved",
+        ).run()
+
+    def _saved(self, name: str, _result: object) -> None:
         dialogs.inform(self, "Saved", f"The list was saved to {name}.")

@@ -28,12 +28,14 @@ from esafety_desktop.services.checks import VerificationReport, verify_open_data
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import run_in_background
 from esafety_desktop.ui.models import RecordTableModel, SortingInSource, audit_model
+from esafety_desktop.ui.operations import Changes
 
 EVERYONE, ALL_ACTIONS = "Everyone", "Everything"
 
 
 class AuditLogPage(QWidget):
     title = "Audit log"
+    listens_to = Changes.AUDIT
 
     def __init__(self, signed_in: SignedIn, parent: QWidget | None = None) -> None:
         super().__init__(parent)

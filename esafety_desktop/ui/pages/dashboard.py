@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from esafety_desktop.domain.roles import Permission, can
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.dashboard import Bar, Dashboard, DashboardItem, Target, dashboard
+from esafety_desktop.ui.operations import EVERYTHING
 
 
 class DashboardPage(QWidget):
@@ -36,6 +37,7 @@ class DashboardPage(QWidget):
     ("month", "2026-03") or ("type", "cyberbullying")."""
 
     title = "Dashboard"
+    listens_to = EVERYTHING
     show_cases = Signal(str, str)
 
     def __init__(

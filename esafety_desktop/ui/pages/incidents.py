@@ -42,6 +42,7 @@ from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents import IncidentSummary
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.models import RecordTableModel, select_where
+from esafety_desktop.ui.operations import Changes
 from esafety_desktop.ui.search_box import SearchBox
 
 ANYONE = "Anyone involved"
@@ -50,6 +51,7 @@ BETWEEN = "between"  # the period choice that shows the two date boxes
 
 class IncidentsPage(QWidget):
     title = "Incidents"
+    listens_to = Changes.INCIDENTS | Changes.DRAFTS | Changes.PEOPLE
 
     def __init__(self, signed_in: SignedIn, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -30,6 +30,7 @@ from esafety_desktop.services.incidents import PersonIncident, incidents_about
 from esafety_desktop.services.people import LinkedPerson, PersonDetails, PersonForm, PersonRow
 from esafety_desktop.services.settings import school_settings
 from esafety_desktop.ui.models import RecordTableModel, select_where
+from esafety_desktop.ui.operations import Changes
 from esafety_desktop.ui.people_models import FLAGS, PeopleFilter, people_model
 from esafety_desktop.ui.person_dialogs import LeaverDialog, LinkDialog, PersonDialog, show_date
 from esafety_desktop.ui.search_box import SearchBox
@@ -41,6 +42,7 @@ class PeoplePage(QWidget):
     """``case_chosen`` carries the id of a case opened from the person's Incidents tab."""
 
     title = "People"
+    listens_to = Changes.PEOPLE | Changes.INCIDENTS | Changes.AGREEMENTS
     case_chosen = Signal(int)
 
     def __init__(self, signed_in: SignedIn, parent: QWidget | None = None) -> None:

@@ -37,10 +37,12 @@ from esafety_desktop.ui.models import (
     account_model,
     select_where,
 )
+from esafety_desktop.ui.operations import Changes
 
 
 class SettingsPage(QWidget):
     title = "Settings"
+    listens_to = Changes.SETTINGS | Changes.ACCOUNTS | Changes.BACKUPS
 
     def __init__(self, signed_in: SignedIn, parent: QWidget | None = None) -> None:
         super().__init__(parent)
