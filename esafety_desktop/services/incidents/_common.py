@@ -1,0 +1,74 @@
+"""What every part of a case shares, here so that the other modules need not import each other
+for it: which cases an account may see (a case about an account holder is hidden from that
+account), a chronology entry, UK local time, and what follows any change to a case."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import or_
+from sqlalchemy.orm import Session
+
+from esafety_desktop.errors import InvalidInput, NotAllowed
+from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.incidents.search import _reindex
+from esafety_desktop.storage.models import Incident, IncidentEntry
+
+
+def visible_to(signed_in: SignedIn) -> Any:
+    return or_(
+        Incident.concerns_account_id.is_(None),
+        Incident.concerns_account_id != signed_in.account.id,
+    )
+
+
+def _visible_incident(session: Session, signed_in: SignedIn, incident_id: int) -> Incident:
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise InvalidInput("That incident does not exist.")
+    if incident.concerns_account_id == signed_in.account.id:
+        raise NotAllowed(signed_in.account.role.label, "open a case that is about them")
+    return incident
+
+
+def _entry(signed_in: SignedIn, incident_id: int, when: datetime, **fields_: Any) -> IncidentEntry:
+    values = {
+        "step_id": None,
+        "choice": None,
+        "reasons": "",
+        "done_by": "",
+        "outcome": "",
+        "reference_kind": None,
+        "reference_value": None,
+        "text": "",
+        "corrects_id": None,
+    }
+    values.update(fields_)
+    return IncidentEntry(
+        incident_id=incident_id,
+        recorded_at=when,
+        author_id=signed_in.account.id,
+        author_name=signed_in.account.display_name,
+        **values,
+    )
+
+
+def _local(utc_naive: datetime) -> datetime:
+    """Stored times are UTC; people read UK local time."""
+    return utc_naive.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+
+
+def _case_changed(
+    session: Session,
+    signed_in: SignedIn,
+    incident_id: int,
+    action: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """After any change to a case: refresh its search text and write the audit entry."""
+    session.flush()
+    _reindex(session, incident_id)
+    signed_in.record(
+        session, action, subject_type="incident", subject_id=incident_id, details=details
+    )

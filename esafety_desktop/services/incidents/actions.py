@@ -1,0 +1,108 @@
+"""Actions set on a case: what must be done, by whom and by when, so that nothing agreed is
+forgotten and the Dashboard can show what is overdue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from esafety_desktop.domain.roles import Permission
+from esafety_desktop.errors import InvalidInput
+from esafety_desktop.services.access import SignedIn, utc_now
+from esafety_desktop.services.incidents._common import (
+    _case_changed,
+    _entry,
+    _visible_incident,
+    visible_to,
+)
+from esafety_desktop.storage.models import Incident, IncidentAction
+
+
+@dataclass(frozen=True)
+class ActionInfo:
+    id: int
+    incident_id: int
+    reference: str
+    title: str
+    owner: str
+    due: date
+    done: bool
+
+    def overdue(self, today: date) -> bool:
+        return not self.done and self.due < today
+
+
+def add_action(signed_in: SignedIn, incident_id: int, title: str, owner: str, due: date) -> None:
+    signed_in.require(Permission.RECORD_INCIDENTS)
+    if not title.strip() or not owner.strip():
+        raise InvalidInput("Say what must be done and who will do it.")
+    with signed_in.database.transaction() as session:
+        incident = _visible_incident(session, signed_in, incident_id)
+        now = utc_now()
+        session.add(
+            IncidentAction(
+                incident_id=incident.id,
+                title=title.strip(),
+                owner=owner.strip(),
+                due=due,
+                created_at=now,
+            )
+        )
+        session.add(
+            _entry(
+                signed_in,
+                incident.id,
+                now,
+                kind="action",
+                title=f"Action set: {title.strip()}",
+                done_by=owner.strip(),
+                text=f"Due {due:%d/%m/%Y}",
+            )
+        )
+        _case_changed(session, signed_in, incident.id, "incident.action_added")
+
+
+def complete_action(signed_in: SignedIn, action_id: int, outcome: str) -> None:
+    signed_in.require(Permission.RECORD_INCIDENTS)
+    with signed_in.database.transaction() as session:
+        action = session.get(IncidentAction, action_id)
+        if action is None or action.done_at is not None:
+            raise InvalidInput("That action is already done or does not exist.")
+        incident = _visible_incident(session, signed_in, action.incident_id)
+        now = utc_now()
+        action.done_at = now
+        session.add(
+            _entry(
+                signed_in,
+                incident.id,
+                now,
+                kind="action",
+                title=f"Action done: {action.title}",
+                done_by=action.owner,
+                outcome=outcome.strip(),
+            )
+        )
+        _case_changed(session, signed_in, incident.id, "incident.action_done")
+
+
+def actions(
+    signed_in: SignedIn, incident_id: int | None = None, *, open_only: bool = False
+) -> list[ActionInfo]:
+    """Actions of one case, or of every visible case (for the Dashboard), soonest due first."""
+    with signed_in.database.reading() as session:
+        query = (
+            select(IncidentAction, Incident.reference)
+            .join(Incident, Incident.id == IncidentAction.incident_id)
+            .where(visible_to(signed_in))
+            .order_by(IncidentAction.due, IncidentAction.id)
+        )
+        if incident_id is not None:
+            query = query.where(IncidentAction.incident_id == incident_id)
+        if open_only:
+            query = query.where(IncidentAction.done_at.is_(None))
+        return [
+            ActionInfo(a.id, a.incident_id, ref, a.title, a.owner, a.due, a.done_at is not None)
+            for a, ref in session.execute(query).all()
+        ]

@@ -1,0 +1,216 @@
+"""Recording a case. It is written in one transaction from a walk that follows the flowchart,
+with its reference and its status after the walk; an allegation about an account holder is
+kept from that account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from esafety_desktop.domain.flowchart import Flowchart, load_flowchart
+from esafety_desktop.domain.incidents import (
+    IncidentStatus,
+    Location,
+    PersonRole,
+    RiskCategory,
+    WalkStep,
+    check_walk,
+    incident_type_of,
+)
+from esafety_desktop.domain.roles import Permission, Role
+from esafety_desktop.domain.school_year import year_group_then
+from esafety_desktop.errors import InvalidInput
+from esafety_desktop.paths import resources_dir
+from esafety_desktop.services.access import SignedIn, utc_now
+from esafety_desktop.services.incidents._common import _case_changed, _entry
+from esafety_desktop.services.incidents.records import IncidentSummary, _involved, _summary
+from esafety_desktop.storage.models import Account, Incident, IncidentPerson, Person
+
+
+@cache
+def shipped_flowchart() -> Flowchart:
+    text = (resources_dir() / "flowcharts" / "online_safety.toml").read_text(encoding="utf-8")
+    return load_flowchart(text)
+
+
+@dataclass(frozen=True)
+class NewIncident:
+    reported_by: str
+    reported_at: datetime
+    summary: str
+    child_words: str
+    location: Location
+    people: list[tuple[int, PersonRole]]
+    walk: list[WalkStep]
+    category: RiskCategory | None = None
+    occurred_at: datetime | None = None
+    online_service: str = ""
+    concerns_account_id: int | None = None  # an allegation about this account holder
+    misuse_category: str | None = None  # C1..C4 when a pupil misused school systems
+
+
+def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
+    """Write the case from a walk that reached the incident log."""
+    signed_in.require(Permission.RECORD_INCIDENTS)
+    chart = shipped_flowchart()
+    if not new.summary.strip():
+        raise InvalidInput("Write what happened, in factual words.")
+    if not new.reported_by.strip():
+        raise InvalidInput("Say who reported the concern.")
+    if not new.people:
+        raise InvalidInput("Add at least one person involved, with their role.")
+    try:
+        check_walk(chart, new.walk)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    kind, branch = incident_type_of(chart, new.walk)
+    routes = [chart.step(w.step_id).routes_to for w in new.walk if chart.step(w.step_id).routes_to]
+    routed = routes[0] if routes else None
+    with signed_in.database.transaction() as session:
+        for person_id, _ in new.people:
+            if session.get(Person, person_id) is None:
+                raise InvalidInput("One of the people involved is not in the register.")
+        concerns = _account_concerned(session, signed_in, new.concerns_account_id, routes)
+        now = utc_now()
+        incident = Incident(
+            reference=_next_reference(session, new.reported_at),
+            status=_status_after(new.walk).value,
+            incident_type=kind,
+            branch=branch,
+            category=new.category.value if new.category else None,
+            summary=new.summary.strip(),
+            child_words=new.child_words,
+            location=new.location.value,
+            online_service=new.online_service.strip() or None,
+            reported_by=new.reported_by.strip(),
+            reported_at=new.reported_at,
+            occurred_at=new.occurred_at,
+            concerns_account_id=concerns,
+            routed_to=routed,
+            misuse_category=new.misuse_category,
+            created_by_id=signed_in.account.id,
+            created_at=now,
+        )
+        session.add(incident)
+        session.flush()
+        for person_id, role in dict.fromkeys(new.people):
+            person = session.get(Person, person_id)
+            assert person is not None
+            session.add(
+                IncidentPerson(
+                    incident_id=incident.id,
+                    person_id=person_id,
+                    role=role.value,
+                    year_group=_year_group_then(person, new.reported_at.date()),
+                )
+            )
+        for taken in new.walk:
+            step = chart.step(taken.step_id)
+            session.add(
+                _entry(
+                    signed_in,
+                    incident.id,
+                    now,
+                    kind="step",
+                    step_id=step.id,
+                    title=step.title,
+                    choice=taken.choice,
+                    reasons=taken.reasons,
+                    done_by=taken.done_by,
+                    outcome=taken.outcome,
+                    reference_kind=step.reference,
+                    reference_value=taken.reference.strip() or None,
+                    text=taken.notes,
+                )
+            )
+        _case_changed(
+            session,
+            signed_in,
+            incident.id,
+            "incident.created",
+            details={"reference": incident.reference, "type": kind},
+        )
+        return _summary(incident, _involved(session, [incident.id]).get(incident.id, ()))
+
+
+HEAD_ROUTE = "chair_of_governors_and_lado"  # the flowchart's route for the headteacher
+
+
+@dataclass(frozen=True)
+class AccountHolder:
+    id: int
+    name: str
+    role: Role
+
+
+def account_holders(signed_in: SignedIn) -> list[AccountHolder]:
+    """The other accounts a case could be about, so it can be kept from that account."""
+    signed_in.require(Permission.RECORD_INCIDENTS)
+    with signed_in.database.reading() as session:
+        rows = session.scalars(
+            select(Account)
+            .where(Account.removed_at.is_(None), Account.id != signed_in.account.id)
+            .order_by(Account.display_name)
+        )
+        return [AccountHolder(a.id, a.display_name, Role(a.role)) for a in rows]
+
+
+def _account_concerned(
+    session: Session, signed_in: SignedIn, chosen: int | None, routes: list[str | None]
+) -> int | None:
+    """The account a case must be hidden from. A case routed past the headteacher is always
+    hidden from the headteacher's account, even if nobody chose it."""
+    if chosen is not None:
+        account = session.get(Account, chosen)
+        if account is None or account.removed_at is not None:
+            raise InvalidInput("The account this case is about no longer exists.")
+        if account.id == signed_in.account.id:
+            raise InvalidInput(
+                "A case about you must be recorded by someone else: ask the deputy DSL."
+            )
+        return chosen
+    if HEAD_ROUTE not in routes:
+        return None
+    heads = list(
+        session.scalars(
+            select(Account.id).where(
+                Account.role == Role.HEADTEACHER.value, Account.removed_at.is_(None)
+            )
+        )
+    )
+    if len(heads) > 1:
+        raise InvalidInput("Choose which headteacher account this case is about.")
+    return heads[0] if heads else None
+
+
+def _year_group_then(person: Person, then: date) -> str | None:
+    """A pupil's year group on the day of the case (it differs when an old case is entered
+    late), from their year group now or on the day they left."""
+    if person.kind != "pupil":
+        return None
+    today = date.today()
+    as_of = min(person.leaving_date, today) if person.leaving_date else today
+    return year_group_then(person.year_group, as_of, then)
+
+
+def _next_reference(session: Session, reported_at: datetime) -> str:
+    prefix = f"OS-{reported_at:%Y}-"
+    count = session.scalar(
+        select(func.count()).select_from(Incident).where(Incident.reference.startswith(prefix))
+    )
+    return f"{prefix}{(count or 0) + 1:04d}"
+
+
+def _status_after(walk: list[WalkStep]) -> IncidentStatus:
+    """Waiting for the police, or back to the school's own procedures once the police found
+    nothing illegal; otherwise open."""
+    for taken in reversed(walk):
+        if taken.step_id == "police_outcome" and taken.choice and taken.choice.startswith("Still"):
+            return IncidentStatus.AWAITING_POLICE
+        if taken.step_id == "internal_procedures":
+            return IncidentStatus.INTERNAL
+    return IncidentStatus.OPEN

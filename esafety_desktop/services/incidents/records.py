@@ -1,0 +1,225 @@
+"""Reading cases: the summaries the pages list, the cases a person is involved in, and the
+printed record of a case (also what a review pack holds)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from esafety_desktop.domain.incidents import (
+    IncidentStatus,
+    Location,
+    PersonRole,
+    RiskCategory,
+    incident_type_name,
+)
+from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.incidents._common import _visible_incident, visible_to
+from esafety_desktop.services.incidents.chronology import chronology
+from esafety_desktop.services.incidents.evidence import evidence_for
+from esafety_desktop.storage.models import Incident, IncidentPerson, Person
+
+if TYPE_CHECKING:
+    from esafety_desktop.reports.incident_record import IncidentRecord
+
+
+@dataclass(frozen=True)
+class Involved:
+    person_id: int
+    name: str
+    year_group: str | None  # a pupil's year group when the case began
+    roles: tuple[PersonRole, ...] = ()
+
+
+@dataclass(frozen=True)
+class IncidentSummary:
+    id: int
+    reference: str
+    status: IncidentStatus
+    incident_type: str | None
+    branch: str | None
+    reported_at: datetime
+    summary: str
+    category: RiskCategory | None = None
+    involved: tuple[Involved, ...] = ()
+    reported_by: str = ""
+    child_words: str = ""
+    location: Location | None = None
+    online_service: str = ""
+
+    @property
+    def year_groups(self) -> set[str]:
+        return {i.year_group for i in self.involved if i.year_group}
+
+
+def list_incidents(signed_in: SignedIn) -> list[IncidentSummary]:
+    """Every case this account may see, newest first."""
+    with signed_in.database.reading() as session:
+        query = (
+            select(Incident)
+            .where(visible_to(signed_in))
+            .order_by(Incident.reported_at.desc(), Incident.id.desc())
+        )
+        cases = list(session.scalars(query))
+        involved = _involved(session, None)
+        return [_summary(i, involved.get(i.id, ())) for i in cases]
+
+
+def _involved(session: Session, incident_ids: list[int] | None) -> dict[int, tuple[Involved, ...]]:
+    """The people of the given cases (of every case when None), in the order they were added."""
+    from esafety_desktop.domain.people import display_name
+
+    query = (
+        select(
+            IncidentPerson.incident_id,
+            IncidentPerson.person_id,
+            IncidentPerson.year_group,
+            IncidentPerson.role,
+            Person.forename,
+            Person.surname,
+            Person.preferred_name,
+        )
+        .join(Person, Person.id == IncidentPerson.person_id)
+        .order_by(IncidentPerson.id)
+    )
+    if incident_ids is not None:
+        query = query.where(IncidentPerson.incident_id.in_(incident_ids))
+    found: dict[int, dict[int, Involved]] = {}
+    rows = session.execute(query)
+    for incident_id, person_id, year, role, forename, surname, preferred in rows:
+        people = found.setdefault(incident_id, {})
+        known = people.get(person_id) or Involved(
+            person_id, display_name(forename, surname, preferred), year
+        )
+        people[person_id] = replace(known, roles=(*known.roles, PersonRole(role)))
+    return {k: tuple(v.values()) for k, v in found.items()}
+
+
+def _summary(incident: Incident, involved: tuple[Involved, ...] = ()) -> IncidentSummary:
+    return IncidentSummary(
+        id=incident.id,
+        reference=incident.reference,
+        status=IncidentStatus(incident.status),
+        incident_type=incident.incident_type,
+        branch=incident.branch,
+        reported_at=incident.reported_at,
+        summary=incident.summary,
+        category=RiskCategory(incident.category) if incident.category else None,
+        involved=involved,
+        reported_by=incident.reported_by,
+        child_words=incident.child_words or "",
+        location=Location(incident.location) if incident.location else None,
+        online_service=incident.online_service or "",
+    )
+
+
+def incident_record(signed_in: SignedIn, incident_id: int) -> bytes:
+    """The printable record of a case (PDF bytes, never written to disk here)."""
+    from esafety_desktop.reports.incident_record import incident_record_pdf
+
+    return incident_record_pdf(incident_record_data(signed_in, incident_id))
+
+
+def incident_record_data(signed_in: SignedIn, incident_id: int) -> IncidentRecord:
+    """What the printed record of a case says, as plain data (also what a review pack holds)."""
+    from esafety_desktop.domain.people import display_name
+    from esafety_desktop.reports.incident_record import (
+        IncidentRecord,
+        RecordEntry,
+        RecordPerson,
+    )
+    from esafety_desktop.services.settings import school_settings
+
+    entries = chronology(signed_in, incident_id)
+    held = [
+        f"{e.kind.label}: {e.description}"
+        + (f" {e.url}" if e.url else "")
+        + (f", kept in {e.held_where} by {e.held_by}" if e.held_where else "")
+        + (f" (file {e.file_name}, SHA-256 {e.sha256})" if e.sha256 else "")
+        for e in evidence_for(signed_in, incident_id)
+    ]
+    with signed_in.database.reading() as session:
+        incident = _visible_incident(session, signed_in, incident_id)
+        involved = session.execute(
+            select(Person, IncidentPerson.role)
+            .join(IncidentPerson, IncidentPerson.person_id == Person.id)
+            .where(IncidentPerson.incident_id == incident.id)
+        ).all()
+        people_rows = [
+            RecordPerson(
+                display_name(p.forename, p.surname, p.preferred_name),
+                PersonRole(role).label,
+                ", ".join(x for x in (p.class_name or "", p.role or "", p.organisation or "") if x),
+            )
+            for p, role in involved
+        ]
+        facts = (
+            incident.reference,
+            incident_type_name(incident.incident_type),
+            IncidentStatus(incident.status).label,
+            incident.reported_by,
+            incident.reported_at,
+            (Location(incident.location).label if incident.location else "")
+            + (f" ({incident.online_service})" if incident.online_service else ""),
+            incident.summary,
+            incident.child_words,
+        )
+    record = IncidentRecord(
+        school_name=school_settings(signed_in).school_name,
+        reference=facts[0],
+        incident_type=facts[1],
+        status=facts[2],
+        reported_by=facts[3],
+        reported_at=facts[4],
+        location=facts[5],
+        summary=facts[6],
+        child_words=facts[7],
+        people=people_rows,
+        entries=[
+            RecordEntry(
+                when=e.recorded_at,
+                title=e.title,
+                lines=[
+                    line
+                    for line in (
+                        f"Decision: {e.choice}" if e.choice else "",
+                        f"Reasons: {e.reasons}" if e.reasons else "",
+                        f"Done by {e.done_by}" if e.done_by else "",
+                        f"Outcome: {e.outcome}" if e.outcome else "",
+                        f"Reference: {e.reference}" if e.reference else "",
+                        e.text,
+                        "Corrected later; the original is kept above." if e.corrected_by else "",
+                    )
+                    if line
+                ],
+                author=e.author,
+            )
+            for e in entries
+        ],
+        evidence=held,
+        printed_by=signed_in.account.display_name,
+        printed_at=datetime.now(),
+    )
+    return record
+
+
+@dataclass(frozen=True)
+class PersonIncident:
+    incident: IncidentSummary
+    role: PersonRole
+
+
+def incidents_about(signed_in: SignedIn, person_id: int) -> list[PersonIncident]:
+    """The cases a person is involved in (that this account may see), newest first."""
+    with signed_in.database.reading() as session:
+        rows = session.execute(
+            select(Incident, IncidentPerson.role)
+            .join(IncidentPerson, IncidentPerson.incident_id == Incident.id)
+            .where(IncidentPerson.person_id == person_id, visible_to(signed_in))
+            .order_by(Incident.reported_at.desc())
+        ).all()
+        return [PersonIncident(_summary(i), PersonRole(role)) for i, role in rows]
