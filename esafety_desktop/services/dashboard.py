@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from esafety_desktop.domain.incidents import IncidentStatus
 from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.services.access import SignedIn
-from esafety_desktop.services.settings import school_settings
+from esafety_desktop.services.settings import SchoolSettings, school_settings
 from esafety_desktop.storage.models import Account, AuditEntry, Person
 
 VERIFY_EVERY = timedelta(days=30)
@@ -53,9 +53,52 @@ class Dashboard:
     audit_entries: int
 
 
+@dataclass(frozen=True)
+class _Counts:
+    """What the dashboard reads from the database, in one reading session so the numbers
+    agree with each other."""
+
+    failed_sign_ins: int  # since the signed-in person's previous sign-in
+    last_verified: datetime | None
+    dsls: int
+    accounts: int
+    audit_entries: int
+    possible_leavers: int
+
+
 def dashboard(signed_in: SignedIn) -> Dashboard:
+    """Every item that needs the signed-in person; the page shows them in this order, so the
+    order here is the order on screen."""
     me = signed_in.account
     settings = school_settings(signed_in)
+    counts = _counts(signed_in)
+    found = [
+        _recovery_sheet_item(signed_in, settings),
+        *_backup_items(signed_in),
+        _failed_sign_ins_item(signed_in, counts.failed_sign_ins),
+        _verify_item(counts.last_verified),
+        _open_cases_item(signed_in),
+        *_action_items(signed_in),
+        _sign_off_item(signed_in),
+        _agreements_item(signed_in),
+        _policy_review_item(signed_in),
+        _transfers_item(signed_in),
+        _possible_leavers_item(signed_in, counts.possible_leavers),
+        _contacts_item(signed_in, settings),
+        _second_manager_item(signed_in, counts.dsls),
+    ]
+    return Dashboard(
+        display_name=me.display_name,
+        school_name=settings.school_name,
+        items=[item for item in found if item is not None],
+        last_verified=counts.last_verified,
+        accounts=counts.accounts,
+        audit_entries=counts.audit_entries,
+    )
+
+
+def _counts(signed_in: SignedIn) -> _Counts:
+    me = signed_in.account
     with signed_in.database.reading() as session:
         sign_ins = list(
             session.scalars(
@@ -91,75 +134,95 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
             .select_from(Person)
             .where(Person.possible_leaver_since.is_not(None), Person.leaving_date.is_(None))
         )
-    last_verified = datetime.fromisoformat(verified_at) if verified_at else None
+    return _Counts(
+        failed_sign_ins=failed or 0,
+        last_verified=datetime.fromisoformat(verified_at) if verified_at else None,
+        dsls=dsl_count or 0,
+        accounts=accounts or 0,
+        audit_entries=entries or 0,
+        possible_leavers=possible_leavers or 0,
+    )
 
-    items: list[DashboardItem] = []
-    manages = can(me.role, Permission.MANAGE_ACCOUNTS)
-    if manages and settings.recovery_sheet_kept is None:
-        items.append(
-            DashboardItem(
-                "The recovery sheet has not been put away",
-                "Without it, a lost password or a new PC means the records cannot be opened. "
-                "Make a new recovery key, print the sheet and keep it in the school safe.",
-                "Print a recovery sheet…",
-                Target.RECOVERY_SHEET,
-                urgent=True,
-            )
-        )
-    if can(me.role, Permission.CHANGE_SETTINGS):
-        items.extend(_backup_items(signed_in))
-    if failed and can(me.role, Permission.VIEW_AUDIT_LOG):
-        items.append(
-            DashboardItem(
-                f"{failed} failed sign-in{'s' if failed != 1 else ''} since you last signed in",
-                "Someone typed a wrong password or an unknown account name. If it was not one "
-                "of your colleagues, treat it as a possible data breach.",
-                "See them in the audit log",
-                Target.AUDIT_FAILED_SIGN_INS,
-                urgent=True,
-            )
-        )
+
+def _recovery_sheet_item(signed_in: SignedIn, settings: SchoolSettings) -> DashboardItem | None:
+    """Without the sheet a lost password locks the school out of its own records."""
+    if not can(signed_in.account.role, Permission.MANAGE_ACCOUNTS):
+        return None
+    if settings.recovery_sheet_kept is not None:
+        return None
+    return DashboardItem(
+        "The recovery sheet has not been put away",
+        "Without it, a lost password or a new PC means the records cannot be opened. "
+        "Make a new recovery key, print the sheet and keep it in the school safe.",
+        "Print a recovery sheet…",
+        Target.RECOVERY_SHEET,
+        urgent=True,
+    )
+
+
+def _failed_sign_ins_item(signed_in: SignedIn, failed: int) -> DashboardItem | None:
+    """Wrong passwords since the last sign-in may be someone trying to get in."""
+    if not failed or not can(signed_in.account.role, Permission.VIEW_AUDIT_LOG):
+        return None
+    return DashboardItem(
+        f"{failed} failed sign-in{'s' if failed != 1 else ''} since you last signed in",
+        "Someone typed a wrong password or an unknown account name. If it was not one "
+        "of your colleagues, treat it as a possible data breach.",
+        "See them in the audit log",
+        Target.AUDIT_FAILED_SIGN_INS,
+        urgent=True,
+    )
+
+
+def _verify_item(last_verified: datetime | None) -> DashboardItem | None:
+    """A damaged page or a broken audit chain is found only by checking; monthly is enough."""
     now = datetime.now(UTC)
-    if last_verified is None or now - last_verified > VERIFY_EVERY:
-        when = (
-            "has never been checked"
-            if last_verified is None
-            else (f"was last checked on {last_verified.astimezone():%d/%m/%Y}")
-        )
-        items.append(
-            DashboardItem(
-                "Check the database",
-                f"The database {when}. The check reads every page and the audit log and takes "
-                "a few seconds.",
-                "Check now",
-                Target.VERIFY,
-            )
-        )
+    if last_verified is not None and now - last_verified <= VERIFY_EVERY:
+        return None
+    when = (
+        "has never been checked"
+        if last_verified is None
+        else (f"was last checked on {last_verified.astimezone():%d/%m/%Y}")
+    )
+    return DashboardItem(
+        "Check the database",
+        f"The database {when}. The check reads every page and the audit log and takes "
+        "a few seconds.",
+        "Check now",
+        Target.VERIFY,
+    )
+
+
+def _open_cases_item(signed_in: SignedIn) -> DashboardItem | None:
+    """Open cases, urgent while any waits on the police."""
     from esafety_desktop.services.incidents import open_case_count
 
     open_cases = open_case_count(signed_in)
-    if open_cases:
-        total = sum(open_cases.values())
-        waiting = open_cases.get(IncidentStatus.AWAITING_POLICE, 0)
-        items.append(
-            DashboardItem(
-                f"{total} open case{'s' if total != 1 else ''}",
-                ", ".join(f"{n} {s.label.lower()}" for s, n in sorted(open_cases.items()))
-                + ". Keep each one's chronology up to date; close it with the outcome and "
-                "lessons learned.",
-                "Open the incidents",
-                Target.INCIDENTS,
-                urgent=bool(waiting),
-            )
-        )
-    from datetime import date as _date
+    if not open_cases:
+        return None
+    total = sum(open_cases.values())
+    waiting = open_cases.get(IncidentStatus.AWAITING_POLICE, 0)
+    return DashboardItem(
+        f"{total} open case{'s' if total != 1 else ''}",
+        ", ".join(f"{n} {s.label.lower()}" for s, n in sorted(open_cases.items()))
+        + ". Keep each one's chronology up to date; close it with the outcome and "
+        "lessons learned.",
+        "Open the incidents",
+        Target.INCIDENTS,
+        urgent=bool(waiting),
+    )
 
+
+def _action_items(signed_in: SignedIn) -> list[DashboardItem]:
+    """Case actions due within a week, then those overdue: one reading serves both."""
     from esafety_desktop.services.incidents import actions as case_actions
 
     open_actions = case_actions(signed_in, open_only=True)
-    late = [a for a in open_actions if a.overdue(_date.today())]
-    week = _date.today() + timedelta(days=7)
-    soon = [a for a in open_actions if _date.today() <= a.due <= week]
+    today = date.today()
+    late = [a for a in open_actions if a.overdue(today)]
+    week = today + timedelta(days=7)
+    soon = [a for a in open_actions if today <= a.due <= week]
+    items = []
     if soon:
         items.append(
             DashboardItem(
@@ -182,97 +245,107 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
                 urgent=True,
             )
         )
-    if me.role is Role.HEADTEACHER:
-        from esafety_desktop.services.incidents import awaiting_sign_off
+    return items
 
-        unsigned = awaiting_sign_off(signed_in)
-        if unsigned:
-            items.append(
-                DashboardItem(
-                    f"{unsigned} case{'s' if unsigned != 1 else ''} to review and sign off",
-                    "Read each case's chronology and sign it off with your comments.",
-                    "Open the incidents",
-                    Target.INCIDENTS,
-                )
-            )
-    item = _agreements_item(signed_in)
-    if item is not None:
-        items.append(item)
+
+def _sign_off_item(signed_in: SignedIn) -> DashboardItem | None:
+    """Closed cases wait for the headteacher's review and signature."""
+    if signed_in.account.role is not Role.HEADTEACHER:
+        return None
+    from esafety_desktop.services.incidents import awaiting_sign_off
+
+    unsigned = awaiting_sign_off(signed_in)
+    if not unsigned:
+        return None
+    return DashboardItem(
+        f"{unsigned} case{'s' if unsigned != 1 else ''} to review and sign off",
+        "Read each case's chronology and sign it off with your comments.",
+        "Open the incidents",
+        Target.INCIDENTS,
+    )
+
+
+def _policy_review_item(signed_in: SignedIn) -> DashboardItem | None:
+    """A month's notice of the policy's review date, urgent once it has passed."""
     from esafety_desktop.services.reports import policy_review_date
 
     review = policy_review_date(signed_in)
-    if review is not None and review - _date.today() <= timedelta(days=30):
-        passed = review < _date.today()
-        items.append(
-            DashboardItem(
-                "The online safety policy's review is "
-                + ("overdue" if passed else f"due on {review:%d/%m/%Y}"),
-                f"The review date set in Settings is {review:%d/%m/%Y}. Review the policy with "
-                "the lessons learned from this year's cases, then set the next date.",
-                "Open the settings",
-                Target.POLICY_REVIEW,
-                urgent=passed,
-            )
-        )
-    if can(me.role, Permission.RECORD_INCIDENTS):
-        from esafety_desktop.services.transfers import unconfirmed
+    today = date.today()
+    if review is None or review - today > timedelta(days=30):
+        return None
+    passed = review < today
+    return DashboardItem(
+        "The online safety policy's review is "
+        + ("overdue" if passed else f"due on {review:%d/%m/%Y}"),
+        f"The review date set in Settings is {review:%d/%m/%Y}. Review the policy with "
+        "the lessons learned from this year's cases, then set the next date.",
+        "Open the settings",
+        Target.POLICY_REVIEW,
+        urgent=passed,
+    )
 
-        late_files = unconfirmed(signed_in)
-        if late_files:
-            oldest = late_files[-1]
-            items.append(
-                DashboardItem(
-                    f"{len(late_files)} safeguarding file{'s' if len(late_files) != 1 else ''} "
-                    "not confirmed received",
-                    f"{oldest.pupil}'s file went to {oldest.sent_to} on {oldest.sent_on:%d/%m/%Y}; "
-                    "receipt should have been confirmed within five school days. Ring the new "
-                    "school's DSL.",
-                    "See the pupil",
-                    Target.TRANSFERS,
-                    urgent=True,
-                )
-            )
-    if possible_leavers and can(me.role, Permission.MANAGE_PEOPLE):
-        items.append(
-            DashboardItem(
-                f"{possible_leavers} possible leaver{'s' if possible_leavers != 1 else ''} to "
-                "confirm",
-                "They were missing from the last full-roll import. Mark each as left (and send "
-                "their child protection file on), or keep them on roll.",
-                "See them",
-                Target.POSSIBLE_LEAVERS,
-                urgent=True,
-            )
-        )
+
+def _transfers_item(signed_in: SignedIn) -> DashboardItem | None:
+    """Child protection files sent on whose receipt nobody has confirmed."""
+    if not can(signed_in.account.role, Permission.RECORD_INCIDENTS):
+        return None
+    from esafety_desktop.services.transfers import unconfirmed
+
+    late_files = unconfirmed(signed_in)
+    if not late_files:
+        return None
+    oldest = late_files[-1]
+    return DashboardItem(
+        f"{len(late_files)} safeguarding file{'s' if len(late_files) != 1 else ''} "
+        "not confirmed received",
+        f"{oldest.pupil}'s file went to {oldest.sent_to} on {oldest.sent_on:%d/%m/%Y}; "
+        "receipt should have been confirmed within five school days. Ring the new "
+        "school's DSL.",
+        "See the pupil",
+        Target.TRANSFERS,
+        urgent=True,
+    )
+
+
+def _possible_leavers_item(signed_in: SignedIn, possible_leavers: int) -> DashboardItem | None:
+    """People missing from the last full-roll import may have left, and their files go on."""
+    if not possible_leavers or not can(signed_in.account.role, Permission.MANAGE_PEOPLE):
+        return None
+    return DashboardItem(
+        f"{possible_leavers} possible leaver{'s' if possible_leavers != 1 else ''} to confirm",
+        "They were missing from the last full-roll import. Mark each as left (and send "
+        "their child protection file on), or keep them on roll.",
+        "See them",
+        Target.POSSIBLE_LEAVERS,
+        urgent=True,
+    )
+
+
+def _contacts_item(signed_in: SignedIn, settings: SchoolSettings) -> DashboardItem | None:
+    """The incident steps show local contacts just when they are needed: fill them in."""
     missing = [c.label for c in settings.contacts if not c.national and not c.filled_in]
-    if missing and can(me.role, Permission.CHANGE_SETTINGS):
-        items.append(
-            DashboardItem(
-                "Local contacts are missing",
-                f"No number or email yet for: {'; '.join(missing)}. They appear in the "
-                "incident steps where you need them.",
-                "Fill in contacts",
-                Target.CONTACTS,
-            )
-        )
-    if manages and (dsl_count or 0) < 2:
-        items.append(
-            DashboardItem(
-                "Only one person can manage accounts",
-                "If you are away or forget your password, nobody else can add accounts or reset "
-                "passwords. "
-                "Give a second person (for example your deputy) the DSL role.",
-                "Manage accounts",
-                Target.ACCOUNTS,
-            )
-        )
-    return Dashboard(
-        display_name=me.display_name,
-        school_name=settings.school_name,
-        items=items,
-        last_verified=last_verified,
-        accounts=accounts or 0,
-        audit_entries=entries or 0,
+    if not missing or not can(signed_in.account.role, Permission.CHANGE_SETTINGS):
+        return None
+    return DashboardItem(
+        "Local contacts are missing",
+        f"No number or email yet for: {'; '.join(missing)}. They appear in the "
+        "incident steps where you need them.",
+        "Fill in contacts",
+        Target.CONTACTS,
+    )
+
+
+def _second_manager_item(signed_in: SignedIn, dsls: int) -> DashboardItem | None:
+    """With one DSL, nobody can reset their password or add accounts while they are away."""
+    if not can(signed_in.account.role, Permission.MANAGE_ACCOUNTS) or dsls >= 2:
+        return None
+    return DashboardItem(
+        "Only one person can manage accounts",
+        "If you are away or forget your password, nobody else can add accounts or reset "
+        "passwords. "
+        "Give a second person (for example your deputy) the DSL role.",
+        "Manage accounts",
+        Target.ACCOUNTS,
     )
 
 
@@ -322,8 +395,8 @@ def incident_bars(signed_in: SignedIn, today: date | None = None) -> tuple[list[
     """Cases reported in each of the last twelve months, and this school year's by type."""
     from esafety_desktop.domain.incidents import incident_type_name
     from esafety_desktop.domain.school_year import school_year_containing
-    from esafety_desktop.services.agreements import school_year_start
     from esafety_desktop.services.incidents import list_incidents
+    from esafety_desktop.services.settings import school_year_start
 
     today = today or date.today()
     cases = list_incidents(signed_in)
@@ -354,6 +427,8 @@ NO_BACKUP_FOR = timedelta(days=2)
 def _backup_items(signed_in: SignedIn) -> list[DashboardItem]:
     from esafety_desktop.services.backups import backup_status
 
+    if not can(signed_in.account.role, Permission.CHANGE_SETTINGS):
+        return []
     status = backup_status(signed_in)
     now = datetime.now(UTC)
     items = []

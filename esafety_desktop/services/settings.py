@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from esafety_desktop.domain.contacts import Contact, merge_saved, to_saved
 from esafety_desktop.domain.roles import Permission
+from esafety_desktop.domain.school_year import DEFAULT_START
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import (
     KEY_STORAGE_SETTING,
@@ -22,6 +24,13 @@ PUPIL_WORDS = ("pupil", "learner", "student")
 CONTACTS_SETTING = "contacts"
 AUTO_LOCK_SETTING = "auto_lock_minutes"
 AUTO_LOCK_DEFAULT, AUTO_LOCK_RANGE = 5, (1, 60)
+YEAR_START_SETTING = "school_year_start"
+PARENTS_SIGN_SETTING = "aup_parents_sign"
+PARENTS_SIGN = {
+    "younger": "for pupils in Nursery to Year 2",
+    "all": "for every pupil",
+    "none": "never",
+}
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,46 @@ def confirm_recovery_sheet(signed_in: SignedIn, how: str) -> None:
     with signed_in.database.transaction() as session:
         write_setting(session, RECOVERY_SHEET_SETTING, how)
         signed_in.record(session, "recovery_sheet.confirmed", details={"how": how})
+
+
+def school_year_start(signed_in: SignedIn) -> tuple[int, int]:
+    """The day the school year starts (month, day): 1 September unless the school says."""
+    with signed_in.database.reading() as session:
+        saved = read_setting(session, YEAR_START_SETTING)
+    return (int(saved[0]), int(saved[1])) if saved else DEFAULT_START
+
+
+def set_school_year_start(signed_in: SignedIn, month: int, day: int) -> None:
+    """Reports, the register and the renewal of agreements all count from this day."""
+    signed_in.require(Permission.CHANGE_SETTINGS)
+    try:
+        date(2023, month, day)  # not a leap year: 29 February cannot start every year
+    except ValueError:
+        raise InvalidInput("That is not a day of the year a school year can start on.") from None
+    if (month, day) == school_year_start(signed_in):
+        return  # unchanged: nothing to record
+    with signed_in.database.transaction() as session:
+        write_setting(session, YEAR_START_SETTING, [month, day])
+        signed_in.record(session, "settings.school_year_start", details={"day": f"{day}/{month}"})
+
+
+def parents_sign(signed_in: SignedIn) -> str:
+    """Whose forms a parent or carer signs too: "younger" (the default), "all" or "none"."""
+    with signed_in.database.reading() as session:
+        saved = read_setting(session, PARENTS_SIGN_SETTING)
+    return str(saved) if saved in PARENTS_SIGN else "younger"
+
+
+def set_parents_sign(signed_in: SignedIn, choice: str) -> None:
+    """The school's policy, not the app's, says whose forms need a parent's signature."""
+    signed_in.require(Permission.CHANGE_SETTINGS)
+    if choice not in PARENTS_SIGN:
+        raise InvalidInput("Choose whose forms a parent or carer signs.")
+    if choice == parents_sign(signed_in):
+        return
+    with signed_in.database.transaction() as session:
+        write_setting(session, PARENTS_SIGN_SETTING, choice)
+        signed_in.record(session, "settings.aup_parents_sign", details={"choice": choice})
 
 
 def _change(signed_in: SignedIn, key: str, value: Any) -> None:
