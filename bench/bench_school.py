@@ -134,6 +134,7 @@ def bulk_pupils(session: Session, now: datetime, names: list[tuple[str, str]]) -
             forename=forename,
             surname=surname,
             year_group=str(7 + n % 5),
+            class_name=f"{7 + n % 5}{'ABCDEF'[n // 5 % 6]}",  # 30 classes of 50
             created_at=now,
             updated_at=now,
         )

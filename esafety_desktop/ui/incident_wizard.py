@@ -8,7 +8,9 @@ window loses nothing; the draft reopens where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, Signal
@@ -43,6 +45,7 @@ from esafety_desktop.services.settings import school_settings
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.look import ERROR_STYLE, error_label
 from esafety_desktop.ui.models import RecordTableModel
+from esafety_desktop.ui.operations import Changes, Operation
 
 REPORT_PAGE, PEOPLE_PAGE, FIRST_STEP_PAGE = 0, 1, 100
 CATEGORIES = {
@@ -390,6 +393,8 @@ class IncidentWizard(QWizard):
         contacts = {c.key: c for c in settings.contacts}
         self.draft_id = draft_id
         self.draft_problem: ProblemForUser | None = None
+        self.recording = False  # Finish pressed, the case not yet saved
+        self.saved_case: incidents.IncidentSummary | None = None
         self.account_holders = incidents.account_holders(signed_in)
         self.report = ReportPage(self)
         self.people_page = PeoplePage(self)
@@ -458,6 +463,8 @@ class IncidentWizard(QWizard):
         super().reject()
 
     def _keep_draft(self) -> None:
+        if self.recording:
+            return  # the case is being saved: its draft goes with it
         typed = self.report.summary.toPlainText().strip() or self.people_page.chosen
         if typed or self.draft_id is not None:
             self.save_draft()
@@ -535,33 +542,59 @@ class IncidentWizard(QWizard):
         return chosen
 
     def record(self) -> bool:
+        """Finish: the case is saved on the worker (Finish greyed meanwhile) and the wizard
+        closes once it is; if it cannot be saved, the wizard stays open with the reason."""
+        if self.saved_case is not None:
+            return True  # saved: Qt checks the last page once more as the wizard closes
         r = self.report
         when = r.reported_at.dateTime().toPython()
         category = r.category.currentData()
-        try:
-            case = incidents.record_incident(
-                self.signed_in,
-                incidents.NewIncident(
-                    reported_by=r.reported_by.text(),
-                    reported_at=when if isinstance(when, datetime) else datetime.now(),
-                    summary=r.summary.toPlainText(),
-                    child_words=r.child_words.toPlainText(),
-                    location=Location(r.location.currentData()),
-                    online_service=r.online_service.text(),
-                    category=RiskCategory(category) if category else None,
-                    people=[(pid, role) for pid, _, role in self.people_page.chosen],
-                    walk=self.walk(),
-                    misuse_category=self.misuse_category(),
-                    concerns_account_id=self.concerns_account(),
-                ),
-            )
-        except ProblemForUser as problem:
-            page = self.currentPage()
-            if isinstance(page, StepPage):
-                page.message.setText(str(problem))
-            return False
-        if self.draft_id is not None:
-            incidents.discard_draft(self.signed_in, self.draft_id)
-            self.draft_id = None
+        new = incidents.NewIncident(
+            reported_by=r.reported_by.text(),
+            reported_at=when if isinstance(when, datetime) else datetime.now(),
+            summary=r.summary.toPlainText(),
+            child_words=r.child_words.toPlainText(),
+            location=Location(r.location.currentData()),
+            online_service=r.online_service.text(),
+            category=RiskCategory(category) if category else None,
+            people=[(pid, role) for pid, _, role in self.people_page.chosen],
+            walk=self.walk(),
+            misuse_category=self.misuse_category(),
+            concerns_account_id=self.concerns_account(),
+        )
+        self.recording = True
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
+        Operation(
+            self,
+            partial(_record, self.signed_in, new, self.draft_id),
+            Changes.INCIDENTS | Changes.DRAFTS,
+            on_done=self._recorded,
+            on_problem=self._not_recorded,
+        ).run()
+        return False  # the wizard closes in _recorded, once the case is saved
+
+    def _recorded(self, case: incidents.IncidentSummary) -> None:
+        self.recording = False
+        self.draft_id = None
+        self.saved_case = case
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
         self.recorded.emit(case)
-        return True
+        self.accept()
+
+    def _not_recorded(self, problem: ProblemForUser) -> None:
+        self.recording = False
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
+        page = self.currentPage()
+        if isinstance(page, StepPage):
+            page.message.setText(str(problem))
+
+
+def _record(
+    signed_in: SignedIn, new: incidents.NewIncident, draft_id: int | None
+) -> incidents.IncidentSummary:
+    """On the worker: the case, then its draft goes (a draft left behind is only untidy)."""
+    case = incidents.record_incident(signed_in, new)
+    if draft_id is not None:
+        with contextlib.suppress(ProblemForUser):
+            incidents.discard_draft(signed_in, draft_id)
+    return case

@@ -99,6 +99,11 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
     def row_at(self, row: int) -> Row:
         return self._rows[row]
 
+    def replace_row(self, row: int, record: Row) -> None:
+        """One record changed (a case after a note): only its row is redrawn."""
+        self._rows[row] = record
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
+
     def row_where(self, match: Callable[[Row], bool]) -> int | None:
         """The first row that matches (checked in Python, not through Qt's indexes)."""
         return next((n for n, row in enumerate(self._rows) if match(row)), None)

@@ -13,6 +13,7 @@ from esafety_desktop.ui.incident_wizard import IncidentWizard, StepPage
 from tests.conftest import SmallDisk
 from tests.services.test_disk_full import school_on, shrink_journal
 from tests.ui.test_incident_wizard import _act, _amy, _answer, _fill_report_and_people
+from tests.ui.waiting import settle
 
 
 def test_finish_on_a_full_disk_keeps_the_wizard_and_saves_once_space_is_freed(
@@ -39,6 +40,7 @@ def test_finish_on_a_full_disk_keeps_the_wizard_and_saves_once_space_is_freed(
 
     finish = wizard.button(QWizard.WizardButton.FinishButton)
     qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     page = wizard.currentPage()
     assert isinstance(page, StepPage)
     assert "The disk is full" in page.message.text() and "Nothing was lost" in page.message.text()
@@ -53,6 +55,7 @@ def test_finish_on_a_full_disk_keeps_the_wizard_and_saves_once_space_is_freed(
 
     small_disk.free()
     qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert not wizard.isVisible()
     [case] = incidents.list_incidents(me)
     assert case.summary == "Amy said an older boy online asked her for photos."

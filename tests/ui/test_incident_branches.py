@@ -18,6 +18,7 @@ from esafety_desktop.services.access import sign_in
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.ui.incident_wizard import IncidentWizard, StepPage
 from tests.conftest import HEAD_PASSWORD, School, add_head
+from tests.ui.waiting import settle
 
 DEPUTY_PASSWORD = "Meadow-Harbour-Violet-73"
 
@@ -80,6 +81,7 @@ def _drive(
         assert wizard.currentId() != before, f"stuck on {page.step.id}: {page.message.text()}"
     assert queue == [], "some answers were not asked for"
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert len(recorded) == 1
     return recorded[0], shown
 

@@ -18,7 +18,7 @@ from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.incident_wizard import IncidentWizard, StepPage
 from esafety_desktop.ui.pages.incidents import IncidentsPage
 from tests.conftest import School
-from tests.ui.waiting import press_ok
+from tests.ui.waiting import press_ok, settle
 
 
 def _amy(school: School) -> int:
@@ -97,6 +97,7 @@ def test_a_nudes_case_with_an_immediate_referral_from_first_click_to_the_log(
         _act(wizard)
     assert wizard.currentPage().step.id == "monitor"  # type: ignore[attr-defined]
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert len(recorded) == 1
     case = incidents.list_incidents(school.signed_in)[0]
     assert (case.incident_type, case.branch) == ("nudes", "illegal")
@@ -154,6 +155,7 @@ def test_the_incidents_page_shows_the_case_and_takes_a_note(qtbot: QtBot, school
     assert "OS-2026-0001" in html and "MASH-4471" in html
     dialogs.set_next_answer("Spoke to Amy's mother; she is reassured.")
     qtbot.mouseClick(page.note_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert "Spoke to Amy's mother" in page.case.toPlainText()
 
 
@@ -164,6 +166,7 @@ def test_the_printed_record_answers_what_who_what_was_done_and_why(
 
     _case, page = _open_case(qtbot, school)
     qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     out = tmp_path / "record.pdf"
     dialogs.set_next_answer(print_to_file(out))
     qtbot.mouseClick(page.preview.print_button, Qt.MouseButton.LeftButton)
@@ -261,6 +264,7 @@ def test_a_second_c2_misuse_by_the_same_pupil_suggests_the_second_response(
     for _ in range(4):
         _act(wizard)
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert incidents.list_incidents(school.signed_in)[0].incident_type == "pupil_misuse"
     second = _misuse_walk(qtbot, school, amy, "C2")
     assert "1 earlier C2 incident" in second.suggestion.text()
@@ -347,6 +351,7 @@ def test_the_headteacher_reviews_and_signs_off_a_case(qtbot: QtBot, school: Scho
     page.select(case.id)
     dialogs.set_next_answer("Actions appropriate and timely.")
     qtbot.mouseClick(page.sign_off_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     text = page.case.toPlainText()
     assert "Reviewed and signed off by Pat Head (Headteacher)" in text
     assert "Actions appropriate and timely." in text
@@ -371,6 +376,7 @@ def test_actions_with_owners_and_due_dates_and_the_overdue_ones_on_the_dashboard
     dialogs.set_next_answer("Check Amy is attending counselling (Jo Bloggs, due 01/11/2026)")
     dialogs.set_next_answer("She attended both sessions.")
     qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert "(done)" in page.case.toPlainText()
     assert not [i for i in dashboard(school.signed_in).items if "overdue" in i.title]
 
@@ -420,6 +426,7 @@ def test_a_correction_from_the_window_keeps_the_original(qtbot: QtBot, school: S
     dialogs.set_next_answer("Reference is MASH-4417")
     dialogs.set_next_answer("Digits swapped when typing")
     qtbot.mouseClick(page.correct_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     text = page.case.toPlainText()
     assert "MASH-4471" in text and "MASH-4417" in text
     assert "Corrected later" in text and "Why corrected: Digits swapped" in text

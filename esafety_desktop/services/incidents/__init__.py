@@ -15,7 +15,8 @@ actions         ActionInfo, add_action, complete_action, actions
 evidence        EvidenceItem, add_evidence, evidence_for
 device_reviews  record_device_review, device_review_form
 search          search_words, search_incidents, _reindex (each case's search text)
-records         IncidentSummary, Involved, list_incidents, PersonIncident, incidents_about,
+records         IncidentSummary, Involved, list_incidents, incident_summary, PersonIncident,
+                incidents_about,
                 incident_record, incident_record_data
 misuse          shipped_misuse_grid, misuse_suggestion
 _common         visible_to, and the helpers every module shares (_visible_incident, _entry,
@@ -68,6 +69,7 @@ from esafety_desktop.services.incidents.records import (
     PersonIncident,
     incident_record,
     incident_record_data,
+    incident_summary,
     incidents_about,
     list_incidents,
 )
@@ -115,6 +117,7 @@ __all__ = [
     "evidence_for",
     "incident_record",
     "incident_record_data",
+    "incident_summary",
     "incidents_about",
     "list_incidents",
     "load_draft",

@@ -69,6 +69,18 @@ def list_incidents(signed_in: SignedIn) -> list[IncidentSummary]:
         return [_summary(i, involved.get(i.id, ())) for i in cases]
 
 
+def incident_summary(signed_in: SignedIn, incident_id: int) -> IncidentSummary | None:
+    """One case as the list shows it (after a change to it), or None if this account may
+    not see it."""
+    with signed_in.database.reading() as session:
+        incident = session.scalar(
+            select(Incident).where(Incident.id == incident_id, visible_to(signed_in))
+        )
+        if incident is None:
+            return None
+        return _summary(incident, _involved(session, [incident_id]).get(incident_id, ()))
+
+
 def _involved(session: Session, incident_ids: list[int] | None) -> dict[int, tuple[Involved, ...]]:
     """The people of the given cases (of every case when None), in the order they were added."""
     from esafety_desktop.domain.people import display_name

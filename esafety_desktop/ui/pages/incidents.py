@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from html import escape
 
 from PySide6.QtCore import QDate, QSignalBlocker, Qt
@@ -42,7 +44,7 @@ from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents import IncidentSummary
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.models import RecordTableModel, select_where
-from esafety_desktop.ui.operations import Changes
+from esafety_desktop.ui.operations import Changes, Operation
 from esafety_desktop.ui.search_box import SearchBox
 
 ANYONE = "Anyone involved"
@@ -265,6 +267,9 @@ class IncidentsPage(QWidget):
         self.all_rows = self.model.in_order(incidents.list_incidents(self._signed_in))
         self._fill_choices()
         self.apply_filters()
+        self._refresh_drafts()
+
+    def _refresh_drafts(self) -> None:
         if self.can_record:
             drafts = incidents.my_drafts(self._signed_in)
             self.drafts.clear()
@@ -395,18 +400,33 @@ class IncidentsPage(QWidget):
         self.wizard.open()
 
     def _wizard_closed(self, _result: int) -> None:
-        self.refresh()
+        self._refresh_drafts()
 
     def _recorded(self, case: IncidentSummary) -> None:
-        self.refresh()
+        """A new case: added to the list where it belongs, without reloading every case."""
+        self.all_rows = self.model.in_order([case, *self.all_rows])
+        self._fill_choices()
+        self.apply_filters()
         self.select(case.id)
 
-    def _case_changed(self) -> None:
-        """After a dialog changed the chosen case: show it again as it now stands."""
-        chosen = self.selected_id
-        self.refresh()
-        if chosen is not None:
-            self.select(chosen)
+    def _case_changed(self, _result: object = None) -> None:
+        """After a change to the chosen case: its row and the case view, as it now stands."""
+        if self.selected_id is not None:
+            self.case_updated(self.selected_id)
+
+    def case_updated(self, incident_id: int) -> None:
+        """Only this case is read again; the other rows stay as they are."""
+        case = incidents.incident_summary(self._signed_in, incident_id)
+        at = next((n for n, c in enumerate(self.all_rows) if c.id == incident_id), None)
+        if at is None or case is None:
+            self.refresh()  # new to this account, or no longer to be seen
+            return
+        self.all_rows[at] = case
+        row = self.model.row_where(lambda shown: shown.id == incident_id)
+        if row is not None:
+            self.model.replace_row(row, case)
+        if self.selected_id == incident_id:
+            self.show_case(case)
 
     def select(self, incident_id: int) -> None:
         select_where(self.table, self.model, lambda case: case.id == incident_id)
@@ -511,10 +531,13 @@ class IncidentsPage(QWidget):
     def _selected_case(self) -> IncidentSummary | None:
         if self.selected_id is None:
             return None
-        return next(
-            (c for c in incidents.list_incidents(self._signed_in) if c.id == self.selected_id),
-            None,
-        )
+        return next((c for c in self.all_rows if c.id == self.selected_id), None)
+
+    def _write(self, work: Callable[[], object], problem_title: str) -> None:
+        """A change to the chosen case, on the worker; then its row and view are redrawn."""
+        Operation(
+            self, work, Changes.INCIDENTS, on_done=self._case_changed, problem_title=problem_title
+        ).run()
 
     def add_action(self) -> None:
         from esafety_desktop.ui.status_dialog import ActionDialog
@@ -548,12 +571,10 @@ class IncidentsPage(QWidget):
         if outcome is None:
             return
         action = open_actions[labels.index(picked)]
-        try:
-            incidents.complete_action(self._signed_in, action.id, outcome)
-        except ProblemForUser as problem:
-            dialogs.report_problem(self, problem, "The action was not marked as done")
-            return
-        self._recorded(case)
+        self._write(
+            partial(incidents.complete_action, self._signed_in, action.id, outcome),
+            "The action was not marked as done",
+        )
 
     def correct_entry(self) -> None:
         """Saved text is never overwritten: a correction is added, the original kept."""
@@ -575,14 +596,16 @@ class IncidentsPage(QWidget):
         why = dialogs.ask_text(self, "Correct an entry", "Why it is being corrected:")
         if why is None:
             return
-        try:
-            incidents.correct_entry(
-                self._signed_in, entries[labels.index(picked)].id, corrected, why
-            )
-        except ProblemForUser as problem:
-            dialogs.report_problem(self, problem, "The correction was not saved")
-            return
-        self._recorded(case)
+        self._write(
+            partial(
+                incidents.correct_entry,
+                self._signed_in,
+                entries[labels.index(picked)].id,
+                corrected,
+                why,
+            ),
+            "The correction was not saved",
+        )
 
     def device_review(self) -> None:
         from esafety_desktop.ui.status_dialog import DeviceReviewDialog
@@ -605,14 +628,24 @@ class IncidentsPage(QWidget):
         case = self._selected_case()
         if case is None:
             return
-        form = incidents.device_review_form(self._signed_in, case.id)
-        if form is not None:
-            self._preview(form, f"Device / site review {case.reference}", case.reference)
+        self._preview(
+            partial(_device_review_form, self._signed_in, case.id),
+            f"Device / site review {case.reference}",
+            case.reference,
+        )
 
-    def _preview(self, pdf: bytes, title: str, reference: str) -> None:
-        from esafety_desktop.ui.pdf_preview import preview_for
+    def _preview(self, make: Callable[[], bytes], title: str, reference: str) -> None:
+        """The document is made on the worker, then shown in the print preview."""
+        from esafety_desktop.ui.pdf_preview import PreviewLater
 
-        self.preview = preview_for(self, self._signed_in, pdf, title, f"{reference}.pdf")
+        PreviewLater(
+            self,
+            self._signed_in,
+            make,
+            title,
+            f"{reference}.pdf",
+            then=partial(setattr, self, "preview"),
+        )
 
     def sign_off(self) -> None:
         case = self._selected_case()
@@ -625,12 +658,10 @@ class IncidentsPage(QWidget):
         )
         if comment is None:
             return
-        try:
-            incidents.sign_off(self._signed_in, case.id, comment)
-        except ProblemForUser as problem:
-            dialogs.report_problem(self, problem, "The case was not signed off")
-            return
-        self._recorded(case)
+        self._write(
+            partial(incidents.sign_off, self._signed_in, case.id, comment),
+            "The case was not signed off",
+        )
 
     def add_evidence(self) -> None:
         from esafety_desktop.ui.evidence_dialog import EvidenceDialog
@@ -697,8 +728,11 @@ class IncidentsPage(QWidget):
         case = self._selected_case()
         if case is None:
             return
-        pdf = incidents.incident_record(self._signed_in, case.id)
-        self._preview(pdf, f"Incident record {case.reference}", case.reference)
+        self._preview(
+            partial(incidents.incident_record, self._signed_in, case.id),
+            f"Incident record {case.reference}",
+            case.reference,
+        )
 
     def add_note(self) -> None:
         if self.selected_id is None:
@@ -706,12 +740,14 @@ class IncidentsPage(QWidget):
         text = dialogs.ask_text(self, "Add a note", "Note (it is dated and signed with your name):")
         if not text or not text.strip():
             return
-        try:
-            incidents.add_note(self._signed_in, self.selected_id, text)
-        except ProblemForUser as problem:
-            dialogs.report_problem(self, problem, "The note was not added")
-            return
-        case = next(
-            c for c in incidents.list_incidents(self._signed_in) if c.id == self.selected_id
+        self._write(
+            partial(incidents.add_note, self._signed_in, self.selected_id, text),
+            "The note was not added",
         )
-        self.show_case(case)
+
+
+def _device_review_form(signed_in: SignedIn, incident_id: int) -> bytes:
+    form = incidents.device_review_form(signed_in, incident_id)
+    if form is None:
+        raise ProblemForUser("This case has no device or site review to print yet.")
+    return form
