@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
             listens = getattr(page, "listens_to", Changes.NOTHING)
             if not listens & changes or not hasattr(page, "refresh"):
                 continue
-            if origin is not None and (origin is page or page.isAncestorOf(origin)):
+            if _asked_from(page, origin):
                 continue
             if page is self.stack.currentWidget():
                 page.refresh()  # type: ignore[attr-defined]
@@ -243,3 +243,13 @@ class MainWindow(QMainWindow):
         if event.key() == Qt.Key.Key_F5:
             self._show_row(self.navigation.currentRow())
         super().keyPressEvent(event)
+
+
+def _asked_from(page: QWidget, origin: QWidget | None) -> bool:
+    """Whether ``origin`` is ``page`` or lies inside it, its dialogs included (a dialog is a
+    window of its own, so Qt's ``isAncestorOf`` would say no)."""
+    while origin is not None:
+        if origin is page:
+            return True
+        origin = origin.parentWidget()
+    return False

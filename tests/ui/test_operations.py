@@ -1,0 +1,70 @@
+"""Changes made in the main window: saved on the worker, shown once where they were made, and
+caught up by the other pages when they are next shown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+from pytestqt.qtbot import QtBot
+
+from esafety_desktop.services import incidents
+from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.main_window import MainWindow
+from tests.conftest import School
+from tests.ui.test_incident_wizard import _act, _amy, _answer, _fill_report_and_people
+from tests.ui.waiting import settle
+
+
+@pytest.fixture
+def main(qtbot: QtBot, school: School) -> Iterator[MainWindow]:
+    window = MainWindow(
+        school.signed_in, on_lock=lambda: None, on_sign_out=lambda: None, on_close=lambda: None
+    )
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+
+
+def _record_bullying_case(qtbot: QtBot, main: MainWindow, amy: int) -> None:
+    qtbot.mouseClick(main.incidents.new_button, Qt.MouseButton.LeftButton)
+    wizard = main.incidents.wizard
+    _fill_report_and_people(qtbot, wizard, amy)
+    _act(wizard)
+    _answer(wizard, "No", "Amy is safe in class.")
+    _answer(wizard, "Cyberbullying", "Repeated and hurtful messages.")
+    while wizard.currentPage().step.id != "monitor":  # type: ignore[attr-defined]
+        if wizard.currentPage().step.kind == "question":  # type: ignore[attr-defined]
+            _answer(wizard, "No", "The parent has the messages.")
+        else:
+            _act(wizard)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    assert not wizard.isVisible()
+
+
+def test_a_case_recorded_in_the_window_is_listed_once_and_the_log_catches_up(
+    qtbot: QtBot, school: School, main: MainWindow
+) -> None:
+    amy = _amy(school)
+    audit = main.show_page("Audit log")
+    logged_before = main.audit_log.model.rowCount()  # type: ignore[union-attr]
+    main.show_page("Incidents")
+    _record_bullying_case(qtbot, main, amy)
+
+    page = main.incidents
+    assert page.model.rowCount() == 1 and page.count.text() == "1 case"
+    [case] = incidents.list_incidents(school.signed_in)
+    assert page.model.row_at(0).id == case.id and page.selected_id == case.id
+    assert case.summary in page.case.toPlainText()
+
+    dialogs.set_next_answer("Spoke to Amy's mother.")
+    qtbot.mouseClick(page.note_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    assert "Spoke to Amy's mother." in page.case.toPlainText()
+    assert page.model.rowCount() == 1  # the row was redrawn, not added again
+
+    assert main.show_page("Audit log") is audit
+    assert main.audit_log.model.rowCount() > logged_before  # type: ignore[union-attr]
