@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -16,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from esafety_desktop.domain.roles import Role
 from esafety_desktop.errors import ProblemForUser
-from esafety_desktop.ui.background import run_in_background
 from esafety_desktop.ui.generated.ui_account import Ui_AccountDialog
 from esafety_desktop.ui.look import ERROR_STYLE
+from esafety_desktop.ui.operations import Changes, Operation
 from esafety_desktop.ui.passwords import mismatch_message, show_strength
 
 
@@ -64,16 +65,20 @@ class AccountDialog(QDialog):
         )
         self.ui.buttonBox.setEnabled(False)
         self._say("")
-        run_in_background(lambda: self._save(*values), self._done, self._failed)
+        Operation(
+            self,
+            partial(self._save, *values),
+            Changes.ACCOUNTS,
+            on_done=self._done,
+            on_problem=self._failed,
+        ).run()
 
     def _done(self, _result: object) -> None:
         self.accept()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, problem: ProblemForUser) -> None:
         self.ui.buttonBox.setEnabled(True)
-        if not isinstance(exc, ProblemForUser):
-            raise exc
-        self._say(str(exc))
+        self._say(str(problem))
 
 
 class PasswordDialog(QDialog):
@@ -144,13 +149,17 @@ class PasswordDialog(QDialog):
         current, new = self.current.text(), self.new.text()
         self.buttons.setEnabled(False)
         self.message.setText("")
-        run_in_background(lambda: self._save(current, new), self._done, self._failed)
+        Operation(
+            self,
+            partial(self._save, current, new),
+            Changes.ACCOUNTS,
+            on_done=self._done,
+            on_problem=self._failed,
+        ).run()
 
     def _done(self, _result: object) -> None:
         self.accept()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, problem: ProblemForUser) -> None:
         self.buttons.setEnabled(True)
-        if not isinstance(exc, ProblemForUser):
-            raise exc
-        self.message.setText(str(exc))
+        self.message.setText(str(problem))

@@ -28,13 +28,12 @@ from PySide6.QtWidgets import (
 
 from esafety_desktop.domain.aup import Audience, HowSigned
 from esafety_desktop.domain.roles import Permission, can
-from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import agreements
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.agreements import PersonCoverage, SignatureRecord
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.look import ERROR_STYLE
-from esafety_desktop.ui.operations import Changes
+from esafety_desktop.ui.operations import Changes, save_from
 from esafety_desktop.ui.person_dialogs import FormDialog
 
 PERSON = Qt.ItemDataRole.UserRole
@@ -163,18 +162,21 @@ class ReturnedFormsDialog(QDialog):
     def save(self) -> None:
         day = self.signed_on.date().toPython()
         assert isinstance(day, date)
-        try:
-            agreements.record_signatures(
+        save_from(
+            self,
+            partial(
+                agreements.record_signatures,
                 self._signed_in,
                 self.chosen(),
                 day,
                 HowSigned(self.how.currentData()),
                 parent_signed=self.parent_signed.isVisible() and self.parent_signed.isChecked(),
-            )
-        except ProblemForUser as problem:
-            self.message.setText(str(problem))
-            return
-        self.accept()
+            ),
+            Changes.AGREEMENTS,
+            message=self.message,
+            buttons=self.buttons,
+            then=self.accept,
+        )
 
 
 class CorrectSignatureDialog(FormDialog):
@@ -288,8 +290,10 @@ class NewVersionDialog(QDialog):
     def save(self) -> None:
         day = self.effective.date().toPython()
         assert isinstance(day, date)
-        try:
-            agreements.add_version(
+        save_from(
+            self,
+            partial(
+                agreements.add_version,
                 self._signed_in,
                 self._audience,
                 self.label.text(),
@@ -297,11 +301,12 @@ class NewVersionDialog(QDialog):
                 "" if self.pdf is not None else self.text.toPlainText(),
                 pdf=self.pdf,
                 pdf_name=self.pdf_name,
-            )
-        except ProblemForUser as problem:
-            self.message.setText(str(problem))
-            return
-        self.accept()
+            ),
+            Changes.AGREEMENTS,
+            message=self.message,
+            buttons=self.buttons,
+            then=self.accept,
+        )
 
 
 class VersionsDialog(QDialog):
@@ -422,13 +427,21 @@ class VersionsDialog(QDialog):
         row = self.versions.currentRow()
         if not 0 <= row < len(self._all):
             return
-        try:
-            agreements.change_version_text(
-                self._signed_in, self._all[row].id, self.text.toPlainText()
-            )
-        except ProblemForUser as problem:
-            self.message.setText(str(problem))
-            return
+        save_from(
+            self,
+            partial(
+                agreements.change_version_text,
+                self._signed_in,
+                self._all[row].id,
+                self.text.toPlainText(),
+            ),
+            Changes.AGREEMENTS,
+            message=self.message,
+            buttons=self.save_button,
+            then=partial(self._wording_saved, row),
+        )
+
+    def _wording_saved(self, row: int) -> None:
         self._fill()
         self.versions.setCurrentRow(row)
 

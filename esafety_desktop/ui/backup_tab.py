@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -24,8 +25,8 @@ from esafety_desktop.services import backups
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.backups import Backup
 from esafety_desktop.ui import dialogs
-from esafety_desktop.ui.background import run_in_background
 from esafety_desktop.ui.look import ERROR_STYLE
+from esafety_desktop.ui.operations import Changes, Operation
 
 
 def describe(backup: Backup | None, now: datetime) -> str:
@@ -146,17 +147,25 @@ class BackupsTab(QWidget):
         )
         if not chosen:
             return
-        try:
-            note = backups.set_second_location(self._signed_in, Path(chosen))
-        except ProblemForUser as problem:
-            self._say(str(problem), error=True)
-            return
+        self._say(f"Checking {chosen}…", error=False)
+        Operation(
+            self,
+            partial(backups.set_second_location, self._signed_in, Path(chosen)),
+            Changes.BACKUPS,
+            on_done=partial(self._location_chosen, chosen),
+            on_problem=self._location_refused,
+        ).run()
+
+    def _location_chosen(self, chosen: str, note: str | None) -> None:
         self._say(
             f"Backups will also be copied to {chosen}. Make one now to start it off."
             + (f" {note}" if note else ""),
             error=bool(note),
         )
         self.refresh()
+
+    def _location_refused(self, problem: ProblemForUser) -> None:
+        self._say(str(problem), error=True)
 
     def stop_using_location(self) -> None:
         if not dialogs.ask(
@@ -167,19 +176,28 @@ class BackupsTab(QWidget):
             yes="Stop using it",
         ):
             return
-        backups.set_second_location(self._signed_in, None)
+        Operation(
+            self,
+            partial(backups.set_second_location, self._signed_in, None),
+            Changes.BACKUPS,
+            on_done=self._location_stopped,
+            problem_title="The second location is still in use",
+        ).run()
+
+    def _location_stopped(self, _result: object) -> None:
         self._say("Backups are kept on this PC only.", error=True)
         self.refresh()
 
     def back_up_now(self) -> None:
         self.back_up_button.setEnabled(False)
         self._say("Making a backup and checking it…", error=False)
-        signed_in = self._signed_in
-
-        def work() -> backups.BackupRun:
-            return backups.back_up(signed_in, backups.BY_HAND)
-
-        run_in_background(work, self._backed_up, self._failed)
+        Operation(
+            self,
+            partial(backups.back_up, self._signed_in, backups.BY_HAND),
+            Changes.BACKUPS,
+            on_done=self._backed_up,
+            on_problem=self._failed,
+        ).run()
 
     def _backed_up(self, run: backups.BackupRun) -> None:
         self.back_up_button.setEnabled(True)
@@ -191,11 +209,9 @@ class BackupsTab(QWidget):
         self._say(text, error=bool(run.second_problem))
         self.refresh()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, problem: ProblemForUser) -> None:
         self.back_up_button.setEnabled(True)
-        if not isinstance(exc, ProblemForUser):
-            raise exc
-        self._say(f"No backup was made: {exc}", error=True)
+        self._say(f"No backup was made: {problem}", error=True)
 
     def _say(self, text: str, *, error: bool) -> None:
         self.message.setText(text)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.ui import dialogs
@@ -112,3 +112,28 @@ class Operation(Generic[T]):
             self.on_problem(exc)
         else:
             dialogs.report_problem(self.parent, exc, self.problem_title)
+
+
+def save_from(
+    dialog: QWidget,
+    work: Callable[[], object],
+    changes: Changes,
+    *,
+    message: QLabel,
+    buttons: QWidget,
+    then: Callable[[], object],
+) -> None:
+    """A dialog's Save: ``buttons`` greyed while ``work`` runs on the worker; then ``then()``,
+    or the reason in ``message`` with the buttons back."""
+
+    def done(_result: object) -> None:
+        buttons.setEnabled(True)
+        then()
+
+    def refused(problem: ProblemForUser) -> None:
+        buttons.setEnabled(True)
+        message.setText(str(problem))
+
+    message.setText("")
+    buttons.setEnabled(False)
+    Operation(dialog, work, changes, on_done=done, on_problem=refused).run()

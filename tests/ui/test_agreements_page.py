@@ -68,6 +68,7 @@ def test_a_class_of_30_is_recorded_with_the_keyboard_alone(qtbot: QtBot, school:
         qtbot.keyClick(dialog.people, Qt.Key.Key_Down)
     assert dialog.ticked.text() == "28 ticked of 30 still to sign"
     qtbot.keyClick(dialog.people, Qt.Key.Key_Return)
+    settle(qtbot)
     assert not dialog.isVisible()
     outstanding = sorted(page.people.row_at(r).name for r in range(page.people.rowCount()))
     assert outstanding == ["Pupil28 Oak", "Pupil29 Oak"]
@@ -174,6 +175,7 @@ def test_a_schools_own_agreement_is_imported_as_a_pdf_and_kept_encrypted(
     dialog.import_pdf()
     qtbot.keyClicks(dialog.label, "2025/26 (school's own)")
     dialog.save()
+    settle(qtbot)
     version = next(v for v in agreements.list_versions(school.signed_in) if v.pdf_name)
     assert version.pdf_name == "Oak pupil AUP.pdf"
     assert version.sha256 == hashlib.sha256(own.read_bytes()).hexdigest()

@@ -24,6 +24,7 @@ from esafety_desktop.ui.unlock_window import UnlockWindow
 from tests.conftest import DSL_PASSWORD, School, damage_a_page, new_pc
 from tests.services.test_incidents import NUDES_REFERRED, _new, _pupil
 from tests.ui.test_unlock_and_lock import _controller_signed_in, finish  # noqa: F401 - a fixture
+from tests.ui.waiting import settle
 
 NEW_PASSWORD = "Copper-Lagoon-Pebble-08"
 
@@ -68,6 +69,7 @@ def test_back_up_now_and_a_second_location_from_settings(
     usb = tmp_path_factory.mktemp("usb")
     dialogs.set_next_answer(str(usb))
     qtbot.mouseClick(tab.choose_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert f"also be copied to {usb}" in tab.message.text()
     qtbot.mouseClick(tab.back_up_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Backup made and checked" in tab.message.text(), timeout=15000)

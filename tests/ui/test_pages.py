@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -47,6 +48,7 @@ def test_the_dashboard_button_opens_what_it_counts(qtbot: QtBot, main: MainWindo
         main.settings.contacts_tab.editor.findChild(QWidget, "lado_phone"), "01632 960303"
     )
     qtbot.mouseClick(main.settings.contacts_tab.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     lado = next(c for c in settings.school_settings(main.signed_in).contacts if c.key == "lado")
     assert lado.phone == "01632 960303"
 
@@ -128,6 +130,7 @@ def test_the_dsl_adds_resets_reassigns_and_removes_an_account(
     tab.select_username("s.patel")
     dialogs.set_next_answer("Headteacher")
     qtbot.mouseClick(tab.role_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert {tab.model.index(r, 2).data() for r in range(2)} == {
         "Designated Safeguarding Lead",
         "Headteacher",
@@ -136,6 +139,7 @@ def test_the_dsl_adds_resets_reassigns_and_removes_an_account(
     tab.select_username("s.patel")
     dialogs.set_next_answer(True)
     qtbot.mouseClick(tab.remove_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert tab.model.rowCount() == 1
     assert "will no longer be able to sign in" in dialogs.shown[-1][1]
 
@@ -147,6 +151,7 @@ def test_removing_the_only_dsl_is_refused_with_the_reason(qtbot: QtBot, main: Ma
     dialogs.set_next_answer(True)  # yes, remove
     dialogs.set_next_answer(None)  # the refusal is acknowledged
     qtbot.mouseClick(tab.remove_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     title, text = dialogs.shown[-1]
     assert title == "The account was not removed"
     assert "your own account" in text
@@ -297,6 +302,7 @@ def test_the_school_year_start_is_a_school_setting(qtbot: QtBot, main: MainWindo
     assert tab.year_start.date().month() == 9 and tab.year_start.date().day() == 1
     tab.year_start.setDate(QDate(2023, 8, 28))
     qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert tab.note.text() == "Saved."
     assert school_year_start(main.signed_in) == (8, 28)
 
@@ -313,6 +319,7 @@ def test_report_settings_are_school_settings(qtbot: QtBot, main: MainWindow) -> 
     tab.threshold.setValue(5)
     tab.policy_review.setDate(QDate(2027, 3, 1))
     qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert report_threshold(main.signed_in) == 5
     assert policy_review_date(main.signed_in) == day(2027, 3, 1)
 
@@ -402,3 +409,27 @@ def test_a_policy_review_due_soon_shows_on_the_dashboard(qtbot: QtBot, main: Mai
     main.go_to(Target.POLICY_REVIEW)
     assert main.current_page_title() == "Settings"
     assert main.settings.tabs.currentWidget() is main.settings.school_tab
+
+
+def test_a_new_recovery_key_from_settings_prints_and_is_recorded_as_kept(
+    qtbot: QtBot, school: School, main: MainWindow, tmp_path: Path
+) -> None:
+    tab = main.settings.security_tab
+    assert tab is not None
+    main.show_page("Settings")
+    main.settings.show_tab(tab)
+    dialogs.set_next_answer(True)  # yes, make a new key
+    qtbot.mouseClick(tab.new_key_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    assert tab.sheet_state.text() == "New recovery key made: print the sheet now."
+    out = tmp_path / "sheet.pdf"
+    dialogs.set_next_answer(print_to_file(out))
+    qtbot.mouseClick(tab.preview.print_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    assert tab.sheet_state.text() == "The current recovery sheet was printed."
+    assert settings.school_settings(school.signed_in).recovery_sheet_kept == "printed"
+    assert len(PdfReader(out).pages) == 1
+    shown = PdfReader(io.BytesIO(bytes(tab.preview._bytes.data())))
+    assert "recovery key" in shown.pages[0].extract_text().lower()
+    actions = [e.action for e in audit_entries(school.signed_in)]
+    assert actions.index("document.printed") < actions.index("recovery_key.replaced")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,7 +31,7 @@ from esafety_desktop.services.incidents import PersonIncident, incidents_about
 from esafety_desktop.services.people import LinkedPerson, PersonDetails, PersonForm, PersonRow
 from esafety_desktop.services.settings import school_settings
 from esafety_desktop.ui.models import RecordTableModel, select_where
-from esafety_desktop.ui.operations import Changes
+from esafety_desktop.ui.operations import Changes, Operation
 from esafety_desktop.ui.people_models import FLAGS, PeopleFilter, people_model
 from esafety_desktop.ui.person_dialogs import LeaverDialog, LinkDialog, PersonDialog, show_date
 from esafety_desktop.ui.search_box import SearchBox
@@ -227,8 +228,16 @@ class PeoplePage(QWidget):
         self.dialog.open()
 
     def keep_on_roll(self, details: PersonDetails) -> None:
-        people.keep_on_roll(self._signed_in, details.id)
-        self._after_change(details.id)
+        Operation(
+            self,
+            partial(people.keep_on_roll, self._signed_in, details.id),
+            Changes.PEOPLE,
+            on_done=partial(self._kept_on_roll, details.id),
+            problem_title="Nothing was changed",
+        ).run()
+
+    def _kept_on_roll(self, person_id: int, _result: object) -> None:
+        self._after_change(person_id)
 
     def link_parent(self, details: PersonDetails) -> None:
         parents = [(r.id, r.name) for r in self.rows if r.kind is PersonKind.PARENT and not r.left]

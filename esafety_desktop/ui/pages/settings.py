@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -37,7 +41,7 @@ from esafety_desktop.ui.models import (
     account_model,
     select_where,
 )
-from esafety_desktop.ui.operations import Changes
+from esafety_desktop.ui.operations import Changes, Operation
 
 
 class SettingsPage(QWidget):
@@ -95,9 +99,7 @@ class SchoolTab(QWidget):
         self.word.setAccessibleName("Word for children")
         self.word.addItems(list(settings.PUPIL_WORDS))
         self.word.setCurrentText(current.pupil_word)
-        from esafety_desktop.services.agreements import school_year_start
-
-        month, day = school_year_start(signed_in)
+        month, day = settings.school_year_start(signed_in)
         self.year_start = QDateEdit(QDate(2023, month, day))
         self.year_start.setAccessibleName("School year starts on")
         self.year_start.setDisplayFormat("d MMMM")
@@ -107,13 +109,13 @@ class SchoolTab(QWidget):
         form.addRow("School &name", self.name)
         form.addRow("We call children", self.word)
         form.addRow("School &year starts on", self.year_start)
-        from esafety_desktop.services.agreements import PARENTS_SIGN, parents_sign
-
         self.parents_sign = QComboBox()
         self.parents_sign.setAccessibleName("A parent or carer signs the pupil's agreement")
-        for key, label in PARENTS_SIGN.items():
+        for key, label in settings.PARENTS_SIGN.items():
             self.parents_sign.addItem(label, key)
-        self.parents_sign.setCurrentIndex(self.parents_sign.findData(parents_sign(signed_in)))
+        self.parents_sign.setCurrentIndex(
+            self.parents_sign.findData(settings.parents_sign(signed_in))
+        )
         form.addRow("A parent or carer signs the\npupil's agreement", self.parents_sign)
         from esafety_desktop.services.reports import policy_review_date, report_threshold
 
@@ -141,31 +143,16 @@ class SchoolTab(QWidget):
         self.save_button.clicked.connect(self.save)
 
     def save(self) -> None:
-        try:
-            settings.rename_school(self._signed_in, self.name.text())
-            settings.set_pupil_word(self._signed_in, self.word.currentText())
-            from esafety_desktop.services.agreements import set_school_year_start
-
-            start = self.year_start.date()
-            set_school_year_start(self._signed_in, start.month(), start.day())
-            from esafety_desktop.services.agreements import set_parents_sign
-
-            set_parents_sign(self._signed_in, str(self.parents_sign.currentData()))
-            from esafety_desktop.services.reports import (
-                set_policy_review_date,
-                set_report_threshold,
-            )
-
-            set_report_threshold(self._signed_in, self.threshold.value())
-            review = self.policy_review.date()
-            set_policy_review_date(
-                self._signed_in,
-                None if review == self.policy_review.minimumDate() else review.toPython(),
-            )
-        except ProblemForUser as problem:
-            self.note.setText(str(problem))
-            return
-        self.note.setText("Saved.")
+        start, review = self.year_start.date(), self.policy_review.date()
+        chosen = SchoolChoices(
+            name=self.name.text(),
+            pupil_word=self.word.currentText(),
+            year_start=(start.month(), start.day()),
+            parents_sign=str(self.parents_sign.currentData()),
+            threshold=self.threshold.value(),
+            policy_review=None if review == self.policy_review.minimumDate() else review.toPython(),  # type: ignore[arg-type]
+        )
+        _save_in_background(self, partial(_save_school, self._signed_in, chosen), self.note)
 
 
 class ContactsTab(QWidget):
@@ -185,8 +172,11 @@ class ContactsTab(QWidget):
         self.save_button.clicked.connect(self.save)
 
     def save(self) -> None:
-        settings.set_contacts(self._signed_in, self.editor.contacts())
-        self.note.setText("Saved.")
+        _save_in_background(
+            self,
+            partial(settings.set_contacts, self._signed_in, self.editor.contacts()),
+            self.note,
+        )
 
 
 class AccountsTab(QWidget):
@@ -251,7 +241,7 @@ class AccountsTab(QWidget):
             )
 
         self.dialog = AccountDialog(save, self)
-        self.dialog.accepted.connect(self.refresh)
+        self.dialog.accepted.connect(self._changed)
         self.dialog.open()
 
     def reset_password(self) -> None:
@@ -282,12 +272,20 @@ class AccountsTab(QWidget):
         )
         if picked is None:
             return
-        try:
-            accounts.change_role(
-                self._signed_in, username=chosen.username, role=Role.from_text(picked)
-            )
-        except ProblemForUser as problem:
-            dialogs.report_problem(self, problem, "The role was not changed")
+        Operation(
+            self,
+            partial(
+                accounts.change_role,
+                self._signed_in,
+                username=chosen.username,
+                role=Role.from_text(picked),
+            ),
+            Changes.ACCOUNTS,
+            on_done=self._changed,
+            problem_title="The role was not changed",
+        ).run()
+
+    def _changed(self, _result: object = None) -> None:
         self.refresh()
 
     def remove(self) -> None:
@@ -302,11 +300,13 @@ class AccountsTab(QWidget):
             yes="Remove account",
         ):
             return
-        try:
-            accounts.remove_account(self._signed_in, username=chosen.username)
-        except ProblemForUser as problem:
-            dialogs.report_problem(self, problem, "The account was not removed")
-        self.refresh()
+        Operation(
+            self,
+            partial(accounts.remove_account, self._signed_in, username=chosen.username),
+            Changes.ACCOUNTS,
+            on_done=self._changed,
+            problem_title="The account was not removed",
+        ).run()
 
 
 class SecurityTab(QWidget):
@@ -359,12 +359,12 @@ class SecurityTab(QWidget):
         self.new_key_button.clicked.connect(self.new_recovery_key)
 
     def save(self) -> None:
-        try:
-            settings.set_auto_lock_minutes(self._signed_in, self.minutes.value())
-        except ProblemForUser as problem:
-            self.note.setText(str(problem))
-            return
-        self.note.setText("Saved. It applies from the next sign-in.")
+        _save_in_background(
+            self,
+            partial(settings.set_auto_lock_minutes, self._signed_in, self.minutes.value()),
+            self.note,
+            "Saved. It applies from the next sign-in.",
+        )
 
     def new_recovery_key(self) -> None:
         if not dialogs.ask(
@@ -375,11 +375,17 @@ class SecurityTab(QWidget):
             yes="Make a new key",
         ):
             return
+        Operation(
+            self,
+            partial(_new_recovery_sheet, self._signed_in),
+            Changes.SETTINGS,
+            on_done=self._show_sheet,
+            problem_title="No new recovery key was made",
+        ).run()
+
+    def _show_sheet(self, pdf: bytes) -> None:
         from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
 
-        me = self._signed_in
-        key = accounts.replace_recovery_key(me)
-        pdf = recovery_sheet(me, key)
         self.preview = PdfPreviewDialog(
             pdf,
             "Recovery sheet",
@@ -392,14 +398,25 @@ class SecurityTab(QWidget):
         self.preview.open()
 
     def _kept(self, how: str, pages: int) -> None:
-        record_printed(self._signed_in, "Recovery sheet", pages)
-        settings.confirm_recovery_sheet(self._signed_in, how)
-        self.sheet_state.setText(f"The current recovery sheet was {how}.")
+        Operation(
+            self,
+            partial(_sheet_kept, self._signed_in, how, pages),
+            Changes.SETTINGS,
+            on_done=partial(self._sheet_state, how),
+            problem_title="The recovery sheet was not recorded as kept",
+        ).run()
 
     def _saved(self, pdf: bytes, path: str) -> None:
-        save_pdf(self._signed_in, "Recovery sheet", pdf, Path(path))
-        settings.confirm_recovery_sheet(self._signed_in, "saved")
-        self.sheet_state.setText("The current recovery sheet was saved.")
+        Operation(
+            self,
+            partial(_sheet_saved, self._signed_in, pdf, Path(path)),
+            Changes.SETTINGS,
+            on_done=partial(self._sheet_state, "saved"),
+            problem_title="The recovery sheet was not saved",
+        ).run()
+
+    def _sheet_state(self, how: str, _result: object) -> None:
+        self.sheet_state.setText(f"The current recovery sheet was {how}.")
 
 
 class MyAccountTab(QWidget):
@@ -435,3 +452,64 @@ class MyAccountTab(QWidget):
 
     def _password_changed(self) -> None:
         dialogs.inform(self, "Password changed", "Your new password works from now on.")
+
+
+@dataclass(frozen=True)
+class SchoolChoices:
+    """What the School tab saves, read from its fields on the UI thread."""
+
+    name: str
+    pupil_word: str
+    year_start: tuple[int, int]  # month, day
+    parents_sign: str
+    threshold: int
+    policy_review: date | None
+
+
+def _save_school(signed_in: SignedIn, chosen: SchoolChoices) -> None:
+    """On the worker: each setting as the School tab's Save does."""
+    from esafety_desktop.services.reports import set_policy_review_date, set_report_threshold
+
+    settings.rename_school(signed_in, chosen.name)
+    settings.set_pupil_word(signed_in, chosen.pupil_word)
+    settings.set_school_year_start(signed_in, *chosen.year_start)
+    settings.set_parents_sign(signed_in, chosen.parents_sign)
+    set_report_threshold(signed_in, chosen.threshold)
+    set_policy_review_date(signed_in, chosen.policy_review)
+
+
+def _save_in_background(
+    tab: QWidget, work: Callable[[], object], note: QLabel, saved: str = "Saved."
+) -> None:
+    """A tab's Save: the note says "Saving…", then "Saved." or why not."""
+    note.setText("Saving…")
+    Operation(
+        tab,
+        work,
+        Changes.SETTINGS,
+        on_done=partial(_say, note, saved),
+        on_problem=partial(_say_problem, note),
+    ).run()
+
+
+def _say(note: QLabel, text: str, _result: object) -> None:
+    note.setText(text)
+
+
+def _say_problem(note: QLabel, problem: ProblemForUser) -> None:
+    note.setText(str(problem))
+
+
+def _new_recovery_sheet(signed_in: SignedIn) -> bytes:
+    """On the worker: a new recovery key, and its sheet to print."""
+    return recovery_sheet(signed_in, accounts.replace_recovery_key(signed_in))
+
+
+def _sheet_kept(signed_in: SignedIn, how: str, pages: int) -> None:
+    record_printed(signed_in, "Recovery sheet", pages)
+    settings.confirm_recovery_sheet(signed_in, how)
+
+
+def _sheet_saved(signed_in: SignedIn, pdf: bytes, path: Path) -> None:
+    save_pdf(signed_in, "Recovery sheet", pdf, path)
+    settings.confirm_recovery_sheet(signed_in, "saved")
