@@ -9,6 +9,7 @@ window loses nothing; the draft reopens where it stopped.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -391,7 +392,7 @@ class IncidentWizard(QWizard):
         settings = school_settings(signed_in)
         self.pupil_word = settings.pupil_word
         contacts = {c.key: c for c in settings.contacts}
-        self.draft_id = draft_id
+        self._draft = DraftHeld(draft_id)
         self.draft_problem: ProblemForUser | None = None
         self.recording = False  # Finish pressed, the case not yet saved
         self.saved_case: incidents.IncidentSummary | None = None
@@ -441,52 +442,71 @@ class IncidentWizard(QWizard):
             ],
         }
 
+    @property
+    def draft_id(self) -> int | None:
+        return self._draft.id
+
     def reject(self) -> None:  # Qt names it: Cancel, Esc and the window's close button
-        """Closing keeps what was typed as a draft. If the draft cannot be saved (a full disk),
-        the wizard asks before anything typed is thrown away."""
-        self._keep_draft()
-        if self.draft_problem is not None and not dialogs.ask(
+        """Closing keeps what was typed as a draft: the wizard closes once it is saved. If it
+        cannot be saved (a full disk), the wizard asks before anything typed is thrown away."""
+        if self._typed():
+            self.save_draft(then_close=True)
+        else:
+            super().reject()
+
+    def _close_or_ask(self, problem: ProblemForUser | None) -> None:
+        if problem is not None and not dialogs.ask(
             self,
             "The draft could not be saved",
-            f"{self.draft_problem.what}\n\nIf the wizard closes now, what was typed since the "
+            f"{problem.what}\n\nIf the wizard closes now, what was typed since the "
             "last saved draft is lost. Keep it open, free some space, then press Next or "
             "Finish to save.",
             yes="Close and lose it",
             no="Keep it open",
         ):
             return
-        super().reject()
+        QWizard.reject(self)
 
     def close_quietly(self) -> None:
-        """For locking: keep the draft if it can be kept, and close without asking."""
-        self._keep_draft()
+        """For locking: the draft is queued to be kept (before the key is dropped), and the
+        wizard closes at once without asking."""
+        if self._typed():
+            self.save_draft()
         super().reject()
 
-    def _keep_draft(self) -> None:
+    def _typed(self) -> bool:
         if self.recording:
-            return  # the case is being saved: its draft goes with it
+            return False  # the case is being saved: its draft goes with it
         typed = self.report.summary.toPlainText().strip() or self.people_page.chosen
-        if typed or self.draft_id is not None:
-            self.save_draft()
+        return bool(typed) or self.draft_id is not None
 
-    def save_draft(self) -> None:
+    def save_draft(self, *, then_close: bool = False) -> None:
+        """Saved on the worker as the user moves on; the saves run in order, each updating
+        the one draft."""
+        summary = self.report.summary.toPlainText().strip()
+        label = summary.splitlines()[0][:80] if summary else ""
+        Operation(
+            self,
+            partial(_save_draft, self.signed_in, self._draft, label, self.draft_data()),
+            Changes.DRAFTS,
+            on_done=partial(self._draft_saved, then_close),
+            on_problem=partial(self._draft_not_saved, then_close),
+        ).run()
+
+    def _draft_saved(self, then_close: bool, _result: object) -> None:
         self.draft_problem = None
-        label = (
-            self.report.summary.toPlainText().strip().splitlines()[0][:80]
-            if self.report.summary.toPlainText().strip()
-            else ""
-        )
-        try:
-            self.draft_id = incidents.save_draft(
-                self.signed_in, self.draft_id, label, self.draft_data()
-            )
-        except ProblemForUser as problem:
-            # What is typed stays on the pages; the next move tries again.
-            self.draft_problem = problem
-            page = self.currentPage()
-            message = getattr(page, "message", None)
-            if isinstance(message, QLabel):
-                message.setText(f"The draft could not be saved: {problem}")
+        if then_close:
+            QWizard.reject(self)
+
+    def _draft_not_saved(self, then_close: bool, problem: ProblemForUser) -> None:
+        # What is typed stays on the pages; the next move tries again.
+        self.draft_problem = problem
+        page = self.currentPage()
+        message = getattr(page, "message", None)
+        if isinstance(message, QLabel):
+            message.setText(f"The draft could not be saved: {problem}")
+        if then_close:
+            self._close_or_ask(problem)
 
     def resume(self, data: dict[str, Any]) -> None:
         r = self.report
@@ -566,7 +586,7 @@ class IncidentWizard(QWizard):
         self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
         Operation(
             self,
-            partial(_record, self.signed_in, new, self.draft_id),
+            partial(_record, self.signed_in, new, self._draft),
             Changes.INCIDENTS | Changes.DRAFTS,
             on_done=self._recorded,
             on_problem=self._not_recorded,
@@ -575,7 +595,7 @@ class IncidentWizard(QWizard):
 
     def _recorded(self, case: incidents.IncidentSummary) -> None:
         self.recording = False
-        self.draft_id = None
+        self._draft.id = None
         self.saved_case = case
         self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
         self.recorded.emit(case)
@@ -589,12 +609,25 @@ class IncidentWizard(QWizard):
             page.message.setText(str(problem))
 
 
+@dataclass
+class DraftHeld:
+    """The wizard's draft, as the worker last saved it: each save reads the id the one
+    before it made, so queued saves update one draft instead of making several."""
+
+    id: int | None
+
+
+def _save_draft(signed_in: SignedIn, draft: DraftHeld, label: str, data: dict[str, Any]) -> None:
+    draft.id = incidents.save_draft(signed_in, draft.id, label, data)
+
+
 def _record(
-    signed_in: SignedIn, new: incidents.NewIncident, draft_id: int | None
+    signed_in: SignedIn, new: incidents.NewIncident, draft: DraftHeld
 ) -> incidents.IncidentSummary:
     """On the worker: the case, then its draft goes (a draft left behind is only untidy)."""
     case = incidents.record_incident(signed_in, new)
-    if draft_id is not None:
+    if draft.id is not None:
         with contextlib.suppress(ProblemForUser):
-            incidents.discard_draft(signed_in, draft_id)
+            incidents.discard_draft(signed_in, draft.id)
+        draft.id = None
     return case

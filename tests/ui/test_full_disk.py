@@ -48,6 +48,7 @@ def test_finish_on_a_full_disk_keeps_the_wizard_and_saves_once_space_is_freed(
     # closing now would lose what was typed since the last draft: it asks, and stays open
     dialogs.set_next_answer(False)  # "Keep it open"
     wizard.reject()
+    settle(qtbot)
     title, text = dialogs.shown[-1]
     assert title == "The draft could not be saved" and "The disk is full" in text
     assert wizard.isVisible()

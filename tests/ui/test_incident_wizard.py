@@ -132,6 +132,8 @@ def test_a_closed_wizard_reopens_from_its_draft_where_it_stopped(
     _act(wizard)
     _answer(wizard, "No", "Safe in class.")
     wizard.close()
+    settle(qtbot)  # closing keeps the draft, saved on the worker
+    assert not wizard.isVisible()
     drafts = incidents.my_drafts(school.signed_in)
     assert [d.label for d in drafts] == ["Amy said an older boy online asked her for photos."]
     again = IncidentWizard(school.signed_in, draft_id=drafts[0].id)
