@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING
 from esafety_desktop.errors import ProblemForUser
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from esafety_desktop.services.access import SignedIn
+    from esafety_desktop.services.backups import OpenedBackup, Restored
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
 
 
 @dataclass(frozen=True)
@@ -45,3 +49,31 @@ def end_session(
     finally:
         signed_in.database.close()
     return SessionEnd(backup_problem, second_problem, closing_problem)
+
+
+def restore_in_place_of(
+    signed_in: SignedIn | None,
+    opened: OpenedBackup,
+    target: Path,
+    *,
+    username: str,
+    new_password: str | None,
+    device_secrets: DeviceSecretStore,
+) -> tuple[Restored, SessionEnd | None]:
+    """Restore ``opened`` at ``target``. A session still open there is ended first, with a
+    sign-out backup that thins out nothing (so the backup being restored stays); how that
+    went comes back with the restored session."""
+    from esafety_desktop.services import backups
+
+    ended = None
+    if signed_in is not None:
+        ended = end_session(signed_in, "sign_out", backup=True, prune_backups=False)
+    restored = backups.restore(
+        opened,
+        target,
+        username=username,
+        new_password=new_password,
+        device_secrets=device_secrets,
+        replace_existing=True,
+    )
+    return restored, ended

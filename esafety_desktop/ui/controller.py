@@ -289,32 +289,51 @@ class AppController(QObject):
         QTimer.singleShot(0, self._switch_to_backup)
 
     def _switch_to_backup(self) -> None:
-        from esafety_desktop.services import backups
+        """Sign out (backing up first, thinning out nothing so the chosen backup stays), then
+        put the backup in place: both on the worker, behind a progress dialog."""
         from esafety_desktop.services.access import this_pc
+        from esafety_desktop.services.sessions import restore_in_place_of
 
         choice, target = self._restore_choice, self._restore_target
         self._restore_choice = None
-        if self.signed_in is not None:
-            self._end_session("sign_out", prune_backups=False)  # keeps the chosen backup
-        try:
-            with waiting_cursor():
-                restored = backups.restore(
+        signed_in = self._leave_windows() if self.signed_in is not None else None
+        if signed_in is not None:
+            self.show_unlock(self.database or target)
+        progress = _progress_dialog(self.window, "Restoring the backup…")
+
+        def work() -> object:
+            try:
+                return restore_in_place_of(
+                    signed_in,
                     choice.opened,
                     target,
                     username=choice.username,
                     new_password=choice.new_password,
                     device_secrets=this_pc(),
-                    replace_existing=True,
                 )
-        except ProblemForUser as problem:
-            dialogs.report_problem(self.window, problem, "The backup was not restored")
+            finally:
+                choice.opened.close()
+
+        def done(outcome: Any) -> None:
+            progress.close()
+            restored, ended = outcome
+            if ended is not None:
+                self._session_closed(ended, None, None)
+            self._restored(restored, choice, target)
+
+        def failed(exc: BaseException) -> None:
+            progress.close()
+            if not isinstance(exc, ProblemForUser):
+                raise exc
+            dialogs.report_problem(self.window, exc, "The backup was not restored")
             if _exists(target):
                 self.show_unlock(target)
             else:
                 self.show_setup()
-            return
-        finally:
-            choice.opened.close()
+
+        run_in_background(work, done, failed)
+
+    def _restored(self, restored: Any, choice: Any, target: Path) -> None:
         self.config.database = target
         self._save_config()
         self.show_main(restored.signed_in)
