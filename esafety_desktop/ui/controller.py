@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
@@ -24,7 +24,12 @@ from esafety_desktop.ui.background import (
 from esafety_desktop.ui.unlock_window import UnlockWindow
 
 if TYPE_CHECKING:
+    from esafety_desktop.services.access import SignedIn
+    from esafety_desktop.services.backups import BackupRun, Restored
+    from esafety_desktop.services.review_packs import OpenPack
     from esafety_desktop.services.sessions import SessionEnd
+    from esafety_desktop.ui.autolock import InactivityTimer
+    from esafety_desktop.ui.restore_wizard import RestoreChoice, RestoreWizard
 
 
 @dataclass(frozen=True)
@@ -78,13 +83,13 @@ class AppController(QObject):
         self.options = options
         self.config = config if config is not None else AppConfig.load()
         self.window: QWidget | None = None
-        self.signed_in: Any = None
+        self.signed_in: SignedIn | None = None
         self.database: Path | None = None
-        self.inactivity: Any = None
+        self.inactivity: InactivityTimer | None = None
         self._page_to_return_to: str | None = None
         self._demo_sign_in: tuple[str, str] | None = None
-        self.restore_wizard: Any = None
-        self._restore_choice: Any = None
+        self.restore_wizard: RestoreWizard | None = None
+        self._restore_choice: RestoreChoice | None = None
         self._restore_target = Path()
         self.backup_timer = QTimer(self)
         self.backup_timer.setSingleShot(True)
@@ -141,7 +146,7 @@ class AppController(QObject):
         wizard.review_instead.connect(self.show_review_open)
         self._replace_window(wizard)
 
-    def _school_created(self, signed_in: Any) -> None:
+    def _school_created(self, signed_in: SignedIn) -> None:
         self.config.database = signed_in.path
         self._save_config()
         self.show_main(signed_in)
@@ -165,7 +170,7 @@ class AppController(QObject):
         window.review_requested.connect(self.show_review_open)
         self._replace_window(window)
 
-    def show_main(self, signed_in: Any) -> None:
+    def show_main(self, signed_in: SignedIn) -> None:
         from esafety_desktop.services.settings import school_settings
         from esafety_desktop.ui.autolock import InactivityTimer
         from esafety_desktop.ui.main_window import MainWindow
@@ -200,7 +205,7 @@ class AppController(QObject):
         window.opened.connect(self.show_review)
         self._replace_window(window)
 
-    def show_review(self, pack: Any) -> None:
+    def show_review(self, pack: OpenPack) -> None:
         from esafety_desktop.ui.review_window import ReviewWindow
 
         self._replace_window(ReviewWindow(pack))
@@ -231,7 +236,7 @@ class AppController(QObject):
 
         run_in_background(work, self._daily_done, self._daily_failed, owner=self.window)
 
-    def _daily_done(self, run: Any) -> None:
+    def _daily_done(self, run: BackupRun) -> None:
         self._status_message(
             f"Daily backup made and checked ({run.backup.folder.name})"
             + (
@@ -282,8 +287,9 @@ class AppController(QObject):
         self.restore_wizard.chosen.connect(self._restore_chosen)
         self.restore_wizard.open()
 
-    def _restore_chosen(self, choice: Any) -> None:
+    def _restore_chosen(self, choice: RestoreChoice) -> None:
         # Out of the wizard's own call first: signing out closes the window it belongs to.
+        assert self.restore_wizard is not None
         self._restore_choice = choice
         self._restore_target = self.restore_wizard.target
         QTimer.singleShot(0, self._switch_to_backup)
@@ -295,9 +301,11 @@ class AppController(QObject):
         from esafety_desktop.services.sessions import restore_in_place_of
 
         choice, target = self._restore_choice, self._restore_target
+        assert choice is not None
         self._restore_choice = None
-        signed_in = self._leave_windows() if self.signed_in is not None else None
+        signed_in = self.signed_in
         if signed_in is not None:
+            self._leave_windows()
             self.show_unlock(self.database or target)
         progress = _progress_dialog(self.window, "Restoring the backup…")
 
@@ -314,7 +322,7 @@ class AppController(QObject):
             finally:
                 choice.opened.close()
 
-        def done(outcome: Any) -> None:
+        def done(outcome: tuple[Restored, SessionEnd | None]) -> None:
             progress.close()
             restored, ended = outcome
             if ended is not None:
@@ -333,7 +341,7 @@ class AppController(QObject):
 
         run_in_background(work, done, failed)
 
-    def _restored(self, restored: Any, choice: Any, target: Path) -> None:
+    def _restored(self, restored: Restored, choice: RestoreChoice, target: Path) -> None:
         self.config.database = target
         self._save_config()
         self.show_main(restored.signed_in)
@@ -361,8 +369,9 @@ class AppController(QObject):
             return
         if window is not None and hasattr(window, "current_page_title"):
             self._page_to_return_to = window.current_page_title()
-        account = self.signed_in.account.username
-        signed_in = self._leave_windows()
+        signed_in = self.signed_in
+        account = signed_in.account.username
+        self._leave_windows()
         self.show_unlock(
             self.database or Path(), message="Locked. Sign in to carry on.", account=account
         )
@@ -371,24 +380,25 @@ class AppController(QObject):
     def sign_out(self) -> None:
         """Clear the window at once; the sign-out backup runs on the worker behind a progress
         dialog over the sign-in window."""
-        if self.signed_in is None:
+        signed_in = self.signed_in
+        if signed_in is None:
             return
-        signed_in = self._leave_windows()
+        self._leave_windows()
         self.show_unlock(self.database or Path())
         self._close_database(signed_in, "sign_out", backup=True)
 
     def quit(self) -> None:
-        if self.signed_in is None:
+        signed_in = self.signed_in
+        if signed_in is None:
             _quit_application()
             return
         progress = _progress_dialog(None, BACKING_UP_BEFORE_QUITTING)  # shown first: the
-        signed_in = self._leave_windows()  # last window closing must not end the program
-        self.window = None
+        self._leave_windows()  # last window closing must not end the program
         self._close_database(
             signed_in, "sign_out", backup=True, progress=progress, then=_quit_application
         )
 
-    def _leave_windows(self) -> Any:
+    def _leave_windows(self) -> None:
         """Stop the timers and close every window and dialog of the session, now."""
         self.backup_timer.stop()
         if self.inactivity is not None:
@@ -398,12 +408,11 @@ class AppController(QObject):
         self.window = None
         if window is not None and hasattr(window, "close_quietly"):
             window.close_quietly()
-        signed_in, self.signed_in = self.signed_in, None
-        return signed_in
+        self.signed_in = None
 
     def _close_database(
         self,
-        signed_in: Any,
+        signed_in: SignedIn,
         action: str,
         *,
         backup: bool = False,
@@ -468,9 +477,10 @@ class AppController(QObject):
         """Sign out (or lock) and wait for it: before a restore replaces the database."""
         from esafety_desktop.services.sessions import end_session
 
-        signed_in = self._leave_windows()
+        signed_in = self.signed_in
         if signed_in is None:
             return
+        self._leave_windows()
         with waiting_cursor():
             wait_for_background()
             ended = end_session(
@@ -514,7 +524,7 @@ def _progress_dialog(parent: QWidget | None, text: str) -> QProgressDialog:
     """A busy bar with no Cancel (a backup half-made helps nobody); the records are already
     off the screen."""
     dialog = QProgressDialog(text, "", 0, 0, parent)
-    dialog.setCancelButton(None)  # type: ignore[arg-type]  # Qt takes None: no button
+    dialog.setCancelButton(None)  # Qt takes None: no button
     dialog.setWindowTitle("eSafety Desktop")
     dialog.setAccessibleName(text)
     dialog.setMinimumDuration(0)

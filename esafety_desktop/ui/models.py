@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -135,6 +135,65 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
         ):
             return self._columns[section][0]
         return None
+
+
+class TickableRecordModel(RecordTableModel[Row]):
+    """A tick box in the first column. Ticks are kept by each record's ``key`` (its id), so they
+    follow the records when sorted; the view's delegate ticks with Space or a click on the box."""
+
+    def __init__(
+        self,
+        columns: Sequence[tuple[str, Callable[[Row], str], Callable[[Row], Any]]],
+        key: Callable[[Row], Hashable],
+    ) -> None:
+        super().__init__(columns)
+        self._key = key
+        self._ticked: set[Hashable] = set()
+
+    def tick(self, keys: Iterable[Hashable]) -> None:
+        """Tick these records (by key), leaving the others as they are."""
+        self._ticked.update(keys)
+        if self.rowCount():
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(self.rowCount() - 1, 0),
+                [Qt.ItemDataRole.CheckStateRole],
+            )
+
+    def ticked(self) -> list[Row]:
+        """The ticked records, in the order shown."""
+        return [row for row in self._rows if self._key(row) in self._ticked]
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == 0:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def _box(self, index: Index) -> Hashable | None:
+        """The key of the record whose tick box ``index`` is; None where there is no box."""
+        if not index.isValid() or index.column() != 0 or not 0 <= index.row() < len(self._rows):
+            return None
+        return self._key(self._rows[index.row()])
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.CheckStateRole:
+            return super().data(index, role)
+        key = self._box(index)
+        if key is None:
+            return None
+        return Qt.CheckState.Checked if key in self._ticked else Qt.CheckState.Unchecked
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        key = self._box(index)
+        if role != Qt.ItemDataRole.CheckStateRole or key is None:
+            return False
+        if Qt.CheckState(value) == Qt.CheckState.Checked:
+            self._ticked.add(key)
+        else:
+            self._ticked.discard(key)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        return True
 
 
 def audit_model() -> RecordTableModel[AuditRecord]:

@@ -4,6 +4,7 @@ import a returned pack after seeing what the reviewer added."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -11,15 +12,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QTableWidget,
-    QTableWidgetItem,
+    QListView,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +29,9 @@ from esafety_desktop.domain.roles import Role
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import incidents, review_packs
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.incidents import IncidentSummary
 from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.models import RecordTableModel, TickableRecordModel
 from esafety_desktop.ui.operations import Changes
 from esafety_desktop.ui.person_dialogs import FormDialog
 
@@ -46,21 +48,16 @@ class ExportPackDialog(FormDialog):
         self.exported: review_packs.ExportedPack | None = None
         suggested = set(review_packs.cases_for_review(signed_in))
         excluded = review_packs.head_allegations(signed_in)
-        self.cases = QListWidget()
+        self.cases_model: TickableRecordModel[IncidentSummary] = TickableRecordModel(
+            [("Case", _case_line, _case_id)], key=_case_id
+        )
+        self.cases_model.tick(suggested)
+        self.cases_model.set_rows(
+            [c for c in incidents.list_incidents(signed_in) if c.id not in excluded]
+        )
+        self.cases = QListView()
         self.cases.setAccessibleName("Cases to review")
-        for case in incidents.list_incidents(signed_in):
-            if case.id in excluded:
-                continue
-            item = QListWidgetItem(
-                f"{case.reference}  {incident_type_name(case.incident_type)} · "
-                f"{case.status.label} · {case.summary.splitlines()[0][:70]}"
-            )
-            item.setData(Qt.ItemDataRole.UserRole, case.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(
-                Qt.CheckState.Checked if case.id in suggested else Qt.CheckState.Unchecked
-            )
-            self.cases.addItem(item)
+        self.cases.setModel(self.cases_model)
         heads = [a.display_name for a in _accounts(signed_in) if a.role is Role.HEADTEACHER]
         explain = QLabel(
             "Ticked: the cases opened or changed since the last pack. The pack is one encrypted "
@@ -85,11 +82,7 @@ class ExportPackDialog(FormDialog):
         self.resize(760, 520)
 
     def chosen(self) -> list[int]:
-        return [
-            int(self.cases.item(row).data(Qt.ItemDataRole.UserRole))
-            for row in range(self.cases.count())
-            if self.cases.item(row).checkState() == Qt.CheckState.Checked
-        ]
+        return [case.id for case in self.cases_model.ticked()]
 
     def save(self) -> Callable[[], object]:
         chosen = self.chosen()
@@ -119,6 +112,17 @@ class ExportPackDialog(FormDialog):
         self.exported = exported
         PassphraseDialog(exported, self.parentWidget()).open()
         super()._saved(exported)
+
+
+def _case_line(case: IncidentSummary) -> str:
+    return (
+        f"{case.reference}  {incident_type_name(case.incident_type)} · "
+        f"{case.status.label} · {case.summary.splitlines()[0][:70]}"
+    )
+
+
+def _case_id(case: IncidentSummary) -> int:
+    return case.id
 
 
 def _accounts(signed_in: SignedIn) -> list[object]:
@@ -164,6 +168,34 @@ class PassphraseDialog(QDialog):
         self.resize(640, 260)
 
 
+@dataclass(frozen=True)
+class ReturnedEntry:
+    """One entry the reviewer added, with the case it joins."""
+
+    incident_id: int
+    reference: str
+    entry: review_packs.PackEntry
+
+
+def _recorded(row: ReturnedEntry) -> str:
+    return f"{datetime.fromisoformat(row.entry.recorded_at).astimezone():%d/%m/%Y %H:%M}"
+
+
+def returned_entries_model() -> RecordTableModel[ReturnedEntry]:
+    return RecordTableModel[ReturnedEntry](
+        [
+            ("Case", lambda r: r.reference, lambda r: r.reference),
+            (
+                "Entry",
+                lambda r: review_packs.entry_title(r.entry),
+                lambda r: review_packs.entry_title(r.entry),
+            ),
+            ("Text", lambda r: r.entry.text, lambda r: r.entry.text),
+            ("Recorded", _recorded, lambda r: r.entry.recorded_at),
+        ]
+    )
+
+
 class ImportReviewDialog(QDialog):
     """What the reviewer added, case by case; Add puts it into each case's chronology."""
 
@@ -183,23 +215,19 @@ class ImportReviewDialog(QDialog):
             f"{'y' if returned.entry_count == 1 else 'ies'} will join the cases' chronologies:"
         )
         about.setWordWrap(True)
-        self.table = QTableWidget(returned.entry_count, 4)
+        self.entries_model = returned_entries_model()
+        self.entries_model.set_rows(
+            [
+                ReturnedEntry(case.incident_id, case.reference, entry)
+                for case in returned.cases
+                for entry in case.entries
+            ]
+        )
+        self.table = QTableView()
         self.table.setObjectName("reviewEntries")
-        self.table.setHorizontalHeaderLabels(["Case", "Entry", "Text", "Recorded"])
+        self.table.setModel(self.entries_model)
         self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        row = 0
-        for case in returned.cases:
-            for entry in case.entries:
-                cells = (
-                    case.reference,
-                    review_packs.entry_title(entry),
-                    entry.text,
-                    f"{datetime.fromisoformat(entry.recorded_at).astimezone():%d/%m/%Y %H:%M}",
-                )
-                for column, text in enumerate(cells):
-                    self.table.setItem(row, column, QTableWidgetItem(text))
-                row += 1
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(True)

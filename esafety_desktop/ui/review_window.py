@@ -4,6 +4,8 @@ saved into the pack at once."""
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from html import escape
@@ -19,8 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QMainWindow,
     QPlainTextEdit,
     QPushButton,
@@ -36,6 +37,7 @@ from esafety_desktop.services import review_packs
 from esafety_desktop.services.review_packs import OpenPack
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.look import ERROR_STYLE, error_label
+from esafety_desktop.ui.models import RecordTableModel
 
 
 class ReviewOpenWindow(QWidget):
@@ -115,6 +117,37 @@ class ReviewOpenWindow(QWidget):
         self.opened.emit(pack)
 
 
+@dataclass(frozen=True)
+class CaseInPack:
+    """A case in review mode's list, with how far the review of it has got."""
+
+    incident_id: int
+    reference: str
+    incident_type: str
+    progress: str  # to review, reviewed or signed off
+
+
+def _progress(entries: list[review_packs.PackEntry]) -> str:
+    kinds = {e.kind for e in entries}
+    if review_packs.SIGNED_OFF in kinds:
+        return "signed off"
+    return "reviewed" if review_packs.REVIEWED in kinds else "to review"
+
+
+def _in_the_list(case: review_packs.PackCase, entries: list[review_packs.PackEntry]) -> CaseInPack:
+    return CaseInPack(
+        case.incident_id, case.reference, case.record["incident_type"], _progress(entries)
+    )
+
+
+def _case_line(case: CaseInPack) -> str:
+    return f"{case.reference} · {case.incident_type} · {case.progress}"
+
+
+def pack_cases_model() -> RecordTableModel[CaseInPack]:
+    return RecordTableModel[CaseInPack]([("Case", _case_line, lambda case: case.reference)])
+
+
 class ReviewWindow(QMainWindow):
     """One pack's cases, read-only, and the reviewer's entries."""
 
@@ -132,8 +165,13 @@ class ReviewWindow(QMainWindow):
             "once; it reaches the school's records when the DSL imports the pack."
         )
         banner.setWordWrap(True)
-        self.cases = QListWidget()
+        self.cases_model = pack_cases_model()
+        self.cases_model.set_rows(
+            [_in_the_list(case, pack.entries(case.incident_id)) for case in pack.cases()]
+        )
+        self.cases = QListView()
         self.cases.setAccessibleName("Cases")
+        self.cases.setModel(self.cases_model)
         self.cases.setMinimumWidth(340)
         self.record = QTextBrowser()
         self.record.setObjectName("caseRecord")
@@ -185,46 +223,27 @@ class ReviewWindow(QMainWindow):
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self.statusBar().showMessage(str(pack.path))
-        self.cases.currentRowChanged.connect(self.show_case)
+        self.cases.selectionModel().currentRowChanged.connect(self.show_case)
         self.comment_button.clicked.connect(self.add_comment)
         self.reviewed_button.clicked.connect(self.mark_reviewed)
         self.sign_off_button.clicked.connect(self.sign_off)
         self.print_button.clicked.connect(self.print_case)
         self.files_button.clicked.connect(self.view_files)
-        self.refresh_list()
-        self.cases.setCurrentRow(0)
+        self.cases.setCurrentIndex(self.cases_model.index(0, 0))
         self.resize(1180, 760)
 
     # -- showing -------------------------------------------------------------------------
 
-    def refresh_list(self) -> None:
-        row = max(self.cases.currentRow(), 0)
-        self.cases.blockSignals(True)
-        self.cases.clear()
-        for case in self.pack.cases():
-            kinds = {e.kind for e in self.pack.entries(case.incident_id)}
-            state = (
-                "signed off"
-                if review_packs.SIGNED_OFF in kinds
-                else "reviewed"
-                if review_packs.REVIEWED in kinds
-                else "to review"
-            )
-            item = QListWidgetItem(f"{case.reference} · {case.record['incident_type']} · {state}")
-            item.setData(Qt.ItemDataRole.UserRole, case.incident_id)
-            self.cases.addItem(item)
-        self.cases.blockSignals(False)
-        self.cases.setCurrentRow(min(row, self.cases.count() - 1))
+    def current_case(self) -> CaseInPack | None:
+        index = self.cases.currentIndex()
+        return self.cases_model.row_at(index.row()) if index.isValid() else None
 
-    def current_case(self) -> int | None:
-        item = self.cases.currentItem()
-        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
-
-    def show_case(self, _row: int = 0) -> None:
-        case_id = self.current_case()
-        if case_id is None:
+    def show_case(self, *_current_and_previous: object) -> None:
+        case = self.current_case()
+        if case is None:
             self.record.clear()
             return
+        case_id = case.incident_id
         record = self.pack.record(case_id, printed_by="")
         self.files_button.setEnabled(bool(self.pack.evidence_files(case_id)))
         parts = [
@@ -281,12 +300,16 @@ class ReviewWindow(QMainWindow):
         self._add(review_packs.SIGNED_OFF, self.comment.toPlainText(), day)
 
     def _add(self, kind: str, text: str, signed_on: date | None = None) -> None:
-        case_id = self.current_case()
-        if case_id is None:
+        case = self.current_case()
+        if case is None:
             return
         try:
             self.pack.add(
-                case_id, kind, reviewer=self.reviewer.text(), text=text, signed_on=signed_on
+                case.incident_id,
+                kind,
+                reviewer=self.reviewer.text(),
+                text=text,
+                signed_on=signed_on,
             )
         except ProblemForUser as problem:
             self.message.setStyleSheet(ERROR_STYLE)
@@ -295,22 +318,25 @@ class ReviewWindow(QMainWindow):
         self.comment.clear()
         self.message.setStyleSheet("")
         self.message.setText(f"Saved in the pack: {review_packs.ENTRY_LABELS[kind].lower()}.")
-        self.refresh_list()
+        self.cases_model.replace_row(
+            self.cases.currentIndex().row(),
+            dataclasses.replace(case, progress=_progress(self.pack.entries(case.incident_id))),
+        )
         self.show_case()
 
     def print_case(self) -> None:
         from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
 
-        case_id = self.current_case()
-        if case_id is None:
+        case = self.current_case()
+        if case is None:
             return
-        item = self.cases.currentItem()
-        reference = item.text().split(" · ")[0]
-        pdf = self.pack.record_pdf(case_id, printed_by=self.reviewer.text().strip() or "Reviewer")
+        pdf = self.pack.record_pdf(
+            case.incident_id, printed_by=self.reviewer.text().strip() or "Reviewer"
+        )
         self.preview = PdfPreviewDialog(
             pdf,
-            f"Incident record {reference}",
-            suggested_file_name=reference,
+            f"Incident record {case.reference}",
+            suggested_file_name=case.reference,
             on_printed=self._printed,
             on_save=partial(review_packs.save_printout, pdf),
             parent=self,
@@ -318,9 +344,9 @@ class ReviewWindow(QMainWindow):
         self.preview.open()
 
     def view_files(self) -> None:
-        case_id = self.current_case()
-        if case_id is not None:
-            self.files = EvidenceFilesDialog(self.pack.evidence_files(case_id), self)
+        case = self.current_case()
+        if case is not None:
+            self.files = EvidenceFilesDialog(self.pack.evidence_files(case.incident_id), self)
             self.files.open()
 
     def _printed(self, pages: int) -> None:
