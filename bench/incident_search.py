@@ -53,7 +53,7 @@ def main() -> None:
     typing = ["screenshot t"[:n] for n in range(1, 13)] + [""] + ["smith"[:n] for n in range(1, 6)]
     for typed in typing:
         start = time.perf_counter()
-        page.search.setText(typed)
+        page.filters.search.setText(typed)
         page.apply_filters()
         app.processEvents()
         timings.append(time.perf_counter() - start)

@@ -208,16 +208,16 @@ class MainWindow(QMainWindow):
     def open_cases(self, kind: str, key: str) -> None:
         """The cases a Dashboard bar counts: one month's, or this school year's of a type."""
         self.show_page(IncidentsPage.title)
-        self.incidents.show_all()
+        self.incidents.filters.show_all()
         if kind == "month":
-            self.incidents.show_month(int(key[:4]), int(key[5:7]))
+            self.incidents.filters.show_month(int(key[:4]), int(key[5:7]))
         else:
-            self.incidents.show_type_this_year(key)
+            self.incidents.filters.show_type_this_year(key)
 
     def open_case(self, incident_id: int) -> None:
         """A case chosen elsewhere (a person's Incidents tab), shown on the Incidents page."""
         self.show_page(IncidentsPage.title)
-        self.incidents.show_all()
+        self.incidents.filters.show_all()
         self.incidents.select(incident_id)
 
     def show_about(self) -> None:

@@ -156,7 +156,7 @@ def test_the_incidents_page_shows_the_case_and_takes_a_note(qtbot: QtBot, school
     html = page.case.toPlainText()
     assert "OS-2026-0001" in html and "MASH-4471" in html
     dialogs.set_next_answer("Spoke to Amy's mother; she is reassured.")
-    qtbot.mouseClick(page.note_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.case_actions.note_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     assert "Spoke to Amy's mother" in page.case.toPlainText()
 
@@ -167,13 +167,13 @@ def test_the_printed_record_answers_what_who_what_was_done_and_why(
     from tests.ui.printing import print_to_file
 
     _case, page = _open_case(qtbot, school)
-    qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.case_actions.print_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     out = tmp_path / "record.pdf"
     dialogs.set_next_answer(print_to_file(out))
-    qtbot.mouseClick(page.preview.print_button, Qt.MouseButton.LeftButton)
-    assert len(PdfReader(out).pages) == page.preview.document.pageCount() >= 1
-    shown = bytes(page.preview._bytes.data())  # what the preview showed and printed
+    qtbot.mouseClick(page.case_actions.preview.print_button, Qt.MouseButton.LeftButton)
+    assert len(PdfReader(out).pages) == page.case_actions.preview.document.pageCount() >= 1
+    shown = bytes(page.case_actions.preview._bytes.data())  # what the preview showed and printed
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(shown)).pages)
     for expected in (
         "OS-2026-0001",
@@ -188,7 +188,7 @@ def test_the_printed_record_answers_what_who_what_was_done_and_why(
         "OFFICIAL-SENSITIVE",
     ):
         assert expected in text, expected
-    page.preview.reject()
+    page.case_actions.preview.reject()
 
 
 def test_the_person_panel_gains_an_incidents_tab_once_there_is_a_case(
@@ -218,8 +218,8 @@ def test_closing_a_case_asks_the_closing_questions_and_records_them(
 ) -> None:
 
     _case, page = _open_case(qtbot, school)
-    qtbot.mouseClick(page.status_button, Qt.MouseButton.LeftButton)
-    dialog = page.dialog
+    qtbot.mouseClick(page.case_actions.status_button, Qt.MouseButton.LeftButton)
+    dialog = page.case_actions.dialog
     dialog.status.setCurrentIndex(dialog.status.findText("Closed"))
     assert dialog.lessons.isVisible()
     dialog.reasons.setPlainText("Police and MASH have finished; family supported.")
@@ -297,22 +297,23 @@ def test_searching_and_filtering_the_cases(qtbot: QtBot, school: School) -> None
     page = IncidentsPage(school.signed_in)
     qtbot.addWidget(page)
     page.show()
+    filters = page.filters
     assert page.count.text() == "2 cases"
-    qtbot.keyClicks(page.search, "m")  # one letter would match nearly everything
+    qtbot.keyClicks(filters.search, "m")  # one letter would match nearly everything
     qtbot.waitUntil(lambda: "type two or more letters" in page.count.text(), timeout=2000)
     assert page.model.rowCount() == 2
-    page.search.clear()
-    qtbot.keyClicks(page.search, "mash-44")
+    filters.search.clear()
+    qtbot.keyClicks(filters.search, "mash-44")
     qtbot.waitUntil(lambda: page.count.text() == "1 of 2 cases", timeout=2000)
-    page.search.clear()
+    filters.search.clear()
     qtbot.waitUntil(lambda: page.count.text() == "2 cases", timeout=2000)
-    qtbot.keyClicks(page.search, "screensh")
+    qtbot.keyClicks(filters.search, "screensh")
     qtbot.waitUntil(lambda: page.count.text() == "1 of 2 cases", timeout=2000)
     assert page.model.index(0, 2).data() == "Cyberbullying"
-    page.search.clear()
-    page.type_filter.setCurrentIndex(page.type_filter.findData("nudes"))
+    filters.search.clear()
+    filters.type_filter.setCurrentIndex(filters.type_filter.findData("nudes"))
     assert page.count.text() == "1 of 2 cases"
-    qtbot.keyClicks(page.search, "amy ash")  # a name of someone involved
+    qtbot.keyClicks(filters.search, "amy ash")  # a name of someone involved
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=2000)
 
 
@@ -321,8 +322,8 @@ def test_the_evidence_dialog_offers_no_screenshot_for_nudes_and_logs_a_device(
 ) -> None:
 
     _case, page = _open_case(qtbot, school)
-    qtbot.mouseClick(page.evidence_button, Qt.MouseButton.LeftButton)
-    dialog = page.dialog
+    qtbot.mouseClick(page.case_actions.evidence_button, Qt.MouseButton.LeftButton)
+    dialog = page.case_actions.dialog
     kinds = [dialog.kind.itemText(i) for i in range(dialog.kind.count())]
     assert "Screenshot" not in kinds
     dialog.kind.setCurrentIndex(dialog.kind.findText("Device held"))
@@ -349,10 +350,11 @@ def test_the_headteacher_reviews_and_signs_off_a_case(qtbot: QtBot, school: Scho
     page = IncidentsPage(head)
     qtbot.addWidget(page)
     page.show()
-    assert not page.new_button.isVisibleTo(page) and page.sign_off_button.isVisibleTo(page)
+    assert not page.new_button.isVisibleTo(page)
+    assert page.case_actions.sign_off_button.isVisibleTo(page)
     page.select(case.id)
     dialogs.set_next_answer("Actions appropriate and timely.")
-    qtbot.mouseClick(page.sign_off_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.case_actions.sign_off_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     text = page.case.toPlainText()
     assert "Reviewed and signed off by Pat Head (Headteacher)" in text
@@ -367,8 +369,8 @@ def test_actions_with_owners_and_due_dates_and_the_overdue_ones_on_the_dashboard
     from esafety_desktop.services.dashboard import dashboard
 
     _case, page = _open_case(qtbot, school)
-    qtbot.mouseClick(page.action_button, Qt.MouseButton.LeftButton)
-    dialog = page.dialog
+    qtbot.mouseClick(page.case_actions.action_button, Qt.MouseButton.LeftButton)
+    dialog = page.case_actions.dialog
     qtbot.keyClicks(dialog.what, "Check Amy is attending counselling")
     dialog.due.setText("01/11/2026")
     press_ok(qtbot, dialog)
@@ -377,7 +379,7 @@ def test_actions_with_owners_and_due_dates_and_the_overdue_ones_on_the_dashboard
     assert late.title == "1 overdue action" and "Check Amy is attending" in late.detail
     dialogs.set_next_answer("Check Amy is attending counselling (Jo Bloggs, due 01/11/2026)")
     dialogs.set_next_answer("She attended both sessions.")
-    qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.case_actions.done_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     assert "(done)" in page.case.toPlainText()
     assert not [i for i in dashboard(school.signed_in).items if "overdue" in i.title]
@@ -388,8 +390,8 @@ def test_a_device_review_by_two_senior_staff_is_kept_and_printed_for_signing(
 ) -> None:
 
     _case, page = _open_case(qtbot, school)
-    qtbot.mouseClick(page.review_button, Qt.MouseButton.LeftButton)
-    dialog = page.dialog
+    qtbot.mouseClick(page.case_actions.review_button, Qt.MouseButton.LeftButton)
+    dialog = page.case_actions.dialog
     qtbot.keyClicks(dialog.reason, "Concern about sites visited on the library PC")
     qtbot.keyClicks(dialog.first_name, "Jo Bloggs")
     qtbot.keyClicks(dialog.first_position, "DSL")
@@ -406,7 +408,7 @@ def test_a_device_review_by_two_senior_staff_is_kept_and_printed_for_signing(
     press_ok(qtbot, dialog)
     assert not dialog.isVisible()
     assert "Devices or sites reviewed by two senior staff" in page.case.toPlainText()
-    shown = bytes(page.preview._bytes.data())
+    shown = bytes(page.case_actions.preview._bytes.data())
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(shown)).pages)
     for expected in (
         "Record of reviewing devices",
@@ -417,7 +419,7 @@ def test_a_device_review_by_two_senior_staff_is_kept_and_printed_for_signing(
         "Signature",
     ):
         assert expected in text, expected
-    page.preview.reject()
+    page.case_actions.preview.reject()
 
 
 def test_a_correction_from_the_window_keeps_the_original(qtbot: QtBot, school: School) -> None:
@@ -427,7 +429,7 @@ def test_a_correction_from_the_window_keeps_the_original(qtbot: QtBot, school: S
     dialogs.set_next_answer(f"{wrong.recorded_at:%d/%m/%Y %H:%M} · {wrong.title}")
     dialogs.set_next_answer("Reference is MASH-4417")
     dialogs.set_next_answer("Digits swapped when typing")
-    qtbot.mouseClick(page.correct_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.case_actions.correct_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     text = page.case.toPlainText()
     assert "MASH-4471" in text and "MASH-4417" in text
@@ -472,33 +474,34 @@ def test_filtering_by_kind_of_risk_year_group_person_and_dates(
     page = IncidentsPage(school.signed_in)
     qtbot.addWidget(page)
     page.show()
-    years = [page.year_filter.itemText(i) for i in range(page.year_filter.count())]
+    filters = page.filters
+    years = [filters.year_filter.itemText(i) for i in range(filters.year_filter.count())]
     # Ben is in Year 3 now; his case from two school years ago was entered late: Year 1 then.
     assert years == ["Any year group", "Year 1 at the time", "Year 5 at the time"]
-    page.year_filter.setCurrentIndex(page.year_filter.findData("5"))
+    filters.year_filter.setCurrentIndex(filters.year_filter.findData("5"))
     assert page.count.text() == "1 of 2 cases"
     assert page.model.index(0, 1).data() == f"{today:%d/%m/%Y %H:%M}"
-    page.show_all()
-    page.category_filter.setCurrentIndex(page.category_filter.findData("conduct"))
+    filters.show_all()
+    filters.category_filter.setCurrentIndex(filters.category_filter.findData("conduct"))
     assert page.count.text() == "1 of 2 cases"
-    page.show_all()
-    page.period_filter.setCurrentIndex(1)  # this school year
-    assert page.period_filter.currentText().startswith("This school year")
+    filters.show_all()
+    filters.period_filter.setCurrentIndex(1)  # this school year
+    assert filters.period_filter.currentText().startswith("This school year")
     assert page.count.text() == "1 of 2 cases"
-    page.period_filter.setCurrentIndex(page.period_filter.findText("Between dates…"))
-    assert page.date_from.isVisible() and page.date_to.isVisible()
-    page.date_from.setDate(today.date().replace(year=today.year - 3))
+    filters.period_filter.setCurrentIndex(filters.period_filter.findText("Between dates…"))
+    assert filters.date_from.isVisible() and filters.date_to.isVisible()
+    filters.date_from.setDate(today.date().replace(year=today.year - 3))
     assert page.count.text() == "2 cases"
-    page.show_all()
-    assert not page.date_from.isVisible()
-    page.person_filter.lineEdit().clear()
-    qtbot.keyClicks(page.person_filter.lineEdit(), "ben ash")
-    page.person_filter.lineEdit().editingFinished.emit()
+    filters.show_all()
+    assert not filters.date_from.isVisible()
+    filters.person_filter.lineEdit().clear()
+    qtbot.keyClicks(filters.person_filter.lineEdit(), "ben ash")
+    filters.person_filter.lineEdit().editingFinished.emit()
     assert page.count.text() == "1 of 2 cases"
-    assert page.person_filter.currentData() == ben
-    page.person_filter.lineEdit().clear()
-    qtbot.keyClicks(page.person_filter.lineEdit(), "Nobody Known")
-    page.person_filter.lineEdit().editingFinished.emit()
+    assert filters.person_filter.currentData() == ben
+    filters.person_filter.lineEdit().clear()
+    qtbot.keyClicks(filters.person_filter.lineEdit(), "Nobody Known")
+    filters.person_filter.lineEdit().editingFinished.emit()
     assert page.count.text() == "0 of 2 cases"
-    page.show_all()
+    filters.show_all()
     assert page.count.text() == "2 cases"

@@ -61,7 +61,7 @@ def test_a_case_recorded_in_the_window_is_listed_once_and_the_log_catches_up(
     assert case.summary in page.case.toPlainText()
 
     dialogs.set_next_answer("Spoke to Amy's mother.")
-    qtbot.mouseClick(page.note_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.case_actions.note_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     assert "Spoke to Amy's mother." in page.case.toPlainText()
     assert page.model.rowCount() == 1  # the row was redrawn, not added again

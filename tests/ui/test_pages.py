@@ -280,8 +280,8 @@ def test_a_case_opens_from_the_persons_incidents_tab(qtbot: QtBot, school: Schoo
     )
     qtbot.addWidget(window)
     window.show()
-    window.incidents.status_filter.setCurrentIndex(
-        window.incidents.status_filter.findData("closed")
+    window.incidents.filters.status_filter.setCurrentIndex(
+        window.incidents.filters.status_filter.findData("closed")
     )  # a filter that hides the case
     window.show_page("People")
     window.people.select_person(amy)
@@ -388,11 +388,11 @@ def test_dashboard_bars_open_the_cases_they_count(qtbot: QtBot, school: School) 
     board.month_bars.clicked.emit(11)
     assert window.current_page_title() == "Incidents"
     assert window.incidents.count.text() == "1 case"
-    assert window.incidents.period_filter.currentText() == "Between dates…"
+    assert window.incidents.filters.period_filter.currentText() == "Between dates…"
     window.show_page("Dashboard")
     board.type_bars.clicked.emit(0)
-    assert window.incidents.type_filter.currentData() == "nudes"
-    assert window.incidents.period_filter.currentText().startswith("This school year")
+    assert window.incidents.filters.type_filter.currentData() == "nudes"
+    assert window.incidents.filters.period_filter.currentText().startswith("This school year")
 
 
 def test_a_policy_review_due_soon_shows_on_the_dashboard(qtbot: QtBot, main: MainWindow) -> None:

@@ -1,0 +1,273 @@
+"""The buttons under the chosen case, and what each one does.
+
+Changes are saved on the worker (an :class:`Operation`); then ``case_changed`` asks the page
+to read that one case again. Documents are made on the worker too (``PreviewLater``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QWidget
+
+from esafety_desktop.domain.roles import Permission, can
+from esafety_desktop.errors import ProblemForUser
+from esafety_desktop.services import incidents
+from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.incidents import IncidentSummary
+from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.operations import Changes, Operation
+
+
+def _on_the_chosen_case(
+    act: Callable[[CaseActions, IncidentSummary], None],
+) -> Callable[[CaseActions], None]:
+    """A button's handler, given the case chosen when it is pressed (none chosen: nothing)."""
+
+    def on_click(self: CaseActions) -> None:
+        case = self._chosen()
+        if case is not None:
+            act(self, case)
+
+    on_click.__name__, on_click.__doc__ = act.__name__, act.__doc__
+    return on_click
+
+
+class CaseActions(QWidget):
+    """Acts on the case ``chosen()`` returns at the moment a button is pressed."""
+
+    case_changed = Signal()  # a change to the chosen case was saved
+
+    def __init__(
+        self,
+        signed_in: SignedIn,
+        chosen: Callable[[], IncidentSummary | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._signed_in = signed_in
+        self._chosen = chosen
+        self.note_button = QPushButton("Add a &note…")
+        self.print_button = QPushButton("&Print the record…")
+        self.sign_off_button = QPushButton("Review and &sign off…")
+        self.action_button = QPushButton("Add an &action…")
+        self.done_button = QPushButton("Action &done…")
+        self.correct_button = QPushButton("&Correct an entry…")
+        self.review_button = QPushButton("Device or site &review…")
+        self.evidence_button = QPushButton("Add &evidence…")
+        self.status_button = QPushButton("Change &status…")
+        role = signed_in.account.role
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for button in self._buttons():
+            button.setEnabled(False)
+            layout.addWidget(button)
+            if button is self.sign_off_button:
+                button.setVisible(can(role, Permission.SIGN_OFF_CASES))
+            elif button is not self.print_button:  # anyone who may see the case may print it
+                button.setVisible(can(role, Permission.RECORD_INCIDENTS))
+        layout.addStretch(1)
+
+        self.note_button.clicked.connect(self.add_note)
+        self.print_button.clicked.connect(self.print_record)
+        self.status_button.clicked.connect(self.change_status)
+        self.evidence_button.clicked.connect(self.add_evidence)
+        self.review_button.clicked.connect(self.device_review)
+        self.correct_button.clicked.connect(self.correct_entry)
+        self.action_button.clicked.connect(self.add_action)
+        self.done_button.clicked.connect(self.action_done)
+        self.sign_off_button.clicked.connect(self.sign_off)
+
+    def _buttons(self) -> tuple[QPushButton, ...]:
+        """In the order they stand under the case."""
+        return (
+            self.note_button,
+            self.action_button,
+            self.done_button,
+            self.evidence_button,
+            self.review_button,
+            self.correct_button,
+            self.sign_off_button,
+            self.status_button,
+            self.print_button,
+        )
+
+    def enable(self) -> None:
+        """A case is chosen: the buttons act on it."""
+        for button in self._buttons():
+            button.setEnabled(True)
+
+    def _open(self, dialog: QDialog, then: Callable[[], object] | None = None) -> None:
+        """A form that saves the change itself; once it has, ``then`` (or the page is told)."""
+        self.dialog = dialog
+        self.dialog.accepted.connect(then or self._saved)
+        self.dialog.open()
+
+    def _saved(self, _result: object = None) -> None:
+        self.case_changed.emit()
+
+    def _write(self, work: Callable[[], object], problem_title: str) -> None:
+        """A change to the chosen case, on the worker; then the page redraws that case."""
+        Operation(
+            self, work, Changes.INCIDENTS, on_done=self._saved, problem_title=problem_title
+        ).run()
+
+    def _preview(self, make: Callable[[], bytes], title: str, reference: str) -> None:
+        """The document is made on the worker, then shown in the print preview."""
+        from esafety_desktop.ui.pdf_preview import PreviewLater
+
+        PreviewLater(
+            self,
+            self._signed_in,
+            make,
+            title,
+            f"{reference}.pdf",
+            then=partial(setattr, self, "preview"),
+        )
+
+    @_on_the_chosen_case
+    def add_note(self, case: IncidentSummary) -> None:
+        text = dialogs.ask_text(self, "Add a note", "Note (it is dated and signed with your name):")
+        if not text or not text.strip():
+            return
+        self._write(
+            partial(incidents.add_note, self._signed_in, case.id, text),
+            "The note was not added",
+        )
+
+    @_on_the_chosen_case
+    def print_record(self, case: IncidentSummary) -> None:
+        self._preview(
+            partial(incidents.incident_record, self._signed_in, case.id),
+            f"Incident record {case.reference}",
+            case.reference,
+        )
+
+    @_on_the_chosen_case
+    def change_status(self, case: IncidentSummary) -> None:
+        from esafety_desktop.ui.status_dialog import StatusDialog
+
+        save = partial(incidents.change_status, self._signed_in, case.id)
+        self._open(StatusDialog(case.reference, case.status, save, self))
+
+    @_on_the_chosen_case
+    def add_evidence(self, case: IncidentSummary) -> None:
+        from esafety_desktop.ui.evidence_dialog import EvidenceDialog
+
+        me = self._signed_in
+        self._open(
+            EvidenceDialog(
+                case.reference,
+                case.incident_type,
+                lambda kind, what, url, where, who, name, content: incidents.add_evidence(
+                    me,
+                    case.id,
+                    kind,
+                    what,
+                    url=url,
+                    held_where=where,
+                    held_by=who,
+                    file_name=name,
+                    content=content,
+                ),
+                self,
+            )
+        )
+
+    @_on_the_chosen_case
+    def device_review(self, case: IncidentSummary) -> None:
+        from esafety_desktop.ui.status_dialog import DeviceReviewDialog
+
+        save = partial(incidents.record_device_review, self._signed_in, case.id)
+        self._open(DeviceReviewDialog(case.reference, save, self), then=self._device_reviewed)
+
+    def _device_reviewed(self) -> None:
+        """The review is saved: its form, with the two reviewers' signature lines, to print."""
+        self._saved()
+        case = self._chosen()
+        if case is None:
+            return
+        self._preview(
+            partial(_device_review_form, self._signed_in, case.id),
+            f"Device / site review {case.reference}",
+            case.reference,
+        )
+
+    @_on_the_chosen_case
+    def correct_entry(self, case: IncidentSummary) -> None:
+        """Saved text is never overwritten: a correction is added, the original kept."""
+        entries = [
+            e for e in incidents.chronology(self._signed_in, case.id) if e.kind != "correction"
+        ]
+        labels = [f"{e.recorded_at:%d/%m/%Y %H:%M} · {e.title}" for e in entries]
+        picked = dialogs.choose(
+            self, "Correct an entry", "Which entry is wrong?", labels, labels[-1]
+        )
+        if picked is None:
+            return
+        corrected = dialogs.ask_text(self, "Correct an entry", "What it should say:")
+        if corrected is None:
+            return
+        why = dialogs.ask_text(self, "Correct an entry", "Why it is being corrected:")
+        if why is None:
+            return
+        self._write(
+            partial(
+                incidents.correct_entry,
+                self._signed_in,
+                entries[labels.index(picked)].id,
+                corrected,
+                why,
+            ),
+            "The correction was not saved",
+        )
+
+    @_on_the_chosen_case
+    def add_action(self, case: IncidentSummary) -> None:
+        from esafety_desktop.ui.status_dialog import ActionDialog
+
+        me = self._signed_in
+        save = partial(incidents.add_action, me, case.id)
+        self._open(ActionDialog(case.reference, save, me.account.display_name, self))
+
+    @_on_the_chosen_case
+    def action_done(self, case: IncidentSummary) -> None:
+        open_actions = incidents.actions(self._signed_in, case.id, open_only=True)
+        if not open_actions:
+            dialogs.inform(self, "No open actions", "Every action on this case is done.")
+            return
+        labels = [f"{a.title} ({a.owner}, due {a.due:%d/%m/%Y})" for a in open_actions]
+        picked = dialogs.choose(self, "Action done", "Which action is done?", labels, labels[0])
+        if picked is None:
+            return
+        outcome = dialogs.ask_text(self, "Action done", "What was the outcome?")
+        if outcome is None:
+            return
+        action = open_actions[labels.index(picked)]
+        self._write(
+            partial(incidents.complete_action, self._signed_in, action.id, outcome),
+            "The action was not marked as done",
+        )
+
+    @_on_the_chosen_case
+    def sign_off(self, case: IncidentSummary) -> None:
+        comment = dialogs.ask_text(
+            self,
+            f"Review and sign off {case.reference}",
+            "Your comments (signed with your name and today's date):",
+        )
+        if comment is None:
+            return
+        self._write(
+            partial(incidents.sign_off, self._signed_in, case.id, comment),
+            "The case was not signed off",
+        )
+
+
+def _device_review_form(signed_in: SignedIn, incident_id: int) -> bytes:
+    form = incidents.device_review_form(signed_in, incident_id)
+    if form is None:
+        raise ProblemForUser("This case has no device or site review to print yet.")
+    return form

@@ -1,0 +1,121 @@
+"""The chosen case, read-only: its facts, the people involved, actions, evidence and
+chronology."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from html import escape
+
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from esafety_desktop.domain.incidents import incident_type_name
+from esafety_desktop.domain.mis_import import YEAR_GROUP_LABELS
+from esafety_desktop.services import incidents
+from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.incidents import (
+    ActionInfo,
+    ChronologyEntry,
+    EvidenceItem,
+    IncidentSummary,
+)
+
+
+def case_html(
+    case: IncidentSummary,
+    entries: Sequence[ChronologyEntry],
+    actions: Sequence[ActionInfo],
+    evidence: Sequence[EvidenceItem],
+    today: date,
+) -> str:
+    """The case as the page shows it; everything typed by a person is escaped."""
+    kind = incident_type_name(case.incident_type)
+    reported = f"{case.reported_at:%d/%m/%Y %H:%M}"
+    where = case.location.label if case.location else ""
+    if case.online_service:
+        where += f" ({case.online_service})"
+    parts = [
+        f"<h2>{escape(case.reference)}: {escape(kind)}</h2>",
+        f"<p><b>Status:</b> {case.status.label}. <b>Reported</b> {reported} by "
+        f"{escape(case.reported_by)}."
+        + (f" <b>Where:</b> {escape(where)}." if where else "")
+        + "</p>",
+        f"<p>{escape(case.summary)}</p>",
+    ]
+    if case.child_words:
+        parts.append(f"<p><b>The child's own words:</b> “{escape(case.child_words)}”</p>")
+    if case.involved:
+        parts.append("<h3>People involved</h3><ul>")
+        for person in case.involved:
+            roles = ", ".join(role.label for role in person.roles)
+            year = (
+                f" ({YEAR_GROUP_LABELS[person.year_group]} at the time)"
+                if person.year_group in YEAR_GROUP_LABELS
+                else ""
+            )
+            parts.append(f"<li>{escape(person.name)}{year}: {escape(roles)}</li>")
+        parts.append("</ul>")
+    if actions:
+        parts.append("<h3>Actions</h3><ul>")
+        for action in actions:
+            state = (
+                "done"
+                if action.done
+                else "<b style='color:#c62828'>overdue</b>"
+                if action.overdue(today)
+                else "open"
+            )
+            parts.append(
+                f"<li>{escape(action.title)}: {escape(action.owner)}, due "
+                f"{action.due:%d/%m/%Y} ({state})</li>"
+            )
+        parts.append("</ul>")
+    if evidence:
+        parts.append("<h3>Evidence</h3><ul>")
+        for item in evidence:
+            where = f", kept in {item.held_where} by {item.held_by}" if item.held_where else ""
+            url = f" {item.url}" if item.url else ""
+            kept = f" ({item.file_name}, SHA-256 {item.sha256[:16]}…)" if item.sha256 else ""
+            parts.append(
+                f"<li><b>{item.kind.label}</b>: {escape(item.description)}{escape(url)}"
+                f"{escape(where)}{escape(kept)}</li>"
+            )
+        parts.append("</ul>")
+    parts.append("<h3>Chronology</h3>")
+    for entry in entries:
+        lines = [f"<b>{entry.recorded_at:%d/%m/%Y %H:%M}</b> · {escape(entry.title)}"]
+        if entry.choice:
+            lines.append(f"Decision: {escape(entry.choice)}")
+        if entry.reasons and not entry.corrects:
+            lines.append(f"Reasons: {escape(entry.reasons)}")
+        if entry.done_by:
+            lines.append(f"Done by {escape(entry.done_by)}")
+        if entry.outcome:
+            lines.append(f"Outcome: {escape(entry.outcome)}")
+        if entry.reference:
+            lines.append(f"Reference: {escape(entry.reference)}")
+        if entry.text:
+            lines.append(escape(entry.text))
+        if entry.corrected_by:
+            lines.append("<i>Corrected later (see below); the original is kept.</i>")
+        if entry.corrects:
+            lines.append(f"Why corrected: {escape(entry.reasons)}")
+        lines.append(f"<span style='color:grey'>Recorded by {escape(entry.author)}</span>")
+        parts.append("<p>" + "<br>".join(lines) + "</p>")
+    return "".join(parts)
+
+
+class CaseView(QTextBrowser):
+    """Shows one case (reading its chronology is recorded in the audit log)."""
+
+    def __init__(self, signed_in: SignedIn, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._signed_in = signed_in
+        self.setObjectName("caseChronology")
+        self.setPlaceholderText("Choose a case to see its chronology.")
+
+    def show_case(self, case: IncidentSummary) -> None:
+        entries = incidents.chronology(self._signed_in, case.id)
+        actions = incidents.actions(self._signed_in, case.id)
+        evidence = incidents.evidence_for(self._signed_in, case.id)
+        self.setHtml(case_html(case, entries, actions, evidence, date.today()))
