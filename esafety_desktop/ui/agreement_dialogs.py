@@ -32,6 +32,7 @@ from esafety_desktop.services import agreements
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.agreements import PersonCoverage, SignatureRecord
 from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.dates import qdate
 from esafety_desktop.ui.look import ERROR_STYLE
 from esafety_desktop.ui.operations import Changes, save_from
 from esafety_desktop.ui.person_dialogs import FormDialog
@@ -40,7 +41,7 @@ PERSON = Qt.ItemDataRole.UserRole
 
 
 def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day))
+    edit = QDateEdit(qdate(day))
     edit.setDisplayFormat("dd/MM/yyyy")
     edit.setCalendarPopup(True)
     edit.setMaximumDate(QDate.currentDate())
@@ -419,7 +420,7 @@ class VersionsDialog(QDialog):
     def new_version(self) -> None:
         audience = self._chosen_audience()
         text = self._all[-1].text if self._all else agreements.starter_text(audience)
-        self.dialog = NewVersionDialog(self._signed_in, audience, text, self)
+        self.dialog: QDialog = NewVersionDialog(self._signed_in, audience, text, self)
         self.dialog.accepted.connect(self._fill)
         self.dialog.open()
 
@@ -518,7 +519,7 @@ class PersonAgreementTab(QWidget):
         row = self._row()
         if row is None:
             return
-        self.dialog = ReturnedFormsDialog(self._signed_in, [row], None, self)
+        self.dialog: QDialog = ReturnedFormsDialog(self._signed_in, [row], None, self)
         self.dialog.accepted.connect(self._changed)
         self.dialog.open()
 

@@ -116,7 +116,8 @@ class MainWindow(QMainWindow):
         self.lock_action.triggered.connect(self._on_lock)
         sign_out = QAction("Sign &out", self)
         sign_out.triggered.connect(self._on_sign_out)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         for action in (self.lock_action, sign_out, quit_action):
             file_menu.addAction(action)
@@ -145,7 +146,7 @@ class MainWindow(QMainWindow):
             if _asked_from(page, origin):
                 continue
             if page is self.stack.currentWidget():
-                page.refresh()  # type: ignore[attr-defined]
+                page.refresh()
             else:
                 self._stale.add(id(page))
 

@@ -28,7 +28,7 @@ from esafety_desktop.domain.incidents import incident_type_name
 from esafety_desktop.domain.roles import Role
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import incidents, review_packs
-from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.access import AccountInfo, SignedIn
 from esafety_desktop.services.incidents import IncidentSummary
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.models import RecordTableModel, TickableRecordModel
@@ -125,7 +125,7 @@ def _case_id(case: IncidentSummary) -> int:
     return case.id
 
 
-def _accounts(signed_in: SignedIn) -> list[object]:
+def _accounts(signed_in: SignedIn) -> list[AccountInfo]:
     from esafety_desktop.services.accounts import list_accounts
 
     return list(list_accounts(signed_in))

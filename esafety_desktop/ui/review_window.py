@@ -278,10 +278,10 @@ class ReviewWindow(QMainWindow):
         parts.append("<h3>Your review</h3>")
         if not added:
             parts.append("<p>Nothing added yet.</p>")
-        for entry in added:
+        for mine in added:
             parts.append(
-                f"<p><b>{escape(review_packs.entry_title(entry))}</b>"
-                + (f"<br>{escape(entry.text)}" if entry.text else "")
+                f"<p><b>{escape(review_packs.entry_title(mine))}</b>"
+                + (f"<br>{escape(mine.text)}" if mine.text else "")
                 + "</p>"
             )
         self.record.setHtml("".join(parts))

@@ -38,11 +38,13 @@ class LocationPage(QWizardPage):
         self.restore_button = QPushButton("&Restore from a backup instead (a new PC)…")
         self.restore_button.setObjectName("restoreInstead")
         self.restore_button.clicked.connect(self._restore_instead)
-        self.layout().addWidget(self.restore_button)
+        layout = self.layout()
+        assert layout is not None  # the form's own
+        layout.addWidget(self.restore_button)
         self.review_button = QPushButton("Open a &headteacher's review pack instead…")
         self.review_button.setObjectName("reviewInstead")
         self.review_button.clicked.connect(self._review_instead)
-        self.layout().addWidget(self.review_button)
+        layout.addWidget(self.review_button)
         self.registerField("database", self.ui.pathEdit)
 
     def _review_instead(self) -> None:

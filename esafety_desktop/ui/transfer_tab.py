@@ -10,6 +10,7 @@ from functools import partial
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -23,6 +24,7 @@ from esafety_desktop.domain.roles import Permission, can
 from esafety_desktop.services import transfers
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.transfers import Transfer
+from esafety_desktop.ui.dates import qdate
 from esafety_desktop.ui.operations import Changes
 from esafety_desktop.ui.person_dialogs import FormDialog
 
@@ -34,7 +36,7 @@ HOW = (
 
 
 def _date(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day))
+    edit = QDateEdit(qdate(day))
     edit.setDisplayFormat("dd/MM/yyyy")
     edit.setCalendarPopup(True)
     edit.setMaximumDate(QDate.currentDate())
@@ -172,7 +174,7 @@ class TransferTab(QWidget):
     def send(self) -> None:
         if self.person_id is None:
             return
-        self.dialog = SendDialog(self._signed_in, self.person_id, self.destination, self)
+        self.dialog: QDialog = SendDialog(self._signed_in, self.person_id, self.destination, self)
         self.dialog.accepted.connect(self._changed)
         self.dialog.open()
 

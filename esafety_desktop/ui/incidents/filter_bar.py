@@ -29,6 +29,7 @@ from esafety_desktop.domain.school_year import (
 from esafety_desktop.services import incidents
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents import IncidentSummary
+from esafety_desktop.ui.dates import qdate
 from esafety_desktop.ui.search_box import SearchBox
 
 ANYONE = "Anyone involved"
@@ -98,8 +99,10 @@ class FilterBar(QWidget):
         self.person_filter.setAccessibleName("Person involved")
         self.person_filter.setEditable(True)
         self.person_filter.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.person_filter.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.person_filter.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer = self.person_filter.completer()
+        assert completer is not None  # an editable combo box has one
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.person_filter.setMinimumContentsLength(18)
         self.period_filter = QComboBox()
         self.period_filter.setAccessibleName("When reported")
@@ -117,8 +120,8 @@ class FilterBar(QWidget):
             ("Between dates…", BETWEEN),
         ):
             self.period_filter.addItem(label, period)
-        self.date_from = QDateEdit(QDate(this_year.start))
-        self.date_to = QDateEdit(QDate(today))
+        self.date_from = QDateEdit(qdate(this_year.start))
+        self.date_to = QDateEdit(qdate(today))
         for edit, name in ((self.date_from, "Reported from"), (self.date_to, "Reported to")):
             edit.setAccessibleName(name)
             edit.setDisplayFormat("dd/MM/yyyy")
@@ -150,7 +153,9 @@ class FilterBar(QWidget):
             combo.currentIndexChanged.connect(self._chosen)
         self.period_filter.currentIndexChanged.connect(self._period_chosen)
         self.person_filter.activated.connect(self._chosen)
-        self.person_filter.lineEdit().editingFinished.connect(self._person_typed)
+        typed = self.person_filter.lineEdit()
+        assert typed is not None  # an editable combo box has one
+        typed.editingFinished.connect(self._person_typed)
 
     def chosen(self) -> CaseFilter:
         """What is chosen now; the words typed are searched for (two letters or more)."""

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,7 +36,7 @@ from esafety_desktop.ui.pdf_preview import PreviewLater
 EVERYONE = "Everyone"
 
 
-def _table(model: RecordTableModel[object], name: str) -> QTableView:  # type: ignore[type-var]
+def _table(model: RecordTableModel[object], name: str) -> QTableView:
     table = QTableView()
     table.setObjectName(name)
     table.setModel(model)
@@ -245,7 +246,7 @@ class AgreementsPage(QWidget):
         group = None if self.chosen_group == EVERYONE else self.chosen_group
         if group and not group.startswith("Class ") and group not in {a.label for a in Audience}:
             group = None
-        self.dialog = ReturnedFormsDialog(self._signed_in, self.rows, group, self)
+        self.dialog: QDialog = ReturnedFormsDialog(self._signed_in, self.rows, group, self)
         self.dialog.accepted.connect(self.refresh)
         self.dialog.open()
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from esafety_desktop.domain.audit_wording import ACTION_GROUPS
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services.access import SignedIn
-from esafety_desktop.services.audit_log import account_names, audit_entries
+from esafety_desktop.services.audit_log import AuditRecord, account_names, audit_entries
 from esafety_desktop.services.checks import VerificationReport, verify_open_database
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import run_in_background
@@ -59,7 +59,7 @@ class AuditLogPage(QWidget):
         )
         self.count_label = QLabel()
 
-        self.model: RecordTableModel = audit_model()
+        self.model: RecordTableModel[AuditRecord] = audit_model()
         self.proxy = SortingInSource(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()

@@ -86,7 +86,8 @@ class DashboardPage(QWidget):
         from esafety_desktop.services.dashboard import incident_bars
 
         while self.charts.count():
-            widget = self.charts.takeAt(0).widget()
+            taken = self.charts.takeAt(0)
+            widget = taken.widget() if taken is not None else None
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()
@@ -132,7 +133,8 @@ class DashboardPage(QWidget):
             f"· database {checked}"
         )
         while self.cards.count():
-            widget = self.cards.takeAt(0).widget()
+            taken = self.cards.takeAt(0)
+            widget = taken.widget() if taken is not None else None
             if widget is not None:
                 widget.hide()  # at once: deleteLater only happens on the next event loop pass
                 widget.deleteLater()

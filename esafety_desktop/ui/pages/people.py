@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -101,8 +102,8 @@ class PeoplePage(QWidget):
             filters.addWidget(QLabel(label))
             filters.addWidget(box)
         flags = QHBoxLayout()
-        for box in (*self.flag_boxes.values(), self.possible_leavers, self.show_left):
-            flags.addWidget(box)
+        for flag in (*self.flag_boxes.values(), self.possible_leavers, self.show_left):
+            flags.addWidget(flag)
         flags.addStretch(1)
         flags.addWidget(self.count)
         actions = QHBoxLayout()
@@ -129,8 +130,8 @@ class PeoplePage(QWidget):
         self.search.settled.connect(self._apply_search)
         for box in (self.kind, self.year, self.class_box):
             box.currentIndexChanged.connect(self.apply_filters)
-        for box in (*self.flag_boxes.values(), self.possible_leavers, self.show_left):
-            box.toggled.connect(self.apply_filters)
+        for flag in (*self.flag_boxes.values(), self.possible_leavers, self.show_left):
+            flag.toggled.connect(self.apply_filters)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.add_button.clicked.connect(self.add_person)
         self.import_button.clicked.connect(self.import_people)
@@ -201,7 +202,7 @@ class PeoplePage(QWidget):
         def save(form: PersonForm) -> None:
             self._changed_id = people.add_person(self._signed_in, form)
 
-        self.dialog = PersonDialog(save, pupil_word=self.pupil_word, parent=self)
+        self.dialog: QDialog = PersonDialog(save, pupil_word=self.pupil_word, parent=self)
         self.dialog.accepted.connect(self._dialog_accepted)
         self.dialog.open()
 

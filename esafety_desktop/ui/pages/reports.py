@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,6 +34,7 @@ from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.agreements import school_year_start
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import run_in_background
+from esafety_desktop.ui.dates import qdate
 from esafety_desktop.ui.pdf_preview import preview_for
 
 BETWEEN = "between"
@@ -63,8 +64,8 @@ class PeriodChooser(QWidget):
         ]
         for label, value in choices:
             self.choice.addItem(label, value)
-        self.date_from = QDateEdit(QDate(this_year.start))
-        self.date_to = QDateEdit(QDate(today))
+        self.date_from = QDateEdit(qdate(this_year.start))
+        self.date_to = QDateEdit(qdate(today))
         for edit, label in ((self.date_from, "From"), (self.date_to, "To")):
             edit.setAccessibleName(f"{name}: {label.lower()}")
             edit.setDisplayFormat("dd/MM/yyyy")

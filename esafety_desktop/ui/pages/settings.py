@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -35,6 +36,7 @@ from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.account_dialogs import AccountDialog, PasswordDialog
 from esafety_desktop.ui.backup_tab import BackupsTab
 from esafety_desktop.ui.contacts_editor import ContactsEditor
+from esafety_desktop.ui.dates import qdate
 from esafety_desktop.ui.models import (
     RecordTableModel,
     SortingInSource,
@@ -131,7 +133,7 @@ class SchoolTab(QWidget):
         self.policy_review.setCalendarPopup(True)
         self.policy_review.setMinimumDate(QDate(2000, 1, 1))
         self.policy_review.setSpecialValueText("Not set")  # shown at the minimum date
-        self.policy_review.setDate(QDate(review) if review else QDate(2000, 1, 1))
+        self.policy_review.setDate(qdate(review) if review else QDate(2000, 1, 1))
         form.addRow("Online safety policy:\nnext review", self.policy_review)
         row = QHBoxLayout()
         row.addWidget(self.save_button)
@@ -240,7 +242,7 @@ class AccountsTab(QWidget):
                 me, username=username, display_name=name, role=role, password=password
             )
 
-        self.dialog = AccountDialog(save, self)
+        self.dialog: QDialog = AccountDialog(save, self)
         self.dialog.accepted.connect(self._changed)
         self.dialog.open()
 
