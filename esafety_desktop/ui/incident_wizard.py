@@ -42,7 +42,8 @@ from esafety_desktop.domain.roles import Role
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import incidents, people
 from esafety_desktop.services.access import SignedIn
-from esafety_desktop.services.settings import school_settings
+from esafety_desktop.services.people import PersonRow
+from esafety_desktop.services.settings import SchoolSettings, school_settings
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.look import ERROR_STYLE, error_label
 from esafety_desktop.ui.models import RecordTableModel
@@ -107,7 +108,7 @@ class PeoplePage(QWizardPage):
         self._wizard = wizard
         self.setTitle("Who was involved")
         self.setSubTitle("Everyone, each with their role. Full names, never initials.")
-        self.register = [r for r in people.list_people(wizard.signed_in) if not r.left]
+        self.register = wizard.start.register
         self.person = QComboBox()
         self.person.setEditable(True)
         self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -382,21 +383,25 @@ class IncidentWizard(QWizard):
         *,
         draft_id: int | None = None,
         parent: QWidget | None = None,
+        start: WizardStart | None = None,
     ) -> None:
+        """``start`` is what the wizard reads before it opens (see :func:`wizard_start`),
+        read on the worker by a page; without it the wizard reads it itself."""
         super().__init__(parent)
         self.setWindowTitle("Record an online-safety incident")
         self.setObjectName("incidentWizard")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.signed_in = signed_in
-        self.chart: Flowchart = incidents.shipped_flowchart()
-        settings = school_settings(signed_in)
-        self.pupil_word = settings.pupil_word
-        contacts = {c.key: c for c in settings.contacts}
+        start = start or wizard_start(signed_in, draft_id)
+        self.start = start
+        self.chart: Flowchart = start.chart
+        self.pupil_word = start.settings.pupil_word
+        contacts = {c.key: c for c in start.settings.contacts}
         self._draft = DraftHeld(draft_id)
         self.draft_problem: ProblemForUser | None = None
         self.recording = False  # Finish pressed, the case not yet saved
         self.saved_case: incidents.IncidentSummary | None = None
-        self.account_holders = incidents.account_holders(signed_in)
+        self.account_holders = start.account_holders
         self.report = ReportPage(self)
         self.people_page = PeoplePage(self)
         self.setPage(REPORT_PAGE, self.report)
@@ -410,8 +415,8 @@ class IncidentWizard(QWizard):
             self.setPage(FIRST_STEP_PAGE + number, page)
         self.setStartId(REPORT_PAGE)
         self.resize(860, 720)
-        if draft_id is not None:
-            self.resume(incidents.load_draft(signed_in, draft_id))
+        if start.draft is not None:
+            self.resume(start.draft)
 
     # -- the walk so far -----------------------------------------------------------------
 
@@ -607,6 +612,30 @@ class IncidentWizard(QWizard):
         page = self.currentPage()
         if isinstance(page, StepPage):
             page.message.setText(str(problem))
+
+
+@dataclass(frozen=True)
+class WizardStart:
+    """What the wizard needs before it can open: the flowchart, the register of people on
+    roll, the accounts a case may be kept from, the school's wording and contacts, and the
+    draft being carried on with."""
+
+    chart: Flowchart
+    register: list[PersonRow]
+    account_holders: list[incidents.AccountHolder]
+    settings: SchoolSettings
+    draft: dict[str, Any] | None
+
+
+def wizard_start(signed_in: SignedIn, draft_id: int | None) -> WizardStart:
+    """Read on the worker (a school's whole register takes a moment), then the wizard opens."""
+    return WizardStart(
+        chart=incidents.shipped_flowchart(),
+        register=[r for r in people.list_people(signed_in) if not r.left],
+        account_holders=incidents.account_holders(signed_in),
+        settings=school_settings(signed_in),
+        draft=None if draft_id is None else incidents.load_draft(signed_in, draft_id),
+    )
 
 
 @dataclass

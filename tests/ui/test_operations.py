@@ -30,6 +30,7 @@ def main(qtbot: QtBot, school: School) -> Iterator[MainWindow]:
 
 def _record_bullying_case(qtbot: QtBot, main: MainWindow, amy: int) -> None:
     qtbot.mouseClick(main.incidents.new_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)  # the register is read on the worker, then the wizard opens
     wizard = main.incidents.wizard
     _fill_report_and_people(qtbot, wizard, amy)
     _act(wizard)

@@ -305,6 +305,8 @@ def test_an_incident_draft_survives_the_auto_lock_and_resumes(
     assert isinstance(main, MainWindow)
     main.show_page("Incidents")
     main.incidents.open_wizard(None)
+    assert wait_for_background()
+    qtbot.waitUntil(lambda: hasattr(main.incidents, "wizard"), timeout=5000)
     wizard = main.incidents.wizard
     wizard.report.reported_by.setText("Kim Lowe")
     wizard.report.summary.setPlainText("Amy was sent unkind messages.")
@@ -321,6 +323,7 @@ def test_an_incident_draft_survives_the_auto_lock_and_resumes(
     assert isinstance(main, MainWindow) and main.current_page_title() == "Incidents"
     assert main.incidents.drafts.count() == 1
     qtbot.mouseClick(main.incidents.resume_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: hasattr(main.incidents, "wizard"), timeout=5000)
     resumed = main.incidents.wizard
     assert resumed.report.summary.toPlainText() == "Amy was sent unkind messages."
     assert resumed.currentPage().step.id == "immediate_risk"

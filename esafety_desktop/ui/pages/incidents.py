@@ -6,6 +6,9 @@ itself (``case_view``) and the buttons that act on it (``case_actions``).
 
 from __future__ import annotations
 
+from functools import partial
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,7 +32,10 @@ from esafety_desktop.ui.incidents.case_actions import CaseActions
 from esafety_desktop.ui.incidents.case_view import CaseView
 from esafety_desktop.ui.incidents.filter_bar import FilterBar
 from esafety_desktop.ui.models import RecordTableModel, select_where
-from esafety_desktop.ui.operations import Changes
+from esafety_desktop.ui.operations import Changes, Operation
+
+if TYPE_CHECKING:
+    from esafety_desktop.ui.incident_wizard import WizardStart
 
 
 def _cases_model() -> RecordTableModel[IncidentSummary]:
@@ -178,9 +184,21 @@ class IncidentsPage(QWidget):
         self.open_wizard(self.drafts.currentData())
 
     def open_wizard(self, draft_id: int | None) -> None:
+        """The register and the draft are read on the worker; then the wizard opens."""
+        from esafety_desktop.ui.incident_wizard import wizard_start
+
+        Operation(
+            self,
+            partial(wizard_start, self._signed_in, draft_id),
+            Changes.NOTHING,
+            on_done=partial(self._show_wizard, draft_id),
+            problem_title="The incident wizard could not open",
+        ).run()
+
+    def _show_wizard(self, draft_id: int | None, start: WizardStart) -> None:
         from esafety_desktop.ui.incident_wizard import IncidentWizard
 
-        self.wizard = IncidentWizard(self._signed_in, draft_id=draft_id, parent=self)
+        self.wizard = IncidentWizard(self._signed_in, draft_id=draft_id, parent=self, start=start)
         self.wizard.recorded.connect(self._recorded)
         self.wizard.finished.connect(self._wizard_closed)
         self.wizard.open()
