@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check esafety_desktop tests bench
 
 typecheck: $(STAMP)
-	$(BIN)/mypy esafety_desktop/domain esafety_desktop/storage esafety_desktop/services esafety_desktop/reports
+	$(BIN)/mypy esafety_desktop/domain esafety_desktop/storage esafety_desktop/services esafety_desktop/reports esafety_desktop/demo esafety_desktop/ui
 
 forms: $(STAMP)
 	@for f in $(FORMS); do n=$$(basename $$f .ui); \

@@ -475,7 +475,7 @@ def _report(args: argparse.Namespace) -> int:
                 raise InvalidInput("--to is before --from.")
             period = Period(start, end, f"{start:%d/%m/%Y} to {end:%d/%m/%Y}")
         else:
-            period = school_year_containing(date.today(), school_year_start(me))
+            period = school_year_containing(me.clock.today(), school_year_start(me))
         if args.kind == "chronology":
             pdf, title = _chronology(me, args.pupil), "Safeguarding chronology"
         elif args.kind == "governors":
@@ -518,7 +518,8 @@ def _cli_date(text: str) -> date:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from esafety_desktop.services.demo import DEMO_SCHOOL_NAME, build_demo_school
+    from esafety_desktop.demo import build_demo_school
+    from esafety_desktop.services.demo import DEMO_SCHOOL_NAME
 
     demo = build_demo_school(args.db)
     print(f"Made the demo school {DEMO_SCHOOL_NAME} at {demo.path} (invented people only).")

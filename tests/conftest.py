@@ -7,12 +7,13 @@ import subprocess
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import keyring
 import pytest
 
+from esafety_desktop.domain.clock import SettableClock
 from esafety_desktop.services.access import SignedIn, create_school
 from esafety_desktop.storage import keyslots
 from esafety_desktop.storage.device_secret import DeviceSecretStore
@@ -61,6 +62,8 @@ class School:
     recovery_key: str
     username: str = "jo.dsl"
     password: str = DSL_PASSWORD
+    # The session's clock: the system's until a test sets it (``school.clock.set(...)``).
+    clock: SettableClock = field(default_factory=SettableClock)
 
 
 HEAD_PASSWORD = "Granite-Willow-Parcel-19"
@@ -84,6 +87,7 @@ def add_head(school: School) -> None:
 def school(tmp_path: Path) -> Iterator[School]:
     """A new school database with one DSL (Jo Bloggs), signed in."""
     path = tmp_path / "school.db"
+    clock = SettableClock()
     new = create_school(
         path,
         school_name=SCHOOL_NAME,
@@ -91,8 +95,9 @@ def school(tmp_path: Path) -> Iterator[School]:
         display_name="Jo Bloggs",
         password=DSL_PASSWORD,
         device_secrets=DeviceSecretStore(),
+        clock=clock,
     )
-    made = School(path=path, signed_in=new.signed_in, recovery_key=new.recovery_key)
+    made = School(path=path, signed_in=new.signed_in, recovery_key=new.recovery_key, clock=clock)
     yield made
     if made.signed_in.database.engine is not None:
         made.signed_in.database.close()

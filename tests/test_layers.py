@@ -1,15 +1,17 @@
 """The layers of DESIGN.md, checked on every import between our own modules (the whole dotted
 name, so a page reaching into ``storage`` is seen) and on the libraries each layer may use.
 
-    ui       -> services, domain
+    ui       -> services, demo, domain
+    demo     -> services, domain      (builds the demo school from resources/demo/)
     services -> domain, storage, reports
     reports  -> domain
     storage  -> domain
     domain   -> (nothing of ours)
 
 The small shared modules (``errors``, ``paths`` and the package itself) may be used
-by every layer but ``domain`` (which takes only ``errors``); nothing imports ``ui``, ``app`` or
-``cli`` except ``app``, ``cli`` and ``__main__``.
+by every layer but ``domain`` (which takes only ``errors``). The top-level parts ``app``,
+``cli`` and ``__main__`` start things and may use any layer; nothing else imports them or
+``ui``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "esafety_desktop"
 SHARED = {"errors", "paths", ""}  # "" is the package itself (APP_NAME, version)
 LAYERS = {
-    "ui": {"ui", "services", "domain"} | SHARED,
+    "ui": {"ui", "services", "demo", "domain"} | SHARED,
+    "demo": {"demo", "services", "domain"} | SHARED,
     "services": {"services", "domain", "storage", "reports"} | SHARED,
     "reports": {"reports", "domain"} | SHARED,
     "storage": {"storage", "domain"} | SHARED,

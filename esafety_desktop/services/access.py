@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from esafety_desktop.domain.clock import Clock, SystemClock
 from esafety_desktop.domain.recovery_key import (
     RecoveryKeyFormatError,
     format_recovery_key,
@@ -73,14 +71,20 @@ class AccountInfo:
 
 class SignedIn:
     """An open school database and the account using it. Services take this as their first
-    argument; :meth:`sign_out` closes the database and wipes the key."""
+    argument and read the time from its ``clock`` (the system clock unless another was given);
+    :meth:`sign_out` closes the database and wipes the key."""
 
     def __init__(
-        self, database: SchoolDatabase, account: AccountInfo, device_secrets: DeviceSecretStore
+        self,
+        database: SchoolDatabase,
+        account: AccountInfo,
+        device_secrets: DeviceSecretStore,
+        clock: Clock | None = None,
     ) -> None:
         self.database = database
         self.account = account
         self.device_secrets = device_secrets
+        self.clock = clock if clock is not None else SystemClock()
 
     @property
     def path(self) -> Path:
@@ -103,6 +107,7 @@ class SignedIn:
         subject_id: str | int | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
+        # Not stamped with ``self.clock``: the audit log keeps the real time (storage/audit.py).
         audit.append(
             session,
             actor_id=self.account.id,
@@ -153,13 +158,16 @@ def create_school(
     device_secrets: DeviceSecretStore,
     password_only: bool = False,
     first_settings: dict[str, Any] | None = None,
+    clock: Clock | None = None,
 ) -> NewSchool:
     """Make a new encrypted school database with its first DSL account and a recovery key.
 
     ``password_only`` is the explicit choice for a PC with no keyring: the account's slot then
     depends on the password alone. The choice is recorded in the audit log.
     ``first_settings`` are stored with the school (the setup wizard's wording and contacts).
+    ``clock`` is the signed-in session's (the system clock unless given).
     """
+    clock = clock if clock is not None else SystemClock()
     school_name = school_name.strip()
     if not school_name:
         raise InvalidInput("Type the school's name.")
@@ -186,12 +194,12 @@ def create_school(
                     username=username,
                     display_name=display_name,
                     role=Role.DSL.value,
-                    created_at=utc_now(),
+                    created_at=clock.utc_now(),
                 )
                 session.add(account)
                 session.flush()
                 info = AccountInfo.of(account)
-                signed_in = SignedIn(database, info, device_secrets)
+                signed_in = SignedIn(database, info, device_secrets, clock)
                 signed_in.record(session, "school.created", details={"school_name": school_name})
                 signed_in.record(
                     session,
@@ -271,12 +279,18 @@ class RecoveryKeyDoesNotFit(WrongRecoveryKey):
 
 
 def sign_in(
-    path: Path, username: str, password: str, device_secrets: DeviceSecretStore
+    path: Path,
+    username: str,
+    password: str,
+    device_secrets: DeviceSecretStore,
+    clock: Clock | None = None,
 ) -> SignedIn:
+    """Open the school database as ``username``; the session reads the time from ``clock``
+    (the system clock unless given)."""
     files = DatabaseFiles(Path(path))
     key_slots, data_key = unlock(files, username, password, device_secrets)
     database = SchoolDatabase.open(files, key_slots, data_key)
-    return start_session(database, username, device_secrets, "sign_in")
+    return start_session(database, username, device_secrets, "sign_in", clock=clock)
 
 
 def sign_in_with_recovery_key(
@@ -286,6 +300,7 @@ def sign_in_with_recovery_key(
     username: str,
     new_password: str,
     device_secrets: DeviceSecretStore,
+    clock: Clock | None = None,
 ) -> SignedIn:
     """Open with the recovery key (a new PC, a forgotten password) and set a new password for
     ``username`` on this PC."""
@@ -316,6 +331,7 @@ def sign_in_with_recovery_key(
                 device_secrets,
                 "sign_in.recovery_key",
                 extra_action="account.password_set_with_recovery_key",
+                clock=clock,
             )
     except BaseException:
         database.close()
@@ -329,6 +345,7 @@ def start_session(
     action: str,
     *,
     extra_action: str | None = None,
+    clock: Clock | None = None,
 ) -> SignedIn:
     try:
         attempts = _read_failed_attempts(database.files)
@@ -336,7 +353,7 @@ def start_session(
             row = active_account(session, username)
             if row is None:
                 raise UnknownAccount(username, active_usernames(session))
-            signed_in = SignedIn(database, AccountInfo.of(row), device_secrets)
+            signed_in = SignedIn(database, AccountInfo.of(row), device_secrets, clock)
             for attempt in attempts:
                 audit.append(
                     session,
@@ -375,10 +392,12 @@ def _device_secret_for(slot: KeySlot, device_secrets: DeviceSecretStore) -> byte
 
 def _note_failed_attempt(files: DatabaseFiles, username: str, reason: str) -> None:
     """Kept beside the database (never in it: a failed attempt must not touch its bytes) and
-    moved into the audit log at the next successful sign-in."""
+    moved into the audit log at the next successful sign-in: so, like the log, at the real time
+    (there is no session and no session clock yet)."""
     if not files.database.parent.is_dir():
         return
-    line = json.dumps({"account": username, "reason": reason, "at": utc_now().isoformat()})
+    at = SystemClock().utc_now().isoformat()
+    line = json.dumps({"account": username, "reason": reason, "at": at})
     try:
         append_line(files.sign_in_attempts, line)
     except Exception:  # a note that cannot be written must not hide the wrong password
@@ -423,25 +442,3 @@ def read_setting(session: Session, key: str) -> Any:
 
 def write_setting(session: Session, key: str, value: Any) -> None:
     session.merge(SchoolSetting(key=key, value=json.dumps(value)))
-
-
-_pretend_now: list[datetime] = []
-
-
-def utc_now() -> datetime:
-    """The time record rows are stamped with (UTC, naive). The audit log keeps its own clock."""
-    if _pretend_now:
-        return _pretend_now[-1]
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-@contextmanager
-def pretending_it_is(when_utc: datetime) -> Iterator[None]:
-    """Only for building the demo school, whose invented cases are written as if over past
-    school years: rows made inside are stamped ``when_utc``. The audit log still records the
-    real time, so it shows truthfully when the demo was built."""
-    _pretend_now.append(when_utc)
-    try:
-        yield
-    finally:
-        _pretend_now.pop()

@@ -15,7 +15,6 @@ from esafety_desktop.services.access import (
     active_account,
     active_usernames,
     unlock,
-    utc_now,
     validate_username,
     write_setting,
 )
@@ -49,7 +48,7 @@ def add_account(
         if existing is not None and existing.removed_at is None:
             raise InvalidInput(f"There is already an account called {username}.")
         if existing is None:
-            existing = Account(username=username, created_at=utc_now())
+            existing = Account(username=username, created_at=signed_in.clock.utc_now())
             session.add(existing)
         existing.display_name = display_name
         existing.role = role.value
@@ -109,7 +108,7 @@ def remove_account(signed_in: SignedIn, *, username: str) -> None:
             raise InvalidInput("You cannot remove your own account while signed in with it.")
         if Role(row.role) == Role.DSL:
             _refuse_if_last_dsl(session, row, "remove")
-        row.removed_at = utc_now()
+        row.removed_at = signed_in.clock.utc_now()
         slots.remove_account(row.username)
         signed_in.record(
             session,

@@ -13,10 +13,11 @@ import contextlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from esafety_desktop.domain import backup_schedule
+from esafety_desktop.domain.clock import Clock, SystemClock
 from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.errors import (
     DatabaseExists,
@@ -43,7 +44,6 @@ from esafety_desktop.storage import keyslots
 from esafety_desktop.storage.backup import (
     BACKUPS_FOLDER,
     BEFORE_UPGRADE,
-    Backup,
     BackupCheck,
     BackupProblem,
     check_copy,
@@ -53,6 +53,9 @@ from esafety_desktop.storage.backup import (
     remove,
     sha256_of,
     write_backup,
+)
+from esafety_desktop.storage.backup import (
+    Backup as Backup,  # the services' own: the windows show backups
 )
 from esafety_desktop.storage.database import SchoolDatabase
 from esafety_desktop.storage.device_secret import DeviceSecretStore
@@ -118,7 +121,8 @@ def back_up(
         raise WorkStopped("The backup was not made: the program was locked before it began.")
     with database.reading() as session:
         location = read_setting(session, SECOND_LOCATION_SETTING)
-    backup, removed = _make_and_prune(database, kind, prune)
+    now = signed_in.clock.now()
+    backup, removed = _make_and_prune(database, kind, prune, now)
     second: Backup | None = None
     problem: str | None = None
     for target in [Path(location)] if location else []:
@@ -128,12 +132,12 @@ def back_up(
         try:
             if not target.is_dir():  # never made here: an unplugged stick's path is not a folder
                 raise FileNotFoundError(str(target))
-            second = _copy_and_prune(backup, second_root(target), prune)
+            second = _copy_and_prune(backup, second_root(target), now, prune)
         except (ProblemForUser, OSError) as exc:
             problem = _why_not_written(target, exc)
     extra: Backup | None = None
     if also_to is not None:
-        extra = _copy_and_prune(backup, second_root(also_to))
+        extra = _copy_and_prune(backup, second_root(also_to), now)
     with database.transaction() as session:
         signed_in.record(
             session,
@@ -149,25 +153,32 @@ def back_up(
 
 
 def back_up_from_command_line(
-    path: Path, username: str, password: str, device_secrets: DeviceSecretStore, to: Path | None
+    path: Path,
+    username: str,
+    password: str,
+    device_secrets: DeviceSecretStore,
+    to: Path | None,
+    clock: Clock | None = None,
 ) -> BackupRun:
     """``esafety-desktop backup``: sign in, back up (also to ``to``), sign out."""
-    signed_in = sign_in(path, username, password, device_secrets)
+    signed_in = sign_in(path, username, password, device_secrets, clock)
     try:
         return back_up(signed_in, SCHEDULED, also_to=to)
     finally:
         signed_in.sign_out()
 
 
-def _make_and_prune(database: SchoolDatabase, kind: str, prune: bool) -> tuple[Backup, int]:
+def _make_and_prune(
+    database: SchoolDatabase, kind: str, prune: bool, now: datetime
+) -> tuple[Backup, int]:
     root = local_root(database.files.database)
-    clear_leftovers(root)
-    backup = write_backup(database, root, kind=kind)
+    clear_leftovers(root, now)
+    backup = write_backup(database, root, kind=kind, now=now)
     return backup, _prune(root, database.database_id, backup) if prune else 0
 
 
-def _copy_and_prune(backup: Backup, root: Path, prune: bool = True) -> Backup:
-    clear_leftovers(root)
+def _copy_and_prune(backup: Backup, root: Path, now: datetime, prune: bool = True) -> Backup:
+    clear_leftovers(root, now)
     copy = copy_backup(backup, root)
     if prune:
         _prune(root, backup.database_id, copy)
@@ -428,6 +439,7 @@ def restore(
     new_password: str | None,
     device_secrets: DeviceSecretStore,
     replace_existing: bool = False,
+    clock: Clock | None = None,
 ) -> Restored:
     """Put the backup in place at ``target`` and sign ``username`` in.
 
@@ -435,7 +447,8 @@ def restore(
     folder of its own (never overwritten, never deleted); without it an existing file is
     refused. ``new_password`` sets the account's password on this PC: required when the backup
     was opened with the recovery key or for another account; ``None`` keeps the password that
-    opened it."""
+    opened it. The session reads the time from ``clock`` (the system clock unless given)."""
+    clock = clock if clock is not None else SystemClock()
     files = DatabaseFiles(Path(target))
     account = keyslots.normalise_account(username)
     if new_password is None and account != opened.unlocked_by:
@@ -449,7 +462,7 @@ def restore(
     if existing and not replace_existing:
         raise DatabaseExists(str(files.database))
     if existing:
-        set_aside = _move_aside(files)
+        set_aside = _move_aside(files, clock.now())
     try:
         _copy_into_place(opened.backup, files)
     except ProblemForUser as problem:
@@ -461,14 +474,18 @@ def restore(
     database = SchoolDatabase.open(files, key_slots, opened.data_key_copy())
     try:
         if new_password is None:
-            signed_in = start_session(database, account, device_secrets, "database.restored")
+            signed_in = start_session(
+                database, account, device_secrets, "database.restored", clock=clock
+            )
         else:
             with database.reading() as session:
                 password_only = read_setting(session, KEY_STORAGE_SETTING) == "password_only"
             secret = None if password_only else device_secrets.get_or_create()
             with database.changing_key_slots() as slots:
                 slots.put(database.seal_for_account(account, new_password, secret))
-                signed_in = start_session(database, account, device_secrets, "database.restored")
+                signed_in = start_session(
+                    database, account, device_secrets, "database.restored", clock=clock
+                )
     except BaseException:
         database.close()
         raise
@@ -488,9 +505,9 @@ def restore(
     return Restored(signed_in=signed_in, set_aside=set_aside)
 
 
-def _move_aside(files: DatabaseFiles) -> Path:
+def _move_aside(files: DatabaseFiles, now: datetime) -> Path:
     """Move the database and its companion files into a new folder beside it."""
-    stamp = f"{datetime.now(UTC).astimezone():%Y-%m-%d %H%M%S}"
+    stamp = f"{now.astimezone():%Y-%m-%d %H%M%S}"
     folder = files.database.parent / f"{SET_ASIDE_PREFIX} {stamp}"
     try:
         folder.mkdir(mode=0o700)

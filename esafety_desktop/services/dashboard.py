@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import func, select
@@ -76,7 +76,7 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
         _recovery_sheet_item(signed_in, settings),
         *_backup_items(signed_in),
         _failed_sign_ins_item(signed_in, counts.failed_sign_ins),
-        _verify_item(counts.last_verified),
+        _verify_item(counts.last_verified, signed_in.clock.now()),
         _open_cases_item(signed_in),
         *_action_items(signed_in),
         _sign_off_item(signed_in),
@@ -174,9 +174,8 @@ def _failed_sign_ins_item(signed_in: SignedIn, failed: int) -> DashboardItem | N
     )
 
 
-def _verify_item(last_verified: datetime | None) -> DashboardItem | None:
+def _verify_item(last_verified: datetime | None, now: datetime) -> DashboardItem | None:
     """A damaged page or a broken audit chain is found only by checking; monthly is enough."""
-    now = datetime.now(UTC)
     if last_verified is not None and now - last_verified <= VERIFY_EVERY:
         return None
     when = (
@@ -218,7 +217,7 @@ def _action_items(signed_in: SignedIn) -> list[DashboardItem]:
     from esafety_desktop.services.incidents import actions as case_actions
 
     open_actions = case_actions(signed_in, open_only=True)
-    today = date.today()
+    today = signed_in.clock.today()
     late = [a for a in open_actions if a.overdue(today)]
     week = today + timedelta(days=7)
     soon = [a for a in open_actions if today <= a.due <= week]
@@ -270,7 +269,7 @@ def _policy_review_item(signed_in: SignedIn) -> DashboardItem | None:
     from esafety_desktop.services.reports import policy_review_date
 
     review = policy_review_date(signed_in)
-    today = date.today()
+    today = signed_in.clock.today()
     if review is None or review - today > timedelta(days=30):
         return None
     passed = review < today
@@ -391,14 +390,14 @@ class Bar:
     key: str  # "2026-03" for a month, the incident type for a type
 
 
-def incident_bars(signed_in: SignedIn, today: date | None = None) -> tuple[list[Bar], list[Bar]]:
+def incident_bars(signed_in: SignedIn) -> tuple[list[Bar], list[Bar]]:
     """Cases reported in each of the last twelve months, and this school year's by type."""
     from esafety_desktop.domain.incidents import incident_type_name
     from esafety_desktop.domain.school_year import school_year_containing
     from esafety_desktop.services.incidents import list_incidents
     from esafety_desktop.services.settings import school_year_start
 
-    today = today or date.today()
+    today = signed_in.clock.today()
     cases = list_incidents(signed_in)
     months: list[tuple[int, int]] = []
     year, month = today.year, today.month
@@ -430,7 +429,7 @@ def _backup_items(signed_in: SignedIn) -> list[DashboardItem]:
     if not can(signed_in.account.role, Permission.CHANGE_SETTINGS):
         return []
     status = backup_status(signed_in)
-    now = datetime.now(UTC)
+    now = signed_in.clock.now()
     items = []
     newest = status.newest_here
     if newest is not None and now - newest.made_at > NO_BACKUP_FOR:

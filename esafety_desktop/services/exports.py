@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from esafety_desktop.reports.layout import Printing
@@ -37,7 +36,7 @@ def recovery_sheet(signed_in: SignedIn, recovery_key: str) -> bytes:
             database_file=signed_in.path.name,
             database_id=signed_in.database.database_id,
             made_by=signed_in.account.display_name,
-            made_at=datetime.now(),
+            made_at=signed_in.clock.local_now(),
         )
     )
 
@@ -45,5 +44,7 @@ def recovery_sheet(signed_in: SignedIn, recovery_key: str) -> bytes:
 def printing(signed_in: SignedIn) -> Printing:
     """The frame of a document printed now by this account."""
     return Printing(
-        school_settings(signed_in).school_name, signed_in.account.display_name, datetime.now()
+        school_settings(signed_in).school_name,
+        signed_in.account.display_name,
+        signed_in.clock.local_now(),
     )

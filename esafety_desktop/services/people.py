@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -14,7 +14,7 @@ from esafety_desktop.domain.people import PersonKind, display_name
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.domain.upn import normalise_upn, upn_problem
 from esafety_desktop.errors import InvalidInput
-from esafety_desktop.services.access import SignedIn, utc_now
+from esafety_desktop.services.access import SignedIn
 from esafety_desktop.storage.models import Person, PersonLink
 
 
@@ -115,9 +115,9 @@ def person_details(signed_in: SignedIn, person_id: int) -> PersonDetails:
 
 def add_person(signed_in: SignedIn, form: PersonForm) -> int:
     signed_in.require(Permission.MANAGE_PEOPLE)
-    clean = _checked(form)
+    clean = _checked(form, signed_in.clock.today())
     with signed_in.database.transaction() as session:
-        person = _insert(session, clean)
+        person = _insert(session, clean, signed_in.clock.utc_now())
         signed_in.record(
             session,
             "person.created",
@@ -136,9 +136,10 @@ def add_people(
     """Add many people at once (all or none), with parent links given as
     (index of the new parent in ``forms``, id of a pupil, relationship, responsibility)."""
     signed_in.require(Permission.MANAGE_PEOPLE)
-    cleaned = [_checked(f) for f in forms]
+    today, now = signed_in.clock.today(), signed_in.clock.utc_now()
+    cleaned = [_checked(f, today) for f in forms]
     with signed_in.database.transaction() as session:
-        made = [_insert(session, clean) for clean in cleaned]
+        made = [_insert(session, clean, now) for clean in cleaned]
         for parent, pupil_id, relationship, responsibility in links:
             session.add(
                 PersonLink(
@@ -156,7 +157,7 @@ def add_people(
 
 def update_person(signed_in: SignedIn, person_id: int, form: PersonForm) -> None:
     signed_in.require(Permission.MANAGE_PEOPLE)
-    clean = _checked(form)
+    clean = _checked(form, signed_in.clock.today())
     with signed_in.database.transaction() as session:
         person = _get(session, person_id)
         _refuse_duplicates(session, clean, person.id)
@@ -167,7 +168,7 @@ def update_person(signed_in: SignedIn, person_id: int, form: PersonForm) -> None
         if not changed:
             return
         _apply(person, clean)
-        person.updated_at = utc_now()
+        person.updated_at = signed_in.clock.utc_now()
         signed_in.record(
             session,
             "person.changed",
@@ -189,7 +190,7 @@ def mark_left(
         person.leaving_date = leaving_date
         person.destination = destination.strip() or None
         person.possible_leaver_since = None
-        person.updated_at = utc_now()
+        person.updated_at = signed_in.clock.utc_now()
         signed_in.record(
             session,
             "person.left",
@@ -333,7 +334,7 @@ def _links(session: Session, person: Person) -> list[LinkedPerson]:
     return sorted(result, key=lambda lp: lp.name)
 
 
-def _checked(form: PersonForm) -> PersonForm:
+def _checked(form: PersonForm, today: date) -> PersonForm:
     forename, surname = form.forename.strip(), form.surname.strip()
     if not forename or not surname:
         raise InvalidInput("Type the person's forename and surname (full names, not initials).")
@@ -350,7 +351,7 @@ def _checked(form: PersonForm) -> PersonForm:
             raise InvalidInput(f"{form.year_group!r} is not a year group.") from None
     if form.kind == PersonKind.PUPIL and form.date_of_birth is None:
         raise InvalidInput("A pupil needs a date of birth.")
-    if form.date_of_birth and form.date_of_birth > date.today():
+    if form.date_of_birth and form.date_of_birth > today:
         raise InvalidInput("The date of birth is in the future.")
     return PersonForm(
         kind=form.kind,
@@ -391,9 +392,8 @@ def _refuse_duplicates(session: Session, form: PersonForm, own_id: int | None) -
             )
 
 
-def _insert(session: Session, form: PersonForm) -> Person:
+def _insert(session: Session, form: PersonForm, now: datetime) -> Person:
     _refuse_duplicates(session, form, None)
-    now = utc_now()
     person = Person(created_at=now, updated_at=now)
     _apply(person, form)
     session.add(person)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,7 +25,7 @@ from esafety_desktop.domain.mis_import import (
 from esafety_desktop.domain.people import PersonKind
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
-from esafety_desktop.services.access import SignedIn, utc_now
+from esafety_desktop.services.access import SignedIn
 from esafety_desktop.storage.models import Person
 
 _COPIED = (
@@ -103,11 +102,10 @@ def plan_import(
     *,
     file_name: str,
     full_roll: bool,
-    today: date | None = None,
 ) -> ImportPlan:
     """Check every row and compare with the register. Changes nothing."""
     signed_in.require(Permission.MANAGE_PEOPLE)
-    check = check_pupils(table, mapping, today or date.today())
+    check = check_pupils(table, mapping, signed_in.clock.today())
     with signed_in.database.reading() as session:
         return _plan(session, check, file_name=file_name, full_roll=full_roll)
 
@@ -118,7 +116,6 @@ def apply_import(
     *,
     skip_rows: set[int],
     progress: Callable[[int, int], None] | None = None,
-    today: date | None = None,
 ) -> ImportSummary:
     """Import the checked rows in one transaction. Rows with problems must be skipped
     explicitly; if any is not, nothing is imported."""
@@ -131,7 +128,7 @@ def apply_import(
             f"{len(unskipped)} row(s) have problems (rows {shown}{more}). Correct the file, or "
             "choose to skip those rows. Nothing was imported."
         )
-    day = today or date.today()
+    day = signed_in.clock.today()
     with signed_in.database.transaction() as session:
         check = PupilCheck(records=plan.records, problems=plan.problems, notes=plan.notes)
         fresh = _plan(session, check, file_name=plan.file_name, full_roll=plan.full_roll)
@@ -142,7 +139,7 @@ def apply_import(
         index = _PupilIndex(session)
         seen: set[int] = set()
         new = updated = unchanged = 0
-        now = utc_now()
+        now = signed_in.clock.utc_now()
         total = len(plan.records)
         for number, record in enumerate(plan.records, start=1):
             person = index.match(record)

@@ -149,7 +149,7 @@ def governors_figures(
     statuses = Counter(r.status for r in rows)
     by_status = [Counted(s.label, statuses.get(s.value, 0)) for s in IncidentStatus]
     branches = Counter(r.branch for r in rows)
-    today = date.today()
+    today = signed_in.clock.today()
     themes = Counter(theme for text in closings for theme in themes_of(_lessons(text)))
     agreements = [
         (c.group, c.signed, c.total)

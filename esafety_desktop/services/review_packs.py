@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from esafety_desktop.domain.clock import Clock, SystemClock
 from esafety_desktop.domain.recovery_key import (
     RecoveryKeyFormatError,
     new_passphrase,
@@ -27,12 +28,16 @@ from esafety_desktop.domain.recovery_key import (
 )
 from esafety_desktop.domain.roles import Permission, Role
 from esafety_desktop.errors import InvalidInput
-from esafety_desktop.services.access import SignedIn, utc_now
+from esafety_desktop.services.access import SignedIn
 from esafety_desktop.storage.files import write_atomically
 from esafety_desktop.storage.models import Account, Evidence, Incident, IncidentEntry, ReviewPack
 from esafety_desktop.storage.review_pack import (
-    PackCase,
-    PackEntry,
+    PackCase as PackCase,  # what review mode shows
+)
+from esafety_desktop.storage.review_pack import (
+    PackEntry as PackEntry,
+)
+from esafety_desktop.storage.review_pack import (
     PackFile,
     PackProblem,
     pack_key,
@@ -119,7 +124,7 @@ def export_review_pack(
     passphrase = new_passphrase()
     key = pack_key(parse_passphrase(passphrase))
     pack_id = uuid.uuid4().hex
-    now = datetime.now(UTC)
+    now = signed_in.clock.now()
     info = {
         "pack_id": pack_id,
         "database_id": signed_in.database.database_id,
@@ -136,7 +141,7 @@ def export_review_pack(
             session.add(
                 ReviewPack(
                     pack_id=pack_id,
-                    exported_at=utc_now(),
+                    exported_at=signed_in.clock.utc_now(),
                     exported_by_id=signed_in.account.id,
                     exported_by_name=signed_in.account.display_name,
                     reviewer=reviewer,
@@ -186,10 +191,12 @@ def _reference(signed_in: SignedIn, incident_id: int) -> str:
 
 
 class OpenPack:
-    """A pack opened with its passphrase for review (no school database, no keyring)."""
+    """A pack opened with its passphrase for review (no school database, no keyring, so no
+    session: the time comes from the clock it was opened with)."""
 
-    def __init__(self, pack: PackFile) -> None:
+    def __init__(self, pack: PackFile, clock: Clock) -> None:
         self.pack = pack
+        self.clock = clock
         info = pack.info()
         self.school_name = info.get("school_name", "")
         self.reviewer = info.get("reviewer", "")
@@ -213,7 +220,7 @@ class OpenPack:
         from esafety_desktop.reports.incident_record import record_from_json
 
         case = next(c for c in self.cases() if c.incident_id == incident_id)
-        return record_from_json(case.record, printed_by, datetime.now())
+        return record_from_json(case.record, printed_by, self.clock.local_now())
 
     def record_pdf(self, incident_id: int, printed_by: str) -> bytes:
         """The case's record as the main app prints it, with the reviewer's entries after it."""
@@ -256,7 +263,7 @@ class OpenPack:
             text=text,
             reviewer=reviewer,
             signed_on=signed_on.isoformat() if signed_on else None,
-            recorded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            recorded_at=self.clock.now().isoformat(timespec="seconds"),
         )
 
     def close(self) -> None:
@@ -277,7 +284,9 @@ def entry_title(entry: PackEntry) -> str:
     return f"Comment by {entry.reviewer}"
 
 
-def open_for_review(path: Path, passphrase: str) -> OpenPack:
+def open_for_review(path: Path, passphrase: str, clock: Clock | None = None) -> OpenPack:
+    """Open a pack for review; its printouts and entries read the time from ``clock`` (the
+    system clock unless given)."""
     try:
         secret = parse_passphrase(passphrase)
     except RecoveryKeyFormatError as exc:
@@ -291,7 +300,7 @@ def open_for_review(path: Path, passphrase: str) -> OpenPack:
             f"({'; '.join(problems[:2])}).",
             "Ask the DSL for a new pack.",
         )
-    return OpenPack(pack)
+    return OpenPack(pack, clock if clock is not None else SystemClock())
 
 
 # -- bringing the review back ---------------------------------------------------------------
@@ -415,7 +424,7 @@ def import_review(signed_in: SignedIn, returned: ReturnedReview) -> int:
                     )
                 )
                 added += 1
-        row.imported_at = utc_now()
+        row.imported_at = signed_in.clock.utc_now()
         row.imported_by_name = me.display_name
         signed_in.record(
             session,

@@ -13,7 +13,7 @@ from esafety_desktop.domain.people import display_name
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.domain.school_year import add_school_days
 from esafety_desktop.errors import InvalidInput
-from esafety_desktop.services.access import SignedIn, utc_now
+from esafety_desktop.services.access import SignedIn
 from esafety_desktop.storage.models import FileTransfer, Person
 
 CONFIRM_WITHIN = 5  # school days
@@ -48,7 +48,7 @@ def record_transfer(
         raise InvalidInput("Say which school (or setting) the file was sent to.")
     if not how.strip():
         raise InvalidInput("Say how it was sent (for example secure electronic transfer).")
-    if sent_on > date.today():
+    if sent_on > signed_in.clock.today():
         raise InvalidInput("The date sent is in the future.")
     with signed_in.database.transaction() as session:
         person = session.get(Person, person_id)
@@ -61,7 +61,7 @@ def record_transfer(
             how=how.strip(),
             sent_by_id=signed_in.account.id,
             sent_by_name=signed_in.account.display_name,
-            created_at=utc_now(),
+            created_at=signed_in.clock.utc_now(),
         )
         session.add(transfer)
         session.flush()
@@ -87,7 +87,7 @@ def confirm_receipt(
             raise InvalidInput("That transfer does not exist.")
         if transfer.receipt_confirmed_on is not None:
             raise InvalidInput("Receipt of this file has already been confirmed.")
-        if confirmed_on < transfer.sent_on or confirmed_on > date.today():
+        if confirmed_on < transfer.sent_on or confirmed_on > signed_in.clock.today():
             raise InvalidInput("The date of receipt must be between the date sent and today.")
         transfer.receipt_confirmed_on = confirmed_on
         transfer.receipt_confirmed_by = confirmed_by.strip()
@@ -128,9 +128,9 @@ def transfers(signed_in: SignedIn, person_id: int | None = None) -> list[Transfe
         ]
 
 
-def unconfirmed(signed_in: SignedIn, today: date | None = None) -> list[Transfer]:
+def unconfirmed(signed_in: SignedIn) -> list[Transfer]:
     """Files sent more than five school days ago with no receipt confirmed."""
-    today = today or date.today()
+    today = signed_in.clock.today()
     return [t for t in transfers(signed_in) if t.overdue(today)]
 
 

@@ -2,6 +2,10 @@
 
 Editing an entry breaks its own hash; deleting, inserting or reordering breaks the link to the
 one before; cutting off the newest entries is caught by the anchor kept in the key-slot file.
+
+Every entry carries the real time it was written, read here from the system clock: never a
+signed-in session's clock (the demo school sets it to its invented past days) and never a time
+a caller gives.
 """
 
 from __future__ import annotations
@@ -9,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from esafety_desktop.domain.clock import SystemClock
 from esafety_desktop.storage.keyslots import AuditAnchor
 from esafety_desktop.storage.models import AuditEntry
 
@@ -51,17 +55,15 @@ def append(
     subject_type: str | None = None,
     subject_id: str | int | None = None,
     details: dict[str, Any] | None = None,
-    occurred_at: datetime | None = None,
 ) -> AuditEntry:
     """Add the next entry to the chain inside the caller's transaction."""
     last = session.execute(
         select(AuditEntry.sequence, AuditEntry.hash).order_by(AuditEntry.sequence.desc()).limit(1)
     ).first()
     sequence, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-    moment = (occurred_at or datetime.now(UTC)).astimezone(UTC)
     entry = AuditEntry(
         sequence=sequence,
-        occurred_at=moment.isoformat(timespec="microseconds"),
+        occurred_at=SystemClock().now().isoformat(timespec="microseconds"),
         actor_id=actor_id,
         actor_name=actor_name,
         action=action,

@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import func, inspect, select, text
 
+from esafety_desktop.domain.clock import SystemClock
 from esafety_desktop.errors import DatabaseDamaged, DiskFull, ProblemForUser
 from esafety_desktop.storage import audit
 from esafety_desktop.storage.files import DatabaseFiles, problem_from_os_error, sync_directory
@@ -159,10 +160,11 @@ def write_backup(
     root: Path,
     *,
     kind: str,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Backup:
-    """Copy the open ``database`` into a new verified backup folder under ``root``."""
-    made_at = (now or datetime.now(UTC)).astimezone(UTC)
+    """Copy the open ``database`` into a new verified backup folder under ``root``, made
+    ``now`` (timezone-aware)."""
+    made_at = now.astimezone(UTC)
     final = _free_name(root, folder_name(made_at, kind))
     with _partial_folder(root, final.name) as partial:
         copy = partial / DATABASE_NAME
@@ -317,9 +319,9 @@ def remove(backups: Iterable[Backup]) -> int:
     return removed
 
 
-def clear_leftovers(root: Path, now: datetime | None = None) -> None:
+def clear_leftovers(root: Path, now: datetime) -> None:
     """Remove ``.partial-`` folders a crash left behind (never one still being written)."""
-    moment = (now or datetime.now(UTC)).timestamp()
+    moment = now.timestamp()
     with contextlib.suppress(OSError):
         for folder in root.iterdir():
             if folder.name.startswith(PARTIAL_PREFIX) and folder.is_dir():
@@ -428,7 +430,7 @@ def _app_version() -> str:
 
 
 def back_up_before_upgrade(database: Any) -> Backup:
-    """The copy :meth:`SchoolDatabase.open` makes just before it changes the layout."""
-    return write_backup(
-        database, database.files.database.parent / BACKUPS_FOLDER, kind=BEFORE_UPGRADE
-    )
+    """The copy :meth:`SchoolDatabase.open` makes just before it changes the layout (before
+    anyone is signed in, so on the system clock)."""
+    root = database.files.database.parent / BACKUPS_FOLDER
+    return write_backup(database, root, kind=BEFORE_UPGRADE, now=SystemClock().now())

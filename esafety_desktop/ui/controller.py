@@ -121,7 +121,7 @@ class AppController(QObject):
         self.show_unlock(path, school_hint=DEMO_SCHOOL_NAME, message="Preparing the demo school…")
 
         def build() -> object:
-            from esafety_desktop.services.demo import build_demo_school
+            from esafety_desktop.demo import build_demo_school
 
             path.parent.mkdir(parents=True, exist_ok=True)
             return build_demo_school(path)
@@ -216,8 +216,6 @@ class AppController(QObject):
         """Every hour while signed in (the first a minute after signing in): a backup when
         the newest is a day old. It runs on the worker; a failure shows in the status bar and
         the Dashboard, never as a dialog in the middle of someone's work."""
-        from datetime import UTC, datetime
-
         from esafety_desktop.services import backups
 
         self.backup_timer.start(DAILY_CHECK_EVERY_MS)
@@ -226,7 +224,7 @@ class AppController(QObject):
         if signed_in is None or busy() or restoring:  # thinning could take the chosen backup
             return
         try:
-            if not backups.backup_status(signed_in).daily_due(datetime.now(UTC)):
+            if not backups.backup_status(signed_in).daily_due(signed_in.clock.now()):
                 return
         except ProblemForUser:
             return

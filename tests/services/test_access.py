@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import keyring
@@ -247,3 +248,20 @@ def test_a_missing_database_or_key_file_is_explained(school: School, tmp_path: P
     DatabaseFiles(school.path).key_slots.rename(tmp_path / "elsewhere.keys")
     with pytest.raises(KeyFileProblem, match="is missing"):
         sign_in(school.path, "jo.dsl", DSL_PASSWORD, DeviceSecretStore())
+
+
+def test_a_session_stamps_rows_by_its_clock_and_the_audit_log_by_the_real_time(
+    school: School,
+) -> None:
+    from esafety_desktop.services.incidents import my_drafts, save_draft
+
+    school.clock.set(datetime(2025, 3, 4, 15, 30, tzinfo=UTC))
+    before = datetime.now(UTC)
+    save_draft(school.signed_in, None, "Amy's case", {"summary": "Written up late."})
+    assert [d.updated_at for d in my_drafts(school.signed_in)] == [datetime(2025, 3, 4, 15, 30)]
+    started = audit_entries(school.signed_in, action="incident.draft_started")[0]
+    assert before <= started.occurred_at <= datetime.now(UTC)
+    school.signed_in.sign_out()
+    again = sign_in(school.path, "jo.dsl", DSL_PASSWORD, DeviceSecretStore(), school.clock)
+    assert again.clock is school.clock
+    again.sign_out()

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from esafety_desktop.demo import DemoDataError, build_demo_school, load_cases
 from esafety_desktop.domain.incidents import IncidentStatus
 from esafety_desktop.domain.people import PersonKind
 from esafety_desktop.errors import WrongPassword
@@ -13,7 +15,7 @@ from esafety_desktop.services.access import sign_in
 from esafety_desktop.services.audit_log import audit_entries
 from esafety_desktop.services.checks import verify_open_database
 from esafety_desktop.services.dashboard import Target, dashboard
-from esafety_desktop.services.demo import DEMO_SCHOOL_NAME, build_demo_school
+from esafety_desktop.services.demo import DEMO_SCHOOL_NAME
 from esafety_desktop.services.incidents import chronology
 from esafety_desktop.services.people import list_people, person_details
 from esafety_desktop.storage.device_secret import DeviceSecretStore
@@ -142,6 +144,111 @@ def test_the_demo_school_is_lived_in(tmp_path: Path) -> None:
     assert len(about_head) == 1
     assert {c.id for c in list_incidents(head)} == {c.id for c in cases} - {about_head[0].id}
     head.sign_out()
+
+
+def test_the_demo_is_written_on_its_invented_days_and_its_audit_log_on_the_real_ones(
+    tmp_path: Path,
+) -> None:
+    from esafety_desktop.services.incidents import list_incidents
+
+    started = datetime.now(UTC)
+    demo = build_demo_school(tmp_path / "demo.db")
+    me = sign_in(demo.path, demo.username, demo.password, DeviceSecretStore())
+    entries = audit_entries(me)
+    assert all(started <= e.occurred_at <= datetime.now(UTC) for e in entries)
+    first = list_incidents(me)[-1]  # the oldest: 2024-25.toml's first case
+    assert (first.reference, first.reported_at) == ("OS-2024-0001", datetime(2024, 10, 8, 9, 10))
+    written = [(e.kind, e.recorded_at) for e in chronology(me, first.id)]
+    assert written[0] == ("step", datetime(2024, 10, 8, 9, 30))  # 20 minutes after the report
+    assert ("status", datetime(2024, 11, 12, 15, 30)) in written  # closed 35 days later
+    assert ("review", datetime(2024, 11, 13, 15, 30)) in written  # signed off the day after
+    recorded = {e.subject_id for e in entries if e.action == "incident.created"}
+    assert str(first.id) in recorded
+    me.sign_out()
+
+
+GOOD_CASE = """
+[[cases]]
+reported = 2025-03-04T10:00:00
+reported_by = "Office manager"
+summary = "A pupil logged in as a classmate and changed their class blog post."
+where = "on_site"
+people = [{ year = "5", place = 3, role = "alleged_perpetrator" }]
+
+  [[cases.steps]]
+  step = "incident_type"
+  answer = "Misuse of school systems by a pupil"
+  reasons = "Used someone else's login (C2)."
+
+  [[cases.steps]]
+  step = "misuse_grid"
+  outcome = "C2 first incident: teacher or pastoral detention"
+
+  [[cases.steps]]
+  step = "device_review_needed"
+  answer = "No"
+  reasons = "The blog history shows what changed."
+"""
+OUT_OF_ORDER = (
+    GOOD_CASE.replace(
+        """  [[cases.steps]]
+  step = "misuse_grid"
+  outcome = "C2 first incident: teacher or pastoral detention"
+""",
+        "",
+    )
+    + """
+  [[cases.steps]]
+  step = "misuse_grid"
+  outcome = "C2 first incident: teacher or pastoral detention"
+"""
+)
+
+
+def _case_file(folder: Path, text: str) -> Path:
+    folder.mkdir()
+    (folder / "2024-25.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_demo_case_file_is_read_into_a_walk_that_reaches_the_log(tmp_path: Path) -> None:
+    (case,) = load_cases(_case_file(tmp_path / "cases", GOOD_CASE))
+    steps = [taken.step_id for taken in case.walk]
+    assert steps[:4] == ["report", "immediate_risk", "incident_type", "misuse_grid"]
+    assert "record" in steps
+    assert case.walk[1].choice == "No"  # as usual_steps.toml has it
+    assert case.walk[steps.index("misuse_grid")].done_by == "Alex Morgan"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (GOOD_CASE.replace('"misuse_grid"', '"misuse_grids"'), "'misuse_grids' is not a step"),
+        (
+            GOOD_CASE.replace("Misuse of school systems by a pupil", "Misuse by a pupil"),
+            "'incident_type' does not offer the answer 'Misuse by a pupil'",
+        ),
+        (
+            OUT_OF_ORDER,
+            "'misuse_grid' is out of order: the flowchart comes to it before "
+            "'device_review_needed'",
+        ),
+        (
+            GOOD_CASE.replace('"device_review_needed"', '"nudes_refer"'),
+            "the flowchart asks 'device_review_needed'",
+        ),
+        (GOOD_CASE.replace("where =", "were ="), "where is missing"),
+    ],
+    ids=["unknown step", "choice not offered", "out of order", "off the path", "typo"],
+)
+def test_a_demo_case_that_does_not_fit_the_flowchart_is_refused_naming_file_and_case(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    folder = _case_file(tmp_path / "cases", GOOD_CASE + text)  # the second case is wrong
+    with pytest.raises(DemoDataError) as refused:
+        load_cases(folder)
+    assert str(refused.value).startswith("2024-25.toml, case 2 (reported 04/03/2025)")
+    assert problem in str(refused.value)
 
 
 def test_the_dashboard_counts_outstanding_agreements_and_flags_staff(school: School) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,16 +18,15 @@ from esafety_desktop.services.people_import import apply_import, open_table, pla
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from tests.conftest import HEAD_PASSWORD, School, add_head
 
-TODAY = date(2026, 11, 23)
+IMPORTED_AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # the session's clock for imports
 CSV = Path(__file__).parent.parent / "domain" / "csv"
 
 
 def _import(school: School, data: bytes, *, full_roll: bool = False, skip: set[int] | None = None):  # type: ignore[no-untyped-def]
+    school.clock.set(IMPORTED_AT)
     table, mapping = open_table(data)
-    plan = plan_import(
-        school.signed_in, table, mapping, file_name="roll.csv", full_roll=full_roll, today=TODAY
-    )
-    return plan, apply_import(school.signed_in, plan, skip_rows=skip or set(), today=TODAY)
+    plan = plan_import(school.signed_in, table, mapping, file_name="roll.csv", full_roll=full_roll)
+    return plan, apply_import(school.signed_in, plan, skip_rows=skip or set())
 
 
 def _roll(*pupils: tuple[str, str, int, str]) -> bytes:
@@ -106,17 +105,16 @@ def test_a_full_roll_import_marks_missing_pupils_as_possible_leavers_for_the_dsl
 
 def test_nothing_is_imported_until_bad_rows_are_skipped_explicitly(school: School) -> None:
     data = _roll(("Ash", "Amy", 1, "3")) + b"X000,,Nobody,01/03/2017,3,3A\n"
+    school.clock.set(IMPORTED_AT)
     table, mapping = open_table(data)
-    plan = plan_import(
-        school.signed_in, table, mapping, file_name="r.csv", full_roll=False, today=TODAY
-    )
+    plan = plan_import(school.signed_in, table, mapping, file_name="r.csv", full_roll=False)
     assert plan.rows_with_problems == [3]
     with pytest.raises(
         InvalidInput, match=r"1 row\(s\) have problems \(rows 3\).*Nothing was imported"
     ):
-        apply_import(school.signed_in, plan, skip_rows=set(), today=TODAY)
+        apply_import(school.signed_in, plan, skip_rows=set())
     assert people.list_people(school.signed_in) == []
-    summary = apply_import(school.signed_in, plan, skip_rows={3}, today=TODAY)
+    summary = apply_import(school.signed_in, plan, skip_rows={3})
     assert summary.skipped_rows == [3] and summary.new == 1
 
 
@@ -133,9 +131,7 @@ def test_a_upn_and_admission_number_of_two_different_pupils_is_a_row_problem(
         b"UPN,Adno,Surname,Forename,DOB\n"
         + f"{make_upn(823, 4012, 19, 1)},A2,Ash,Amy,01/03/2017\n".encode()
     )
-    plan = plan_import(
-        school.signed_in, table, mapping, file_name="r.csv", full_roll=False, today=TODAY
-    )
+    plan = plan_import(school.signed_in, table, mapping, file_name="r.csv", full_roll=False)
     assert (
         "the UPN belongs to Amy Ash but the admission number to Ben Birch"
         in plan.problems[0].reason
@@ -152,9 +148,7 @@ def test_a_known_admission_number_with_another_upn_is_not_merged(school: School)
         b"UPN,Adno,Surname,Forename,DOB\n"
         + f"{make_upn(823, 4012, 19, 5)},A1,Cole,Cara,01/03/2017\n".encode()
     )
-    plan = plan_import(
-        school.signed_in, table, mapping, file_name="r.csv", full_roll=False, today=TODAY
-    )
+    plan = plan_import(school.signed_in, table, mapping, file_name="r.csv", full_roll=False)
     assert plan.problems[0].reason == (
         "the admission number A1 belongs to Amy Ash, whose UPN is different"
     )

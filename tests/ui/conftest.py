@@ -2,11 +2,17 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import wait_for_background
+from tests.conftest import School
+
+if TYPE_CHECKING:
+    from esafety_desktop.ui.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +53,16 @@ def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(QFileDialog, "getOpenFileName", refuse)
     monkeypatch.setattr(QInputDialog, "getItem", refuse)
     monkeypatch.setattr(QInputDialog, "getMultiLineText", refuse)
+
+
+@pytest.fixture
+def main(qtbot: QtBot, school: School) -> Iterator[MainWindow]:
+    """The main window, signed in as the school's DSL, on screen."""
+    from esafety_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(
+        school.signed_in, on_lock=lambda: None, on_sign_out=lambda: None, on_close=lambda: None
+    )
+    qtbot.addWidget(window)
+    window.show()
+    yield window

@@ -3,9 +3,6 @@ caught up by the other pages when they are next shown."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
@@ -16,16 +13,6 @@ from esafety_desktop.ui.main_window import MainWindow
 from tests.conftest import School
 from tests.ui.test_incident_wizard import _act, _amy, _answer, _fill_report_and_people
 from tests.ui.waiting import settle
-
-
-@pytest.fixture
-def main(qtbot: QtBot, school: School) -> Iterator[MainWindow]:
-    window = MainWindow(
-        school.signed_in, on_lock=lambda: None, on_sign_out=lambda: None, on_close=lambda: None
-    )
-    qtbot.addWidget(window)
-    window.show()
-    yield window
 
 
 def _record_bullying_case(qtbot: QtBot, main: MainWindow, amy: int) -> None:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
@@ -26,16 +24,6 @@ from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
 from tests.conftest import HEAD_PASSWORD, School, add_head
 from tests.ui.printing import print_to_file
 from tests.ui.waiting import press_ok, settle
-
-
-@pytest.fixture
-def main(qtbot: QtBot, school: School) -> Iterator[MainWindow]:
-    window = MainWindow(
-        school.signed_in, on_lock=lambda: None, on_sign_out=lambda: None, on_close=lambda: None
-    )
-    qtbot.addWidget(window)
-    window.show()
-    yield window
 
 
 def test_the_dashboard_button_opens_what_it_counts(qtbot: QtBot, main: MainWindow) -> None:

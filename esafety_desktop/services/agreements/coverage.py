@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -58,9 +57,9 @@ def renewal_rules(signed_in: SignedIn) -> dict[Audience, RenewalRule]:
     return rules
 
 
-def register(signed_in: SignedIn, day: date | None = None) -> list[PersonCoverage]:
-    """Everyone who signs an agreement, on roll on ``day`` (today), with their coverage."""
-    day = day or date.today()
+def register(signed_in: SignedIn) -> list[PersonCoverage]:
+    """Everyone who signs an agreement, on roll today, with their coverage."""
+    day = signed_in.clock.today()
     start = school_year_start(signed_in)
     rules = renewal_rules(signed_in)
     with signed_in.database.reading() as session:
@@ -99,8 +98,8 @@ def _facts(p: Person) -> tuple[int, str, str | None, PersonFacts]:
     )
 
 
-def person_coverage(signed_in: SignedIn, person_id: int, day: date | None = None) -> Coverage:
-    day = day or date.today()
+def person_coverage(signed_in: SignedIn, person_id: int) -> Coverage:
+    day = signed_in.clock.today()
     with signed_in.database.reading() as session:
         p = session.get(Person, person_id)
         if p is None:
@@ -152,11 +151,11 @@ def coverage_counts(rows: list[PersonCoverage]) -> list[CoverageCount]:
     return [CoverageCount(k, signed[k], groups[k]) for k in sorted(groups, key=order.__getitem__)]
 
 
-def cleared_for_access(signed_in: SignedIn, day: date | None = None) -> list[PersonCoverage]:
+def cleared_for_access(signed_in: SignedIn) -> list[PersonCoverage]:
     """Staff, pupils and visitors whose agreement is in order: who IT may let log on."""
     return [
         r
-        for r in register(signed_in, day)
+        for r in register(signed_in)
         if r.kind in ("staff", "pupil", "visitor") and r.coverage.covered
     ]
 

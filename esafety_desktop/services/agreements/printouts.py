@@ -35,10 +35,10 @@ from esafety_desktop.services.exports import printing
 from esafety_desktop.storage.models import Person
 
 
-def cleared_csv(signed_in: SignedIn, day: date | None = None) -> bytes:
+def cleared_csv(signed_in: SignedIn) -> bytes:
     """The cleared list as CSV for IT (name, type, year, class, laptop); audited."""
     signed_in.require(Permission.KEEP_AGREEMENTS)
-    rows = cleared_for_access(signed_in, day)
+    rows = cleared_for_access(signed_in)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["Name", "Type", "Year group", "Class", "Laptop", "Agreement"])
@@ -58,10 +58,10 @@ def cleared_csv(signed_in: SignedIn, day: date | None = None) -> bytes:
     return out.getvalue().encode("utf-8-sig")  # Excel reads the BOM as UTF-8
 
 
-def save_cleared_csv(signed_in: SignedIn, path: Path, day: date | None = None) -> None:
+def save_cleared_csv(signed_in: SignedIn, path: Path) -> None:
     from esafety_desktop.storage.files import write_atomically
 
-    write_atomically(path, cleared_csv(signed_in, day))
+    write_atomically(path, cleared_csv(signed_in))
 
 
 def classes(signed_in: SignedIn) -> list[str]:
@@ -93,7 +93,7 @@ def pupil_forms(signed_in: SignedIn, class_name: str | None = None) -> bytes:
     from esafety_desktop.storage.models import PersonLink
 
     wanted = [class_name] if class_name else classes(signed_in)
-    day = date.today()
+    day = signed_in.clock.today()
     pages = []
     with signed_in.database.reading() as session:
         versions = _versions(session)
@@ -138,7 +138,7 @@ def blank_forms(signed_in: SignedIn, audience: Audience, copies: int = 1) -> byt
     """Blank forms to fill in by hand (visitors and community users sign one before using
     school technology)."""
     with signed_in.database.reading() as session:
-        agreement = _agreement(_versions(session), audience, date.today())
+        agreement = _agreement(_versions(session), audience, signed_in.clock.today())
     form = FormFor(
         name="",
         details=[["Organisation", ""], ["Why they use school technology", ""]],
@@ -151,9 +151,9 @@ def blank_forms(signed_in: SignedIn, audience: Audience, copies: int = 1) -> byt
     )
 
 
-def coverage_summary(signed_in: SignedIn, day: date | None = None) -> bytes:
-    day = day or date.today()
-    rows = register(signed_in, day)
+def coverage_summary(signed_in: SignedIn) -> bytes:
+    day = signed_in.clock.today()
+    rows = register(signed_in)
     counts = [CoverageLine(c.group, c.signed, c.total, c.percent) for c in coverage_counts(rows)]
     outstanding = sorted(
         (r for r in rows if not r.coverage.covered),
@@ -169,13 +169,13 @@ def coverage_summary(signed_in: SignedIn, day: date | None = None) -> bytes:
 ACCESS_KINDS = {"staff": "Staff", "pupil": "Pupil", "visitor": "Visitor"}
 
 
-def cleared_list(signed_in: SignedIn, day: date | None = None) -> bytes:
+def cleared_list(signed_in: SignedIn) -> bytes:
     """Who IT may give a login today: their Acceptable Use Agreement is in order."""
     signed_in.require(Permission.KEEP_AGREEMENTS)
-    day = day or date.today()
+    day = signed_in.clock.today()
     rows = [
         [r.name, ACCESS_KINDS[r.kind], r.class_name or "", r.laptop or ""]
-        for r in cleared_for_access(signed_in, day)
+        for r in cleared_for_access(signed_in)
     ]
     return access_list_pdf(
         "Cleared for system access",
@@ -187,13 +187,13 @@ def cleared_list(signed_in: SignedIn, day: date | None = None) -> bytes:
     )
 
 
-def not_cleared_list(signed_in: SignedIn, day: date | None = None) -> bytes:
+def not_cleared_list(signed_in: SignedIn) -> bytes:
     """Who IT must not give a login (or must suspend) until they sign, and why."""
     signed_in.require(Permission.KEEP_AGREEMENTS)
-    day = day or date.today()
+    day = signed_in.clock.today()
     rows = [
         [r.name, ACCESS_KINDS[r.kind], r.class_name or "", r.coverage.reason]
-        for r in register(signed_in, day)
+        for r in register(signed_in)
         if r.kind in ACCESS_KINDS and not r.coverage.covered
     ]
     return access_list_pdf(

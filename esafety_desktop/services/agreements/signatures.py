@@ -12,7 +12,7 @@ from esafety_desktop.domain.aup import Audience, HowSigned, Version, audience_of
 from esafety_desktop.domain.people import display_name
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
-from esafety_desktop.services.access import SignedIn, utc_now
+from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.agreements._common import _versions
 from esafety_desktop.storage.models import AupSignature, Person
 
@@ -44,13 +44,13 @@ def record_signatures(
     """Record signed forms for several people at once (all or none): each signs the version of
     their audience's agreement in force on the day. Returns how many were recorded."""
     signed_in.require(Permission.KEEP_AGREEMENTS)
-    if signed_on > date.today():
+    if signed_on > signed_in.clock.today():
         raise InvalidInput("The date signed is in the future.")
     if not person_ids:
         raise InvalidInput("Tick at least one person whose signed form came back.")
     with signed_in.database.transaction() as session:
         versions = [v.facts for v in _versions(session)]
-        now = utc_now()
+        now = signed_in.clock.utc_now()
         for person_id in dict.fromkeys(person_ids):
             person = session.get(Person, person_id)
             if person is None:
@@ -107,7 +107,7 @@ def correct_signature(
         if session.scalar(select(AupSignature.id).where(AupSignature.replaces_id == signature_id)):
             raise InvalidInput("That signature has already been corrected: correct the newer one.")
         when = signed_on or original.signed_on
-        if when > date.today():
+        if when > signed_in.clock.today():
             raise InvalidInput("The date signed is in the future.")
         correction = AupSignature(
             person_id=original.person_id,
@@ -118,7 +118,7 @@ def correct_signature(
             laptop=original.laptop,
             recorded_by_id=signed_in.account.id,
             recorded_by_name=signed_in.account.display_name,
-            recorded_at=utc_now(),
+            recorded_at=signed_in.clock.utc_now(),
             replaces_id=original.id,
             withdrawn=withdraw,
             why=why.strip(),

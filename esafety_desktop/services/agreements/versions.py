@@ -11,7 +11,7 @@ from esafety_desktop.domain.aup import Audience, content_hash
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.paths import resources_dir
-from esafety_desktop.services.access import SignedIn, utc_now
+from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.agreements._common import AgreementVersion, _versions
 from esafety_desktop.storage.models import AupSignature, AupVersion
 
@@ -63,7 +63,7 @@ def add_version(
             pdf_name=pdf_name or None,
             sha256=content_hash(pdf if pdf is not None else text.strip().encode("utf-8")),
             created_by_id=signed_in.account.id,
-            created_at=utc_now(),
+            created_at=signed_in.clock.utc_now(),
         )
         session.add(version)
         session.flush()

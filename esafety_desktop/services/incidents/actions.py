@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
-from esafety_desktop.services.access import SignedIn, utc_now
+from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents._common import (
     _case_changed,
     _entry,
@@ -40,7 +40,7 @@ def add_action(signed_in: SignedIn, incident_id: int, title: str, owner: str, du
         raise InvalidInput("Say what must be done and who will do it.")
     with signed_in.database.transaction() as session:
         incident = _visible_incident(session, signed_in, incident_id)
-        now = utc_now()
+        now = signed_in.clock.utc_now()
         session.add(
             IncidentAction(
                 incident_id=incident.id,
@@ -71,7 +71,7 @@ def complete_action(signed_in: SignedIn, action_id: int, outcome: str) -> None:
         if action is None or action.done_at is not None:
             raise InvalidInput("That action is already done or does not exist.")
         incident = _visible_incident(session, signed_in, action.incident_id)
-        now = utc_now()
+        now = signed_in.clock.utc_now()
         action.done_at = now
         session.add(
             _entry(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
-from esafety_desktop.services.access import SignedIn, utc_now
+from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents._common import (
     _case_changed,
     _entry,
@@ -81,7 +81,8 @@ def add_note(signed_in: SignedIn, incident_id: int, text: str) -> None:
         raise InvalidInput("The note is empty.")
     with signed_in.database.transaction() as session:
         incident = _visible_incident(session, signed_in, incident_id)
-        session.add(_entry(signed_in, incident.id, utc_now(), kind="note", title="Note", text=text))
+        now = signed_in.clock.utc_now()
+        session.add(_entry(signed_in, incident.id, now, kind="note", title="Note", text=text))
         _case_changed(session, signed_in, incident.id, "incident.note_added")
 
 
@@ -99,7 +100,7 @@ def correct_entry(signed_in: SignedIn, entry_id: int, corrected_text: str, why: 
             _entry(
                 signed_in,
                 incident.id,
-                utc_now(),
+                signed_in.clock.utc_now(),
                 kind="correction",
                 step_id=original.step_id,
                 title=f"Correction to: {original.title}",

@@ -4,14 +4,13 @@ chronology, and printable as the form the school files."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from sqlalchemy import select
 
 from esafety_desktop.domain.device_review import DeviceSiteReview, ReviewProblem
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
-from esafety_desktop.services.access import SignedIn, utc_now
+from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents._common import (
     _case_changed,
     _entry,
@@ -30,7 +29,7 @@ def record_device_review(signed_in: SignedIn, incident_id: int, review: DeviceSi
         raise InvalidInput(str(exc)) from None
     with signed_in.database.transaction() as session:
         incident = _visible_incident(session, signed_in, incident_id)
-        now = utc_now()
+        now = signed_in.clock.utc_now()
         session.add(
             DeviceReview(
                 incident_id=incident.id,
@@ -78,6 +77,6 @@ def device_review_form(signed_in: SignedIn, incident_id: int) -> bytes | None:
             review=review,
             reviewed_at=when,
             printed_by=signed_in.account.display_name,
-            printed_at=datetime.now(),
+            printed_at=signed_in.clock.local_now(),
         )
     )

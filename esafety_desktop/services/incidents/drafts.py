@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
-from esafety_desktop.services.access import SignedIn, utc_now
+from esafety_desktop.services.access import SignedIn
 from esafety_desktop.storage.models import IncidentDraft
 
 
@@ -34,7 +34,10 @@ def save_draft(signed_in: SignedIn, draft_id: int | None, label: str, data: dict
         label = label.strip() or "Incident being recorded"
         if draft is None:
             draft = IncidentDraft(
-                account_id=signed_in.account.id, label=label, data=encoded, updated_at=utc_now()
+                account_id=signed_in.account.id,
+                label=label,
+                data=encoded,
+                updated_at=signed_in.clock.utc_now(),
             )
             session.add(draft)
             session.flush()
@@ -43,7 +46,7 @@ def save_draft(signed_in: SignedIn, draft_id: int | None, label: str, data: dict
             )
         draft.label = label
         draft.data = encoded
-        draft.updated_at = utc_now()
+        draft.updated_at = signed_in.clock.utc_now()
         session.flush()
         return draft.id
 

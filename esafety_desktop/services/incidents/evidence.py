@@ -12,7 +12,7 @@ from sqlalchemy import select
 from esafety_desktop.domain.evidence import EvidenceKind, image_refusal, looks_like_image
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
-from esafety_desktop.services.access import SignedIn, utc_now
+from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents._common import (
     _case_changed,
     _entry,
@@ -73,7 +73,7 @@ def add_evidence(
     with signed_in.database.transaction() as session:
         incident = _visible_incident(session, signed_in, incident_id)
         digest = hashlib.sha256(content).hexdigest() if content is not None else None
-        now = utc_now()
+        now = signed_in.clock.utc_now()
         session.add(
             Evidence(
                 incident_id=incident.id,

@@ -5,7 +5,7 @@ kept from that account."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 
 from sqlalchemy import func, select
@@ -25,7 +25,7 @@ from esafety_desktop.domain.roles import Permission, Role
 from esafety_desktop.domain.school_year import year_group_then
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.paths import resources_dir
-from esafety_desktop.services.access import SignedIn, utc_now
+from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents._common import _case_changed, _entry
 from esafety_desktop.services.incidents.records import IncidentSummary, _involved, _summary
 from esafety_desktop.storage.models import Account, Incident, IncidentPerson, Person
@@ -75,7 +75,7 @@ def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
             if session.get(Person, person_id) is None:
                 raise InvalidInput("One of the people involved is not in the register.")
         concerns = _account_concerned(session, signed_in, new.concerns_account_id, routes)
-        now = utc_now()
+        now = signed_in.clock.utc_now()
         incident = Incident(
             reference=_next_reference(session, new.reported_at),
             status=_status_after(new.walk).value,
@@ -105,7 +105,9 @@ def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
                     incident_id=incident.id,
                     person_id=person_id,
                     role=role.value,
-                    year_group=_year_group_then(person, new.reported_at.date()),
+                    year_group=_year_group_then(
+                        person, new.reported_at.date(), signed_in.clock.today()
+                    ),
                 )
             )
         for taken in new.walk:
@@ -187,13 +189,16 @@ def _account_concerned(
     return heads[0] if heads else None
 
 
-def _year_group_then(person: Person, then: date) -> str | None:
+def _year_group_then(person: Person, then: date, today: date) -> str | None:
     """A pupil's year group on the day of the case (it differs when an old case is entered
-    late), from their year group now or on the day they left."""
+    late), from their year group now or on the day they left. "Now" is never before their
+    register row was last written, whose year group was true then: a clock set back (as the
+    demo school's is while its old cases are written) must not make the pupil younger."""
     if person.kind != "pupil":
         return None
-    today = date.today()
-    as_of = min(person.leaving_date, today) if person.leaving_date else today
+    written = person.updated_at.replace(tzinfo=UTC).astimezone().date()
+    now = max(today, written)
+    as_of = min(person.leaving_date, now) if person.leaving_date else now
     return year_group_then(person.year_group, as_of, then)
 
 

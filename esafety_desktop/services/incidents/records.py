@@ -214,7 +214,7 @@ def incident_record_data(signed_in: SignedIn, incident_id: int) -> IncidentRecor
         ],
         evidence=held,
         printed_by=signed_in.account.display_name,
-        printed_at=datetime.now(),
+        printed_at=signed_in.clock.local_now(),
     )
     return record
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from esafety_desktop.domain.incidents import IncidentStatus
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
-from esafety_desktop.services.access import SignedIn, utc_now
+from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents._common import (
     _case_changed,
     _entry,
@@ -52,7 +52,7 @@ def change_status(
         if old is status:
             return
         incident.status = status.value
-        incident.closed_at = utc_now() if status is IncidentStatus.CLOSED else None
+        incident.closed_at = signed_in.clock.utc_now() if status is IncidentStatus.CLOSED else None
         text = ""
         if closing is not None and status is IncidentStatus.CLOSED:
             text = (
@@ -65,7 +65,7 @@ def change_status(
             _entry(
                 signed_in,
                 incident.id,
-                utc_now(),
+                signed_in.clock.utc_now(),
                 kind="status",
                 title=f"Status: {old.label} → {status.label}",
                 reasons=reasons,
@@ -102,7 +102,7 @@ def sign_off(signed_in: SignedIn, incident_id: int, comment: str) -> None:
             _entry(
                 signed_in,
                 incident.id,
-                utc_now(),
+                signed_in.clock.utc_now(),
                 kind="review",
                 title=f"Reviewed and signed off by {me.display_name} ({me.role.label})",
                 text=comment.strip(),
