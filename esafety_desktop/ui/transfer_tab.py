@@ -134,7 +134,7 @@ class TransferTab(QWidget):
         self.person_id, self.destination = person_id, destination
         self.sent = transfers.transfers(self._signed_in, person_id)
         self.list.clear()
-        today = date.today()
+        today = self._signed_in.clock.today()
         for t in self.sent:
             confirmed = (
                 f"receipt confirmed {t.confirmed_on:%d/%m/%Y} by {t.confirmed_by}"

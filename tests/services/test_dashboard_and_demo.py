@@ -11,7 +11,7 @@ from esafety_desktop.domain.incidents import IncidentStatus
 from esafety_desktop.domain.people import PersonKind
 from esafety_desktop.errors import WrongPassword
 from esafety_desktop.services import settings
-from esafety_desktop.services.access import sign_in
+from esafety_desktop.services.access import SignedIn, sign_in
 from esafety_desktop.services.audit_log import audit_entries
 from esafety_desktop.services.checks import verify_open_database
 from esafety_desktop.services.dashboard import Target, dashboard
@@ -138,12 +138,33 @@ def test_the_demo_school_is_lived_in(tmp_path: Path) -> None:
 
     assert len(transfers(me)) == 2 and len(unconfirmed(me)) == 1
     assert Target.TRANSFERS in items.values() and Target.POLICY_REVIEW in items.values()
+    _charts_count_the_cases(me)
     me.sign_out()
     head = sign_in(demo.path, "c.evans", demo.password, DeviceSecretStore())
     about_head = [c for c in cases if any(i.name == "Chris Evans" for i in c.involved)]
     assert len(about_head) == 1
     assert {c.id for c in list_incidents(head)} == {c.id for c in cases} - {about_head[0].id}
+    _charts_count_the_cases(head)  # the case kept from the head is not counted for them
     head.sign_out()
+
+
+def _charts_count_the_cases(me: SignedIn) -> None:
+    """The Dashboard's bars (counted by the database) agree with the cases this account sees."""
+    from esafety_desktop.domain.school_year import school_year_containing
+    from esafety_desktop.services.dashboard import incident_bars
+    from esafety_desktop.services.incidents import list_incidents
+
+    cases = list_incidents(me)
+    by_month, by_type = incident_bars(me)
+    per_month = Counter(f"{c.reported_at:%Y-%m}" for c in cases)
+    assert [(bar.key, bar.count) for bar in by_month] == [
+        (bar.key, per_month.get(bar.key, 0)) for bar in by_month
+    ]
+    assert sum(bar.count for bar in by_month) > 0
+    this_year = school_year_containing(me.clock.today(), settings.school_year_start(me))
+    per_type = Counter(c.incident_type for c in cases if c.reported_at.date() in this_year)
+    assert {bar.key: bar.count for bar in by_type} == per_type
+    assert [bar.count for bar in by_type] == sorted(per_type.values(), reverse=True)
 
 
 def test_the_demo_is_written_on_its_invented_days_and_its_audit_log_on_the_real_ones(

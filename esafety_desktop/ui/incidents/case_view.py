@@ -118,4 +118,4 @@ class CaseView(QTextBrowser):
         entries = incidents.chronology(self._signed_in, case.id)
         actions = incidents.actions(self._signed_in, case.id)
         evidence = incidents.evidence_for(self._signed_in, case.id)
-        self.setHtml(case_html(case, entries, actions, evidence, date.today()))
+        self.setHtml(case_html(case, entries, actions, evidence, self._signed_in.clock.today()))

@@ -106,7 +106,7 @@ class FilterBar(QWidget):
         self.person_filter.setMinimumContentsLength(18)
         self.period_filter = QComboBox()
         self.period_filter.setAccessibleName("When reported")
-        today = date.today()
+        today = signed_in.clock.today()
         from esafety_desktop.services.agreements import school_year_start
 
         start = school_year_start(signed_in)

@@ -4,7 +4,6 @@ print, the returned forms to record, and the list IT needs of who may log on."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from functools import partial
 
 from PySide6.QtCore import Qt
@@ -113,7 +112,7 @@ class AgreementsPage(QWidget):
         self.show_filter.setAccessibleName("Show")
         self.show_filter.addItem("Outstanding only", False)
         self.show_filter.addItem("Everyone", True)
-        today = date.today()
+        today = self._signed_in.clock.today()
         self.people: RecordTableModel[PersonCoverage] = RecordTableModel(
             [
                 ("Name", lambda r: r.name, lambda r: r.name),
@@ -220,7 +219,9 @@ class AgreementsPage(QWidget):
     def issue_starters(self) -> None:
         from esafety_desktop.domain.school_year import school_year_containing
 
-        year = school_year_containing(date.today(), agreements.school_year_start(self._signed_in))
+        year = school_year_containing(
+            self._signed_in.clock.today(), agreements.school_year_start(self._signed_in)
+        )
         if not dialogs.ask(
             self,
             "Issue the starter agreements",
@@ -307,21 +308,21 @@ class AgreementsPage(QWidget):
         self._preview(
             lambda: agreements.coverage_summary(self._signed_in),
             "Acceptable Use Agreement coverage",
-            f"agreement-coverage-{date.today():%Y-%m-%d}.pdf",
+            f"agreement-coverage-{self._signed_in.clock.today():%Y-%m-%d}.pdf",
         )
 
     def print_cleared(self) -> None:
         self._preview(
             lambda: agreements.cleared_list(self._signed_in),
             "Cleared for system access",
-            f"cleared-for-access-{date.today():%Y-%m-%d}.pdf",
+            f"cleared-for-access-{self._signed_in.clock.today():%Y-%m-%d}.pdf",
         )
 
     def print_not_cleared(self) -> None:
         self._preview(
             lambda: agreements.not_cleared_list(self._signed_in),
             "Not cleared for system access",
-            f"not-cleared-for-access-{date.today():%Y-%m-%d}.pdf",
+            f"not-cleared-for-access-{self._signed_in.clock.today():%Y-%m-%d}.pdf",
         )
 
     def save_cleared(self) -> None:
@@ -330,7 +331,7 @@ class AgreementsPage(QWidget):
         name = dialogs.save_file_name(
             self,
             "Save the cleared-for-access list",
-            f"cleared-for-access-{date.today():%Y-%m-%d}.csv",
+            f"cleared-for-access-{self._signed_in.clock.today():%Y-%m-%d}.csv",
             "Spreadsheet (*.csv)",
         )
         if not name:

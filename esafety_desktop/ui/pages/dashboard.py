@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -119,7 +118,7 @@ class DashboardPage(QWidget):
         self.show_cases.emit("type", self.bar_keys["type"][index])
 
     def show_board(self, board: Dashboard) -> None:
-        hour = datetime.now().hour
+        hour = self._signed_in.clock.local_now().hour
         part = "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"
         self.greeting.setText(f"Good {part}, {board.display_name.split()[0]}")
         checked = (
