@@ -222,9 +222,21 @@ class OpenPack:
         case = next(c for c in self.cases() if c.incident_id == incident_id)
         return record_from_json(case.record, printed_by, self.clock.local_now())
 
+    @staticmethod
+    def pdf_of(record: IncidentRecord) -> bytes:
+        """The printed record (slow: made on the worker)."""
+        from esafety_desktop.reports.incident_record import incident_record_pdf
+
+        return incident_record_pdf(record)
+
     def record_pdf(self, incident_id: int, printed_by: str) -> bytes:
         """The case's record as the main app prints it, with the reviewer's entries after it."""
-        from esafety_desktop.reports.incident_record import RecordEntry, incident_record_pdf
+        return self.pdf_of(self.record_with_review(incident_id, printed_by))
+
+    def record_with_review(self, incident_id: int, printed_by: str) -> IncidentRecord:
+        """What :meth:`record_pdf` prints, read from the pack (on the thread that opened it);
+        the PDF itself can then be made anywhere (``reports.incident_record_pdf``)."""
+        from esafety_desktop.reports.incident_record import RecordEntry
 
         record = self.record(incident_id, printed_by)
         added = [
@@ -236,7 +248,7 @@ class OpenPack:
             )
             for e in self.entries(incident_id)
         ]
-        return incident_record_pdf(dataclasses.replace(record, entries=record.entries + added))
+        return dataclasses.replace(record, entries=record.entries + added)
 
     def add(
         self,

@@ -38,6 +38,7 @@ from esafety_desktop.services.review_packs import OpenPack
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.look import ERROR_STYLE, error_label
 from esafety_desktop.ui.models import RecordTableModel
+from esafety_desktop.ui.operations import Changes, Operation
 
 
 class ReviewOpenWindow(QWidget):
@@ -325,18 +326,28 @@ class ReviewWindow(QMainWindow):
         self.show_case()
 
     def print_case(self) -> None:
-        from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
-
+        """The record is made on the worker, then shown in the print preview."""
         case = self.current_case()
         if case is None:
             return
-        pdf = self.pack.record_pdf(
+        record = self.pack.record_with_review(  # the pack is read on this thread
             case.incident_id, printed_by=self.reviewer.text().strip() or "Reviewer"
         )
+        Operation(
+            self,
+            partial(OpenPack.pdf_of, record),
+            Changes.NOTHING,
+            on_done=partial(self._show_record, case.reference),
+            problem_title="The record could not be made",
+        ).run()
+
+    def _show_record(self, reference: str, pdf: bytes) -> None:
+        from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
+
         self.preview = PdfPreviewDialog(
             pdf,
-            f"Incident record {case.reference}",
-            suggested_file_name=case.reference,
+            f"Incident record {reference}",
+            suggested_file_name=reference,
             on_printed=self._printed,
             on_save=partial(review_packs.save_printout, pdf),
             parent=self,

@@ -21,6 +21,7 @@ from esafety_desktop.ui.review_window import ReviewOpenWindow, ReviewWindow
 from tests.conftest import School, add_head, new_pc
 from tests.services.test_review_packs import MARKER, _case, _head_allegation
 from tests.ui.test_unlock_and_lock import finish  # noqa: F401 - a fixture
+from tests.ui.waiting import settle
 
 
 def _ok(dialog: QWidget) -> None:
@@ -85,6 +86,7 @@ def test_export_review_on_another_pc_and_import_the_sign_offs(
     assert "signed off" in review.cases.currentIndex().data()
     assert "Handled well." in review.record.toPlainText()
     qtbot.mouseClick(review.print_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)  # the record is made on the worker
     printed = PdfReader(io.BytesIO(bytes(review.preview._bytes.data()))).pages
     text = "".join(page_.extract_text() for page_ in printed)
     assert "OFFICIAL-SENSITIVE" in text and "Signed off by Pat Head" in text
