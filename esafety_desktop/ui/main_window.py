@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
 
         self.dashboard = DashboardPage(signed_in, self.go_to)
         self.dashboard.show_cases.connect(self.open_cases)
-        self.incidents = IncidentsPage(signed_in)
+        self.incidents = IncidentsPage(signed_in, in_background=True)
         self.people = PeoplePage(signed_in)
         self.agreements = AgreementsPage(signed_in)
         self.reports = ReportsPage(signed_in)

@@ -48,6 +48,7 @@ def _pages(window: Any, folder: Path) -> None:
     number = 2
     for page in window.pages:
         window.show_page(page.title)
+        _settle()  # what a page reads on the worker (the cases) is on screen first
         table = getattr(page, "table", None)
         has_panel = hasattr(page, "select") or hasattr(page, "panel")
         if table is not None and has_panel and table.model().rowCount():
@@ -62,6 +63,13 @@ def _pages(window: Any, folder: Path) -> None:
             name = f"{_slug(page.title)}-{_slug(tabs.tabText(index))}"
             _save(window, folder / f"{number:02d}-{name}.png")
             number += 1
+
+
+def _settle() -> None:
+    from esafety_desktop.ui.background import busy
+
+    while busy():
+        QApplication.processEvents()
 
 
 def _save(widget: QWidget, path: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from esafety_desktop.ui import dialogs
-from esafety_desktop.ui.background import wait_for_background
+from esafety_desktop.ui.background import busy, wait_for_background
 from tests.conftest import School
 
 if TYPE_CHECKING:
@@ -65,4 +65,5 @@ def main(qtbot: QtBot, school: School) -> Iterator[MainWindow]:
     )
     qtbot.addWidget(window)
     window.show()
+    qtbot.waitUntil(lambda: not busy(), timeout=15000)  # the cases are read on the worker
     yield window

@@ -268,6 +268,7 @@ def test_a_case_opens_from_the_persons_incidents_tab(qtbot: QtBot, school: Schoo
     )
     qtbot.addWidget(window)
     window.show()
+    settle(qtbot)  # the cases are read on the worker
     window.incidents.filters.status_filter.setCurrentIndex(
         window.incidents.filters.status_filter.findData("closed")
     )  # a filter that hides the case
@@ -369,6 +370,7 @@ def test_dashboard_bars_open_the_cases_they_count(qtbot: QtBot, school: School) 
     )
     qtbot.addWidget(window)
     window.show()
+    settle(qtbot)  # the cases are read on the worker
     board = window.dashboard
     assert board.month_bars is not None and board.type_bars is not None
     assert board.month_bars.at(11) == 1.0  # this month, the last of twelve

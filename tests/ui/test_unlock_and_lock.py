@@ -20,6 +20,7 @@ from esafety_desktop.ui.controller import AppController, StartOptions
 from esafety_desktop.ui.main_window import MainWindow
 from esafety_desktop.ui.unlock_window import UnlockWindow
 from tests.conftest import DSL_PASSWORD, School, new_pc
+from tests.ui.waiting import settle
 
 
 def _unlock_window(qtbot: QtBot, school: School) -> UnlockWindow:
@@ -96,6 +97,7 @@ def _controller_signed_in(qtbot: QtBot, school: School, tmp_path: Path) -> AppCo
     controller = AppController(StartOptions(database=school.path), AppConfig())
     controller.config.save = lambda path=None: None  # type: ignore[method-assign]
     controller.show_main(school.signed_in)
+    settle(qtbot)  # the cases are read on the worker
     return controller
 
 
@@ -321,7 +323,7 @@ def test_an_incident_draft_survives_the_auto_lock_and_resumes(
         _type_and_sign_in(qtbot, controller.window, DSL_PASSWORD)
     main = controller.window
     assert isinstance(main, MainWindow) and main.current_page_title() == "Incidents"
-    assert main.incidents.drafts.count() == 1
+    qtbot.waitUntil(lambda: main.incidents.drafts.count() == 1, timeout=5000)  # read on the worker
     qtbot.mouseClick(main.incidents.resume_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: hasattr(main.incidents, "wizard"), timeout=5000)
     resumed = main.incidents.wizard

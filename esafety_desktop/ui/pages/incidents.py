@@ -76,10 +76,15 @@ class IncidentsPage(QWidget):
     title = "Incidents"
     listens_to = Changes.INCIDENTS | Changes.DRAFTS | Changes.PEOPLE
 
-    def __init__(self, signed_in: SignedIn, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, signed_in: SignedIn, parent: QWidget | None = None, *, in_background: bool = False
+    ) -> None:
+        """``in_background``: the cases are read on the worker (the main window: a large
+        school's list takes a second to read, and signing in should not freeze meanwhile)."""
         super().__init__(parent)
         self.setObjectName("incidentsPage")
         self._signed_in = signed_in
+        self._in_background = in_background
         self.can_record = can(signed_in.account.role, Permission.RECORD_INCIDENTS)
         self.new_button = QPushButton("&Record an incident…")
         self.drafts = QComboBox()
@@ -144,7 +149,20 @@ class IncidentsPage(QWidget):
         layout.addWidget(splitter, 1)
 
     def refresh(self) -> None:
-        self.all_rows = self.model.in_order(incidents.list_incidents(self._signed_in))
+        if not self._in_background:
+            self._show_cases(incidents.list_incidents(self._signed_in))
+            return
+        self.count.setText("Reading the cases…")
+        Operation(
+            self,
+            partial(incidents.list_incidents, self._signed_in),
+            Changes.NOTHING,
+            on_done=self._show_cases,
+            problem_title="The cases could not be read",
+        ).run()
+
+    def _show_cases(self, cases: list[IncidentSummary]) -> None:
+        self.all_rows = self.model.in_order(cases)
         self.filters.fill_choices(self.all_rows)
         self.apply_filters()
         self._refresh_drafts()
