@@ -43,6 +43,8 @@ def add_account(
     require_acceptable_password(password, username)
     database = signed_in.database
     device_secret = signed_in.device_secret_for_new_slots()
+    # Argon2 takes half a second: done before the change starts, so no other write waits.
+    slot = database.seal_for_account(username, password, device_secret)
     with database.changing_key_slots() as slots, database.transaction() as session:
         existing = session.scalar(select(Account).where(Account.username == username))
         if existing is not None and existing.removed_at is None:
@@ -54,7 +56,7 @@ def add_account(
         existing.role = role.value
         existing.removed_at = None
         session.flush()
-        slots.put(database.seal_for_account(username, password, device_secret))
+        slots.put(slot)
         signed_in.record(
             session,
             "account.created",
@@ -70,10 +72,13 @@ def reset_password(signed_in: SignedIn, *, username: str, new_password: str) -> 
     signed_in.require(Permission.MANAGE_ACCOUNTS)
     database = signed_in.database
     device_secret = signed_in.device_secret_for_new_slots()
+    with database.reading() as session:
+        name = _require_account(session, username).username
+    require_acceptable_password(new_password, name)
+    slot = database.seal_for_account(name, new_password, device_secret)  # before the lock
     with database.changing_key_slots() as slots, database.transaction() as session:
         row = _require_account(session, username)
-        require_acceptable_password(new_password, row.username)
-        slots.put(database.seal_for_account(row.username, new_password, device_secret))
+        slots.put(slot)
         signed_in.record(
             session, "account.password_reset", subject_type="account", subject_id=row.id
         )
@@ -131,8 +136,9 @@ def change_own_password(signed_in: SignedIn, *, current_password: str, new_passw
     if new_password == current_password:
         raise InvalidInput("The new password must differ from the current one.")
     device_secret = signed_in.device_secret_for_new_slots()
+    slot = database.seal_for_account(username, new_password, device_secret)  # before the lock
     with database.changing_key_slots() as slots, database.transaction() as session:
-        slots.put(database.seal_for_account(username, new_password, device_secret))
+        slots.put(slot)
         signed_in.record(
             session,
             "account.password_changed",

@@ -307,18 +307,22 @@ class SchoolDatabase:
 
     def copy_into(self, target: Path) -> bytes:
         """A consistent copy of the committed database in ``target`` (an empty file), encrypted
-        with the same key, and the key file's bytes as they were at that moment (its anchor
-        names the copy's newest audit entry). No write commits while the copy is read."""
+        with the same key, and the key file's bytes as they were just before (so its anchor is
+        never ahead of the copy: ``verify`` accepts an anchor a few entries behind).
+
+        SQLite's ``VACUUM INTO`` reads one snapshot while others write, so the writer lock is
+        held only to read the key file: a large school's copy takes a second, and a window
+        saving a view of a case must not wait for it."""
         with self._writer:
             key_file = self.key_slots.document()
-            connection = self.engine.raw_connection()
-            try:
-                with self._translated_errors():
-                    driver = connection.driver_connection
-                    assert driver is not None
-                    driver.execute("VACUUM INTO ?", (str(target),))
-            finally:
-                connection.close()
+        connection = self.engine.raw_connection()
+        try:
+            with self._translated_errors():
+                driver = connection.driver_connection
+                assert driver is not None
+                driver.execute("VACUUM INTO ?", (str(target),))
+        finally:
+            connection.close()
         return key_file
 
     def data_key_copy(self) -> bytearray:

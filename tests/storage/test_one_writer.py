@@ -7,10 +7,13 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from esafety_desktop.domain.people import PersonKind
 from esafety_desktop.domain.roles import Role
 from esafety_desktop.services import accounts, backups, people
 from esafety_desktop.services.access import sign_in
+from esafety_desktop.services.audit_log import audit_entries
 from esafety_desktop.services.checks import verify_database, verify_open_database
 from esafety_desktop.storage import files as storage_files
 from esafety_desktop.storage.device_secret import DeviceSecretStore
@@ -117,3 +120,40 @@ def test_two_saves_of_one_file_at_once_never_share_a_temp_file(tmp_path: Path) -
         storage_files.os.open = real_open  # type: ignore[assignment]
     assert len(seen) == 2 and seen[0] != seen[1]
     assert target.read_bytes() in (b"first\n" * 1000, b"second\n" * 1000)
+
+
+def test_a_save_does_not_wait_while_a_new_password_is_hashed(
+    school: School, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Argon2 takes half a second: an account change hashes before it takes the writer lock,
+    so a save made meanwhile (a note, a view recorded by a window) goes straight through."""
+    from esafety_desktop.storage import keyslots
+
+    real_seal = keyslots.seal_with_password
+    hashing, saved = threading.Event(), threading.Event()
+
+    def slow_seal(*args: object, **kwargs: object) -> object:
+        hashing.set()
+        saved.wait(timeout=10)  # holds the hashing open until the other save is through
+        return real_seal(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(keyslots, "seal_with_password", slow_seal)
+    adding = threading.Thread(
+        target=accounts.add_account,
+        kwargs={
+            "signed_in": school.signed_in,
+            "username": "al.deputy",
+            "display_name": "Al Deputy",
+            "role": Role.DEPUTY_DSL,
+            "password": NEW_PASSWORD,
+        },
+    )
+    adding.start()
+    assert hashing.wait(timeout=10)
+    people.add_person(school.signed_in, _visitor("During", 1))
+    still_hashing = adding.is_alive()
+    saved.set()
+    adding.join(timeout=30)
+    assert still_hashing  # the save went through while the password was being hashed
+    actions = [e.action for e in audit_entries(school.signed_in)]  # newest first
+    assert actions.index("account.created") < actions.index("person.created")
