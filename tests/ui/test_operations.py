@@ -56,3 +56,30 @@ def test_a_case_recorded_in_the_window_is_listed_once_and_the_log_catches_up(
 
     assert main.show_page("Audit log") is audit
     assert main.audit_log.model.rowCount() > logged_before  # type: ignore[union-attr]
+
+
+def test_a_change_lands_on_its_own_case_when_another_is_chosen_before_it_is_saved(
+    qtbot: QtBot, school: School, main: MainWindow
+) -> None:
+    from tests.services.test_incidents import NUDES_REFERRED, _new
+
+    amy = _amy(school)
+    first = incidents.record_incident(school.signed_in, _new(amy, NUDES_REFERRED))
+    second = incidents.record_incident(school.signed_in, _new(amy, NUDES_REFERRED))
+    main.show_page("Incidents")
+    page = main.incidents
+    page.refresh()
+    settle(qtbot)
+    page.select(first.id)
+    qtbot.mouseClick(page.case_actions.status_button, Qt.MouseButton.LeftButton)
+    dialog = page.case_actions.dialog
+    dialog.status.setCurrentIndex(dialog.status.findData("monitoring"))  # type: ignore[attr-defined]
+    qtbot.keyClicks(dialog.reasons, "Referral made; watching for now.")  # type: ignore[attr-defined]
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)  # type: ignore[attr-defined]
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    page.select(second.id)  # chosen before the save has come back
+    settle(qtbot)
+    rows = {page.model.row_at(r).id: page.model.row_at(r) for r in range(page.model.rowCount())}
+    assert rows[first.id].status.value == "monitoring"  # its row shows the change
+    assert rows[second.id].status.value == second.status.value
+    assert page.selected_id == second.id and second.reference in page.case.toPlainText()

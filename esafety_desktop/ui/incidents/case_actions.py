@@ -38,7 +38,7 @@ def _on_the_chosen_case(
 class CaseActions(QWidget):
     """Acts on the case ``chosen()`` returns at the moment a button is pressed."""
 
-    case_changed = Signal()  # a change to the chosen case was saved
+    case_changed = Signal(int)  # a change to this case (its id) was saved
 
     def __init__(
         self,
@@ -99,19 +99,31 @@ class CaseActions(QWidget):
         for button in self._buttons():
             button.setEnabled(True)
 
-    def _open(self, dialog: QDialog, then: Callable[[], object] | None = None) -> None:
-        """A form that saves the change itself; once it has, ``then`` (or the page is told)."""
+    def _open(
+        self, dialog: QDialog, case: IncidentSummary, then: Callable[[], object] | None = None
+    ) -> None:
+        """A form that saves a change to ``case`` itself; once it has, ``then`` (or the page is
+        told which case changed: another may be chosen by then)."""
         self.dialog = dialog
-        self.dialog.accepted.connect(then or self._saved)
+        self._dialog_case = case
+        self.dialog.accepted.connect(then or self._dialog_saved)
         self.dialog.open()
 
-    def _saved(self, _result: object = None) -> None:
-        self.case_changed.emit()
+    def _dialog_saved(self) -> None:
+        self.case_changed.emit(self._dialog_case.id)
 
-    def _write(self, work: Callable[[], object], problem_title: str) -> None:
-        """A change to the chosen case, on the worker; then the page redraws that case."""
+    def _saved(self, incident_id: int, _result: object = None) -> None:
+        self.case_changed.emit(incident_id)
+
+    def _write(self, case: IncidentSummary, work: Callable[[], object], problem_title: str) -> None:
+        """A change to ``case``, on the worker; then the page redraws that case (even if
+        another has been chosen meanwhile)."""
         Operation(
-            self, work, Changes.INCIDENTS, on_done=self._saved, problem_title=problem_title
+            self,
+            work,
+            Changes.INCIDENTS,
+            on_done=partial(self._saved, case.id),
+            problem_title=problem_title,
         ).run()
 
     def _preview(self, make: Callable[[], bytes], title: str, reference: str) -> None:
@@ -133,6 +145,7 @@ class CaseActions(QWidget):
         if not text or not text.strip():
             return
         self._write(
+            case,
             partial(incidents.add_note, self._signed_in, case.id, text),
             "The note was not added",
         )
@@ -150,7 +163,7 @@ class CaseActions(QWidget):
         from esafety_desktop.ui.status_dialog import StatusDialog
 
         save = partial(incidents.change_status, self._signed_in, case.id)
-        self._open(StatusDialog(case.reference, case.status, save, self))
+        self._open(StatusDialog(case.reference, case.status, save, self), case)
 
     @_on_the_chosen_case
     def add_evidence(self, case: IncidentSummary) -> None:
@@ -173,7 +186,8 @@ class CaseActions(QWidget):
                     content=content,
                 ),
                 self,
-            )
+            ),
+            case,
         )
 
     @_on_the_chosen_case
@@ -181,14 +195,12 @@ class CaseActions(QWidget):
         from esafety_desktop.ui.status_dialog import DeviceReviewDialog
 
         save = partial(incidents.record_device_review, self._signed_in, case.id)
-        self._open(DeviceReviewDialog(case.reference, save, self), then=self._device_reviewed)
+        self._open(DeviceReviewDialog(case.reference, save, self), case, then=self._device_reviewed)
 
     def _device_reviewed(self) -> None:
         """The review is saved: its form, with the two reviewers' signature lines, to print."""
-        self._saved()
-        case = self._chosen()
-        if case is None:
-            return
+        case = self._dialog_case
+        self._saved(case.id)
         self._preview(
             partial(_device_review_form, self._signed_in, case.id),
             f"Device / site review {case.reference}",
@@ -214,6 +226,7 @@ class CaseActions(QWidget):
         if why is None:
             return
         self._write(
+            case,
             partial(
                 incidents.correct_entry,
                 self._signed_in,
@@ -230,7 +243,7 @@ class CaseActions(QWidget):
 
         me = self._signed_in
         save = partial(incidents.add_action, me, case.id)
-        self._open(ActionDialog(case.reference, save, me.account.display_name, self))
+        self._open(ActionDialog(case.reference, save, me.account.display_name, self), case)
 
     @_on_the_chosen_case
     def action_done(self, case: IncidentSummary) -> None:
@@ -247,6 +260,7 @@ class CaseActions(QWidget):
             return
         action = open_actions[labels.index(picked)]
         self._write(
+            case,
             partial(incidents.complete_action, self._signed_in, action.id, outcome),
             "The action was not marked as done",
         )
@@ -261,6 +275,7 @@ class CaseActions(QWidget):
         if comment is None:
             return
         self._write(
+            case,
             partial(incidents.sign_off, self._signed_in, case.id, comment),
             "The case was not signed off",
         )

@@ -231,10 +231,10 @@ class IncidentsPage(QWidget):
         self.apply_filters()
         self.select(case.id)
 
-    def _case_changed(self) -> None:
-        """After a change to the chosen case: its row and the case view, as it now stands."""
-        if self.selected_id is not None:
-            self.case_updated(self.selected_id)
+    def _case_changed(self, incident_id: int) -> None:
+        """After a change to a case: its row (and the case view if it is still the one
+        chosen), as it now stands."""
+        self.case_updated(incident_id)
 
     def case_updated(self, incident_id: int) -> None:
         """Only this case is read again; the other rows stay as they are."""
