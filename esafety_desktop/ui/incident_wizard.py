@@ -453,7 +453,10 @@ class IncidentWizard(QWizard):
 
     def reject(self) -> None:  # Qt names it: Cancel, Esc and the window's close button
         """Closing keeps what was typed as a draft: the wizard closes once it is saved. If it
-        cannot be saved (a full disk), the wizard asks before anything typed is thrown away."""
+        cannot be saved (a full disk), the wizard asks before anything typed is thrown away.
+        While the case itself is being saved, closing waits for it (Esc does nothing)."""
+        if self.recording:
+            return
         if self._typed():
             self.save_draft(then_close=True)
         else:
@@ -571,6 +574,8 @@ class IncidentWizard(QWizard):
         closes once it is; if it cannot be saved, the wizard stays open with the reason."""
         if self.saved_case is not None:
             return True  # saved: Qt checks the last page once more as the wizard closes
+        if self.recording:
+            return False  # already being saved: a second Finish must not record it twice
         r = self.report
         when = r.reported_at.dateTime().toPython()
         category = r.category.currentData()
@@ -588,7 +593,7 @@ class IncidentWizard(QWizard):
             concerns_account_id=self.concerns_account(),
         )
         self.recording = True
-        self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
+        self._set_saving(True)
         Operation(
             self,
             partial(_record, self.signed_in, new, self._draft),
@@ -600,15 +605,29 @@ class IncidentWizard(QWizard):
 
     def _recorded(self, case: incidents.IncidentSummary) -> None:
         self.recording = False
-        self._draft.id = None
+        self._set_saving(False)
         self.saved_case = case
-        self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
         self.recorded.emit(case)
         self.accept()
 
+    def _set_saving(self, saving: bool) -> None:
+        """While the case is being saved nothing can be pressed (Back then Next, then Finish
+        again, would record it twice) and nothing closes the wizard."""
+        for page_id in self.pageIds():
+            page = self.page(page_id)
+            if page is not None:
+                page.setEnabled(not saving)
+        for which in (
+            QWizard.WizardButton.BackButton,
+            QWizard.WizardButton.NextButton,
+            QWizard.WizardButton.FinishButton,
+            QWizard.WizardButton.CancelButton,
+        ):
+            self.button(which).setEnabled(not saving)
+
     def _not_recorded(self, problem: ProblemForUser) -> None:
         self.recording = False
-        self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
+        self._set_saving(False)
         page = self.currentPage()
         if isinstance(page, StepPage):
             page.message.setText(str(problem))
@@ -644,9 +663,12 @@ class DraftHeld:
     before it made, so queued saves update one draft instead of making several."""
 
     id: int | None
+    recorded: bool = False  # the case is saved: no draft of it may be made again
 
 
 def _save_draft(signed_in: SignedIn, draft: DraftHeld, label: str, data: dict[str, Any]) -> None:
+    if draft.recorded:
+        return
     draft.id = incidents.save_draft(signed_in, draft.id, label, data)
 
 
@@ -655,6 +677,7 @@ def _record(
 ) -> incidents.IncidentSummary:
     """On the worker: the case, then its draft goes (a draft left behind is only untidy)."""
     case = incidents.record_incident(signed_in, new)
+    draft.recorded = True
     if draft.id is not None:
         with contextlib.suppress(ProblemForUser):
             incidents.discard_draft(signed_in, draft.id)

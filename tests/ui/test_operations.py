@@ -28,7 +28,13 @@ def _record_bullying_case(qtbot: QtBot, main: MainWindow, amy: int) -> None:
             _answer(wizard, "No", "The parent has the messages.")
         else:
             _act(wizard)
-    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
+    # While it is being saved: Back, Next, Finish again and Esc do nothing.
+    for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton):
+        qtbot.mouseClick(wizard.button(which), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
     settle(qtbot)
     assert not wizard.isVisible()
 
@@ -44,7 +50,8 @@ def test_a_case_recorded_in_the_window_is_listed_once_and_the_log_catches_up(
 
     page = main.incidents
     assert page.model.rowCount() == 1 and page.count.text() == "1 case"
-    [case] = incidents.list_incidents(school.signed_in)
+    [case] = incidents.list_incidents(school.signed_in)  # recorded once
+    assert incidents.my_drafts(school.signed_in) == []  # and no draft of it left behind
     assert page.model.row_at(0).id == case.id and page.selected_id == case.id
     assert case.summary in page.case.toPlainText()
 
