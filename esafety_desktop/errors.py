@@ -89,6 +89,15 @@ class DatabaseExists(ProblemForUser):
         )
 
 
+class DatabaseClosed(ProblemForUser):
+    def __init__(self) -> None:
+        super().__init__(
+            "The school database was closed (the program was locked or signed out) before "
+            "this could be done.",
+            "Sign in again and do it once more.",
+        )
+
+
 class DatabaseBusy(ProblemForUser):
     def __init__(self) -> None:
         super().__init__(

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from esafety_desktop.errors import (
+    DatabaseClosed,
     DatabaseDamaged,
     DatabaseExists,
     KeyFileProblem,
@@ -62,6 +63,7 @@ class SchoolDatabase:
         # Set when a check or a statement finds the file damaged: from then on nothing is
         # written to it, so the damage cannot spread and the file stays as evidence.
         self.damage: DatabaseDamaged | None = None
+        self.closed = False
         self._writer = threading.RLock()
         self.engine = create_encrypted_engine(files.database, data_key, read_only=read_only)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -172,7 +174,9 @@ class SchoolDatabase:
         accepts an anchor that is behind but whose entry is intact)."""
         if self.damage is not None:
             raise self.damage
+        self._refuse_if_closed()
         with self._writer:
+            self._refuse_if_closed()  # closed while this one waited its turn
             session = self._sessions()
             try:
                 with self._translated_errors(), session.begin():
@@ -195,6 +199,7 @@ class SchoolDatabase:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only look: whatever happens, nothing is committed."""
+        self._refuse_if_closed()
         session = self._sessions()
         try:
             with self._translated_errors():
@@ -330,9 +335,18 @@ class SchoolDatabase:
         return bytearray(self._data_key)
 
     def close(self) -> None:
-        self.engine.dispose()
-        for i in range(len(self._data_key)):
-            self._data_key[i] = 0
+        """Wipe the key once the unit of work running (if any) has finished; from then on
+        nothing is read or written (the engine would otherwise reconnect with the key it
+        remembers)."""
+        with self._writer:
+            self.closed = True
+            self.engine.dispose()
+            for i in range(len(self._data_key)):
+                self._data_key[i] = 0
+
+    def _refuse_if_closed(self) -> None:
+        if self.closed:
+            raise DatabaseClosed()
 
 
 def _file_salt(files: DatabaseFiles) -> str | None:

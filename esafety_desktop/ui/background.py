@@ -19,13 +19,16 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 
+from esafety_desktop.errors import DatabaseClosed
+
 
 @dataclass
 class _Job:
     work: Callable[[], Any]
     on_done: Callable[[Any], None]
     on_failed: Callable[[BaseException], None]
-    owner: QObject | None = None  # when it is gone (the window was locked), nobody is told
+    owner: QObject | None = None  # when it is gone (the window was locked): see _deliver
+    on_orphaned: Callable[[Any], None] | None = None
     outcome: tuple[bool, Any] | None = None
 
 
@@ -41,9 +44,17 @@ class _Relay(QObject):
 
     def _deliver(self, number: int) -> None:
         job = self.jobs.pop(number)
+        if not self.jobs:
+            _stop.clear()  # a request to stop was for the work queued until now
         assert job.outcome is not None
         ok, payload = job.outcome
         if job.owner is not None and not shiboken6.isValid(job.owner):
+            # The window that asked is gone (locked). A result that holds something open is
+            # handed to on_orphaned to close; a failure is kept to be said after sign-in.
+            if ok and job.on_orphaned is not None:
+                job.on_orphaned(payload)
+            elif not ok and not isinstance(payload, DatabaseClosed):
+                _orphaned_failures.append(payload)
             return
         if ok:
             job.on_done(payload)
@@ -52,6 +63,7 @@ class _Relay(QObject):
 
 
 _relay: _Relay | None = None
+_orphaned_failures: list[BaseException] = []
 _numbers = itertools.count(1)
 _futures: set[concurrent.futures.Future[None]] = set()
 # One worker: database work never overlaps (there is one writer).
@@ -64,7 +76,6 @@ _stop = threading.Event()
 
 def _run(relay: _Relay, number: int) -> None:
     """On the worker thread."""
-    _stop.clear()  # a request to stop was for the job before this one
     job = relay.jobs[number]
     try:
         outcome: tuple[bool, Any] = (True, job.work())
@@ -81,17 +92,33 @@ def run_in_background(
     on_failed: Callable[[BaseException], None],
     *,
     owner: QObject | None = None,
+    on_orphaned: Callable[[Any], None] | None = None,
 ) -> None:
     """Call ``work()`` on the worker; then ``on_done(result)`` or ``on_failed(exception)``
-    on the UI thread, unless ``owner`` has been deleted by then. Call from the UI thread."""
+    on the UI thread. If ``owner`` has been deleted by then, ``on_orphaned(result)`` is
+    called instead (to close what the result holds open), and a failure is kept for
+    :func:`take_orphaned_failures`. Call from the UI thread."""
     global _relay
     if _relay is None:
         _relay = _Relay()
     number = next(_numbers)
-    _relay.jobs[number] = _Job(work, on_done, on_failed, owner)
+    _relay.jobs[number] = _Job(work, on_done, on_failed, owner, on_orphaned)
     future = _worker.submit(_run, _relay, number)
     _futures.add(future)
     future.add_done_callback(_futures.discard)
+
+
+def keep_for_after_sign_in(exc: BaseException) -> None:
+    """A failure whose window is going: kept for :func:`take_orphaned_failures`."""
+    _orphaned_failures.append(exc)
+
+
+def take_orphaned_failures() -> list[BaseException]:
+    """The failures of work whose window had gone (the program was locked meanwhile): said
+    once someone is signed in again, never dropped."""
+    taken = list(_orphaned_failures)
+    _orphaned_failures.clear()
+    return taken
 
 
 def request_stop() -> None:
@@ -116,3 +143,14 @@ def wait_for_background(msecs: int = 30000) -> bool:
     """For shutdown and tests: wait until queued work has finished."""
     _, not_done = concurrent.futures.wait(list(_futures), timeout=msecs / 1000)
     return not not_done
+
+
+def close_orphaned_session(signed_in: Any) -> None:
+    """A sign-in that finished after its window had gone: nobody will use it, so its
+    database is closed and its key wiped at once."""
+    from esafety_desktop.errors import ProblemForUser
+
+    try:
+        signed_in.sign_out()
+    except ProblemForUser:
+        signed_in.database.close()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from esafety_desktop.errors import ProblemForUser
@@ -19,6 +19,7 @@ from esafety_desktop.ui.background import (
     request_stop,
     run_in_background,
     stop_requested,
+    take_orphaned_failures,
     wait_for_background,
 )
 from esafety_desktop.ui.unlock_window import UnlockWindow
@@ -52,7 +53,6 @@ DAILY_CHECK_EVERY_MS = 3_600_000
 
 @contextlib.contextmanager
 def waiting_cursor() -> Iterator[None]:
-    from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
 
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -194,6 +194,20 @@ class AppController(QObject):
         self.inactivity.idle.connect(self.lock)
         self.inactivity.start()
         self.backup_timer.start(DAILY_CHECK_FIRST_MS)
+        self._say_what_was_not_saved()
+
+    def _say_what_was_not_saved(self) -> None:
+        """Work that failed after its window had gone (the program was locked while a save
+        ran) is said now, never dropped."""
+        import sys
+
+        for exc in take_orphaned_failures():
+            if isinstance(exc, ProblemForUser):
+                dialogs.report_problem(
+                    self.window, exc, "While eSafety Desktop was locked, this was not saved"
+                )
+            else:
+                sys.excepthook(type(exc), exc, exc.__traceback__)
 
     # -- review mode ---------------------------------------------------------------------
 
@@ -438,11 +452,12 @@ class AppController(QObject):
         def failed(exc: BaseException) -> None:
             if progress is not None:
                 progress.close()
+            if isinstance(exc, ProblemForUser):
+                dialogs.report_problem(self.window, exc)
+            if then is not None:
+                then()  # quitting still quits
             if not isinstance(exc, ProblemForUser):
                 raise exc
-            dialogs.report_problem(self.window, exc)
-            if then is not None:
-                then()
 
         run_in_background(work, done, failed)
 
@@ -526,6 +541,7 @@ def _progress_dialog(parent: QWidget | None, text: str) -> QProgressDialog:
     dialog.setWindowTitle("eSafety Desktop")
     dialog.setAccessibleName(text)
     dialog.setMinimumDuration(0)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)  # nobody signs in meanwhile
     dialog.setAutoClose(False)
     dialog.show()
     return dialog

@@ -297,7 +297,7 @@ class ImportPage(QWizardPage):
         def work() -> ImportSummary:
             return apply_import(signed_in, plan, skip_rows=skip, progress=progress)
 
-        run_in_background(work, self._done, self._failed)
+        run_in_background(work, self._done, self._failed, owner=self)
 
     def _step(self, done: int, total: int) -> None:
         self.bar.setMaximum(total)

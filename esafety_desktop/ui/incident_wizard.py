@@ -39,7 +39,7 @@ from esafety_desktop.domain.flowchart import REFERENCES, Flowchart, Step
 from esafety_desktop.domain.incidents import Location, PersonRole, RiskCategory, WalkStep
 from esafety_desktop.domain.people import PersonKind
 from esafety_desktop.domain.roles import Role
-from esafety_desktop.errors import ProblemForUser
+from esafety_desktop.errors import DatabaseClosed, ProblemForUser
 from esafety_desktop.services import incidents, people
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.people import PersonRow
@@ -513,7 +513,9 @@ class IncidentWizard(QWizard):
         message = getattr(page, "message", None)
         if isinstance(message, QLabel):
             message.setText(f"The draft could not be saved: {problem}")
-        if then_close:
+        if then_close and isinstance(problem, DatabaseClosed):
+            QWizard.reject(self)  # the session has ended: keeping the wizard open saves nothing
+        elif then_close:
             self._close_or_ask(problem)
 
     def resume(self, data: dict[str, Any]) -> None:

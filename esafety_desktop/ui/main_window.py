@@ -226,7 +226,9 @@ class MainWindow(QMainWindow):
         self.about.open()
 
     def close_quietly(self) -> None:
-        """For locking and signing out: close every dialog and this window, and clear it."""
+        """For locking and signing out: close every dialog and this window, and clear it.
+        Work still finishing on the worker shows nothing more here."""
+        self.news.ended = True
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QDialog) and widget.isVisible():
                 quietly = getattr(widget, "close_quietly", None)

@@ -18,9 +18,9 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
-from esafety_desktop.errors import ProblemForUser
+from esafety_desktop.errors import DatabaseClosed, ProblemForUser
 from esafety_desktop.ui import dialogs
-from esafety_desktop.ui.background import run_in_background
+from esafety_desktop.ui.background import keep_for_after_sign_in, run_in_background
 
 T = TypeVar("T")
 
@@ -57,8 +57,12 @@ class ChangeNews(QObject):
 
     changed = Signal(object, object)
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ended = False  # the window was locked or signed out: nothing more is shown
+
     def tell(self, changes: Changes, origin: QWidget | None = None) -> None:
-        if changes:
+        if changes and not self.ended:
             self.changed.emit(changes | Changes.AUDIT, origin)
 
 
@@ -100,6 +104,8 @@ class Operation(Generic[T]):
 
     def _done(self, result: T) -> None:
         news = news_for(self.parent)
+        if news is not None and news.ended:
+            return  # done, but its window is being closed (locked): nothing to show
         if news is not None:
             news.tell(self.changes, self.parent)
         if self.on_done is not None:
@@ -108,6 +114,11 @@ class Operation(Generic[T]):
     def _failed(self, exc: BaseException) -> None:
         if not isinstance(exc, ProblemForUser):
             raise exc
+        news = news_for(self.parent)
+        if news is not None and news.ended:
+            if not isinstance(exc, DatabaseClosed):
+                keep_for_after_sign_in(exc)  # said after sign-in, never dropped
+            return
         if self.on_problem is not None:
             self.on_problem(exc)
         else:

@@ -70,6 +70,15 @@ class FormDialog(QDialog):
         self.buttons.setEnabled(False)
         Operation(self, write, self.changes, on_done=self._saved, on_problem=self._refused).run()
 
+    def reject(self) -> None:  # Qt names it: Cancel and Esc
+        """While a save is running the dialog stays until it is known whether it worked."""
+        if self.buttons.isEnabled():
+            super().reject()
+
+    def close_quietly(self) -> None:
+        """For locking: close at once; a save still running reports after sign-in."""
+        super().reject()
+
     def _saved(self, _result: object) -> None:
         self.buttons.setEnabled(True)
         self.accept()

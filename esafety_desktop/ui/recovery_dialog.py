@@ -10,7 +10,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from esafety_desktop.errors import ProblemForUser
-from esafety_desktop.ui.background import run_in_background
+from esafety_desktop.ui.background import close_orphaned_session, run_in_background
 from esafety_desktop.ui.generated.ui_recovery import Ui_RecoveryDialog
 from esafety_desktop.ui.look import ERROR_STYLE
 from esafety_desktop.ui.passwords import mismatch_message, show_strength
@@ -75,7 +75,9 @@ class RecoveryDialog(QDialog):
                 device_secrets=this_pc(),
             )
 
-        run_in_background(work, self._done, self._failed)
+        run_in_background(
+            work, self._done, self._failed, owner=self, on_orphaned=close_orphaned_session
+        )
 
     def _done(self, signed_in: object) -> None:
         self.accept()

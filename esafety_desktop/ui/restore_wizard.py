@@ -236,7 +236,7 @@ class UnlockPage(QWizardPage):
                 )
             return backups.open_backup(backup, recovery_key=secret, device_secrets=this_pc())
 
-        run_in_background(work, self._opened, self._failed)
+        run_in_background(work, self._opened, self._failed, owner=self, on_orphaned=_close_opened)
         return False
 
     def _opened(self, opened: OpenedBackup) -> None:
@@ -398,3 +398,8 @@ class RestoreWizard(QWizard):
 
     def _closed(self, _result: int) -> None:
         self.unlock._forget()  # a backup unlocked but not restored: wipe its key
+
+
+def _close_opened(opened: OpenedBackup) -> None:
+    """A backup unlocked after its wizard had gone: its copy of the key is wiped."""
+    opened.close()

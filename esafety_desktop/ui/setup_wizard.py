@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QPushButton, QWidget, QWizard, QWizardPage
 from esafety_desktop import APP_NAME
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.ui import dialogs
-from esafety_desktop.ui.background import run_in_background
+from esafety_desktop.ui.background import close_orphaned_session, run_in_background
 from esafety_desktop.ui.contacts_editor import ContactsEditor
 from esafety_desktop.ui.generated.ui_setup_account import Ui_SetupAccountPage
 from esafety_desktop.ui.generated.ui_setup_contacts import Ui_SetupContactsPage
@@ -306,7 +306,7 @@ class SetupWizard(QWizard):
                 },
             )
 
-        run_in_background(work, self._made, self._not_made)
+        run_in_background(work, self._made, self._not_made, owner=self, on_orphaned=_close_new)
 
     def _made(self, new: Any) -> None:
         self.creating = False
@@ -351,3 +351,9 @@ class SetupWizard(QWizard):
             event.ignore()
             return
         super().closeEvent(event)
+
+
+def _close_new(new: Any) -> None:
+    """A school made after its wizard had gone: its session is closed (it can be opened
+    from the sign-in window)."""
+    close_orphaned_session(new.signed_in)

@@ -23,7 +23,7 @@ from esafety_desktop.errors import (
     WrongPassword,
 )
 from esafety_desktop.ui import dialogs
-from esafety_desktop.ui.background import run_in_background
+from esafety_desktop.ui.background import close_orphaned_session, run_in_background
 from esafety_desktop.ui.generated.ui_unlock import Ui_UnlockForm
 from esafety_desktop.ui.look import ERROR_STYLE
 
@@ -162,7 +162,9 @@ class UnlockWindow(QWidget):
 
             return sign_in(self.database, account, password, this_pc())
 
-        run_in_background(work, self._signed_in, self._failed)
+        run_in_background(
+            work, self._signed_in, self._failed, owner=self, on_orphaned=close_orphaned_session
+        )
 
     def _signed_in(self, signed_in: object) -> None:
         self.failures = 0

@@ -8,7 +8,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from esafety_desktop.ui import dialogs
-from esafety_desktop.ui.background import busy, wait_for_background
+from esafety_desktop.ui.background import busy, take_orphaned_failures, wait_for_background
 from tests.conftest import School
 
 if TYPE_CHECKING:
@@ -17,10 +17,13 @@ if TYPE_CHECKING:
 
 @pytest.fixture(autouse=True)
 def collect_on_the_ui_thread() -> Iterator[None]:
-    """As in the app: no automatic garbage collection (it could run on the worker thread)."""
+    """As in the app: no automatic garbage collection (it could run on the worker thread).
+    Failures kept for after the next sign-in belong to their own test."""
     gc.disable()
+    take_orphaned_failures()
     yield
     wait_for_background()
+    take_orphaned_failures()
     gc.collect()
     gc.enable()
 

@@ -330,3 +330,57 @@ def test_an_incident_draft_survives_the_auto_lock_and_resumes(
     assert resumed.report.summary.toPlainText() == "Amy was sent unkind messages."
     assert resumed.currentPage().step.id == "immediate_risk"
     resumed.reject()
+
+
+def test_a_save_that_fails_after_the_window_was_locked_is_said_after_signing_in(
+    qtbot: QtBot,
+    school: School,
+    tmp_path: Path,
+    finish: list[AppController],
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
+    """Ctrl+L while a person's details are being saved: the save fails (the disk filled up)
+    after the window has gone. Nothing may pretend it was saved: the reason is shown once the
+    DSL signs in again."""
+    import threading
+
+    from esafety_desktop.errors import DiskFull
+    from esafety_desktop.services import people
+    from esafety_desktop.ui.person_dialogs import PersonDialog
+
+    saving, carry_on = threading.Event(), threading.Event()
+
+    def add_person_on_a_full_disk(*_args: object, **_kwargs: object) -> int:
+        saving.set()
+        carry_on.wait(timeout=20)
+        raise DiskFull()
+
+    monkeypatch.setattr(people, "add_person", add_person_on_a_full_disk)
+    request.addfinalizer(carry_on.set)
+    controller = _controller_signed_in(qtbot, school, tmp_path)
+    finish.append(controller)
+    main = controller.window
+    assert isinstance(main, MainWindow)
+    main.show_page("People")
+    main.people.add_person()
+    dialog = main.people.dialog
+    assert isinstance(dialog, PersonDialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("visitor"))
+    qtbot.keyClicks(dialog.forename, "Zephyrine")
+    qtbot.keyClicks(dialog.surname, "Quillfeather")
+    qtbot.mouseClick(
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+    assert saving.wait(timeout=10)
+    main.lock_action.trigger()
+    carry_on.set()
+    assert wait_for_background()
+    unlock = controller.window
+    assert isinstance(unlock, UnlockWindow)
+    dialogs.set_next_answer(None)  # the message about what was not saved
+    with qtbot.waitSignal(controller.window_changed, timeout=10000):
+        _type_and_sign_in(qtbot, unlock, DSL_PASSWORD)
+    title, text = dialogs.shown[-1]
+    assert title == "While eSafety Desktop was locked, this was not saved"
+    assert "The disk is full" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QShowEvent
@@ -156,7 +157,9 @@ class AuditLogPage(QWidget):
         self.verify_button.setEnabled(False)
         self.verify_button.setText("Checking…")
         signed_in = self._signed_in
-        run_in_background(lambda: verify_open_database(signed_in), self._verified, self._failed)
+        run_in_background(
+            partial(verify_open_database, signed_in), self._verified, self._failed, owner=self
+        )
 
     def _restore_button(self) -> None:
         self.verify_button.setEnabled(True)

@@ -189,7 +189,7 @@ class ReportsPage(QWidget):
         self._cancelled = False
         self.progress.canceled.connect(self._cancel)
         self._pending = (title, file_name)
-        run_in_background(work, self._made, self._failed)
+        run_in_background(work, self._made, self._failed, owner=self)
 
     def _cancel(self) -> None:
         self._cancelled = True
