@@ -53,6 +53,7 @@ def _pages(window: Any, folder: Path) -> None:
         has_panel = hasattr(page, "select") or hasattr(page, "panel")
         if table is not None and has_panel and table.model().rowCount():
             table.selectRow(0)  # show the first person or case in its panel
+            _settle()
         tabs = getattr(page, "tabs", None)
         if tabs is None:
             _save(window, folder / f"{number:02d}-{_slug(page.title)}.png")

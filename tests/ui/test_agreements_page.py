@@ -133,6 +133,7 @@ def test_the_person_panel_shows_the_agreement_and_takes_a_correction(
     qtbot.addWidget(page)
     page.show()
     page.select_person(ids[0])
+    settle(qtbot)  # the chosen record is read on the worker
     tabs = [page.panel.tabs.tabText(i) for i in range(page.panel.tabs.count())]
     assert tabs == ["Details", "Agreement"]
     tab = page.panel.agreement_tab

@@ -78,6 +78,7 @@ def test_a_change_lands_on_its_own_case_when_another_is_chosen_before_it_is_save
     page.refresh()
     settle(qtbot)
     page.select(first.id)
+    settle(qtbot)  # the chosen record is read on the worker
     qtbot.mouseClick(page.case_actions.status_button, Qt.MouseButton.LeftButton)
     dialog = page.case_actions.dialog
     dialog.status.setCurrentIndex(dialog.status.findData("monitoring"))  # type: ignore[attr-defined]

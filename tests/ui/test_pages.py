@@ -274,11 +274,13 @@ def test_a_case_opens_from_the_persons_incidents_tab(qtbot: QtBot, school: Schoo
     )  # a filter that hides the case
     window.show_page("People")
     window.people.select_person(amy)
+    settle(qtbot)  # the chosen record is read on the worker
     view = window.people.panel.incidents_view
     view.setCurrentIndex(view.model().index(0, 0))
     view.activated.emit(view.currentIndex())
     assert window.current_page_title() == "Incidents"
     assert window.incidents.selected_id == case.id
+    settle(qtbot)  # the case is read on the worker
     assert case.reference in window.incidents.case.toPlainText()
 
 
@@ -328,6 +330,7 @@ def test_a_leavers_file_is_printed_sent_and_confirmed_from_their_panel(
     main.people.refresh()
     main.people.show_left.setChecked(True)
     main.people.select_person(amy)
+    settle(qtbot)  # the chosen record is read on the worker
     panel = main.people.panel
     tabs = [panel.tabs.tabText(i) for i in range(panel.tabs.count())]
     assert "Safeguarding file" in tabs

@@ -19,7 +19,7 @@ from esafety_desktop.ui.import_wizard import ImportWizard
 from esafety_desktop.ui.pages.people import PeoplePage
 from esafety_desktop.ui.people_models import people_model
 from tests.conftest import School
-from tests.ui.waiting import press_ok
+from tests.ui.waiting import press_ok, settle
 
 CSV = Path(__file__).parent.parent / "domain" / "csv"
 
@@ -62,6 +62,7 @@ def test_choosing_someone_shows_them_and_is_audited(
     qtbot: QtBot, school: School, page: PeoplePage
 ) -> None:
     page.table.selectRow(0)
+    settle(qtbot)  # the chosen record is read on the worker
     first = page.panel.heading.text()
     assert first == page.proxy.index(0, 0).data()
     assert page.panel.tabs.count() == 1  # no linked people yet: no tab for them
@@ -82,6 +83,7 @@ def test_add_a_parent_and_link_them_then_the_tab_appears(qtbot: QtBot, page: Peo
     assert page.panel.heading.text() == "Dana Invented"
     pupil = next(r for r in page.rows if r.kind is PersonKind.PUPIL)
     page.select_person(pupil.id)
+    settle(qtbot)  # the chosen record is read on the worker
     qtbot.mouseClick(page.panel.link_button, Qt.MouseButton.LeftButton)
     link = page.dialog
     link.person.setCurrentIndex(link.person.findText("Dana Invented"))
@@ -106,6 +108,7 @@ def test_a_pupil_without_a_date_of_birth_is_refused_in_the_dialog(
 def test_marking_a_leaver_keeps_them_shown_as_left(qtbot: QtBot, page: PeoplePage) -> None:
     pupil = page.rows[0]
     page.select_person(pupil.id)
+    settle(qtbot)  # the chosen record is read on the worker
     qtbot.mouseClick(page.panel.left_button, Qt.MouseButton.LeftButton)
     dialog = page.dialog
     dialog.when.setText("20/11/2026")

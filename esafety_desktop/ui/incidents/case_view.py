@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from html import escape
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
@@ -19,6 +20,7 @@ from esafety_desktop.services.incidents import (
     EvidenceItem,
     IncidentSummary,
 )
+from esafety_desktop.ui.operations import Changes, Operation
 
 
 def case_html(
@@ -106,16 +108,40 @@ def case_html(
 
 
 class CaseView(QTextBrowser):
-    """Shows one case (reading its chronology is recorded in the audit log)."""
+    """Shows one case. Reading its chronology is recorded in the audit log, so it is read on
+    the worker: the window's thread never writes."""
 
     def __init__(self, signed_in: SignedIn, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._signed_in = signed_in
+        self._showing: int | None = None
         self.setObjectName("caseChronology")
         self.setPlaceholderText("Choose a case to see its chronology.")
 
     def show_case(self, case: IncidentSummary) -> None:
-        entries = incidents.chronology(self._signed_in, case.id)
-        actions = incidents.actions(self._signed_in, case.id)
-        evidence = incidents.evidence_for(self._signed_in, case.id)
+        self._showing = case.id
+        Operation(
+            self,
+            partial(_read_case, self._signed_in, case.id),
+            Changes.AUDIT,
+            on_done=partial(self._show, case),
+            problem_title="The case could not be opened",
+        ).run()
+
+    def _show(self, case: IncidentSummary, read: CaseRead) -> None:
+        if self._showing != case.id:
+            return  # another case was chosen meanwhile: its own reading follows
+        entries, actions, evidence = read
         self.setHtml(case_html(case, entries, actions, evidence, self._signed_in.clock.today()))
+
+
+CaseRead = tuple[list[ChronologyEntry], list[ActionInfo], list[EvidenceItem]]
+
+
+def _read_case(signed_in: SignedIn, incident_id: int) -> CaseRead:
+    """On the worker: what the case view shows (the reading goes in the audit log)."""
+    return (
+        incidents.chronology(signed_in, incident_id),
+        incidents.actions(signed_in, incident_id),
+        incidents.evidence_for(signed_in, incident_id),
+    )

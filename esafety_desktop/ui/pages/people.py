@@ -192,7 +192,19 @@ class PeoplePage(QWidget):
         if not rows:
             return
         row = self.model.row_at(self.proxy.mapToSource(rows[0]).row())
-        self.panel.show_person(people.person_details(self._signed_in, row.id), row)
+        self._showing = row.id
+        # Looking at a person is recorded in the audit log: read on the worker.
+        Operation(
+            self,
+            partial(people.person_details, self._signed_in, row.id),
+            Changes.AUDIT,
+            on_done=partial(self._show_person, row),
+            problem_title="The person could not be shown",
+        ).run()
+
+    def _show_person(self, row: PersonRow, details: PersonDetails) -> None:
+        if self._showing == row.id:  # not another person chosen meanwhile
+            self.panel.show_person(details, row)
 
     # -- actions -------------------------------------------------------------------------
 
