@@ -105,7 +105,7 @@ def main() -> None:
     from esafety_desktop.domain.incidents import PersonRole
     from esafety_desktop.services import agreements
     from esafety_desktop.services.app_config import AppConfig
-    from esafety_desktop.ui.background import busy
+    from esafety_desktop.ui.background import busy, share_the_interpreter_fairly
     from esafety_desktop.ui.controller import AppController, StartOptions
     from esafety_desktop.ui.garbage import MainThreadCollector
     from esafety_desktop.ui.incident_wizard import IncidentWizard, StepPage
@@ -113,6 +113,7 @@ def main() -> None:
     from esafety_desktop.ui.unlock_window import UnlockWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
+    share_the_interpreter_fairly()  # as in the program
     collector = MainThreadCollector()  # as in the program: no collection on the worker
     collector.start()
     me = bench_school(folder)

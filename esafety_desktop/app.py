@@ -115,8 +115,10 @@ def run_gui(options: argparse.Namespace) -> int:
         print(f"{APP_NAME} is already open; it has been brought to the front.")
         return 0
     single = SingleInstance(name)
+    from esafety_desktop.ui.background import share_the_interpreter_fairly
     from esafety_desktop.ui.garbage import MainThreadCollector
 
+    share_the_interpreter_fairly()
     collector = MainThreadCollector()
     collector.start()
 

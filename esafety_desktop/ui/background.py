@@ -121,6 +121,15 @@ def take_orphaned_failures() -> list[BaseException]:
     return taken
 
 
+def share_the_interpreter_fairly() -> None:
+    """Let the window's thread take Python back from the worker within a millisecond (not
+    CPython's default five): while the worker makes every class's forms, the window otherwise
+    stalled for up to 200 ms at a time (``bench/ui_stalls.py``)."""
+    import sys
+
+    sys.setswitchinterval(0.001)
+
+
 def request_stop() -> None:
     """Ask the job now running to stop at its next safe point (locking does, so that dropping
     the key waits for as little as possible). Jobs that can stop early check
