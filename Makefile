@@ -54,6 +54,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/agreements_register.py
 	$(BIN)/python bench/governors_report.py
 	$(BIN)/python bench/backup_cost.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/ui_stalls.py
 	$(BIN)/python bench/crash_kills.py
 
 bundle: $(STAMP)
