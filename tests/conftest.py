@@ -3,6 +3,7 @@ from __future__ import annotations
 import errno
 import os
 import subprocess
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -99,8 +100,25 @@ def school(tmp_path: Path) -> Iterator[School]:
     )
     made = School(path=path, signed_in=new.signed_in, recovery_key=new.recovery_key, clock=clock)
     yield made
+    _let_windows_finish()
     if made.signed_in.database.engine is not None:
         made.signed_in.database.close()
+
+
+def _let_windows_finish() -> None:
+    """Work a window started (a person being shown, a case being read) finishes, and reaches
+    its window, while the school is still open: in the program a window never outlives its
+    session, but a test's page does until the test is torn down."""
+    background = sys.modules.get("esafety_desktop.ui.background")
+    if background is None:
+        return
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    while background.busy():
+        background.wait_for_background()
+        if app is not None:
+            app.processEvents()
 
 
 @dataclass

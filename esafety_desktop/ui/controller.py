@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +20,6 @@ from esafety_desktop.ui.background import (
     run_in_background,
     stop_requested,
     take_orphaned_failures,
-    wait_for_background,
 )
 from esafety_desktop.ui.unlock_window import UnlockWindow
 
@@ -49,17 +48,6 @@ def default_database_path() -> Path:
 
 DAILY_CHECK_FIRST_MS = 60_000
 DAILY_CHECK_EVERY_MS = 3_600_000
-
-
-@contextlib.contextmanager
-def waiting_cursor() -> Iterator[None]:
-    from PySide6.QtGui import QGuiApplication
-
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        yield
-    finally:
-        QGuiApplication.restoreOverrideCursor()
 
 
 # Raised whenever the demo school gains content: a newer app then builds a fresh demo beside
@@ -485,21 +473,6 @@ class AppController(QObject):
             dialogs.report_problem(self.window, ended.closing_problem)
         if then is not None:
             then()
-
-    def _end_session(self, action: str, *, prune_backups: bool = True) -> None:
-        """Sign out (or lock) and wait for it: before a restore replaces the database."""
-        from esafety_desktop.services.sessions import end_session
-
-        signed_in = self.signed_in
-        if signed_in is None:
-            return
-        self._leave_windows()
-        with waiting_cursor():
-            wait_for_background()
-            ended = end_session(
-                signed_in, action, backup=action == "sign_out", prune_backups=prune_backups
-            )
-        self._session_closed(ended, None, None)
 
     def wake(self) -> None:
         """Another launch asked this copy to come forward."""

@@ -204,7 +204,8 @@ def test_a_new_pc_restores_from_a_usb_stick_with_the_recovery_key(
     qtbot.mouseClick(wizard.button(wizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: isinstance(controller.window, MainWindow), timeout=15000)
     assert _summaries(controller.signed_in) == ["Amy was asked for photos by an older boy online."]
-    controller._end_session("sign_out")
+    controller.sign_out()
+    assert wait_for_background()
     sign_in(target, "jo.dsl", NEW_PASSWORD, DeviceSecretStore()).sign_out()
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from esafety_desktop.services.access import sign_in
@@ -108,7 +108,9 @@ def finish() -> Iterator[list[AppController]]:
     yield made
     for controller in made:
         if controller.signed_in is not None:
-            controller._end_session("sign_out")
+            controller.sign_out()  # the sign-out backup runs on the worker
+            wait_for_background()
+            QApplication.processEvents()  # its result reaches the window
         if controller.window is not None:
             controller.window.close()
             controller.window.deleteLater()
