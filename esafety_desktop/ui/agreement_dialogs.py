@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,20 +32,12 @@ from esafety_desktop.services import agreements
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.agreements import PersonCoverage, SignatureRecord
 from esafety_desktop.ui import dialogs
-from esafety_desktop.ui.dates import qdate
+from esafety_desktop.ui.dates import past_date_edit, qdate
 from esafety_desktop.ui.look import ERROR_STYLE
 from esafety_desktop.ui.operations import Changes, save_from
 from esafety_desktop.ui.person_dialogs import FormDialog
 
 PERSON = Qt.ItemDataRole.UserRole
-
-
-def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(qdate(day))
-    edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setCalendarPopup(True)
-    edit.setMaximumDate(QDate.currentDate())
-    return edit
 
 
 def _problem_label() -> QLabel:
@@ -84,7 +76,7 @@ class ReturnedFormsDialog(QDialog):
         self._parents_sign = agreements.parents_sign(signed_in)
         self.people = QListWidget()
         self.people.setAccessibleName("Who returned a signed form")
-        self.signed_on = _date_edit(date.today())
+        self.signed_on = past_date_edit(signed_in.clock.today(), signed_in.clock.today())
         self.signed_on.setAccessibleName("Date signed")
         self.how = QComboBox()
         for how in HowSigned:
@@ -191,7 +183,7 @@ class CorrectSignatureDialog(FormDialog):
         super().__init__("Correct a signature", parent)
         self._signed_in = signed_in
         self._signature = signature
-        self.signed_on = _date_edit(signature.signed_on)
+        self.signed_on = past_date_edit(signature.signed_on, signed_in.clock.today())
         self.parent_signed = QCheckBox("A parent or carer signed too")
         self.parent_signed.setChecked(signature.parent_signed)
         self.withdraw = QCheckBox("Recorded in error: withdraw it")
@@ -236,7 +228,7 @@ class NewVersionDialog(QDialog):
         self.label = QLineEdit()
         self.label.setAccessibleName("Version label")
         self.label.setPlaceholderText("for example 2026/27, or 2026/27 (updated)")
-        self.effective = QDateEdit(QDate.currentDate())
+        self.effective = QDateEdit(qdate(signed_in.clock.today()))
         self.effective.setDisplayFormat("dd/MM/yyyy")
         self.effective.setCalendarPopup(True)
         self.text = QPlainTextEdit(text)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -119,7 +119,7 @@ class BackupsTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        now = datetime.now(UTC)
+        now = self._signed_in.clock.now()
         status = backups.backup_status(self._signed_in)
         self.status = status
         self.last_here.setText(describe(status.newest_here, now))

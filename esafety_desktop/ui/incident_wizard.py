@@ -45,6 +45,7 @@ from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.people import PersonRow
 from esafety_desktop.services.settings import SchoolSettings, school_settings
 from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.dates import qdatetime
 from esafety_desktop.ui.look import ERROR_STYLE, error_label
 from esafety_desktop.ui.models import RecordTableModel
 from esafety_desktop.ui.operations import Changes, Operation
@@ -67,7 +68,7 @@ class ReportPage(QWizardPage):
         self.setSubTitle("Facts, in plain words. Keep the child's own words exactly as said.")
         self.reported_by = QLineEdit()
         self.reported_by.setAccessibleName("Reported by")
-        self.reported_at = QDateTimeEdit(QDateTime.currentDateTime())
+        self.reported_at = QDateTimeEdit(qdatetime(wizard.signed_in.clock.local_now()))
         self.reported_at.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.reported_at.setCalendarPopup(True)
         self.summary = QPlainTextEdit()
@@ -583,7 +584,7 @@ class IncidentWizard(QWizard):
         category = r.category.currentData()
         new = incidents.NewIncident(
             reported_by=r.reported_by.text(),
-            reported_at=when if isinstance(when, datetime) else datetime.now(),
+            reported_at=when if isinstance(when, datetime) else self.signed_in.clock.local_now(),
             summary=r.summary.toPlainText(),
             child_words=r.child_words.toPlainText(),
             location=Location(r.location.currentData()),

@@ -223,7 +223,11 @@ class LeaverDialog(FormDialog):
     changes = Changes.PEOPLE
 
     def __init__(
-        self, name: str, save: Callable[[date, str], None], parent: QWidget | None = None
+        self,
+        name: str,
+        save: Callable[[date, str], None],
+        today: date,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(f"{name} has left", parent)
         self.setObjectName("leaverDialog")
@@ -234,7 +238,7 @@ class LeaverDialog(FormDialog):
         )
         intro.setWordWrap(True)
         self.form.addRow(intro)
-        self.when = self.line("&Leaving date", show_date(date.today()), "dd/mm/yyyy")
+        self.when = self.line("&Leaving date", show_date(today), "dd/mm/yyyy")
         self.destination = self.line("&Destination (new school or employer)")
 
     def save(self) -> Callable[[], object]:

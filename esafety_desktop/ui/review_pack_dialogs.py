@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -91,7 +91,10 @@ class ExportPackDialog(FormDialog):
         path = dialogs.save_file_name(
             self,
             "Save the review pack",
-            str(Path.home() / f"review-pack-{date.today():%Y-%m-%d}{review_packs.PACK_SUFFIX}"),
+            str(
+                Path.home()
+                / f"review-pack-{self._signed_in.clock.today():%Y-%m-%d}{review_packs.PACK_SUFFIX}"
+            ),
             f"Review packs (*{review_packs.PACK_SUFFIX})",
         )
         if not path:

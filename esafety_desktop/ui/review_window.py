@@ -11,7 +11,7 @@ from functools import partial
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QPixmap
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -36,6 +36,7 @@ from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import review_packs
 from esafety_desktop.services.review_packs import OpenPack
 from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.dates import qdate
 from esafety_desktop.ui.look import ERROR_STYLE, error_label
 from esafety_desktop.ui.models import RecordTableModel
 from esafety_desktop.ui.operations import Changes, Operation
@@ -183,7 +184,7 @@ class ReviewWindow(QMainWindow):
         self.comment.setAccessibleName("Comment")
         self.comment.setPlaceholderText("Your comment on this case (also used with a sign-off)")
         self.comment.setMaximumHeight(90)
-        self.signed_on = QDateEdit(QDate.currentDate())
+        self.signed_on = QDateEdit(qdate(pack.clock.today()))
         self.signed_on.setDisplayFormat("dd/MM/yyyy")
         self.signed_on.setCalendarPopup(True)
         self.signed_on.setAccessibleName("Date of the sign-off")

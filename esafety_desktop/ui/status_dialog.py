@@ -94,6 +94,7 @@ class ActionDialog(FormDialog):
         reference: str,
         save: Callable[[str, str, date], None],
         default_owner: str,
+        today: date,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(f"Add an action to {reference}", parent)
@@ -101,9 +102,7 @@ class ActionDialog(FormDialog):
         self._save = save
         self.what = self.line("&What must be done")
         self.owner = self.line("&Who will do it", default_owner)
-        self.due = self.line(
-            "&Due by", f"{date.today() + timedelta(days=5):%d/%m/%Y}", "dd/mm/yyyy"
-        )
+        self.due = self.line("&Due by", f"{today + timedelta(days=5):%d/%m/%Y}", "dd/mm/yyyy")
 
     def save(self) -> Callable[[], object]:
         due = read_date(self.due, "due date", required=True)

@@ -7,9 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -24,7 +22,7 @@ from esafety_desktop.domain.roles import Permission, can
 from esafety_desktop.services import transfers
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.transfers import Transfer
-from esafety_desktop.ui.dates import qdate
+from esafety_desktop.ui.dates import past_date_edit
 from esafety_desktop.ui.operations import Changes
 from esafety_desktop.ui.person_dialogs import FormDialog
 
@@ -35,14 +33,6 @@ HOW = (
 )
 
 
-def _date(day: date) -> QDateEdit:
-    edit = QDateEdit(qdate(day))
-    edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setCalendarPopup(True)
-    edit.setMaximumDate(QDate.currentDate())
-    return edit
-
-
 class SendDialog(FormDialog):
     changes = Changes.PEOPLE
 
@@ -51,7 +41,7 @@ class SendDialog(FormDialog):
         self._signed_in, self._person_id = signed_in, person_id
         self.sent_to = QLineEdit(to)
         self.sent_to.setAccessibleName("Sent to")
-        self.sent_on = _date(date.today())
+        self.sent_on = past_date_edit(signed_in.clock.today(), signed_in.clock.today())
         self.how = QLineEdit(HOW[0])
         self.how.setAccessibleName("How")
         from PySide6.QtWidgets import QCompleter
@@ -80,7 +70,7 @@ class ConfirmDialog(FormDialog):
     def __init__(self, signed_in: SignedIn, transfer: Transfer, parent: QWidget) -> None:
         super().__init__("Receipt confirmed", parent)
         self._signed_in, self._transfer = signed_in, transfer
-        self.confirmed_on = _date(date.today())
+        self.confirmed_on = past_date_edit(signed_in.clock.today(), signed_in.clock.today())
         self.confirmed_by = QLineEdit()
         self.confirmed_by.setAccessibleName("Confirmed by")
         self.confirmed_by.setPlaceholderText("name and role at the new school")

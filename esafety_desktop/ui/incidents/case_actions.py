@@ -243,7 +243,10 @@ class CaseActions(QWidget):
 
         me = self._signed_in
         save = partial(incidents.add_action, me, case.id)
-        self._open(ActionDialog(case.reference, save, me.account.display_name, self), case)
+        self._open(
+            ActionDialog(case.reference, save, me.account.display_name, me.clock.today(), self),
+            case,
+        )
 
     @_on_the_chosen_case
     def action_done(self, case: IncidentSummary) -> None:

@@ -28,6 +28,7 @@ from esafety_desktop.services.audit_log import AuditRecord, account_names, audit
 from esafety_desktop.services.checks import VerificationReport, verify_open_database
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import run_in_background
+from esafety_desktop.ui.dates import qdate
 from esafety_desktop.ui.models import RecordTableModel, SortingInSource, audit_model
 from esafety_desktop.ui.operations import Changes
 
@@ -49,7 +50,7 @@ class AuditLogPage(QWidget):
         self.action.addItem(ALL_ACTIONS, None)
         for label, prefix in ACTION_GROUPS.items():
             self.action.addItem(label, prefix)
-        today = QDate.currentDate()
+        today = qdate(signed_in.clock.today())
         self.use_from, self.use_to = QCheckBox("&From"), QCheckBox("&To")
         self.date_from = self._date_edit(today.addMonths(-1), "From date")
         self.date_to = self._date_edit(today, "To date")

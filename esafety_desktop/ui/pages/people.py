@@ -233,6 +233,7 @@ class PeoplePage(QWidget):
         self.dialog = LeaverDialog(
             details.name,
             lambda when, where: people.mark_left(self._signed_in, details.id, when, where),
+            self._signed_in.clock.today(),
             self,
         )
         self.show_left.setChecked(True)
@@ -425,7 +426,8 @@ class PersonPanel(QWidget):
         self.status.setText(status)
         while self.details_form.rowCount():
             self.details_form.removeRow(0)
-        for label, value in _detail_lines(form, self._page.pupil_word):
+        today = self._page._signed_in.clock.today()
+        for label, value in _detail_lines(form, self._page.pupil_word, today):
             if value:
                 text = QLabel(value)
                 text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -450,7 +452,7 @@ class PersonPanel(QWidget):
         self.link_button.setVisible(change and form.kind is PersonKind.PUPIL and not row.left)
 
 
-def _detail_lines(form: PersonForm, pupil_word: str) -> list[tuple[str, str]]:
+def _detail_lines(form: PersonForm, pupil_word: str, today: date) -> list[tuple[str, str]]:
     flags = ", ".join(
         label
         for key, label in (("send", "SEND"), ("eal", "EAL"), ("looked_after", "Looked after"))
@@ -458,7 +460,7 @@ def _detail_lines(form: PersonForm, pupil_word: str) -> list[tuple[str, str]]:
     )
     return [
         ("Preferred name", form.preferred_name),
-        ("Date of birth", show_date(form.date_of_birth) + _age(form.date_of_birth)),
+        ("Date of birth", show_date(form.date_of_birth) + _age(form.date_of_birth, today)),
         ("UPN", form.upn),
         ("MIS id", form.mis_id),
         ("Year group", YEAR_GROUP_LABELS.get(form.year_group, "")),
@@ -473,9 +475,8 @@ def _detail_lines(form: PersonForm, pupil_word: str) -> list[tuple[str, str]]:
     ]
 
 
-def _age(born: date | None) -> str:
+def _age(born: date | None, today: date) -> str:
     if born is None:
         return ""
-    today = date.today()
     years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     return f" (age {years})"

@@ -43,9 +43,10 @@ BETWEEN = "between"
 class PeriodChooser(QWidget):
     """This or last term, this or last school year, or two dates."""
 
-    def __init__(self, start: tuple[int, int], name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, start: tuple[int, int], today: date, name: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        today = date.today()
         this_year = school_year_containing(today, start)
         last_year = previous_school_year(today, start)
         this_term = term_containing(today, start)
@@ -102,7 +103,9 @@ class ReportsPage(QWidget):
         self._signed_in = signed_in
         start = school_year_start(signed_in)
 
-        self.governors_period = PeriodChooser(start, "Governors' report period")
+        self.governors_period = PeriodChooser(
+            start, signed_in.clock.today(), "Governors' report period"
+        )
         self.governors_button = QPushButton("Make the &governors' report…")
         governors = QGroupBox("Report to the governors")
         g_form = QFormLayout(governors)
@@ -117,7 +120,7 @@ class ReportsPage(QWidget):
         g_form.addRow("&Period", self.governors_period)
         g_form.addRow("", self.governors_button)
 
-        self.log_period = PeriodChooser(start, "Incident log period")
+        self.log_period = PeriodChooser(start, signed_in.clock.today(), "Incident log period")
         self.log_names = QCheckBox("Name the people (otherwise Pupil 1, Staff 1…)")
         self.log_type = QComboBox()
         self.log_type.setAccessibleName("Type")
