@@ -108,7 +108,8 @@ def main() -> None:
     from esafety_desktop.ui.background import busy, share_the_interpreter_fairly
     from esafety_desktop.ui.controller import AppController, StartOptions
     from esafety_desktop.ui.garbage import MainThreadCollector
-    from esafety_desktop.ui.incident_wizard import IncidentWizard, StepPage
+    from esafety_desktop.ui.incident_wizard import IncidentWizard
+    from esafety_desktop.ui.incidents.wizard_pages import StepPage
     from esafety_desktop.ui.main_window import MainWindow
     from esafety_desktop.ui.unlock_window import UnlockWindow
 

@@ -9,7 +9,8 @@ from pytestqt.qtbot import QtBot
 
 from esafety_desktop.services import incidents
 from esafety_desktop.ui import dialogs
-from esafety_desktop.ui.incident_wizard import IncidentWizard, StepPage
+from esafety_desktop.ui.incident_wizard import IncidentWizard
+from esafety_desktop.ui.incidents.wizard_pages import StepPage
 from tests.conftest import SmallDisk
 from tests.services.test_disk_full import school_on, shrink_journal
 from tests.ui.test_incident_wizard import _act, _amy, _answer, _fill_report_and_people

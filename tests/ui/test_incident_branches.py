@@ -16,7 +16,8 @@ from esafety_desktop.errors import NotAllowed
 from esafety_desktop.services import accounts, incidents, people
 from esafety_desktop.services.access import sign_in
 from esafety_desktop.storage.device_secret import DeviceSecretStore
-from esafety_desktop.ui.incident_wizard import IncidentWizard, StepPage
+from esafety_desktop.ui.incident_wizard import IncidentWizard
+from esafety_desktop.ui.incidents.wizard_pages import StepPage
 from tests.conftest import HEAD_PASSWORD, School, add_head
 from tests.ui.waiting import settle
 

@@ -15,7 +15,8 @@ from esafety_desktop.domain.incidents import PersonRole, WalkStep
 from esafety_desktop.domain.people import PersonKind
 from esafety_desktop.services import incidents, people
 from esafety_desktop.ui import dialogs
-from esafety_desktop.ui.incident_wizard import IncidentWizard, StepPage
+from esafety_desktop.ui.incident_wizard import IncidentWizard
+from esafety_desktop.ui.incidents.wizard_pages import StepPage
 from esafety_desktop.ui.pages.incidents import IncidentsPage
 from tests.conftest import School
 from tests.ui.waiting import press_ok, settle
