@@ -53,8 +53,8 @@ class _Relay(QObject):
             # handed to on_orphaned to close; a failure is kept to be said after sign-in.
             if ok and job.on_orphaned is not None:
                 job.on_orphaned(payload)
-            elif not ok and not isinstance(payload, DatabaseClosed):
-                _orphaned_failures.append(payload)
+            elif not ok:
+                keep_for_after_sign_in(payload)
             return
         if ok:
             job.on_done(payload)
@@ -109,8 +109,10 @@ def run_in_background(
 
 
 def keep_for_after_sign_in(exc: BaseException) -> None:
-    """A failure whose window is going: kept for :func:`take_orphaned_failures`."""
-    _orphaned_failures.append(exc)
+    """A failure whose window is going: kept for :func:`take_orphaned_failures` (except the
+    database having been closed: that is the session ending, not something lost)."""
+    if not isinstance(exc, DatabaseClosed):
+        _orphaned_failures.append(exc)
 
 
 def take_orphaned_failures() -> list[BaseException]:

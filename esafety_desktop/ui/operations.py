@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
-from esafety_desktop.errors import DatabaseClosed, ProblemForUser
+from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import keep_for_after_sign_in, run_in_background
 
@@ -116,8 +116,7 @@ class Operation(Generic[T]):
             raise exc
         news = news_for(self.parent)
         if news is not None and news.ended:
-            if not isinstance(exc, DatabaseClosed):
-                keep_for_after_sign_in(exc)  # said after sign-in, never dropped
+            keep_for_after_sign_in(exc)  # said after sign-in, never dropped
             return
         if self.on_problem is not None:
             self.on_problem(exc)
