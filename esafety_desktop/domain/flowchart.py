@@ -31,10 +31,22 @@ FORMS = ("initial_review_meeting", "device_site_review", "misuse_grid", "closing
 ROUTES = ("headteacher", "chair_of_governors_and_lado")
 EVIDENCE_RULES = ("no_images",)
 BRANCHES = ("illegal", "unsuitable")
+# What a case waits for when a question's answer cannot be given yet ("still waiting for the
+# police", "not sure yet"): the case stops at that question until it is answered.
+WAITS = {"police": "the police's response", "advice": "advice"}
+# The roles a person can have in a case (domain.incidents.PersonRole has the same keys).
+ROLE_KEYS = (
+    "target",
+    "alleged_perpetrator",
+    "saw_or_received",
+    "witness",
+    "reporter",
+    "other",
+)
 CONTACT_KEYS = {c.key for c in (*LOCAL_CONTACTS, *NATIONAL_CONTACTS)}
 
-_TOP_KEYS = {"flowchart", "sources", "steps"}
-_FLOWCHART_KEYS = {"title", "start", "incident_log"}
+_TOP_KEYS = {"flowchart", "sources", "steps", "roles"}
+_FLOWCHART_KEYS = {"title", "start", "incident_log", "people_after"}
 _SOURCE_KEYS = {"title", "section"}
 _STEP_KEYS = {
     "id",
@@ -48,14 +60,16 @@ _STEP_KEYS = {
     "choices",
     "branch",
     "reference",
+    "references",
     "contact",
+    "contacts",
     "form",
     "routes_to",
     "evidence",
     "asks_reasons",
     "incident_type",
 }
-_CHOICE_KEYS = {"label", "next", "branch", "incident_type"}
+_CHOICE_KEYS = {"label", "next", "branch", "incident_type", "waits"}
 
 
 class FlowchartError(ValueError):
@@ -71,10 +85,14 @@ class Source:
 
 @dataclass(frozen=True)
 class Choice:
+    """An answer to a question. An answer that ``waits`` (for the police, for advice) has no
+    next step: the case stops at its question until the real answer is known."""
+
     label: str
-    next: str
+    next: str | None
     branch: str | None = None
     incident_type: str | None = None
+    waits: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,8 +107,8 @@ class Step:
     next: str | None = None
     choices: tuple[Choice, ...] = ()
     branch: str | None = None
-    reference: str | None = None
-    contact: str | None = None
+    references: tuple[str, ...] = ()  # every agency's reference the step can record
+    contacts: tuple[str, ...] = ()  # every agency the step names, with its number
     form: str | None = None
     routes_to: str | None = None
     evidence: str | None = None
@@ -98,9 +116,12 @@ class Step:
     incident_type: str | None = None
 
     def following(self) -> list[str]:
-        return (
-            [c.next for c in self.choices] if self.choices else ([self.next] if self.next else [])
-        )
+        if self.choices:
+            return [c.next for c in self.choices if c.next]
+        return [self.next] if self.next else []
+
+    def choice(self, label: str | None) -> Choice | None:
+        return next((c for c in self.choices if c.label == label), None)
 
 
 @dataclass(frozen=True)
@@ -110,6 +131,13 @@ class Flowchart:
     incident_log: str
     sources: dict[str, Source]
     steps: dict[str, Step] = field(default_factory=dict)
+    # The question whose answer says what the case is about; the people involved are asked for
+    # after it, with the roles that fit (``roles``: incident type -> role keys; "default").
+    people_after: str = ""
+    roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def roles_for(self, incident_type: str | None) -> tuple[str, ...]:
+        return self.roles.get(incident_type or "", self.roles.get("default", ROLE_KEYS))
 
     def step(self, step_id: str) -> Step:
         return self.steps[step_id]
@@ -126,7 +154,8 @@ class Flowchart:
                 return
             if step.choices:
                 for choice in step.choices:
-                    yield from walk(choice.next, [*so_far, (step_id, choice.label)])
+                    if choice.next:  # an answer that waits resumes here later
+                        yield from walk(choice.next, [*so_far, (step_id, choice.label)])
             else:
                 assert step.next is not None
                 yield from walk(step.next, [*so_far, (step_id, None)])
@@ -180,11 +209,44 @@ def load_flowchart(text: str) -> Flowchart:
         incident_log=str(head.get("incident_log", "")),
         sources=sources,
         steps=steps,
+        people_after=str(head.get("people_after", "")),
+        roles=_roles(raw.get("roles", {}), lines),
     )
     _check_graph(
         chart, {s.id: step_lines[i] for i, s in enumerate(steps.values()) if i < len(step_lines)}
     )
     return chart
+
+
+def _roles(raw: object, lines: _Lines) -> dict[str, tuple[str, ...]]:
+    """``[roles]``: for each incident type (or ``default``), the roles its people may have."""
+    line = lines.table("roles")
+    if not isinstance(raw, dict):
+        raise FlowchartError(f"Line {line}: [roles] is a table of incident type = [roles].")
+    found = {}
+    for key, value in raw.items():
+        if not isinstance(value, list) or not value:
+            raise FlowchartError(f"Line {lines.key_line(key, line)}: {key} needs a list of roles.")
+        unknown = [v for v in value if v not in ROLE_KEYS]
+        if unknown:
+            raise FlowchartError(
+                f"Line {lines.key_line(key, line)}: {unknown[0]!r} is not a role; the roles are "
+                f"{', '.join(ROLE_KEYS)}."
+            )
+        found[str(key)] = tuple(str(v) for v in value)
+    return found
+
+
+def _listed(raw: dict[str, object], one: str, many: str, where: str) -> tuple[str, ...]:
+    """A key that may name one thing or several (``contact`` or ``contacts = [...]``)."""
+    values: list[object] = []
+    if raw.get(one) is not None:
+        values.append(raw[one])
+    more = raw.get(many, [])
+    if not isinstance(more, list):
+        raise FlowchartError(f"{where}: {many} is a list.")
+    values.extend(more)
+    return tuple(dict.fromkeys(str(v) for v in values))
 
 
 def _step(raw: dict[str, object], line: int, lines: _Lines, sources: dict[str, Source]) -> Step:
@@ -214,41 +276,49 @@ def _step(raw: dict[str, object], line: int, lines: _Lines, sources: dict[str, S
             raise FlowchartError(
                 f"{where}: a choice has unknown key(s) {', '.join(sorted(unknown))}."
             )
-        if not raw_choice.get("label") or not raw_choice.get("next"):
-            raise FlowchartError(f"{where}: each choice needs a label and a next step.")
+        waits = raw_choice.get("waits")
+        if waits is not None and waits not in WAITS:
+            raise FlowchartError(f"{where}: waits must be one of {', '.join(WAITS)}.")
+        if not raw_choice.get("label") or bool(raw_choice.get("next")) == bool(waits):
+            raise FlowchartError(
+                f"{where}: each choice needs a label and either a next step or what it waits for."
+            )
         branch = raw_choice.get("branch")
         if branch is not None and branch not in BRANCHES:
             raise FlowchartError(f"{where}: branch must be illegal or unsuitable.")
         choices.append(
             Choice(
                 str(raw_choice["label"]),
-                str(raw_choice["next"]),
+                str(raw_choice["next"]) if raw_choice.get("next") else None,
                 branch if isinstance(branch, str) else None,
                 str(raw_choice["incident_type"]) if raw_choice.get("incident_type") else None,
+                str(waits) if waits else None,
             )
         )
-    if kind == "question" and len(choices) < 2:
-        raise FlowchartError(f"{where}: a question needs at least two choices.")
+    if kind == "question" and len([c for c in choices if c.next]) < 2:
+        raise FlowchartError(f"{where}: a question needs at least two answers that lead on.")
     if kind != "question" and choices:
         raise FlowchartError(f"{where}: only a question has choices.")
     if kind in ("action", "guidance", "record") and not raw.get("next"):
         raise FlowchartError(f"{where}: this step leads nowhere; give it a next step.")
     if kind == "end" and raw.get("next"):
         raise FlowchartError(f"{where}: an end step has no next step.")
+    references = _listed(raw, "reference", "references", where)
+    contacts = _listed(raw, "contact", "contacts", where)
     checks = (
-        ("reference", REFERENCES),
-        ("form", FORMS),
-        ("routes_to", ROUTES),
-        ("evidence", EVIDENCE_RULES),
-        ("branch", BRANCHES),
-        ("contact", CONTACT_KEYS),
+        ("reference", references, REFERENCES),
+        ("form", (raw.get("form"),), FORMS),
+        ("routes_to", (raw.get("routes_to"),), ROUTES),
+        ("evidence", (raw.get("evidence"),), EVIDENCE_RULES),
+        ("branch", (raw.get("branch"),), BRANCHES),
+        ("contact", contacts, CONTACT_KEYS),
     )
-    for key, allowed in checks:
-        value = raw.get(key)
-        if value is not None and value not in allowed:
-            raise FlowchartError(
-                f"{where}: {key} {value!r} is not one of {', '.join(sorted(allowed))}."
-            )
+    for key, values, allowed in checks:
+        for value in values:
+            if value is not None and value not in allowed:
+                raise FlowchartError(
+                    f"{where}: {key} {value!r} is not one of {', '.join(sorted(allowed))}."
+                )
     return Step(
         id=step_id,
         kind=str(kind),
@@ -260,8 +330,8 @@ def _step(raw: dict[str, object], line: int, lines: _Lines, sources: dict[str, S
         next=str(raw["next"]) if raw.get("next") else None,
         choices=tuple(choices),
         branch=_text(raw.get("branch")),
-        reference=_text(raw.get("reference")),
-        contact=_text(raw.get("contact")),
+        references=references,
+        contacts=contacts,
         form=_text(raw.get("form")),
         routes_to=_text(raw.get("routes_to")),
         evidence=_text(raw.get("evidence")),
@@ -272,11 +342,16 @@ def _step(raw: dict[str, object], line: int, lines: _Lines, sources: dict[str, S
 
 def _check_graph(chart: Flowchart, line_of: dict[str, int]) -> None:
     steps = chart.steps
-    for name, value in (("start", chart.start), ("incident_log", chart.incident_log)):
+    named = [("start", chart.start), ("incident_log", chart.incident_log)]
+    if chart.people_after:
+        named.append(("people_after", chart.people_after))
+    for name, value in named:
         if value not in steps:
             raise FlowchartError(f"[flowchart] {name} names {value!r}, which is not a step.")
     if steps[chart.incident_log].kind != "record":
         raise FlowchartError("[flowchart] incident_log must name a step of kind record.")
+    if chart.people_after and steps[chart.people_after].kind != "question":
+        raise FlowchartError("[flowchart] people_after must name a question.")
     for step in steps.values():
         for following in step.following():
             if following not in steps:

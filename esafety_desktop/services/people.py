@@ -90,7 +90,11 @@ class PersonDetails:
 
 def list_people(signed_in: SignedIn, *, include_left: bool = True) -> list[PersonRow]:
     with signed_in.database.reading() as session:
-        query = select(Person).order_by(Person.surname, Person.forename)
+        query = (
+            select(Person)
+            .where(Person.in_register.is_(True))
+            .order_by(Person.surname, Person.forename)
+        )
         if not include_left:
             query = query.where(Person.leaving_date.is_(None))
         return [_row(p) for p in session.scalars(query)]
@@ -254,7 +258,7 @@ def link_parent(
 
 def _get(session: Session, person_id: int) -> Person:
     person = session.get(Person, person_id)
-    if person is None:
+    if person is None or not person.in_register:
         raise InvalidInput("That person is not in the register.")
     return person
 

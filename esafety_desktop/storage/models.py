@@ -82,6 +82,13 @@ class Person(Base):
     leaving_date: Mapped[date | None]
     destination: Mapped[str | None] = mapped_column(String(200))
     possible_leaver_since: Mapped[date | None]  # missing from a full-roll import; DSL confirms
+    # Someone recorded only on a case (an unknown or online person, another school's pupil, a
+    # family member) is not on the school's register, its lists or its agreements.
+    in_register: Mapped[bool] = mapped_column(default=True, server_default="1")
+    description: Mapped[str | None] = mapped_column(Text)  # what is known of them
+    online_identities: Mapped[str | None] = mapped_column(Text)  # usernames, profile addresses
+    platform: Mapped[str | None] = mapped_column(String(200))
+    approximate_age: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -161,6 +168,13 @@ class IncidentEntry(Base):
     reference_value: Mapped[str | None] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("incident_entry.id"))
+    # An action step's answer: done, to do or not needed (None on entries from before 0008;
+    # "unconfirmed" on the correction 0008 added to an old step done with no outcome).
+    state: Mapped[str | None] = mapped_column(String(12))
+    happened_at: Mapped[datetime | None]  # when it was done, if not when it was recorded
+    owner: Mapped[str | None] = mapped_column(String(200))  # to do: who will do it
+    due: Mapped[date | None]  # to do: by when
+    more_references: Mapped[str | None] = mapped_column(Text)  # JSON [[kind, value], …]
 
 
 class IncidentDraft(Base):
@@ -207,6 +221,7 @@ class IncidentAction(Base):
     due: Mapped[date]
     done_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    step_id: Mapped[str | None] = mapped_column(String(60))  # a flowchart step still to do
 
 
 class DeviceReview(Base):

@@ -65,7 +65,13 @@ def register(signed_in: SignedIn) -> list[PersonCoverage]:
     with signed_in.database.reading() as session:
         versions = [v.facts for v in _versions(session)]
         signatures = _current_signatures(session)
-        people = list(session.scalars(select(Person).order_by(Person.surname, Person.forename)))
+        people = list(
+            session.scalars(
+                select(Person)
+                .where(Person.in_register.is_(True))
+                .order_by(Person.surname, Person.forename)
+            )
+        )
         facts = [_facts(p) for p in people]
     found = []
     for person_id, name, class_name, person in facts:

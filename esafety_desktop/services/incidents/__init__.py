@@ -19,6 +19,9 @@ records         IncidentSummary, Involved, list_incidents, incident_summary, Per
                 incidents_about,
                 incident_record, incident_record_data
 misuse          shipped_misuse_grid, misuse_suggestion
+plan            case_plan, carry_on: the flowchart as the case's living plan (each step's
+                latest answer, steps to do as actions, the status the plan gives)
+flowcharts      shipped_flowchart
 _common         visible_to, and the helpers every module shares (_visible_incident, _entry,
                 _local, _case_changed)
 ==============  ==========================================================================
@@ -55,6 +58,7 @@ from esafety_desktop.services.incidents.drafts import (
 )
 from esafety_desktop.services.incidents.evidence import EvidenceItem, add_evidence, evidence_for
 from esafety_desktop.services.incidents.misuse import misuse_suggestion, shipped_misuse_grid
+from esafety_desktop.services.incidents.plan import carry_on, case_plan
 from esafety_desktop.services.incidents.recording import (
     HEAD_ROUTE,
     AccountHolder,
@@ -108,6 +112,8 @@ __all__ = [
     "add_evidence",
     "add_note",
     "awaiting_sign_off",
+    "carry_on",
+    "case_plan",
     "change_status",
     "chronology",
     "complete_action",

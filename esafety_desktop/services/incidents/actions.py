@@ -29,6 +29,7 @@ class ActionInfo:
     owner: str
     due: date
     done: bool
+    step_id: str | None = None  # a flowchart step to do (completed with "Carry on")
 
     def overdue(self, today: date) -> bool:
         return not self.done and self.due < today
@@ -70,6 +71,11 @@ def complete_action(signed_in: SignedIn, action_id: int, outcome: str) -> None:
         action = session.get(IncidentAction, action_id)
         if action is None or action.done_at is not None:
             raise InvalidInput("That action is already done or does not exist.")
+        if action.step_id is not None:
+            raise InvalidInput(
+                f"“{action.title}” is a step of the flowchart: record it with “Carry on”, so "
+                "that who did it, when and its references are kept with the step."
+            )
         incident = _visible_incident(session, signed_in, action.incident_id)
         now = signed_in.clock.utc_now()
         action.done_at = now
@@ -103,6 +109,8 @@ def actions(
         if open_only:
             query = query.where(IncidentAction.done_at.is_(None))
         return [
-            ActionInfo(a.id, a.incident_id, ref, a.title, a.owner, a.due, a.done_at is not None)
+            ActionInfo(
+                a.id, a.incident_id, ref, a.title, a.owner, a.due, a.done_at is not None, a.step_id
+            )
             for a, ref in session.execute(query).all()
         ]

@@ -4,10 +4,12 @@ are new entries; a correction keeps the original with who, when and why."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
+from esafety_desktop.domain.flowchart import REFERENCES
+from esafety_desktop.domain.incidents import StepState
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
@@ -17,7 +19,17 @@ from esafety_desktop.services.incidents._common import (
     _local,
     _visible_incident,
 )
+from esafety_desktop.services.incidents.plan import references_of
 from esafety_desktop.storage.models import IncidentEntry
+
+
+def _happened(entry: IncidentEntry) -> datetime | None:
+    """When a step was done, shown only where it differs from when it was recorded."""
+    if entry.happened_at is None:
+        return None
+    if abs((entry.recorded_at - entry.happened_at).total_seconds()) < 60:
+        return None
+    return _local(entry.happened_at)
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,45 @@ class ChronologyEntry:
     text: str
     corrects: int | None
     corrected_by: list[int] = field(default_factory=list)
+    state: StepState | None = None  # an action step: done, to do, not needed (not confirmed)
+    happened_at: datetime | None = None  # when it was done, where that differs from recorded_at
+    owner: str = ""  # a step to do: who will do it
+    due: date | None = None
+    references: tuple[tuple[str, str], ...] = ()  # (what it is, the number)
+
+    def lines(self) -> list[str]:
+        """What the entry says, line by line, as the case view and the printed record show it
+        (the title and who recorded it apart)."""
+        state = ""
+        if self.state is StepState.DONE:
+            state = "Done" + (f" by {self.done_by}" if self.done_by else "")
+            if self.happened_at is not None:
+                state += f" on {self.happened_at:%d/%m/%Y at %H:%M}"
+        elif self.state is StepState.TO_DO:
+            state = f"To do: {self.owner}" + (f", by {self.due:%d/%m/%Y}" if self.due else "")
+        elif self.state is StepState.NOT_NEEDED:
+            state = "Not needed"
+        elif self.state is StepState.UNCONFIRMED:
+            state = "Not confirmed"
+        elif self.done_by:
+            state = f"Done by {self.done_by}"
+        why = (
+            "Why corrected"
+            if self.corrects
+            else ("Why not needed" if self.state is StepState.NOT_NEEDED else "Reasons")
+        )
+        return [
+            line
+            for line in (
+                f"Decision: {self.choice}" if self.choice else "",
+                state,
+                f"{why}: {self.reasons}" if self.reasons else "",
+                f"Outcome: {self.outcome}" if self.outcome else "",
+                *(f"{REFERENCES.get(k, 'Reference')}: {v}" for k, v in self.references),
+                self.text,
+            )
+            if line
+        ]
 
 
 def chronology(signed_in: SignedIn, incident_id: int) -> list[ChronologyEntry]:
@@ -70,6 +121,11 @@ def chronology(signed_in: SignedIn, incident_id: int) -> list[ChronologyEntry]:
                 text=e.text,
                 corrects=e.corrects_id,
                 corrected_by=corrected.get(e.id, []),
+                state=StepState(e.state) if e.state else None,
+                happened_at=_happened(e),
+                owner=e.owner or "",
+                due=e.due,
+                references=references_of(e),
             )
             for e in entries
         ]

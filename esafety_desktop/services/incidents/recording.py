@@ -4,37 +4,34 @@ kept from that account."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from esafety_desktop.domain.flowchart import Flowchart, load_flowchart
 from esafety_desktop.domain.incidents import (
     IncidentStatus,
     Location,
     PersonRole,
     RiskCategory,
     WalkStep,
+    automatic_status,
     check_walk,
     incident_type_of,
 )
+from esafety_desktop.domain.people import CasePersonKind, Newcomer, PersonKind
 from esafety_desktop.domain.roles import Permission, Role
 from esafety_desktop.domain.school_year import year_group_then
 from esafety_desktop.errors import InvalidInput
-from esafety_desktop.paths import resources_dir
 from esafety_desktop.services.access import SignedIn
-from esafety_desktop.services.incidents._common import _case_changed, _entry
+from esafety_desktop.services.incidents._common import _case_changed
+from esafety_desktop.services.incidents.flowcharts import shipped_flowchart
+from esafety_desktop.services.incidents.plan import record_walk
 from esafety_desktop.services.incidents.records import IncidentSummary, _involved, _summary
 from esafety_desktop.storage.models import Account, Incident, IncidentPerson, Person
 
-
-@cache
-def shipped_flowchart() -> Flowchart:
-    text = (resources_dir() / "flowcharts" / "online_safety.toml").read_text(encoding="utf-8")
-    return load_flowchart(text)
+__all__ = ["shipped_flowchart"]
 
 
 @dataclass(frozen=True)
@@ -51,23 +48,37 @@ class NewIncident:
     online_service: str = ""
     concerns_account_id: int | None = None  # an allegation about this account holder
     misuse_category: str | None = None  # C1..C4 when a pupil misused school systems
+    # People not in the register, added from the wizard, each with their role.
+    newcomers: list[tuple[Newcomer, PersonRole]] = field(default_factory=list)
 
 
 def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
-    """Write the case from a walk that reached the incident log."""
+    """Write the case from the wizard's walk: what has happened up to now; the rest of the
+    flowchart is carried on later (:func:`carry_on`)."""
     signed_in.require(Permission.RECORD_INCIDENTS)
     chart = shipped_flowchart()
     if not new.summary.strip():
         raise InvalidInput("Write what happened, in factual words.")
     if not new.reported_by.strip():
         raise InvalidInput("Say who reported the concern.")
-    if not new.people:
+    if not new.people and not new.newcomers:
         raise InvalidInput("Add at least one person involved, with their role.")
+    for newcomer, _ in new.newcomers:
+        if newcomer.problem():
+            raise InvalidInput(f"{newcomer.kind.label}: {newcomer.problem()}")
     try:
-        check_walk(chart, new.walk)
+        check_walk(chart, new.walk, signed_in.clock.local_now())
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
     kind, branch = incident_type_of(chart, new.walk)
+    fitting = {PersonRole(r) for r in chart.roles_for(kind)}
+    unfitting = [r for _, r in [*new.people, *new.newcomers] if r not in fitting]
+    if unfitting:
+        raise InvalidInput(
+            f"“{unfitting[0].label}” is not a role for this kind of incident; choose one of: "
+            + ", ".join(r.label for r in PersonRole if r in fitting)
+            + "."
+        )
     routes = [chart.step(w.step_id).routes_to for w in new.walk if chart.step(w.step_id).routes_to]
     routed = routes[0] if routes else None
     with signed_in.database.transaction() as session:
@@ -78,7 +89,7 @@ def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
         now = signed_in.clock.utc_now()
         incident = Incident(
             reference=_next_reference(session, new.reported_at),
-            status=_status_after(new.walk).value,
+            status=IncidentStatus.OPEN.value,
             incident_type=kind,
             branch=branch,
             category=new.category.value if new.category else None,
@@ -97,7 +108,10 @@ def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
         )
         session.add(incident)
         session.flush()
-        for person_id, role in dict.fromkeys(new.people):
+        people = list(new.people)
+        for newcomer, role in new.newcomers:
+            people.append((_add_newcomer(session, newcomer, now), role))
+        for person_id, role in dict.fromkeys(people):
             person = session.get(Person, person_id)
             assert person is not None
             session.add(
@@ -110,25 +124,8 @@ def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
                     ),
                 )
             )
-        for taken in new.walk:
-            step = chart.step(taken.step_id)
-            session.add(
-                _entry(
-                    signed_in,
-                    incident.id,
-                    now,
-                    kind="step",
-                    step_id=step.id,
-                    title=step.title,
-                    choice=taken.choice,
-                    reasons=taken.reasons,
-                    done_by=taken.done_by,
-                    outcome=taken.outcome,
-                    reference_kind=step.reference,
-                    reference_value=taken.reference.strip() or None,
-                    text=taken.notes,
-                )
-            )
+        plan = record_walk(session, signed_in, incident, chart, new.walk, now)
+        incident.status = automatic_status(plan, IncidentStatus.OPEN).value
         _case_changed(
             session,
             signed_in,
@@ -210,12 +207,24 @@ def _next_reference(session: Session, reported_at: datetime) -> str:
     return f"{prefix}{(count or 0) + 1:04d}"
 
 
-def _status_after(walk: list[WalkStep]) -> IncidentStatus:
-    """Waiting for the police, or back to the school's own procedures once the police found
-    nothing illegal; otherwise open."""
-    for taken in reversed(walk):
-        if taken.step_id == "police_outcome" and taken.choice and taken.choice.startswith("Still"):
-            return IncidentStatus.AWAITING_POLICE
-        if taken.step_id == "internal_procedures":
-            return IncidentStatus.INTERNAL
-    return IncidentStatus.OPEN
+def _add_newcomer(session: Session, newcomer: Newcomer, now: datetime) -> int:
+    """Someone not in the register, kept with the case (and on the register, as a parent or
+    carer, when the DSL chose so for a family member)."""
+    registered = newcomer.add_to_register and newcomer.kind is CasePersonKind.FAMILY
+    person = Person(
+        kind=PersonKind.PARENT.value if registered else newcomer.kind.value,
+        forename=newcomer.forename.strip(),
+        surname=newcomer.surname.strip() or newcomer.name(),
+        role=newcomer.relationship.strip() or None,
+        organisation=newcomer.school.strip() or None,
+        description=newcomer.description.strip() or None,
+        online_identities=newcomer.online_identities.strip() or None,
+        platform=newcomer.platform.strip() or None,
+        approximate_age=newcomer.approximate_age.strip() or None,
+        in_register=registered,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(person)
+    session.flush()
+    return person.id

@@ -165,7 +165,7 @@ def incident_record_data(signed_in: SignedIn, incident_id: int) -> IncidentRecor
             RecordPerson(
                 display_name(p.forename, p.surname, p.preferred_name),
                 PersonRole(role).label,
-                ", ".join(x for x in (p.class_name or "", p.role or "", p.organisation or "") if x),
+                _person_details(p),
             )
             for p, role in involved
         ]
@@ -196,17 +196,8 @@ def incident_record_data(signed_in: SignedIn, incident_id: int) -> IncidentRecor
                 when=e.recorded_at,
                 title=e.title,
                 lines=[
-                    line
-                    for line in (
-                        f"Decision: {e.choice}" if e.choice else "",
-                        f"Reasons: {e.reasons}" if e.reasons else "",
-                        f"Done by {e.done_by}" if e.done_by else "",
-                        f"Outcome: {e.outcome}" if e.outcome else "",
-                        f"Reference: {e.reference}" if e.reference else "",
-                        e.text,
-                        "Corrected later; the original is kept above." if e.corrected_by else "",
-                    )
-                    if line
+                    *e.lines(),
+                    *(["Corrected later; the original is kept above."] if e.corrected_by else []),
                 ],
                 author=e.author,
             )
@@ -235,3 +226,22 @@ def incidents_about(signed_in: SignedIn, person_id: int) -> list[PersonIncident]
             .order_by(Incident.reported_at.desc())
         ).all()
         return [PersonIncident(_summary(i), PersonRole(role)) for i, role in rows]
+
+
+def _person_details(person: Person) -> str:
+    """What the printed record says beside a name: a pupil's class, a job, an organisation;
+    for someone not on the register, what kind of person and what is known of them."""
+    from esafety_desktop.domain.people import CasePersonKind, Newcomer
+
+    if person.kind in {k.value for k in CasePersonKind}:
+        return Newcomer(
+            CasePersonKind(person.kind),
+            school=person.organisation or "",
+            relationship=person.role or "",
+            description=person.description or "",
+            online_identities=person.online_identities or "",
+            platform=person.platform or "",
+            approximate_age=person.approximate_age or "",
+        ).details()
+    parts = (person.class_name or "", person.role or "", person.organisation or "")
+    return ", ".join(x for x in parts if x)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from esafety_desktop.domain.incidents import IncidentStatus
+from esafety_desktop.domain.incidents import IncidentStatus, plan_of
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
@@ -17,6 +17,8 @@ from esafety_desktop.services.incidents._common import (
     _visible_incident,
     visible_to,
 )
+from esafety_desktop.services.incidents.flowcharts import shipped_flowchart
+from esafety_desktop.services.incidents.plan import _answers
 from esafety_desktop.storage.models import Incident, IncidentEntry
 
 
@@ -51,6 +53,10 @@ def change_status(
         old = IncidentStatus(incident.status)
         if old is status:
             return
+        if status is IncidentStatus.CLOSED:
+            problem = plan_of(shipped_flowchart(), _answers(session, incident.id)).closing_problem()
+            if problem:
+                raise InvalidInput(f"The case cannot close yet. {problem}")
         incident.status = status.value
         incident.closed_at = signed_in.clock.utc_now() if status is IncidentStatus.CLOSED else None
         text = ""

@@ -86,22 +86,9 @@ def case_html(
     parts.append("<h3>Chronology</h3>")
     for entry in entries:
         lines = [f"<b>{entry.recorded_at:%d/%m/%Y %H:%M}</b> · {escape(entry.title)}"]
-        if entry.choice:
-            lines.append(f"Decision: {escape(entry.choice)}")
-        if entry.reasons and not entry.corrects:
-            lines.append(f"Reasons: {escape(entry.reasons)}")
-        if entry.done_by:
-            lines.append(f"Done by {escape(entry.done_by)}")
-        if entry.outcome:
-            lines.append(f"Outcome: {escape(entry.outcome)}")
-        if entry.reference:
-            lines.append(f"Reference: {escape(entry.reference)}")
-        if entry.text:
-            lines.append(escape(entry.text))
+        lines.extend(escape(line) for line in entry.lines())
         if entry.corrected_by:
             lines.append("<i>Corrected later (see below); the original is kept.</i>")
-        if entry.corrects:
-            lines.append(f"Why corrected: {escape(entry.reasons)}")
         lines.append(f"<span style='color:grey'>Recorded by {escape(entry.author)}</span>")
         parts.append("<p>" + "<br>".join(lines) + "</p>")
     return "".join(parts)
