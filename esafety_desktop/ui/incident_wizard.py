@@ -1,9 +1,12 @@
-"""Record an incident by walking the school's flowchart, one step per page.
+"""Record an incident by walking the school's flowchart, one step per page, up to what has
+happened so far.
 
 The pages come from ``resources/flowcharts/online_safety.toml``: a question offers its answers
-and asks for the reasons; an action asks who did it, the outcome and any reference number. The
-wizard saves a draft (encrypted) every time the user moves on, so a lock, a crash or closing the
-window loses nothing; the draft reopens where it stopped.
+and asks for the reasons; an action is done, to do or not needed. "Stop here" (or an answer
+that waits for the police or for advice) goes to the summary page, and Finish saves the case:
+the rest of the flowchart is carried on later from the case view. The wizard saves a draft
+(encrypted) every time the user moves on, so a lock, a crash or closing the window loses
+nothing; the draft reopens where it stopped.
 """
 
 from __future__ import annotations
@@ -22,8 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from esafety_desktop.domain.flowchart import Flowchart
-from esafety_desktop.domain.incidents import Location, PersonRole, RiskCategory, WalkStep
-from esafety_desktop.domain.people import PersonKind
+from esafety_desktop.domain.incidents import (
+    Location,
+    PersonRole,
+    RiskCategory,
+    WalkStep,
+    incident_type_of,
+)
+from esafety_desktop.domain.people import CasePersonKind, Newcomer, PersonKind
 from esafety_desktop.errors import DatabaseClosed, ProblemForUser
 from esafety_desktop.services import incidents, people
 from esafety_desktop.services.access import SignedIn
@@ -34,9 +43,11 @@ from esafety_desktop.ui.incidents.wizard_pages import (
     FIRST_STEP_PAGE,
     PEOPLE_PAGE,
     REPORT_PAGE,
+    SUMMARY_PAGE,
     PeoplePage,
     ReportPage,
     StepPage,
+    SummaryPage,
 )
 from esafety_desktop.ui.operations import Changes, Operation
 
@@ -71,10 +82,13 @@ class IncidentWizard(QWizard):
         self.recording = False  # Finish pressed, the case not yet saved
         self.saved_case: incidents.IncidentSummary | None = None
         self.account_holders = start.account_holders
+        self.stopping = False  # "Stop here" was pressed: the next page is the summary
         self.report = ReportPage(self)
         self.people_page = PeoplePage(self)
+        self.summary = SummaryPage(self)
         self.setPage(REPORT_PAGE, self.report)
         self.setPage(PEOPLE_PAGE, self.people_page)
+        self.setPage(SUMMARY_PAGE, self.summary)
         self.page_of: dict[str, int] = {}
         self.step_pages: dict[str, StepPage] = {}
         for number, step in enumerate(self.chart.steps.values()):
@@ -83,6 +97,16 @@ class IncidentWizard(QWizard):
             self.step_pages[step.id] = page
             self.setPage(FIRST_STEP_PAGE + number, page)
         self.setStartId(REPORT_PAGE)
+        self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
+        stop = self.button(QWizard.WizardButton.CustomButton1)
+        stop.setText("Stop &here and check…")
+        stop.setToolTip(
+            "Save the case as it stands now: what has not happened yet is carried on later "
+            "from the case."
+        )
+        self.customButtonClicked.connect(self._custom_button)
+        self.currentIdChanged.connect(self._offer_stopping)
+        self._offer_stopping()
         self.resize(860, 720)
         if start.draft is not None:
             self.resume(start.draft)
@@ -90,14 +114,53 @@ class IncidentWizard(QWizard):
     # -- the walk so far -----------------------------------------------------------------
 
     def walk(self) -> list[WalkStep]:
+        """The steps answered so far, in order: a page left blank when stopping, or the page on
+        screen while nothing is answered on it, is not one."""
+        pages = [
+            self.step_pages[self.chart_step_of(p)]
+            for p in self.visitedIds()
+            if p >= FIRST_STEP_PAGE
+        ]
         return [
-            self.step_pages[self.chart_step_of(page_id)].walk_step()
-            for page_id in self.visitedIds()
-            if page_id >= FIRST_STEP_PAGE
+            page.walk_step()
+            for page in pages
+            if not page.left_for_later
+            and (page is not self.currentPage() or page.answered_or_nothing_to_answer())
         ]
 
     def chart_step_of(self, page_id: int) -> str:
         return next(step for step, number in self.page_of.items() if number == page_id)
+
+    def page_after(self, step_id: str) -> int:
+        """The page the flowchart goes to after ``step_id``'s answer (the summary at the end or
+        after an answer that waits)."""
+        following = self.step_pages[step_id].form.next_step_id()
+        return SUMMARY_PAGE if following is None else self.page_of[following]
+
+    def incident_type(self) -> str | None:
+        return incident_type_of(self.chart, self.walk())[0]
+
+    def _offer_stopping(self, _page_id: int = 0) -> None:
+        """ "Stop here" once the report, the kind of incident and the people are in."""
+        offered = self.currentId() >= FIRST_STEP_PAGE and PEOPLE_PAGE in self.visitedIds()
+        self.button(QWizard.WizardButton.CustomButton1).setVisible(offered)
+
+    def _custom_button(self, which: int) -> None:
+        if which == QWizard.WizardButton.CustomButton1.value:
+            self.stop_here()
+
+    def stop_here(self) -> None:
+        """Go to the summary: this page is kept if it was answered, and left as the case's next
+        step if it was left blank."""
+        page = self.currentPage()
+        if not isinstance(page, StepPage):
+            return
+        page.left_for_later = not page.form.has_input()
+        self.stopping = True
+        try:
+            self.next()
+        finally:
+            self.stopping = False
 
     def draft_data(self) -> dict[str, Any]:
         r = self.report
@@ -110,10 +173,11 @@ class IncidentWizard(QWizard):
             "online_service": r.online_service.text(),
             "category": r.category.currentData(),
             "people": [[pid, role.value] for pid, _, role in self.people_page.chosen],
-            "walk": [
-                {**step.__dict__, **self.step_pages[step.step_id].extra_draft()}
-                for step in self.walk()
+            "newcomers": [
+                {**newcomer.__dict__, "kind": newcomer.kind.value, "role": role.value}
+                for newcomer, role in self.people_page.newcomers
             ],
+            "walk": [self.step_pages[step.step_id].form.to_draft() for step in self.walk()],
         }
 
     @property
@@ -200,12 +264,17 @@ class IncidentWizard(QWizard):
         r.category.setCurrentIndex(max(r.category.findData(data.get("category")), 0))
         for person_id, role in data.get("people", []):
             self.people_page.add_person(int(person_id), PersonRole(role))
+        for saved_newcomer in data.get("newcomers", []):
+            fields = dict(saved_newcomer)
+            role = PersonRole(fields.pop("role"))
+            fields["kind"] = CasePersonKind(fields["kind"])
+            self.people_page.newcomers.append((Newcomer(**fields), role))
         self.restart()
         for saved in data.get("walk", []):
             page = self.step_pages.get(saved.get("step_id", ""))
             if page is None:
                 break
-            page.restore(saved)
+            page.form.restore(saved)
         # Move forward through the pages already done (each saved step was completed) to
         # the page where the user stopped.
         steps = len(data.get("walk", []))
@@ -223,6 +292,17 @@ class IncidentWizard(QWizard):
             if role is PersonRole.ALLEGED_PERPETRATOR:
                 return pid
         return pupils[0][0] if pupils else None
+
+    def misuse_suggestion(self, category: str) -> str:
+        """The grid's response for the pupil's first or later incident; the DSL decides."""
+        pupil = self.misuse_pupil()
+        if pupil is None:
+            return "Add the pupil (as alleged perpetrator) to see the grid's response."
+        suggestion = incidents.misuse_suggestion(self.signed_in, pupil, category)
+        return (
+            f"{suggestion.sentence()}: <b>{'; '.join(suggestion.responses)}</b>. "
+            "If you did this, choose Done and write what you decided in Outcome."
+        )
 
     def misuse_category(self) -> str | None:
         visited = {s.step_id for s in self.walk()}
@@ -259,6 +339,7 @@ class IncidentWizard(QWizard):
             online_service=r.online_service.text(),
             category=RiskCategory(category) if category else None,
             people=[(pid, role) for pid, _, role in self.people_page.chosen],
+            newcomers=list(self.people_page.newcomers),
             walk=self.walk(),
             misuse_category=self.misuse_category(),
             concerns_account_id=self.concerns_account(),
@@ -293,6 +374,7 @@ class IncidentWizard(QWizard):
             QWizard.WizardButton.NextButton,
             QWizard.WizardButton.FinishButton,
             QWizard.WizardButton.CancelButton,
+            QWizard.WizardButton.CustomButton1,
         ):
             self.button(which).setEnabled(not saving)
 
@@ -300,7 +382,7 @@ class IncidentWizard(QWizard):
         self.recording = False
         self._set_saving(False)
         page = self.currentPage()
-        if isinstance(page, StepPage):
+        if isinstance(page, (StepPage, SummaryPage)):
             page.message.setText(str(problem))
 
 

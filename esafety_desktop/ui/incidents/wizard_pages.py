@@ -1,41 +1,46 @@
-"""The incident wizard's pages: what was reported, who was involved, and one page per step of
-the flowchart (a question with its answers and reasons, or an action with who did it, the
-outcome and any reference number). The wizard itself (``ui/incident_wizard.py``) walks them,
-keeps the draft and saves the case.
+"""The incident wizard's pages: what was reported, one page per step of the flowchart (the
+same form the case view shows when the case is carried on later), who was involved (asked once
+the kind of incident is known, with the roles that fit it) and the summary before Finish. The
+wizard itself (``ui/incident_wizard.py``) walks them, keeps the draft and saves the case.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from html import escape
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
     QComboBox,
     QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QRadioButton,
     QTableView,
+    QTextBrowser,
     QVBoxLayout,
     QWizardPage,
 )
 
 from esafety_desktop.domain.contacts import Contact
-from esafety_desktop.domain.flowchart import REFERENCES, Step
-from esafety_desktop.domain.incidents import Location, PersonRole, RiskCategory, WalkStep
-from esafety_desktop.domain.roles import Role
-from esafety_desktop.services import incidents
+from esafety_desktop.domain.flowchart import Step
+from esafety_desktop.domain.incidents import (
+    Location,
+    PersonRole,
+    RiskCategory,
+    StepState,
+    WalkStep,
+    plan_of,
+)
+from esafety_desktop.domain.people import Newcomer
 from esafety_desktop.ui.dates import qdatetime
-from esafety_desktop.ui.look import ERROR_STYLE, error_label
+from esafety_desktop.ui.incidents.step_form import StepForm
+from esafety_desktop.ui.look import error_label
 from esafety_desktop.ui.models import RecordTableModel
 
-REPORT_PAGE, PEOPLE_PAGE, FIRST_STEP_PAGE = 0, 1, 100
+REPORT_PAGE, PEOPLE_PAGE, SUMMARY_PAGE, FIRST_STEP_PAGE = 0, 1, 2, 100
 
 if TYPE_CHECKING:
     from esafety_desktop.ui.incident_wizard import IncidentWizard
@@ -83,6 +88,9 @@ class ReportPage(QWizardPage):
         form.addRow("&Kind of risk", self.category)
         form.addRow(self.message)
 
+    def nextId(self) -> int:  # Qt names it
+        return self._wizard.page_of[self._wizard.chart.start]
+
     def validatePage(self) -> bool:  # Qt names it
         if not self.reported_by.text().strip() or not self.summary.toPlainText().strip():
             self.message.setText("Say who reported it and what happened.")
@@ -93,11 +101,18 @@ class ReportPage(QWizardPage):
 
 
 class PeoplePage(QWizardPage):
+    """Everyone involved, each with a role that fits this kind of incident; someone not on the
+    register (an unknown or online person, another school's pupil, a family member) is added
+    here without leaving the wizard."""
+
     def __init__(self, wizard: IncidentWizard) -> None:
         super().__init__()
         self._wizard = wizard
         self.setTitle("Who was involved")
-        self.setSubTitle("Everyone, each with their role. Full names, never initials.")
+        self.setSubTitle(
+            "Everyone, each with their role. Full names, never initials; for someone unknown, "
+            "what is known of them."
+        )
         self.register = wizard.start.register
         self.person = QComboBox()
         self.person.setEditable(True)
@@ -110,19 +125,24 @@ class PeoplePage(QWizardPage):
         self.person.setCurrentIndex(-1)
         self.role = QComboBox()
         self.role.setAccessibleName("Role")
-        for role in PersonRole:
-            self.role.addItem(role.label, role.value)
         self.add_button = QPushButton("&Add")
+        self.newcomer_button = QPushButton("Someone &not on the register…")
+        self.newcomer_button.setToolTip(
+            "An unknown or online person, a pupil at another school, or a family member"
+        )
         self.remove_button = QPushButton("&Remove")
         self.chosen: list[tuple[int, str, PersonRole]] = []
-        self.model: RecordTableModel[tuple[int, str, PersonRole]] = RecordTableModel(
+        self.newcomers: list[tuple[Newcomer, PersonRole]] = []
+        self.model: RecordTableModel[tuple[str, str, PersonRole]] = RecordTableModel(
             [
-                ("Name", lambda r: r[1], lambda r: r[1]),
+                ("Name", lambda r: r[0], lambda r: r[0]),
+                ("Who they are", lambda r: r[1], lambda r: r[1]),
                 ("Role", lambda r: r[2].label, lambda r: r[2].label),
             ]
         )
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setAccessibleName("People involved")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
@@ -131,232 +151,240 @@ class PeoplePage(QWizardPage):
         choosing.addWidget(self.person, 3)
         choosing.addWidget(self.role, 1)
         choosing.addWidget(self.add_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.newcomer_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(choosing)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.remove_button)
+        layout.addLayout(buttons)
         layout.addWidget(self.message)
         self.add_button.clicked.connect(self.add_chosen)
+        self.newcomer_button.clicked.connect(self.add_newcomer)
         self.remove_button.clicked.connect(self.remove_selected)
+
+    def roles(self) -> list[PersonRole]:
+        """The roles that fit the kind of incident chosen."""
+        return [PersonRole(r) for r in self._wizard.chart.roles_for(self._wizard.incident_type())]
+
+    def initializePage(self) -> None:  # Qt names it
+        current = self.role.currentData()
+        self.role.clear()
+        for role in self.roles():
+            self.role.addItem(role.label, role.value)
+        self.role.setCurrentIndex(max(self.role.findData(current), 0))
+        self._show()
+
+    def _show(self) -> None:
+        kinds = {r.id: r.kind.label(self._wizard.pupil_word) for r in self.register}
+        rows = [(name, kinds.get(pid, ""), role) for pid, name, role in self.chosen]
+        rows += [(n.name(), n.details(), role) for n, role in self.newcomers]
+        self.model.set_rows(rows)
 
     def add_person(self, person_id: int, role: PersonRole) -> None:
         name = next((r.name for r in self.register if r.id == person_id), None)
         if name is None or (person_id, name, role) in self.chosen:
             return
         self.chosen.append((person_id, name, role))
-        self.model.set_rows(self.chosen)
+        self._show()
 
     def add_chosen(self) -> None:
         index = self.person.findText(self.person.currentText())
         if index < 0:
             self.message.setText(
-                "Choose someone from the register (add them on the People page if new)."
+                "Choose someone from the register, or add someone who is not on it with "
+                "“Someone not on the register…”."
             )
             return
         self.message.setText("")
         self.add_person(int(self.person.itemData(index)), PersonRole(self.role.currentData()))
         self.person.setCurrentIndex(-1)
 
+    def add_newcomer(self) -> None:
+        from esafety_desktop.ui.incidents.newcomer_dialog import NewcomerDialog
+
+        self.dialog = NewcomerDialog(self.roles(), self)
+        self.dialog.accepted.connect(self._newcomer_added)
+        self.dialog.open()
+
+    def _newcomer_added(self) -> None:
+        newcomer, role = self.dialog.newcomer(), self.dialog.role()
+        self.newcomers.append((newcomer, role))
+        self.message.setText("")
+        self._show()
+
     def remove_selected(self) -> None:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()}, reverse=True)
         for row in rows:
-            del self.chosen[row]
-        self.model.set_rows(self.chosen)
+            if row < len(self.chosen):
+                del self.chosen[row]
+            else:
+                del self.newcomers[row - len(self.chosen)]
+        self._show()
 
     def nextId(self) -> int:  # Qt names it
-        return self._wizard.page_of[self._wizard.chart.start]
+        return self._wizard.page_after(self._wizard.chart.people_after)
 
     def validatePage(self) -> bool:  # Qt names it
-        if not self.chosen:
+        if not self.chosen and not self.newcomers:
             self.message.setText("Add at least one person involved, with their role.")
             return False
+        fitting = self.roles()
+        named = [(name, role) for _, name, role in self.chosen]
+        named += [(n.name(), role) for n, role in self.newcomers]
+        for name, role in named:
+            if role not in fitting:
+                self.message.setText(
+                    f"{name}: “{role.label}” is not a role for this kind of incident. Remove "
+                    "them and add them again as one of: "
+                    + ", ".join(r.label for r in fitting)
+                    + "."
+                )
+                return False
+        self.message.setText("")
         self._wizard.save_draft()
         return True
 
 
 class StepPage(QWizardPage):
-    """One step of the flowchart."""
+    """One step of the flowchart: its :class:`StepForm`. A page left blank when the DSL chose
+    "Stop here" is the case's next step, carried on later from the case view."""
 
     def __init__(self, wizard: IncidentWizard, step: Step, contacts: dict[str, Contact]) -> None:
         super().__init__()
         self._wizard = wizard
         self.step = step
+        self.left_for_later = False
         self.setTitle(step.title)
         source = wizard.chart.sources[step.source]
         self.setSubTitle(
             f"From: {source.title}" + (f", {source.section}" if source.section else "")
         )
+        self.form = StepForm(
+            wizard.chart,
+            step,
+            contacts,
+            now=wizard.signed_in.clock.local_now,
+            owner=wizard.signed_in.account.display_name,
+            account_holders=wizard.account_holders,
+            misuse_suggestion=wizard.misuse_suggestion,
+        )
+        self.message = self.form.message
+        self.choices = self.form.choices
+        self.concerns = self.form.concerns
+        self.misuse = self.form.misuse
         layout = QVBoxLayout(self)
-        if step.text:
-            layout.addWidget(_wrapped(step.text))
-        for heading, items, style in (("Do", step.do, ""), ("Do not", step.do_not, ERROR_STYLE)):
-            if items:
-                label = _wrapped(f"<b>{heading}:</b> " + "; ".join(items) + ".")
-                label.setStyleSheet(style)
-                layout.addWidget(label)
-        if step.evidence == "no_images":
-            layout.addWidget(
-                _wrapped(
-                    "<b>No images are ever stored for this kind of incident.</b> Describe what "
-                    "was reported; never attach, copy or photograph the imagery."
-                )
-            )
-        contact = contacts.get(step.contact or "")
-        if contact is not None:
-            reach = contact.phone or contact.web or "(not filled in: see Settings, Contacts)"
-            layout.addWidget(_wrapped(f"<b>{contact.label}:</b> {contact.name} {reach}".strip()))
-        form = QFormLayout()
-        self.choices = QButtonGroup(self)
-        self.reasons = QPlainTextEdit()
-        self.reasons.setAccessibleName("Reasons for the decision")
-        self.reasons.setMaximumHeight(90)
-        self.done_by = QLineEdit(wizard.signed_in.account.display_name)
-        self.done_by.setAccessibleName("Done by")
-        self.outcome = QLineEdit()
-        self.outcome.setAccessibleName("Outcome")
-        self.reference = QLineEdit()
-        self.notes = QPlainTextEdit()
-        self.notes.setMaximumHeight(70)
-        self.notes.setAccessibleName("Notes")
-        if step.kind == "question":
-            box = QVBoxLayout()
-            for number, choice in enumerate(step.choices):
-                button = QRadioButton(choice.label)
-                self.choices.addButton(button, number)
-                box.addWidget(button)
-            form.addRow("Answer", box)
-            form.addRow("&Reasons", self.reasons)
-        elif step.kind == "action":
-            form.addRow("Done &by", self.done_by)
-            form.addRow("&Outcome", self.outcome)
-            if step.reference:
-                self.reference.setAccessibleName(REFERENCES[step.reference])
-                form.addRow(REFERENCES[step.reference], self.reference)
-        self.misuse: QComboBox | None = None
-        self.suggestion = _wrapped("")
-        if step.form == "misuse_grid":
-            self.misuse = QComboBox()
-            self.misuse.setAccessibleName("Misuse category")
-            for code, category in incidents.shipped_misuse_grid().items():
-                self.misuse.addItem(f"{code}: {category.examples[0]}…", code)
-                self.misuse.setItemData(
-                    self.misuse.count() - 1,
-                    "\n".join(category.examples),
-                    Qt.ItemDataRole.ToolTipRole,
-                )
-            form.insertRow(0, "&Category", self.misuse)
-            form.insertRow(1, "", self.suggestion)
-            self.misuse.currentIndexChanged.connect(self.show_suggestion)
-        self.concerns: QComboBox | None = None
-        if step.routes_to:
-            # Routing upwards means the case is about someone who may hold an account here.
-            self.concerns = QComboBox()
-            self.concerns.setAccessibleName("Keep this case from")
-            self.concerns.addItem("Nobody: they have no account in this app", None)
-            for holder in wizard.account_holders:
-                self.concerns.addItem(f"{holder.name} ({holder.role.label})", holder.id)
-                if step.routes_to == incidents.HEAD_ROUTE and holder.role is Role.HEADTEACHER:
-                    self.concerns.setCurrentIndex(self.concerns.count() - 1)
-            form.addRow("&Keep this case from", self.concerns)
-            form.addRow(
-                "",
-                _wrapped(
-                    "The account chosen here will not see this case, its search results or its "
-                    "counts."
-                ),
-            )
-        if step.kind != "question":
-            form.addRow("&Notes", self.notes)
-        layout.addLayout(form)
-        self.message = error_label()
-        layout.addWidget(self.message)
-        layout.addStretch(1)
-        if step.kind == "end":
-            self.setFinalPage(True)
+        layout.addWidget(self.form)
 
     def initializePage(self) -> None:  # Qt names it
-        if self.misuse is not None:
-            self.show_suggestion()
-
-    def show_suggestion(self) -> None:
-        """The grid's response for this pupil's first or later incident; the DSL decides."""
-        assert self.misuse is not None
-        pupil = self._wizard.misuse_pupil()
-        if pupil is None:
-            self.suggestion.setText(
-                "Add the pupil (as alleged perpetrator) to see the grid's response."
-            )
-            return
-        suggestion = incidents.misuse_suggestion(
-            self._wizard.signed_in, pupil, str(self.misuse.currentData())
-        )
-        self.suggestion.setText(
-            f"{suggestion.sentence()}: <b>{'; '.join(suggestion.responses)}</b>. "
-            "Write what you decided in Outcome."
-        )
-        if not self.outcome.text().strip() or self.outcome.property("suggested"):
-            self.outcome.setText("; ".join(suggestion.responses))
-            self.outcome.setProperty("suggested", True)
-
-    def chosen(self) -> str | None:
-        button = self.choices.checkedButton()
-        return button.text() if button is not None else None
+        self.left_for_later = False
+        self.form.show_suggestion()
 
     def walk_step(self) -> WalkStep:
-        return WalkStep(
-            step_id=self.step.id,
-            choice=self.chosen(),
-            reasons=self.reasons.toPlainText().strip(),
-            done_by=self.done_by.text().strip() if self.step.kind == "action" else "",
-            outcome=self.outcome.text().strip(),
-            reference=self.reference.text().strip(),
-            notes=self.notes.toPlainText().strip(),
-        )
+        return self.form.walk_step()
 
-    def restore(self, saved: dict[str, Any]) -> None:
-        if self.concerns is not None and "concerns" in saved:
-            self.concerns.setCurrentIndex(max(self.concerns.findData(saved["concerns"]), 0))
-        for button in self.choices.buttons():
-            button.setChecked(button.text() == saved.get("choice"))
-        self.reasons.setPlainText(saved.get("reasons", ""))
-        self.done_by.setText(saved.get("done_by") or self.done_by.text())
-        self.outcome.setText(saved.get("outcome", ""))
-        self.reference.setText(saved.get("reference", ""))
-        self.notes.setPlainText(saved.get("notes", ""))
-
-    def extra_draft(self) -> dict[str, Any]:
-        return {"concerns": self.concerns.currentData()} if self.concerns is not None else {}
+    def answered_or_nothing_to_answer(self) -> bool:
+        return self.step.kind not in ("question", "action") or self.form.has_input()
 
     def nextId(self) -> int:  # Qt names it
-        if self.step.kind == "end":
-            return -1
-        if self.step.kind == "question":
-            label = self.chosen()
-            choice = next((c for c in self.step.choices if c.label == label), self.step.choices[0])
-            return self._wizard.page_of[choice.next]
-        assert self.step.next is not None
-        return self._wizard.page_of[self.step.next]
+        if self._wizard.stopping or self.step.kind == "end":
+            return SUMMARY_PAGE
+        if self.step.id == self._wizard.chart.people_after:
+            return PEOPLE_PAGE
+        return self._wizard.page_after(self.step.id)
 
     def validatePage(self) -> bool:  # Qt names it
-        taken = self.walk_step()
-        if self.step.kind == "question":
-            if taken.choice is None:
-                self.message.setText("Choose an answer.")
-                return False
-            if self.step.asks_reasons and not taken.reasons:
-                self.message.setText("Write down the reasons for this decision.")
-                return False
-        if self.step.kind == "action" and not taken.done_by:
-            self.message.setText("Say who did it.")
+        if self._wizard.stopping and self.left_for_later:
+            return True  # left blank: the case's next step
+        self.left_for_later = False
+        problem = self.form.problem()
+        if problem:
+            self.message.setText(problem)
             return False
         self.message.setText("")
-        if self.step.kind == "end":
-            return self._wizard.record()
         self._wizard.save_draft()
         return True
 
 
-def _wrapped(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    return label
+class SummaryPage(QWizardPage):
+    """What will be recorded, what is still to do and by whom, what is not needed and why, and
+    the case's next step, before Finish."""
+
+    def __init__(self, wizard: IncidentWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Check before saving")
+        self.setSubTitle(
+            "This is what the case will record. Go Back to change anything; what is still to "
+            "do is carried on later from the case."
+        )
+        self.text = QTextBrowser()
+        self.text.setAccessibleName("What will be recorded")
+        self.message = error_label()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.message)
+        self.setFinalPage(True)
+
+    def initializePage(self) -> None:  # Qt names it
+        self.text.setHtml(summary_html(self._wizard))
+
+    def nextId(self) -> int:  # Qt names it
+        return -1
+
+    def validatePage(self) -> bool:  # Qt names it
+        return self._wizard.record()
+
+
+def summary_html(wizard: IncidentWizard) -> str:
+    """The summary page's text; everything typed is escaped."""
+    walk = wizard.walk()
+    chart = wizard.chart
+    plan = plan_of(chart, {t.step_id: t for t in walk})
+    report = wizard.report
+    parts = [
+        f"<p><b>Reported by</b> {escape(report.reported_by.text())}, "
+        f"{report.reported_at.dateTime().toString('dd/MM/yyyy HH:mm')}.</p>",
+        f"<p>{escape(report.summary.toPlainText())}</p>",
+        "<h3>People involved</h3><ul>",
+    ]
+    people = wizard.people_page
+    for _, name, role in people.chosen:
+        parts.append(f"<li>{escape(name)}: {escape(role.label)}</li>")
+    for newcomer, role in people.newcomers:
+        parts.append(
+            f"<li>{escape(newcomer.name())}: {escape(role.label)} "
+            f"({escape(newcomer.details())}; not on the register)</li>"
+        )
+    parts.append("</ul>")
+    sections: dict[str, list[str]] = {"answered": [], "done": [], "to_do": [], "not_needed": []}
+    for taken in walk:
+        step = chart.step(taken.step_id)
+        title = escape(step.title)
+        if step.kind == "question":
+            sections["answered"].append(
+                f"<li>{title} <b>{escape(taken.choice or '')}</b>: {escape(taken.reasons)}</li>"
+            )
+        elif taken.state is StepState.DONE:
+            when = f" on {taken.done_at:%d/%m/%Y at %H:%M}" if taken.done_at else ""
+            refs = "".join(f"; {escape(v)}" for _, v in taken.references)
+            sections["done"].append(
+                f"<li>{title}: by {escape(taken.done_by)}{when}. {escape(taken.outcome)}{refs}</li>"
+            )
+        elif taken.state is StepState.TO_DO:
+            due = f"{taken.due:%d/%m/%Y}" if taken.due else ""
+            sections["to_do"].append(f"<li>{title}: <b>{escape(taken.owner)}</b>, by {due}</li>")
+        elif taken.state is StepState.NOT_NEEDED:
+            sections["not_needed"].append(f"<li>{title}: {escape(taken.reasons)}</li>")
+    headings = {
+        "answered": "Decisions",
+        "done": "Done",
+        "to_do": "Still to do (each becomes one of the case's actions)",
+        "not_needed": "Not needed, and why",
+    }
+    for key, heading in headings.items():
+        if sections[key]:
+            parts.append(f"<h3>{heading}</h3><ul>{''.join(sections[key])}</ul>")
+    parts.append(f"<h3>Where the case will stand</h3><p>{escape(plan.where())}</p>")
+    return "".join(parts)
