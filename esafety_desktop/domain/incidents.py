@@ -289,6 +289,8 @@ def plan_of(chart: Flowchart, answers: dict[str, WalkStep]) -> CasePlan:
     step: Step | None = chart.step(chart.start)
     while step is not None:
         taken = answers.get(step.id)
+        if step.kind == "end":  # reached: nothing to answer, the case is monitored
+            return CasePlan([*path, PlanStep(step, taken or WalkStep(step.id))], reached_end=True)
         if taken is None:
             return CasePlan(path, next_step=step)
         if step.kind == "question":
@@ -299,8 +301,6 @@ def plan_of(chart: Flowchart, answers: dict[str, WalkStep]) -> CasePlan:
             step = chart.step(choice.next)
             continue
         path.append(PlanStep(step, taken))
-        if step.kind == "end":
-            return CasePlan(path, reached_end=True)
         step = chart.step(step.next) if step.next else None
     return CasePlan(path, reached_end=True)
 

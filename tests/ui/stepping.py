@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
@@ -43,13 +43,28 @@ def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
             )
 
 
-def type_date(qtbot: QtBot, widget: QWidget, day: date) -> None:
-    """A date box: given the focus, its day is selected; day, month and year are typed (each
-    moves on to the next when full)."""
+def _tab_into(qtbot: QtBot, widget: QWidget) -> None:
+    """Reach a date box with Tab, as a person would: its first section (the day) is selected."""
+    widget.window().activateWindow()
     widget.clearFocus()
-    widget.setFocus()
-    qtbot.wait(10)  # a date box takes typing once it has the focus
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(widget.hasFocus, timeout=2000)
+
+
+def type_date(qtbot: QtBot, widget: QWidget, day: date) -> None:
+    """Day, month and year typed into a date box (each section moves on when full)."""
+    _tab_into(qtbot, widget)
     qtbot.keyClicks(widget, f"{day:%d%m%Y}")
+    typed = widget.date().toPython()  # type: ignore[attr-defined]
+    assert typed == day, f"typed {day}, the box says {typed}"
+
+
+def type_moment(qtbot: QtBot, widget: QWidget, moment: datetime) -> None:
+    """Day, month, year, hours and minutes typed into a date-and-time box."""
+    _tab_into(qtbot, widget)
+    qtbot.keyClicks(widget, f"{moment:%d%m%Y%H%M}")
+    typed = widget.dateTime().toPython()  # type: ignore[attr-defined]
+    assert typed == moment, f"typed {moment}, the box says {typed}"
 
 
 def choose(qtbot: QtBot, form: StepForm, label_start: str, reasons: str) -> None:
@@ -68,13 +83,13 @@ def done(
     by: str,
     outcome: str,
     references: dict[str, str] | None = None,
-    when: str = "",
+    when: datetime | None = None,
 ) -> None:
-    """``when``: "dd/MM/yyyy HH:mm" typed into "When it was done" (left alone: now)."""
+    """``when`` is typed into "When it was done" (left alone: when it is recorded)."""
     click(qtbot, _answer_button(form, StepState.DONE))
     type_into(qtbot, form.done_by, by)
-    if when:
-        type_into(qtbot, form.done_at, when)
+    if when is not None:
+        type_moment(qtbot, form.done_at, when)
     type_into(qtbot, form.outcome, outcome)
     for kind, value in (references or {}).items():
         type_into(qtbot, form.references[kind], value)

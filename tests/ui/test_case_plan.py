@@ -15,15 +15,19 @@ from pytestqt.qtbot import QtBot
 from esafety_desktop.domain.incidents import IncidentStatus, PersonRole, StepState
 from esafety_desktop.domain.people import PersonKind
 from esafety_desktop.services import incidents, people
+from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.incident_wizard import IncidentWizard
+from esafety_desktop.ui.incidents.carry_on import CarryOnDialog
 from esafety_desktop.ui.incidents.newcomer_dialog import NewcomerDialog
 from esafety_desktop.ui.incidents.wizard_pages import SummaryPage
+from esafety_desktop.ui.pages.incidents import IncidentsPage
 from tests.conftest import School
 from tests.ui.stepping import (
     choose,
     click,
     done,
     next_page,
+    not_needed,
     press,
     step_page,
     to_do,
@@ -51,7 +55,7 @@ def _year_5_pupil(school: School) -> int:
 
 def record_the_grooming_case(qtbot: QtBot, school: School) -> incidents.IncidentSummary:
     school.clock.set(MONDAY)
-    pupil = _year_5_pupil(school)
+    _year_5_pupil(school)
     wizard = IncidentWizard(school.signed_in)
     qtbot.addWidget(wizard)
     recorded: list[incidents.IncidentSummary] = []
@@ -101,7 +105,7 @@ def record_the_grooming_case(qtbot: QtBot, school: School) -> incidents.Incident
         "Jo Bloggs",
         "Reported by phone; MASH informed",
         {"police_crime": "CR-2026-5531", "mash": "MASH-8812"},
-        when="30/11/2026 08:40",
+        when=datetime(2026, 11, 30, 8, 40),
     )
     next_page(qtbot, wizard)
     choose(qtbot, step_page(wizard).form, "Still waiting", "The police will call back.")
@@ -116,6 +120,11 @@ def record_the_grooming_case(qtbot: QtBot, school: School) -> incidents.Incident
     settle(qtbot)
     assert len(recorded) == 1
     return recorded[0]
+
+
+def _printed(school: School, case: incidents.IncidentSummary) -> str:
+    pdf = incidents.incident_record(school.signed_in, case.id)
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def test_the_grooming_case_records_only_what_has_happened(qtbot: QtBot, school: School) -> None:
@@ -158,3 +167,116 @@ def test_the_grooming_case_records_only_what_has_happened(qtbot: QtBot, school: 
     assert "MASH-8812" in printed and "CR-2026-5531" in printed
     assert "darkstar_77" in printed and "Roblox" in printed
     assert "Debrief" not in printed
+
+
+def _on(school: School, day: int, hour: int = 10) -> None:
+    """The session's clock on a later day: ``day`` of December 2026."""
+    school.clock.set(datetime(2026, 12, day, hour, 0).astimezone())
+
+
+def _carry_on(qtbot: QtBot, page: IncidentsPage, choice: str | None = None) -> CarryOnDialog:
+    if choice is not None:
+        dialogs.set_next_answer(choice)
+    click(qtbot, page.case_actions.carry_on_button)
+    settle(qtbot)
+    dialog = page.case_actions.dialog
+    assert isinstance(dialog, CarryOnDialog) and dialog.isVisible()
+    return dialog
+
+
+def _record(qtbot: QtBot, dialog: CarryOnDialog) -> None:
+    click(qtbot, dialog.buttons.button(QDialogButtonBox.StandardButton.Ok))
+    settle(qtbot)
+    assert not dialog.isVisible(), dialog.message.text()
+
+
+def test_the_rest_is_carried_on_from_the_case_view_on_later_days_and_the_case_closes(
+    qtbot: QtBot, school: School
+) -> None:
+    from esafety_desktop.services.dashboard import dashboard
+
+    case = record_the_grooming_case(qtbot, school)
+    _on(school, 2)  # Wednesday: the CEOP report was due yesterday
+    page = IncidentsPage(school.signed_in)
+    qtbot.addWidget(page)
+    page.show()
+    page.select(case.id)
+    settle(qtbot)
+    shown = page.case.toPlainText()
+    assert "Where the case stands in the flowchart" in shown
+    assert "Waiting for the police's response" in shown
+    assert "Report to CEOP: overdue: Jo Bloggs, due 01/12/2026" in shown
+    late = next(i for i in dashboard(school.signed_in).items if "overdue" in i.title)
+    assert late.title == "1 overdue action" and "Report to CEOP" in late.detail
+
+    # The CEOP report was made yesterday afternoon: recorded today, with when it happened.
+    dialog = _carry_on(qtbot, page, "To do: Report to CEOP (Jo Bloggs, due 01/12/2026)")
+    assert dialog.form.step.id == "exploitation_ceop"
+    done(
+        qtbot,
+        dialog.form,
+        "Jo Bloggs",
+        "Report made online",
+        {"ceop": "CEOP-99120"},
+        when=datetime(2026, 12, 1, 16, 30),
+    )
+    _record(qtbot, dialog)
+    assert not [i for i in dashboard(school.signed_in).items if "overdue" in i.title]
+
+    # The police ring back: nothing illegal confirmed; the case moves down that branch.
+    _on(school, 4)
+    dialog = _carry_on(qtbot, page)  # the only step left to record
+    assert dialog.form.step.id == "police_outcome"
+    choose(qtbot, dialog.form, "No illegal activity", "The police closed their enquiry.")
+    _record(qtbot, dialog)
+    assert incidents.incident_summary(school.signed_in, case.id).status is IncidentStatus.OPEN
+    dialog = _carry_on(qtbot, page)
+    assert dialog.form.step.id == "internal_procedures"
+    done(qtbot, dialog.form, "Jo Bloggs", "Online safety sessions with her class")
+    _record(qtbot, dialog)
+    summary = incidents.incident_summary(school.signed_in, case.id)
+    assert summary is not None and summary.status is IncidentStatus.INTERNAL
+    _record(qtbot, _carry_on(qtbot, page))  # "Record the details in the incident log"
+    dialog = _carry_on(qtbot, page)
+    assert dialog.form.step.id == "debrief"
+    to_do(qtbot, dialog.form, "Jo Bloggs", date(2026, 12, 11))
+    _record(qtbot, dialog)
+
+    # It cannot close while the debrief is still to do.
+    click(qtbot, page.case_actions.status_button)
+    status = page.case_actions.dialog
+    status.status.setCurrentIndex(status.status.findText("Closed"))
+    type_into(qtbot, status.reasons, "Police finished.")
+    type_into(qtbot, status.outcome, "No further action.")
+    type_into(qtbot, status.lessons, "Talk about gaming chats in PSHE.")
+    click(qtbot, status.buttons.button(QDialogButtonBox.StandardButton.Ok))
+    settle(qtbot)
+    assert "cannot close yet" in status.message.text() and "Debrief" in status.message.text()
+    click(qtbot, status.buttons.button(QDialogButtonBox.StandardButton.Cancel))
+
+    _on(school, 9)
+    dialog = _carry_on(qtbot, page, "Next: Review policies and share experience and practice")
+    not_needed(qtbot, dialog.form, "Policy already covers gaming chats; reviewed in September.")
+    _record(qtbot, dialog)
+    dialog = _carry_on(qtbot, page, "To do: Debrief on the incident (Jo Bloggs, due 11/12/2026)")
+    done(qtbot, dialog.form, "Jo Bloggs", "Debrief with the class teacher")
+    _record(qtbot, dialog)
+    dialog = _carry_on(qtbot, page)
+    assert dialog.form.step.id == "implement_changes"
+    done(qtbot, dialog.form, "Sam Patel", "Reminder at the staff briefing")
+    _record(qtbot, dialog)
+    assert "The flowchart is complete" in page.case.toPlainText()
+
+    click(qtbot, page.case_actions.status_button)
+    status = page.case_actions.dialog
+    status.status.setCurrentIndex(status.status.findText("Closed"))
+    type_into(qtbot, status.reasons, "Police finished; steps complete.")
+    type_into(qtbot, status.outcome, "No further action; Łucja supported.")
+    type_into(qtbot, status.lessons, "Talk about gaming chats in PSHE.")
+    click(qtbot, status.buttons.button(QDialogButtonBox.StandardButton.Ok))
+    settle(qtbot)
+    assert not status.isVisible(), status.message.text()
+    printed = _printed(school, case)
+    assert "Not needed" in printed and "Policy already covers gaming chats" in printed
+    assert "Done by Jo Bloggs on 01/12/2026 at 16:30" in printed
+    assert "CEOP-99120" in printed

@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from esafety_desktop.domain.roles import Role
 from esafety_desktop.errors import InvalidInput, NotAllowed
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents.search import _reindex
-from esafety_desktop.storage.models import Incident, IncidentEntry
+from esafety_desktop.storage.models import Account, Incident, IncidentEntry
 
 
 def visible_to(signed_in: SignedIn) -> Any:
@@ -72,3 +73,34 @@ def _case_changed(
     signed_in.record(
         session, action, subject_type="incident", subject_id=incident_id, details=details
     )
+
+
+HEAD_ROUTE = "chair_of_governors_and_lado"  # the flowchart's route for the headteacher
+
+
+def _account_concerned(
+    session: Session, signed_in: SignedIn, chosen: int | None, routes: list[str | None]
+) -> int | None:
+    """The account a case must be hidden from. A case routed past the headteacher is always
+    hidden from the headteacher's account, even if nobody chose it."""
+    if chosen is not None:
+        account = session.get(Account, chosen)
+        if account is None or account.removed_at is not None:
+            raise InvalidInput("The account this case is about no longer exists.")
+        if account.id == signed_in.account.id:
+            raise InvalidInput(
+                "A case about you must be recorded by someone else: ask the deputy DSL."
+            )
+        return chosen
+    if HEAD_ROUTE not in routes:
+        return None
+    heads = list(
+        session.scalars(
+            select(Account.id).where(
+                Account.role == Role.HEADTEACHER.value, Account.removed_at.is_(None)
+            )
+        )
+    )
+    if len(heads) > 1:
+        raise InvalidInput("Choose which headteacher account this case is about.")
+    return heads[0] if heads else None

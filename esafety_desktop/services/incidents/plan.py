@@ -27,6 +27,7 @@ from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents._common import (
+    _account_concerned,
     _case_changed,
     _entry,
     _local,
@@ -43,9 +44,18 @@ def case_plan(signed_in: SignedIn, incident_id: int) -> CasePlan:
         return plan_of(shipped_flowchart(), _answers(session, incident.id))
 
 
-def carry_on(signed_in: SignedIn, incident_id: int, taken: WalkStep) -> CasePlan:
+def carry_on(
+    signed_in: SignedIn,
+    incident_id: int,
+    taken: WalkStep,
+    *,
+    concerns_account_id: int | None = None,
+    misuse_category: str | None = None,
+) -> CasePlan:
     """Record the case's next step, or a step still to do, as the wizard would; the case
-    moves down the branch the answer takes. Returns the plan after it."""
+    moves down the branch the answer takes. A step that routes the case upwards keeps it from
+    the account it is about (as recording does); the misuse grid's step keeps its category.
+    Returns the plan after it."""
     signed_in.require(Permission.RECORD_INCIDENTS)
     chart = shipped_flowchart()
     if taken.step_id not in chart.steps:
@@ -66,6 +76,17 @@ def carry_on(signed_in: SignedIn, incident_id: int, taken: WalkStep) -> CasePlan
                 "(another window may have moved the case on)."
             )
         now = signed_in.clock.utc_now()
+        if step.routes_to:
+            concerns = _account_concerned(session, signed_in, concerns_account_id, [step.routes_to])
+            incident.concerns_account_id = concerns or incident.concerns_account_id
+            incident.routed_to = incident.routed_to or step.routes_to
+        if step.form == "misuse_grid" and misuse_category:
+            incident.misuse_category = misuse_category
+        choice = step.choice(taken.choice) if step.kind == "question" else None
+        if choice is not None and choice.branch:
+            # as recording does (incident_type_of): the latest branch chosen is the case's,
+            # e.g. staff misuse found later to be illegal
+            incident.branch = choice.branch
         session.add(_step_entry(signed_in, incident.id, now, step, taken))
         _plan_actions(session, incident.id, step, taken, now)
         after = plan_of(chart, _answers(session, incident.id))
@@ -137,8 +158,13 @@ def _step_entry(
     state = taken.state if step.kind == "action" else None
     done = state is StepState.DONE
     to_do = state is StepState.TO_DO
+    # An agency's reference says the step was done: a step to do or not needed has none.
     references = tuple(
-        (k, v.strip()) for k, v in taken.references if k in step.references and v.strip()
+        (k, v.strip())
+        for k, v in taken.references
+        if k in step.references
+        and v.strip()
+        and state not in (StepState.TO_DO, StepState.NOT_NEEDED)
     )
     happened = None
     if done and taken.done_at is not None:

@@ -25,13 +25,13 @@ from esafety_desktop.domain.roles import Permission, Role
 from esafety_desktop.domain.school_year import year_group_then
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
-from esafety_desktop.services.incidents._common import _case_changed
+from esafety_desktop.services.incidents._common import HEAD_ROUTE, _account_concerned, _case_changed
 from esafety_desktop.services.incidents.flowcharts import shipped_flowchart
 from esafety_desktop.services.incidents.plan import record_walk
 from esafety_desktop.services.incidents.records import IncidentSummary, _involved, _summary
 from esafety_desktop.storage.models import Account, Incident, IncidentPerson, Person
 
-__all__ = ["shipped_flowchart"]
+__all__ = ["HEAD_ROUTE", "shipped_flowchart"]
 
 
 @dataclass(frozen=True)
@@ -136,9 +136,6 @@ def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
         return _summary(incident, _involved(session, [incident.id]).get(incident.id, ()))
 
 
-HEAD_ROUTE = "chair_of_governors_and_lado"  # the flowchart's route for the headteacher
-
-
 @dataclass(frozen=True)
 class AccountHolder:
     id: int
@@ -156,34 +153,6 @@ def account_holders(signed_in: SignedIn) -> list[AccountHolder]:
             .order_by(Account.display_name)
         )
         return [AccountHolder(a.id, a.display_name, Role(a.role)) for a in rows]
-
-
-def _account_concerned(
-    session: Session, signed_in: SignedIn, chosen: int | None, routes: list[str | None]
-) -> int | None:
-    """The account a case must be hidden from. A case routed past the headteacher is always
-    hidden from the headteacher's account, even if nobody chose it."""
-    if chosen is not None:
-        account = session.get(Account, chosen)
-        if account is None or account.removed_at is not None:
-            raise InvalidInput("The account this case is about no longer exists.")
-        if account.id == signed_in.account.id:
-            raise InvalidInput(
-                "A case about you must be recorded by someone else: ask the deputy DSL."
-            )
-        return chosen
-    if HEAD_ROUTE not in routes:
-        return None
-    heads = list(
-        session.scalars(
-            select(Account.id).where(
-                Account.role == Role.HEADTEACHER.value, Account.removed_at.is_(None)
-            )
-        )
-    )
-    if len(heads) > 1:
-        raise InvalidInput("Choose which headteacher account this case is about.")
-    return heads[0] if heads else None
 
 
 def _year_group_then(person: Person, then: date, today: date) -> str | None:

@@ -9,7 +9,11 @@ case_view      case_html, the chosen case as HTML (a plain function); CaseView s
 case_actions   CaseActions: the buttons under the chosen case and what each one does
                (dialogs, writes on the worker, documents to print)
 wizard_pages   the incident wizard's pages: the report, the people involved, one page per
-               flowchart step (the wizard itself is ``ui/incident_wizard.py``)
+               flowchart step, the summary (the wizard itself is ``ui/incident_wizard.py``)
+step_form      StepForm: one flowchart step's form (answers and reasons; done, to do or not
+               needed), shared by the wizard and carrying a case on
+carry_on       CarryOnDialog: the case's next step (or one still to do) from the case view
+newcomer_dialog  someone involved who is not on the register, added from the wizard
 =============  ===========================================================================
 
 The page composes them and keeps the list of cases, the drafts and the review-pack buttons.

@@ -12,11 +12,13 @@ from functools import partial
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QWidget
 
+from esafety_desktop.domain.incidents import CasePlan
 from esafety_desktop.domain.roles import Permission, can
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import incidents
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents import IncidentSummary
+from esafety_desktop.services.settings import SchoolSettings, school_settings
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.operations import Changes, Operation
 
@@ -49,6 +51,10 @@ class CaseActions(QWidget):
         super().__init__(parent)
         self._signed_in = signed_in
         self._chosen = chosen
+        self.carry_on_button = QPushButton("Carry &on: next step…")
+        self.carry_on_button.setToolTip(
+            "Record the case's next step in the flowchart, or a step still to do"
+        )
         self.note_button = QPushButton("Add a &note…")
         self.print_button = QPushButton("&Print the record…")
         self.sign_off_button = QPushButton("Review and &sign off…")
@@ -70,6 +76,7 @@ class CaseActions(QWidget):
                 button.setVisible(can(role, Permission.RECORD_INCIDENTS))
         layout.addStretch(1)
 
+        self.carry_on_button.clicked.connect(self.carry_on)
         self.note_button.clicked.connect(self.add_note)
         self.print_button.clicked.connect(self.print_record)
         self.status_button.clicked.connect(self.change_status)
@@ -83,6 +90,7 @@ class CaseActions(QWidget):
     def _buttons(self) -> tuple[QPushButton, ...]:
         """In the order they stand under the case."""
         return (
+            self.carry_on_button,
             self.note_button,
             self.action_button,
             self.done_button,
@@ -138,6 +146,28 @@ class CaseActions(QWidget):
             f"{reference}.pdf",
             then=partial(setattr, self, "preview"),
         )
+
+    @_on_the_chosen_case
+    def carry_on(self, case: IncidentSummary) -> None:
+        """Where the case stands is read on the worker; then the step's form opens."""
+        Operation(
+            self,
+            partial(_carry_on_start, self._signed_in, case.id),
+            Changes.NOTHING,
+            on_done=partial(self._carry_on, case),
+            problem_title="The case could not be carried on",
+        ).run()
+
+    def _carry_on(self, case: IncidentSummary, start: CarryOnStart) -> None:
+        from esafety_desktop.ui.incidents.carry_on import CarryOnDialog, choose_step
+
+        plan, settings, holders = start
+        step = choose_step(self, plan)
+        if step is None:
+            return
+        contacts = {c.key: c for c in settings.contacts}
+        chart = incidents.shipped_flowchart()
+        self._open(CarryOnDialog(self._signed_in, case, chart, step, contacts, holders, self), case)
 
     @_on_the_chosen_case
     def add_note(self, case: IncidentSummary) -> None:
@@ -250,9 +280,18 @@ class CaseActions(QWidget):
 
     @_on_the_chosen_case
     def action_done(self, case: IncidentSummary) -> None:
-        open_actions = incidents.actions(self._signed_in, case.id, open_only=True)
+        open_actions = [
+            a
+            for a in incidents.actions(self._signed_in, case.id, open_only=True)
+            if a.step_id is None  # a flowchart step to do is recorded with "Carry on"
+        ]
         if not open_actions:
-            dialogs.inform(self, "No open actions", "Every action on this case is done.")
+            dialogs.inform(
+                self,
+                "No open actions",
+                "Every action set on this case is done. Flowchart steps still to do are "
+                "recorded with “Carry on”.",
+            )
             return
         labels = [f"{a.title} ({a.owner}, due {a.due:%d/%m/%Y})" for a in open_actions]
         picked = dialogs.choose(self, "Action done", "Which action is done?", labels, labels[0])
@@ -289,3 +328,16 @@ def _device_review_form(signed_in: SignedIn, incident_id: int) -> bytes:
     if form is None:
         raise ProblemForUser("This case has no device or site review to print yet.")
     return form
+
+
+CarryOnStart = tuple[CasePlan, SchoolSettings, list[incidents.AccountHolder]]
+
+
+def _carry_on_start(signed_in: SignedIn, incident_id: int) -> CarryOnStart:
+    """On the worker: where the case stands, the school's contacts, the accounts a case may be
+    kept from."""
+    return (
+        incidents.case_plan(signed_in, incident_id),
+        school_settings(signed_in),
+        incidents.account_holders(signed_in),
+    )

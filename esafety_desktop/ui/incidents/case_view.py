@@ -1,5 +1,5 @@
-"""The chosen case, read-only: its facts, the people involved, actions, evidence and
-chronology."""
+"""The chosen case, read-only: its facts, where it stands in the flowchart (what comes next,
+what is still to do), the people involved, actions, evidence and chronology."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from html import escape
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from esafety_desktop.domain.incidents import incident_type_name
+from esafety_desktop.domain.incidents import CasePlan, StepState, incident_type_name
 from esafety_desktop.domain.mis_import import YEAR_GROUP_LABELS
 from esafety_desktop.services import incidents
 from esafety_desktop.services.access import SignedIn
@@ -29,6 +29,7 @@ def case_html(
     actions: Sequence[ActionInfo],
     evidence: Sequence[EvidenceItem],
     today: date,
+    plan: CasePlan | None = None,
 ) -> str:
     """The case as the page shows it; everything typed by a person is escaped."""
     kind = incident_type_name(case.incident_type)
@@ -46,6 +47,8 @@ def case_html(
     ]
     if case.child_words:
         parts.append(f"<p><b>The child's own words:</b> “{escape(case.child_words)}”</p>")
+    if plan is not None:
+        parts.append(plan_html(plan, today))
     if case.involved:
         parts.append("<h3>People involved</h3><ul>")
         for person in case.involved:
@@ -94,6 +97,45 @@ def case_html(
     return "".join(parts)
 
 
+_MARKS = {
+    StepState.DONE: "✓ done",
+    StepState.TO_DO: "to do",
+    StepState.NOT_NEEDED: "not needed",
+    StepState.UNCONFIRMED: "not confirmed",
+}
+
+
+def plan_html(plan: CasePlan, today: date) -> str:
+    """Where the case stands in the flowchart: each step on its path with its state (a step
+    to do with its owner and due date, red when overdue), and what comes next."""
+    rows = []
+    for taken in plan.path:
+        step = taken.step
+        if step.kind not in ("action", "question"):
+            continue
+        if step.kind == "question":
+            answer = taken.taken.choice if taken.taken else ""
+            rows.append(f"<li>{escape(step.title)} <i>{escape(answer or '')}</i></li>")
+            continue
+        state = taken.state
+        mark = _MARKS.get(state, "") if state else ""
+        extra = ""
+        if state is StepState.TO_DO and taken.taken is not None:
+            due = taken.taken.due
+            late = due is not None and due < today
+            when = f", due {due:%d/%m/%Y}" if due else ""
+            extra = f": {escape(taken.taken.owner)}{when}"
+            if late:
+                mark = "<b style='color:#c62828'>overdue</b>"
+        elif state is StepState.UNCONFIRMED:
+            mark = "<b style='color:#c62828'>not confirmed</b>"
+        rows.append(f"<li>{escape(step.title)}: {mark}{extra}</li>")
+    where = escape(plan.where())
+    return f"<h3>Where the case stands in the flowchart</h3><p><b>{where}</b></p>" + (
+        f"<ul>{''.join(rows)}</ul>" if rows else ""
+    )
+
+
 class CaseView(QTextBrowser):
     """Shows one case. Reading its chronology is recorded in the audit log, so it is read on
     the worker: the window's thread never writes."""
@@ -118,11 +160,12 @@ class CaseView(QTextBrowser):
     def _show(self, case: IncidentSummary, read: CaseRead) -> None:
         if self._showing != case.id:
             return  # another case was chosen meanwhile: its own reading follows
-        entries, actions, evidence = read
-        self.setHtml(case_html(case, entries, actions, evidence, self._signed_in.clock.today()))
+        entries, actions, evidence, plan = read
+        today = self._signed_in.clock.today()
+        self.setHtml(case_html(case, entries, actions, evidence, today, plan))
 
 
-CaseRead = tuple[list[ChronologyEntry], list[ActionInfo], list[EvidenceItem]]
+CaseRead = tuple[list[ChronologyEntry], list[ActionInfo], list[EvidenceItem], CasePlan]
 
 
 def _read_case(signed_in: SignedIn, incident_id: int) -> CaseRead:
@@ -131,4 +174,5 @@ def _read_case(signed_in: SignedIn, incident_id: int) -> CaseRead:
         incidents.chronology(signed_in, incident_id),
         incidents.actions(signed_in, incident_id),
         incidents.evidence_for(signed_in, incident_id),
+        incidents.case_plan(signed_in, incident_id),
     )
