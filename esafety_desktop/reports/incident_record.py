@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
@@ -48,6 +48,10 @@ class IncidentRecord:
     evidence: list[str]
     printed_by: str
     printed_at: datetime
+    # Where the case stands in the flowchart, and each step still to do (with its owner and
+    # due date): what an inspector asks first.
+    where_it_stands: str = ""
+    still_to_do: list[str] = field(default_factory=list)
 
 
 def record_as_json(record: IncidentRecord) -> str:
@@ -100,6 +104,10 @@ def incident_record_pdf(record: IncidentRecord) -> bytes:
             Paragraph("The child's own words", s["heading"]),
             Paragraph(f"“{_lines(record.child_words)}”", s["body"]),
         ]
+    if record.where_it_stands:
+        story.append(Paragraph("Where the case stands", s["heading"]))
+        story.append(Paragraph(escape(record.where_it_stands), s["body"]))
+        story += [Paragraph(f"• {escape(line)}", s["body"]) for line in record.still_to_do]
     story.append(Paragraph("People involved", s["heading"]))
     story.append(
         facts_table(

@@ -3,13 +3,12 @@ the stored case and its chronology as a DSL (or an inspector) would read them.""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from esafety_desktop.domain.incidents import PersonRole
+from esafety_desktop.domain.incidents import PersonRole, StepState
 from esafety_desktop.domain.people import PersonKind
 from esafety_desktop.domain.roles import Role
 from esafety_desktop.errors import NotAllowed
@@ -17,15 +16,27 @@ from esafety_desktop.services import accounts, incidents, people
 from esafety_desktop.services.access import sign_in
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.ui.incident_wizard import IncidentWizard
-from esafety_desktop.ui.incidents.wizard_pages import StepPage
+from esafety_desktop.ui.incidents.wizard_pages import SummaryPage
 from tests.conftest import HEAD_PASSWORD, School, add_head
+from tests.ui.stepping import (
+    choose,
+    click,
+    done,
+    next_page,
+    not_needed,
+    press,
+    step_page,
+    to_do,
+    type_into,
+)
 from tests.ui.waiting import settle
 
 DEPUTY_PASSWORD = "Meadow-Harbour-Violet-73"
 
 
-def _person(school: School, kind: PersonKind, forename: str, surname: str) -> int:
-    return people.add_person(
+def _person(school: School, kind: PersonKind, forename: str, surname: str) -> str:
+    """Adds them to the register; returns them as the people page's box lists them."""
+    people.add_person(
         school.signed_in,
         people.PersonForm(
             kind,
@@ -35,53 +46,71 @@ def _person(school: School, kind: PersonKind, forename: str, surname: str) -> in
             class_name="6A" if kind is PersonKind.PUPIL else "",
         ),
     )
+    label = kind.label()
+    extra = ", 6A" if kind is PersonKind.PUPIL else ""
+    return f"{forename} {surname} ({label}{extra})"
+
+
+# How _drive answers each action step: step id -> state (done unless said otherwise).
+States = dict[str, StepState]
 
 
 def _drive(
     qtbot: QtBot,
     school: School,
     summary: str,
-    involved: list[tuple[int, PersonRole]],
+    involved: list[tuple[str, PersonRole]],
     answers: list[tuple[str, str]],
     references: dict[str, str] | None = None,
     keep_from: dict[str, str] | None = None,
+    states: States | None = None,
 ) -> tuple[incidents.IncidentSummary, list[str]]:
-    """Fill the report and people pages, then answer each question by the start of its label
-    (with reasons), typing any reference number on the action pages, up to Finish. Returns
-    the recorded case and the ids of the steps shown."""
-    references = references or {}
+    """Type the report, then answer each question by the start of its label (with reasons),
+    answer each action step as ``states`` says (done by Jo Bloggs with an outcome and any
+    reference number, to do by Sam Patel in a week, or not needed with a reason), choose the
+    people (by the names typed in the register's box) once the kind of incident is asked,
+    and go through the summary to Finish. Returns the recorded case and the steps shown."""
+    references, states = references or {}, states or {}
     wizard = IncidentWizard(school.signed_in)
     qtbot.addWidget(wizard)
     recorded: list[incidents.IncidentSummary] = []
     wizard.recorded.connect(recorded.append)
     wizard.show()
-    qtbot.keyClicks(wizard.report.reported_by, "Kim Lowe (class teacher)")
-    wizard.report.summary.setPlainText(summary)
-    wizard.next()
-    for person_id, role in involved:
-        wizard.people_page.add_person(person_id, role)
-    wizard.next()
+    type_into(qtbot, wizard.report.reported_by, "Kim Lowe (class teacher)")
+    type_into(qtbot, wizard.report.summary, summary)
+    next_page(qtbot, wizard)
     shown, queue = [], list(answers)
-    while True:
-        page = wizard.currentPage()
-        assert isinstance(page, StepPage)
+    while not isinstance(wizard.currentPage(), SummaryPage):
+        if wizard.currentPage() is wizard.people_page:
+            people_page = wizard.people_page
+            for name, role in involved:
+                type_into(qtbot, people_page.person.lineEdit(), name)
+                people_page.role.setCurrentIndex(people_page.role.findData(role.value))
+                click(qtbot, people_page.add_button)
+            next_page(qtbot, wizard)
+            continue
+        page = step_page(wizard)
+        form = page.form
         shown.append(page.step.id)
-        if page.step.kind == "end":
-            break
         if page.step.kind == "question":
             prefix, reasons = queue.pop(0)
-            button = next(b for b in page.choices.buttons() if b.text().startswith(prefix))
-            button.setChecked(True)
-            page.reasons.setPlainText(reasons)
-        if page.step.id in references:
-            page.reference.setText(references[page.step.id])
+            choose(qtbot, form, prefix, reasons)
+        elif page.step.kind == "action":
+            state = states.get(page.step.id, StepState.DONE)
+            if state is StepState.DONE:
+                refs = {k: v for k, v in references.items() if k in form.references}
+                if page.step.id in references and form.references:
+                    refs[page.step.references[0]] = references[page.step.id]
+                done(qtbot, form, "Jo Bloggs", f"Done: {page.step.title}", refs)
+            elif state is StepState.TO_DO:
+                to_do(qtbot, form, "Sam Patel", school.clock.today() + timedelta(days=7))
+            else:
+                not_needed(qtbot, form, f"Not needed here: {page.step.title}")
         if page.concerns is not None and keep_from and page.step.id in keep_from:
             page.concerns.setCurrentIndex(page.concerns.findText(keep_from[page.step.id]))
-        before = wizard.currentId()
-        wizard.next()
-        assert wizard.currentId() != before, f"stuck on {page.step.id}: {page.message.text()}"
+        next_page(qtbot, wizard)
     assert queue == [], "some answers were not asked for"
-    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    press(qtbot, wizard, QWizard.WizardButton.FinishButton)
     settle(qtbot)
     assert len(recorded) == 1
     return recorded[0], shown
@@ -218,7 +247,7 @@ def test_a_filtering_breach_that_reached_illegal_material_goes_to_the_iwf_and_po
         qtbot,
         school,
         "A search on a class laptop reached a site the filter should have blocked.",
-        [(pupil, PersonRole.TARGET)],
+        [(pupil, PersonRole.SAW_OR_RECEIVED)],
         [
             ("No", "Amy told her teacher at once and is fine."),
             ("Filtering", "A blocked category was reached."),
@@ -264,23 +293,46 @@ def test_cyberbullying_through_the_wizard(qtbot: QtBot, school: School) -> None:
         "monitor",
     ]
     assert (case.incident_type, case.branch) == ("cyberbullying", "unsuitable")
-    about_ben = incidents.incidents_about(school.signed_in, other)
+    ben = next(p.id for p in people.list_people(school.signed_in) if p.name == "Ben Birch")
+    about_ben = incidents.incidents_about(school.signed_in, ben)
     assert [i.role for i in about_ben] == [PersonRole.ALLEGED_PERPETRATOR]
 
 
 def test_every_path_of_the_flowchart_can_be_logged_through_the_wizard(
     qtbot: QtBot, school: School
 ) -> None:
-    """From the first page to Finish, once along each of the shipped flowchart's paths."""
+    """From the first page to Finish, once along each of the shipped flowchart's paths, each
+    action step answered done, to do or not needed in turn (every action step is tried all
+    three ways); what is stored says exactly that."""
     chart = incidents.shipped_flowchart()
     pupil = _person(school, PersonKind.PUPIL, "Amy", "Ash")
     paths = list(chart.paths())
+    answers_tried: set[tuple[str, StepState]] = set()
     for number, path in enumerate(paths):
         answers = [(choice, f"Reason {number}.") for _, choice in path if choice is not None]
+        actions = [s for s, _ in path if chart.step(s).kind == "action"]
+        states = {s: list(StepState)[(number + k) % 3] for k, s in enumerate(actions)}
         case, shown = _drive(
-            qtbot, school, f"Path {number} of the flowchart.", [(pupil, PersonRole.TARGET)], answers
+            qtbot,
+            school,
+            f"Path {number} of the flowchart.",
+            [(pupil, PersonRole.OTHER)],
+            answers,
+            states=states,
         )
         assert shown == [step_id for step_id, _ in path], f"path {number}"
         stored = incidents.chronology(school.signed_in, case.id)
         assert [e.title for e in stored] == [chart.step(s).title for s, _ in path]
+        by_step = {e.title: e for e in stored}
+        for step_id, state in states.items():
+            entry = by_step[chart.step(step_id).title]
+            assert entry.state is state, f"path {number}, {step_id}"
+            assert bool(entry.done_by) is (state is StepState.DONE)
+            answers_tried.add((step_id, state))
+        plan = incidents.case_plan(school.signed_in, case.id)
+        to_do = [s for s, state in states.items() if state is StepState.TO_DO]
+        assert [p.step.id for p in plan.outstanding] == to_do
+    every_action = {s.id for s in chart.steps.values() if s.kind == "action"}
+    missing = {(s, state) for s in every_action for state in list(StepState)[:3]} - answers_tried
+    assert not missing, f"never tried: {sorted(missing)}"
     assert len(incidents.list_incidents(school.signed_in)) == len(paths)

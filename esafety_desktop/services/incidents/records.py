@@ -14,13 +14,18 @@ from esafety_desktop.domain.incidents import (
     IncidentStatus,
     Location,
     PersonRole,
+    PlanStep,
     RiskCategory,
+    StepState,
     incident_type_name,
+    plan_of,
 )
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents._common import _visible_incident, visible_to
 from esafety_desktop.services.incidents.chronology import chronology
 from esafety_desktop.services.incidents.evidence import evidence_for
+from esafety_desktop.services.incidents.flowcharts import shipped_flowchart
+from esafety_desktop.services.incidents.plan import _answers
 from esafety_desktop.storage.models import Incident, IncidentPerson, Person
 
 if TYPE_CHECKING:
@@ -169,6 +174,7 @@ def incident_record_data(signed_in: SignedIn, incident_id: int) -> IncidentRecor
             )
             for p, role in involved
         ]
+        plan = plan_of(shipped_flowchart(), _answers(session, incident.id))
         facts = (
             incident.reference,
             incident_type_name(incident.incident_type),
@@ -206,6 +212,8 @@ def incident_record_data(signed_in: SignedIn, incident_id: int) -> IncidentRecor
         evidence=held,
         printed_by=signed_in.account.display_name,
         printed_at=signed_in.clock.local_now(),
+        where_it_stands=plan.where(),
+        still_to_do=[_still_to_do(p) for p in plan.outstanding],
     )
     return record
 
@@ -226,6 +234,15 @@ def incidents_about(signed_in: SignedIn, person_id: int) -> list[PersonIncident]
             .order_by(Incident.reported_at.desc())
         ).all()
         return [PersonIncident(_summary(i), PersonRole(role)) for i, role in rows]
+
+
+def _still_to_do(taken: PlanStep) -> str:
+    """A step still to do, as the printed record lists it."""
+    answer = taken.taken
+    if taken.state is StepState.UNCONFIRMED or answer is None:
+        return f"{taken.step.title}: recorded as done before the app asked; not confirmed"
+    due = f", by {answer.due:%d/%m/%Y}" if answer.due else ""
+    return f"{taken.step.title}: {answer.owner}{due}"
 
 
 def _person_details(person: Person) -> str:

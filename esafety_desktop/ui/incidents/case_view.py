@@ -70,9 +70,10 @@ def case_html(
                 if action.overdue(today)
                 else "open"
             )
+            step = " (a flowchart step: record it with Carry on)" if action.step_id else ""
             parts.append(
                 f"<li>{escape(action.title)}: {escape(action.owner)}, due "
-                f"{action.due:%d/%m/%Y} ({state})</li>"
+                f"{action.due:%d/%m/%Y} ({state}){step}</li>"
             )
         parts.append("</ul>")
     if evidence:

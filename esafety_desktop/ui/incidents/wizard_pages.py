@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from esafety_desktop.domain.contacts import Contact
-from esafety_desktop.domain.flowchart import Step
+from esafety_desktop.domain.flowchart import REFERENCES, Step
 from esafety_desktop.domain.incidents import (
     Location,
     PersonRole,
@@ -368,7 +368,9 @@ def summary_html(wizard: IncidentWizard) -> str:
             )
         elif taken.state is StepState.DONE:
             when = f" on {taken.done_at:%d/%m/%Y at %H:%M}" if taken.done_at else ""
-            refs = "".join(f"; {escape(v)}" for _, v in taken.references)
+            refs = "".join(
+                f"; {escape(REFERENCES.get(k, k))} {escape(v)}" for k, v in taken.references
+            )
             sections["done"].append(
                 f"<li>{title}: by {escape(taken.done_by)}{when}. {escape(taken.outcome)}{refs}</li>"
             )
