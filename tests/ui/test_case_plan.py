@@ -164,7 +164,7 @@ def test_the_grooming_case_records_only_what_has_happened(qtbot: QtBot, school: 
     )
     assert "To do: Jo Bloggs, by 01/12/2026" in printed
     assert "Where the case stands" in printed and "Waiting for the police" in printed
-    assert "• Report to CEOP: Jo Bloggs, by 01/12/2026" in printed
+    assert "Report to CEOP: Jo Bloggs, by 01/12/2026" in printed
     assert "Done by Jo Bloggs on 30/11/2026 at 08:40" in printed
     assert "MASH-8812" in printed and "CR-2026-5531" in printed
     assert "darkstar_77" in printed and "Roblox" in printed
