@@ -56,6 +56,12 @@ ACTION_LABELS: dict[str, str] = {
     "incident.corrected": "Incident entry corrected",
     "incident.draft_started": "Incident draft started",
     "incident.draft_discarded": "Incident draft discarded",
+    "incident.step_recorded": "Flowchart step recorded on an incident",
+    "incident.action_added": "Action set on an incident",
+    "incident.action_done": "Action on an incident done",
+    "incident.status_changed": "Incident status changed",
+    "incident.signed_off": "Incident reviewed and signed off",
+    "incident.device_review": "Device or site review recorded",
 }
 
 # Groups for the audit log's filter: label -> action prefix.
