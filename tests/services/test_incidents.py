@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import text
 
-from esafety_desktop.domain.incidents import Location, PersonRole, WalkStep
+from esafety_desktop.domain.incidents import Location, PersonRole, StepState, WalkStep
 from esafety_desktop.domain.people import PersonKind
 from esafety_desktop.errors import InvalidInput, NotAllowed
 from esafety_desktop.services import incidents, people
@@ -16,11 +16,19 @@ from esafety_desktop.services.audit_log import audit_entries
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from tests.conftest import HEAD_PASSWORD, School, add_head
 
+
+def done(step_id: str, outcome: str, **extra: object) -> WalkStep:
+    """An action step the DSL says is done (by Jo Bloggs unless ``done_by`` says otherwise)."""
+    fields: dict[str, object] = {"done_by": "Jo Bloggs", "outcome": outcome, **extra}
+    return WalkStep(step_id, state=StepState.DONE, **fields)  # type: ignore[arg-type]
+
+
+# The flowchart's last steps, each said to be done with what came of it.
 ENDING = [
     WalkStep("record"),
-    WalkStep("debrief", done_by="Jo Bloggs"),
-    WalkStep("review_policies", done_by="Jo Bloggs"),
-    WalkStep("implement_changes", done_by="Jo Bloggs"),
+    done("debrief", "Debrief held with the deputy DSL and the class teacher."),
+    done("review_policies", "Policies reviewed; no change needed."),
+    done("implement_changes", "Staff briefing given on the procedure."),
     WalkStep("monitor"),
 ]
 
@@ -54,13 +62,11 @@ NUDES_REFERRED = [
         reasons="Imagery requested",
     ),
     WalkStep("nudes_do_not_view"),
-    WalkStep("nudes_review_meeting", done_by="Jo Bloggs", outcome="Met with the deputy DSL"),
+    done("nudes_review_meeting", "Met with the deputy DSL"),
     WalkStep(
         "nudes_referral", choice="Yes: refer now", reasons="An adult may be involved (coercion)."
     ),
-    WalkStep(
-        "nudes_refer", done_by="Jo Bloggs", reference="MASH-4471", outcome="Referral accepted"
-    ),
+    done("nudes_refer", "Referral accepted", references=(("mash", "MASH-4471"),)),
     WalkStep("nudes_parents", choice="Yes", reasons="Parents are supportive; no risk in telling."),
     *ENDING,
 ]
@@ -69,8 +75,8 @@ NUDES_REFERRED = [
 BULLYING = [
     *NUDES_REFERRED[:2],
     WalkStep("incident_type", choice="Cyberbullying", reasons="Unkind messages"),
-    WalkStep("bullying_evidence", done_by="Jo Bloggs"),
-    WalkStep("strategy_meeting", done_by="Jo Bloggs"),
+    done("bullying_evidence", "Screenshots kept; both families spoken to."),
+    done("strategy_meeting", "Anti-bullying plan agreed."),
     WalkStep("device_review_needed", choice="No", reasons="Not needed"),
     *ENDING,
 ]
@@ -106,10 +112,19 @@ def test_a_walk_that_leaves_the_flowchart_or_skips_reasons_is_refused(school: Sc
     no_reason[5] = WalkStep("nudes_referral", choice="Yes: refer now")
     with pytest.raises(InvalidInput, match="write down the reasons"):
         incidents.record_incident(school.signed_in, _new(amy, no_reason))
-    unfinished = NUDES_REFERRED[:6]
-    with pytest.raises(InvalidInput, match="has not reached the step that records it"):
-        incidents.record_incident(school.signed_in, _new(amy, unfinished))
+    # A case may stop anywhere once it says what the concern is about, never before.
+    before_the_concern = NUDES_REFERRED[:2]
+    with pytest.raises(InvalidInput, match="Answer “What is the concern about\\?” before saving"):
+        incidents.record_incident(school.signed_in, _new(amy, before_the_concern))
+    undecided = [*NUDES_REFERRED[:4], WalkStep("nudes_review_meeting")]
+    with pytest.raises(InvalidInput, match="say whether it is done, to do or not needed"):
+        incidents.record_incident(school.signed_in, _new(amy, undecided))
     assert incidents.list_incidents(school.signed_in) == []
+    unfinished = NUDES_REFERRED[:6]  # stops after "refer now": the referral is carried on later
+    case = incidents.record_incident(school.signed_in, _new(amy, unfinished))
+    plan = incidents.case_plan(school.signed_in, case.id)
+    assert plan.next_step is not None and plan.next_step.id == "nudes_refer"
+    assert [p.step.id for p in plan.path] == [w.step_id for w in unfinished]
 
 
 @pytest.mark.parametrize("chosen_by_the_dsl", [True, False])
@@ -136,13 +151,13 @@ def test_an_allegation_about_the_headteacher_is_hidden_from_the_head(
             choice="Yes: the headteacher",
             reasons="Messages came from the head's account.",
         ),
-        WalkStep("head_to_chair", done_by="Jo Bloggs", reference="LADO-88"),
+        done("head_to_chair", "Chair and LADO told", references=(("lado", "LADO-88"),)),
         WalkStep(
             "staff_illegal",
             choice="No: disciplinary procedure or code of conduct",
             reasons="Not illegal on the facts so far.",
         ),
-        WalkStep("strategy_meeting", done_by="Jo Bloggs"),
+        done("strategy_meeting", "Chair and LADO agreed the next steps."),
         WalkStep("device_review_needed", choice="No", reasons="Messages already preserved."),
         *ENDING,
     ]
