@@ -158,7 +158,10 @@ def check_step(step: Step, taken: WalkStep, now: datetime | None = None) -> None
             raise WalkProblem(f"{step.title}: say who did it.")
         if not taken.outcome.strip():
             raise WalkProblem(f"{step.title}: say what came of it (the outcome).")
-        if taken.done_at is not None and now is not None and taken.done_at > now:
+        when = taken.done_at
+        if when is not None and when.tzinfo is not None:
+            when = when.astimezone().replace(tzinfo=None)  # local wall-clock time, as shown
+        if when is not None and now is not None and when > now:
             raise WalkProblem(f"{step.title}: it cannot have been done later than now.")
     elif taken.state is StepState.TO_DO:
         if not taken.owner.strip() or taken.due is None:
