@@ -155,7 +155,8 @@ class IncidentWizard(QWizard):
         page = self.currentPage()
         if not isinstance(page, StepPage):
             return
-        page.left_for_later = not page.form.has_input()
+        # A question or action left blank is the case's next step; guidance has been read.
+        page.left_for_later = not page.answered_or_nothing_to_answer()
         self.stopping = True
         try:
             self.next()

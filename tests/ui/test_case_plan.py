@@ -19,6 +19,7 @@ from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.incident_wizard import IncidentWizard
 from esafety_desktop.ui.incidents.carry_on import CarryOnDialog
 from esafety_desktop.ui.incidents.newcomer_dialog import NewcomerDialog
+from esafety_desktop.ui.incidents.step_form import StepForm
 from esafety_desktop.ui.incidents.wizard_pages import SummaryPage
 from esafety_desktop.ui.pages.incidents import IncidentsPage
 from tests.conftest import School
@@ -282,3 +283,30 @@ def test_the_rest_is_carried_on_from_the_case_view_on_later_days_and_the_case_cl
     assert "Not needed" in printed and "Policy already covers gaming chats" in printed
     assert "Done by Jo Bloggs on 01/12/2026 at 16:30" in printed
     assert "CEOP-99120" in printed
+
+
+def test_a_reopened_draft_never_invents_when_a_step_was_done(qtbot: QtBot, school: School) -> None:
+    """ "When it was done" left alone is kept as "when it is recorded", through a draft too."""
+    chart = incidents.shipped_flowchart()
+    step = chart.step("exploitation_ceop")
+
+    def form() -> StepForm:
+        made = StepForm(chart, step, {}, now=school.clock.local_now, owner="Jo Bloggs")
+        qtbot.addWidget(made)
+        made.show()
+        return made
+
+    school.clock.set(MONDAY)
+    first = form()
+    saved = first.to_draft()
+    assert saved["done_at"] == ""
+    school.clock.set(MONDAY.replace(hour=11))  # reopened two hours later
+    again = form()
+    again.restore(saved)
+    done(qtbot, again, "Jo Bloggs", "Report made")
+    assert again.walk_step().done_at is None
+    chosen = form()
+    done(qtbot, chosen, "Jo Bloggs", "Report made", when=datetime(2026, 11, 30, 8, 15))
+    reopened = form()
+    reopened.restore(chosen.to_draft())
+    assert reopened.walk_step().done_at == datetime(2026, 11, 30, 8, 15)

@@ -1,25 +1,41 @@
-"""The incident wizard, driven page by page as a DSL would, and the Incidents page."""
+"""The incident wizard, driven page by page as a DSL would (clicking and typing), and the
+Incidents page."""
 
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QLabel, QWizard
 from pytestqt.qtbot import QtBot
 
-from esafety_desktop.domain.incidents import PersonRole, WalkStep
+from esafety_desktop.domain.incidents import PersonRole, StepState, WalkStep
 from esafety_desktop.domain.people import PersonKind
 from esafety_desktop.services import incidents, people
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.incident_wizard import IncidentWizard
-from esafety_desktop.ui.incidents.wizard_pages import StepPage
+from esafety_desktop.ui.incidents.wizard_pages import StepPage, SummaryPage
 from esafety_desktop.ui.pages.incidents import IncidentsPage
 from tests.conftest import School
+from tests.ui.stepping import (
+    choose,
+    click,
+    done,
+    next_page,
+    not_needed,
+    press,
+    step_page,
+    to_do,
+    type_into,
+)
 from tests.ui.waiting import press_ok, settle
+
+AMY = "Amy Ash (Pupil, 6A)"  # as the people page's box lists her
+AMY_SAID = "Amy said an older boy online asked her for photos."
+STOP_HERE = QWizard.WizardButton.CustomButton1  # "Stop here and check…"
 
 
 def _amy(school: School) -> int:
@@ -44,61 +60,133 @@ def _open_case(qtbot: QtBot, school: School) -> tuple[incidents.IncidentSummary,
     return case, page
 
 
-def _fill_report_and_people(qtbot: QtBot, wizard: IncidentWizard, amy: int) -> None:
-    report = wizard.report
-    qtbot.keyClicks(report.reported_by, "Kim Lowe (class teacher)")
-    report.summary.setPlainText("Amy said an older boy online asked her for photos.")
-    report.child_words.setPlainText("He said I had to.")
-    wizard.next()
-    assert wizard.currentPage() is wizard.people_page
-    wizard.people_page.add_person(amy, PersonRole.TARGET)
-    wizard.next()
+def _report(
+    qtbot: QtBot,
+    wizard: IncidentWizard,
+    summary: str = AMY_SAID,
+    by: str = "Kim Lowe (class teacher)",
+    child_words: str = "He said I had to.",
+) -> None:
+    """Type what was reported and go on to the flowchart's first step (its guidance)."""
+    assert wizard.currentPage() is wizard.report
+    type_into(qtbot, wizard.report.reported_by, by)
+    type_into(qtbot, wizard.report.summary, summary)
+    if child_words:
+        type_into(qtbot, wizard.report.child_words, child_words)
+    next_page(qtbot, wizard)
+    assert step_page(wizard).step.id == "report"
 
 
-def _answer(wizard: IncidentWizard, label_start: str, reasons: str) -> None:
-    page = wizard.currentPage()
-    assert isinstance(page, StepPage) and page.step.kind == "question"
-    button = next(b for b in page.choices.buttons() if b.text().startswith(label_start))
-    button.setChecked(True)
-    page.reasons.setPlainText(reasons)
-    wizard.next()
+def _answer(qtbot: QtBot, wizard: IncidentWizard, label_start: str, reasons: str) -> None:
+    """Click the answer whose label starts so, type the reasons, and press Next."""
+    page = step_page(wizard)
+    assert page.step.kind == "question", page.step.id
+    choose(qtbot, page.form, label_start, reasons)
+    next_page(qtbot, wizard)
 
 
-def _act(wizard: IncidentWizard, reference: str = "") -> None:
-    page = wizard.currentPage()
-    assert isinstance(page, StepPage)
-    if reference:
-        page.reference.setText(reference)
-    wizard.next()
+def _add_people(
+    qtbot: QtBot, wizard: IncidentWizard, involved: list[tuple[str, PersonRole]]
+) -> None:
+    """On the people page: type each name as the register's box lists it, choose the role,
+    press Add; then Next."""
+    page = wizard.people_page
+    assert wizard.currentPage() is page
+    for name, role in involved:
+        type_into(qtbot, page.person.lineEdit(), name)
+        page.role.setCurrentIndex(page.role.findData(role.value))
+        click(qtbot, page.add_button)
+    next_page(qtbot, wizard)
+
+
+def _to_the_kind_of_incident(
+    qtbot: QtBot,
+    wizard: IncidentWizard,
+    kind: str,
+    reasons: str,
+    involved: list[tuple[str, PersonRole]],
+    summary: str = AMY_SAID,
+) -> None:
+    """The report, its guidance, no immediate risk, the kind of incident and the people: the
+    wizard is left on the kind's first step."""
+    _report(qtbot, wizard, summary)
+    next_page(qtbot, wizard)  # the guidance on reporting
+    _answer(qtbot, wizard, "No", "Amy is safe in class.")
+    _answer(qtbot, wizard, kind, reasons)
+    _add_people(qtbot, wizard, involved)
+
+
+def _done(qtbot: QtBot, wizard: IncidentWizard, outcome: str = "", **references: str) -> None:
+    """The action step on screen done by Jo Bloggs (typed), with what came of it; Next."""
+    page = step_page(wizard)
+    assert page.step.kind == "action", page.step.id
+    done(qtbot, page.form, "Jo Bloggs", outcome or f"Done: {page.step.title}", references)
+    next_page(qtbot, wizard)
+
+
+def _onwards_to_the_summary(qtbot: QtBot, wizard: IncidentWizard, no_reasons: str) -> None:
+    """Every step left answered as a DSL who has finished would: questions "No" (with
+    ``no_reasons``), actions done by Jo Bloggs, guidance read; up to the summary page."""
+    while not isinstance(wizard.currentPage(), SummaryPage):
+        page = step_page(wizard)
+        if page.step.kind == "question":
+            _answer(qtbot, wizard, "No", no_reasons)
+        elif page.step.kind == "action":
+            _done(qtbot, wizard)
+        else:
+            next_page(qtbot, wizard)
+
+
+def record_bullying_walk(qtbot: QtBot, wizard: IncidentWizard) -> None:
+    """A cyberbullying case about Amy typed into an open wizard, every step done, up to the
+    summary page (Finish not pressed)."""
+    _to_the_kind_of_incident(
+        qtbot, wizard, "Cyberbullying", "Repeated and hurtful messages.", [(AMY, PersonRole.TARGET)]
+    )
+    _onwards_to_the_summary(qtbot, wizard, "The parent has the messages.")
+
+
+def _wizard(qtbot: QtBot, school: School) -> IncidentWizard:
+    wizard = IncidentWizard(school.signed_in)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    return wizard
 
 
 def test_a_nudes_case_with_an_immediate_referral_from_first_click_to_the_log(
     qtbot: QtBot, school: School
 ) -> None:
-    amy = _amy(school)
-    wizard = IncidentWizard(school.signed_in)
-    qtbot.addWidget(wizard)
+    _amy(school)
+    wizard = _wizard(qtbot, school)
     recorded: list[object] = []
     wizard.recorded.connect(recorded.append)
-    wizard.show()
-    _fill_report_and_people(qtbot, wizard, amy)
-    _act(wizard)  # the report guidance
-    _answer(wizard, "No", "Amy is safe in class.")
-    _answer(wizard, "Nudes", "Photos were asked for.")
-    page = wizard.currentPage()
-    assert isinstance(page, StepPage) and page.step.id == "nudes_do_not_view"
-    assert "No images are ever stored" in " ".join(
-        label.text() for label in page.findChildren(type(wizard.report.message))
+    _to_the_kind_of_incident(
+        qtbot, wizard, "Nudes", "Photos were asked for.", [(AMY, PersonRole.TARGET)]
     )
-    _act(wizard)
-    _act(wizard)  # review meeting, done by the DSL
-    _answer(wizard, "Yes", "An adult may be involved.")
-    _act(wizard, reference="MASH-4471")
-    _answer(wizard, "Yes", "Parents supportive.")
-    for _ in range(4):  # record, debrief, review policies, implement changes
-        _act(wizard)
-    assert wizard.currentPage().step.id == "monitor"  # type: ignore[attr-defined]
-    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    page = step_page(wizard)
+    assert page.step.id == "nudes_do_not_view"
+    assert "No images are ever stored" in " ".join(
+        label.text() for label in page.form.findChildren(QLabel)
+    )
+    next_page(qtbot, wizard)
+    _done(qtbot, wizard, "Met with the deputy DSL")  # the review meeting
+    _answer(qtbot, wizard, "Yes", "An adult may be involved.")
+    refer = step_page(wizard)
+    assert refer.step.id == "nudes_refer"
+    assert refer.form.done_by.text() == "" and refer.form.state() is None  # nothing pre-filled
+    _done(qtbot, wizard, "Referral accepted", mash="MASH-4471")
+    _answer(qtbot, wizard, "Yes", "Parents supportive.")
+    next_page(qtbot, wizard)  # record the details in the incident log
+    for _ in range(3):  # debrief, review policies, implement changes
+        _done(qtbot, wizard)
+    assert step_page(wizard).step.id == "monitor"
+    next_page(qtbot, wizard)
+    summary = wizard.currentPage()
+    assert isinstance(summary, SummaryPage)
+    text = summary.text.toPlainText()
+    assert "Amy Ash: Target" in text and "MASH-4471" in text
+    assert "The flowchart is complete" in text
+    press(qtbot, wizard, QWizard.WizardButton.FinishButton)
     settle(qtbot)
     assert len(recorded) == 1
     case = incidents.list_incidents(school.signed_in)[0]
@@ -109,41 +197,176 @@ def test_a_nudes_case_with_an_immediate_referral_from_first_click_to_the_log(
 
 
 def test_a_decision_without_reasons_stays_on_its_page(qtbot: QtBot, school: School) -> None:
-    amy = _amy(school)
-    wizard = IncidentWizard(school.signed_in)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    _fill_report_and_people(qtbot, wizard, amy)
-    _act(wizard)
-    page = wizard.currentPage()
-    assert isinstance(page, StepPage)
-    page.choices.buttons()[1].setChecked(True)
-    wizard.next()
+    wizard = _wizard(qtbot, school)
+    _report(qtbot, wizard)
+    next_page(qtbot, wizard)
+    page = step_page(wizard)
+    assert page.step.id == "immediate_risk"
+    click(qtbot, page.form.choices.buttons()[1])  # "No", with no reasons typed
+    click(qtbot, wizard.button(QWizard.WizardButton.NextButton))
     assert wizard.currentPage() is page
-    assert page.message.text() == "Write down the reasons for this decision."
+    assert page.message.text() == "Write down the reasons for the decision."
+
+
+def test_an_action_step_left_unanswered_stays_on_its_page(qtbot: QtBot, school: School) -> None:
+    _amy(school)
+    wizard = _wizard(qtbot, school)
+    _to_the_kind_of_incident(
+        qtbot, wizard, "Cyberbullying", "Unkind messages.", [(AMY, PersonRole.TARGET)]
+    )
+    page = step_page(wizard)
+    assert page.step.id == "bullying_evidence" and page.form.state() is None
+    click(qtbot, wizard.button(QWizard.WizardButton.NextButton))
+    assert wizard.currentPage() is page
+    assert "done, still to do, or not needed" in page.message.text()
 
 
 def test_a_closed_wizard_reopens_from_its_draft_where_it_stopped(
     qtbot: QtBot, school: School
 ) -> None:
-    amy = _amy(school)
-    wizard = IncidentWizard(school.signed_in)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    _fill_report_and_people(qtbot, wizard, amy)
-    _act(wizard)
-    _answer(wizard, "No", "Safe in class.")
+    _amy(school)
+    wizard = _wizard(qtbot, school)
+    _report(qtbot, wizard)
+    next_page(qtbot, wizard)
+    _answer(qtbot, wizard, "No", "Safe in class.")
+    assert step_page(wizard).step.id == "incident_type"
     wizard.close()
     settle(qtbot)  # closing keeps the draft, saved on the worker
     assert not wizard.isVisible()
     drafts = incidents.my_drafts(school.signed_in)
-    assert [d.label for d in drafts] == ["Amy said an older boy online asked her for photos."]
+    assert [d.label for d in drafts] == [AMY_SAID]
     again = IncidentWizard(school.signed_in, draft_id=drafts[0].id)
     qtbot.addWidget(again)
     again.show()
     assert again.report.reported_by.text() == "Kim Lowe (class teacher)"
-    assert [name for _, name, _ in again.people_page.chosen] == ["Amy Ash"]
-    assert again.currentPage().step.id == "incident_type"  # type: ignore[attr-defined]
+    assert again.report.child_words.toPlainText() == "He said I had to."
+    page = step_page(again)
+    assert page.step.id == "incident_type"  # where it stopped
+    # The people are asked once the kind of incident is known: none were chosen yet.
+    assert again.people_page.chosen == []
+    risk = again.step_pages["immediate_risk"].form
+    assert (risk.chosen(), risk.reasons.toPlainText()) == ("No", "Safe in class.")
+    _answer(qtbot, again, "Cyberbullying", "Unkind messages.")
+    assert again.currentPage() is again.people_page
+
+
+def test_a_draft_closed_after_some_steps_reopens_with_their_answers(
+    qtbot: QtBot, school: School
+) -> None:
+    """Steps answered to do or not needed come back as they were left: the answer, who will do
+    it and by when, why it is not needed; and the people chosen."""
+    _amy(school)
+    due = school.clock.today() + timedelta(days=10)
+    wizard = _wizard(qtbot, school)
+    _to_the_kind_of_incident(
+        qtbot, wizard, "Nudes", "A semi-nude image was shared.", [(AMY, PersonRole.TARGET)]
+    )
+    next_page(qtbot, wizard)  # do not view the imagery
+    meeting = step_page(wizard)
+    assert meeting.step.id == "nudes_review_meeting"
+    to_do(qtbot, meeting.form, "Sam Patel", due)
+    next_page(qtbot, wizard)
+    _answer(qtbot, wizard, "No: the school", "Same age, consensual, no adult.")
+    in_school = step_page(wizard)
+    assert in_school.step.id == "nudes_in_school"
+    not_needed(qtbot, in_school.form, "Both families are handling it with the school nurse.")
+    next_page(qtbot, wizard)
+    assert step_page(wizard).step.id == "nudes_parents"
+    wizard.close()
+    settle(qtbot)
+    [draft] = incidents.my_drafts(school.signed_in)
+
+    again = IncidentWizard(school.signed_in, draft_id=draft.id)
+    qtbot.addWidget(again)
+    again.show()
+    assert step_page(again).step.id == "nudes_parents"
+    assert [(name, role) for _, name, role in again.people_page.chosen] == [
+        ("Amy Ash", PersonRole.TARGET)
+    ]
+    press(qtbot, again, QWizard.WizardButton.BackButton)
+    form = step_page(again).form
+    assert form.step.id == "nudes_in_school"
+    assert form.state() is StepState.NOT_NEEDED and form.not_needed_box.isVisible()
+    assert form.why_not.toPlainText() == "Both families are handling it with the school nurse."
+    press(qtbot, again, QWizard.WizardButton.BackButton)
+    press(qtbot, again, QWizard.WizardButton.BackButton)
+    form = step_page(again).form
+    assert form.step.id == "nudes_review_meeting"
+    assert form.state() is StepState.TO_DO and form.to_do_box.isVisible()
+    assert (form.owner.text(), form.due.date().toPython()) == ("Sam Patel", due)
+    assert not form.done_box.isVisible() and form.done_by.text() == ""
+    # Going on again keeps them: the summary says what is to do and what is not needed.
+    for _ in range(3):
+        next_page(qtbot, again)
+    _answer(qtbot, again, "Yes", "Parents are supportive.")
+    click(qtbot, again.button(STOP_HERE))
+    summary = again.currentPage()
+    assert isinstance(summary, SummaryPage)
+    text = summary.text.toPlainText()
+    assert f"Hold the initial review meeting: Sam Patel, by {due:%d/%m/%Y}" in text
+    assert "Assess risk and support the children in school: Both families" in text
+
+
+def _to_the_strategy_meeting(qtbot: QtBot, school: School) -> IncidentWizard:
+    """A cyberbullying case with the evidence step still to do (Sam Patel, in a week), left on
+    the strategy meeting's page."""
+    _amy(school)
+    wizard = _wizard(qtbot, school)
+    _to_the_kind_of_incident(
+        qtbot, wizard, "Cyberbullying", "Unkind messages.", [(AMY, PersonRole.TARGET)]
+    )
+    evidence = step_page(wizard)
+    assert evidence.step.id == "bullying_evidence"
+    to_do(qtbot, evidence.form, "Sam Patel", school.clock.today() + timedelta(days=7))
+    next_page(qtbot, wizard)
+    assert step_page(wizard).step.id == "strategy_meeting"
+    return wizard
+
+
+def test_stop_here_on_a_blank_step_leaves_it_as_the_cases_next_step(
+    qtbot: QtBot, school: School
+) -> None:
+    wizard = _to_the_strategy_meeting(qtbot, school)
+    recorded: list[incidents.IncidentSummary] = []
+    wizard.recorded.connect(recorded.append)
+    assert wizard.button(STOP_HERE).isVisible()
+    press(qtbot, wizard, STOP_HERE)
+    summary = wizard.currentPage()
+    assert isinstance(summary, SummaryPage)
+    text = summary.text.toPlainText()
+    due = school.clock.today() + timedelta(days=7)
+    assert f"Keep evidence and support those involved: Sam Patel, by {due:%d/%m/%Y}" in text
+    assert "Next: Initial review or professional strategy meeting" in text
+    assert "Done" not in text.split("People involved", 1)[1]  # nothing claimed as done
+    press(qtbot, wizard, QWizard.WizardButton.FinishButton)
+    settle(qtbot)
+    assert not wizard.isVisible()
+    [case] = recorded
+    plan = incidents.case_plan(school.signed_in, case.id)
+    assert plan.next_step is not None and plan.next_step.id == "strategy_meeting"
+    assert [p.step.id for p in plan.outstanding] == ["bullying_evidence"]
+    titles = [e.title for e in incidents.chronology(school.signed_in, case.id)]
+    assert "Initial review or professional strategy meeting" not in titles
+    assert incidents.my_drafts(school.signed_in) == []
+
+
+def test_stop_here_on_a_half_answered_step_says_what_is_missing_and_stays(
+    qtbot: QtBot, school: School
+) -> None:
+    wizard = _to_the_strategy_meeting(qtbot, school)
+    page = step_page(wizard)
+    click(qtbot, next(b for b in page.form.answer.buttons() if b.text() == "&Done"))
+    type_into(qtbot, page.form.done_by, "Jo Bloggs")  # and no outcome
+    click(qtbot, wizard.button(STOP_HERE))
+    assert wizard.currentPage() is page
+    assert page.message.text() == "Say what came of it (the outcome)."
+    type_into(qtbot, page.form.outcome, "Plan agreed with both families.")
+    press(qtbot, wizard, STOP_HERE)
+    summary = wizard.currentPage()
+    assert isinstance(summary, SummaryPage)
+    text = summary.text.toPlainText()
+    assert "Plan agreed with both families." in text
+    assert "Next: Do devices or websites need reviewing?" in text
 
 
 def test_the_incidents_page_shows_the_case_and_takes_a_note(qtbot: QtBot, school: School) -> None:
@@ -240,21 +463,17 @@ def test_closing_a_case_asks_the_closing_questions_and_records_them(
     assert "Status: Open → Closed" in text and "Lessons learned: Remind Year 6" in text
 
 
-def _misuse_walk(qtbot: QtBot, school: School, pupil: int, category: str) -> StepPage:
-    wizard = IncidentWizard(school.signed_in)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    report = wizard.report
-    qtbot.keyClicks(report.reported_by, "Office manager")
-    report.summary.setPlainText("Used another pupil's login.")
-    wizard.next()
-    wizard.people_page.add_person(pupil, PersonRole.ALLEGED_PERPETRATOR)
-    wizard.next()
-    _act(wizard)
-    _answer(wizard, "No", "Safe.")
-    _answer(wizard, "Misuse", "Someone else's account")
-    page = wizard.currentPage()
-    assert isinstance(page, StepPage) and page.misuse is not None
+def _misuse_walk(qtbot: QtBot, school: School, category: str) -> StepPage:
+    """Amy, as alleged perpetrator, used another pupil's login: the misuse grid's page with
+    ``category`` chosen."""
+    wizard = _wizard(qtbot, school)
+    _report(qtbot, wizard, "Used another pupil's login.", by="Office manager", child_words="")
+    next_page(qtbot, wizard)
+    _answer(qtbot, wizard, "No", "Safe.")
+    _answer(qtbot, wizard, "Misuse", "Someone else's account")
+    _add_people(qtbot, wizard, [(AMY, PersonRole.ALLEGED_PERPETRATOR)])
+    page = step_page(wizard)
+    assert page.step.id == "misuse_grid" and page.misuse is not None
     page.misuse.setCurrentIndex(page.misuse.findData(category))
     return page
 
@@ -262,29 +481,32 @@ def _misuse_walk(qtbot: QtBot, school: School, pupil: int, category: str) -> Ste
 def test_a_second_c2_misuse_by_the_same_pupil_suggests_the_second_response(
     qtbot: QtBot, school: School
 ) -> None:
-    amy = _amy(school)
-    first = _misuse_walk(qtbot, school, amy, "C2")
-    assert "First C2 incident" in first.suggestion.text()
-    assert first.outcome.text() == "Teacher or pastoral detention"
+    _amy(school)
+    first = _misuse_walk(qtbot, school, "C2")
+    suggestion = first.form.suggestion.text()
+    assert "First C2 incident" in suggestion
+    assert "<b>Teacher or pastoral detention</b>" in suggestion
+    assert first.form.outcome.text() == "" and first.form.state() is None  # the DSL decides
     wizard = first.wizard()
-    wizard.next()
-    _answer(wizard, "No", "Nothing to review.")
-    for _ in range(4):
-        _act(wizard)
-    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert isinstance(wizard, IncidentWizard)
+    _done(qtbot, wizard, "Teacher or pastoral detention")
+    _onwards_to_the_summary(qtbot, wizard, "Nothing to review.")
+    press(qtbot, wizard, QWizard.WizardButton.FinishButton)
     settle(qtbot)
     assert incidents.list_incidents(school.signed_in)[0].incident_type == "pupil_misuse"
-    second = _misuse_walk(qtbot, school, amy, "C2")
-    assert "1 earlier C2 incident" in second.suggestion.text()
-    assert "Blocked from using the system for 1 week" in second.outcome.text()
-    other = _misuse_walk(qtbot, school, amy, "C3")
-    assert "First C3 incident" in other.suggestion.text()
+    second = _misuse_walk(qtbot, school, "C2")
+    assert "1 earlier C2 incident" in second.form.suggestion.text()
+    assert "Blocked from using the system for 1 week" in second.form.suggestion.text()
+    assert second.form.outcome.text() == ""
+    other = _misuse_walk(qtbot, school, "C3")
+    assert "First C3 incident" in other.form.suggestion.text()
 
 
 def test_searching_and_filtering_the_cases(qtbot: QtBot, school: School) -> None:
     from tests.services.test_incidents import NUDES_REFERRED, _new
 
     amy = _amy(school)
+    soon = school.clock.today() + timedelta(days=7)
     incidents.record_incident(school.signed_in, _new(amy, NUDES_REFERRED))
     incidents.record_incident(
         school.signed_in,
@@ -293,8 +515,13 @@ def test_searching_and_filtering_the_cases(qtbot: QtBot, school: School) -> None
             [
                 *NUDES_REFERRED[:2],
                 WalkStep("incident_type", choice="Cyberbullying", reasons="Unkind messages"),
-                WalkStep("bullying_evidence", done_by="Jo Bloggs", outcome="Screenshots kept"),
-                WalkStep("strategy_meeting", done_by="Jo Bloggs"),
+                WalkStep(
+                    "bullying_evidence",
+                    state=StepState.DONE,
+                    done_by="Jo Bloggs",
+                    outcome="Screenshots kept",
+                ),
+                WalkStep("strategy_meeting", state=StepState.TO_DO, owner="Jo Bloggs", due=soon),
                 WalkStep("device_review_needed", choice="No", reasons="Not needed"),
                 *NUDES_REFERRED[-5:],
             ],

@@ -313,7 +313,12 @@ class StepForm(QWidget):
             "reasons": self.reasons.toPlainText(),
             "state": state.value if state else None,
             "done_by": self.done_by.text(),
-            "done_at": self.done_at.dateTime().toString("yyyy-MM-ddTHH:mm"),
+            # Kept only when the user chose it: left alone, it is when the step is recorded.
+            "done_at": (
+                self.done_at.dateTime().toString("yyyy-MM-ddTHH:mm")
+                if self.done_at.dateTime() != self._done_at_shown
+                else ""
+            ),
             "outcome": self.outcome.text(),
             "references": {k: e.text() for k, e in self.references.items()},
             "owner": self.owner.text(),
