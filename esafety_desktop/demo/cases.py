@@ -4,12 +4,17 @@ the days they happened, with the session's clock set to each.
 
 A case's steps are checked as they are read: each must be a step of the flowchart, on the path
 the case's answers take, in the order the flowchart comes to them, and each answer one the
-step offers. A case that does not fit is refused with its file and case named.
+step offers. Every action step says whether it was done (by whom, when, with its outcome), is
+to do (who, by when) or was not needed (why): nothing is taken as done unless the file says
+so. A case may stop part-way (``stop_before``, or an answer that waits for the police or for
+advice) and be carried on later, a step at a time, on the days its ``later`` entries give; it
+can only close once its plan allows. A case that does not fit is refused with its file and
+case named.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -20,23 +25,44 @@ from esafety_desktop.demo.people import PersonKey
 from esafety_desktop.domain.clock import SettableClock
 from esafety_desktop.domain.device_review import DeviceSiteReview, ReviewedItem, Reviewer
 from esafety_desktop.domain.evidence import EvidenceKind
-from esafety_desktop.domain.flowchart import Flowchart
+from esafety_desktop.domain.flowchart import Flowchart, Step
 from esafety_desktop.domain.incidents import (
     IncidentStatus,
     Location,
     PersonRole,
     RiskCategory,
+    StepState,
     WalkProblem,
     WalkStep,
+    check_step,
     check_walk,
+    incident_type_of,
+    plan_of,
 )
+from esafety_desktop.domain.people import CasePersonKind, Newcomer
 from esafety_desktop.services import incidents, people
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.demo import DEMO_DISPLAY_NAME
 
 RECORDED_AFTER = timedelta(minutes=20)  # a case is written up this long after it was reported
 LATER_AT = time(15, 30)  # what happens later is recorded at this time on its day
-LATER_KINDS = ("note", "evidence", "action", "status", "sign_off", "device_review")
+LATER_KINDS = ("note", "evidence", "action", "status", "sign_off", "device_review", "step")
+DEBRIEF_STEP = "debrief"  # the closing questions ask whether the debrief was held
+# What a file may say of a step (a question's answer, an action's state and what goes with it).
+STEP_KEYS = (
+    "answer",
+    "reasons",
+    "state",
+    "done_by",
+    "done_at",
+    "outcome",
+    "reference",
+    "references",
+    "owner",
+    "due_in",
+    "notes",
+)
+STATES = (StepState.DONE, StepState.TO_DO, StepState.NOT_NEEDED)
 _Choice = TypeVar("_Choice", bound=StrEnum)
 
 
@@ -92,7 +118,18 @@ class DeviceReview:
     review: DeviceSiteReview
 
 
-Later = Note | Action | Evidence | Status | SignOff | DeviceReview
+@dataclass(frozen=True)
+class CarryOn:
+    """The case carried on through the flowchart on a later day: each step recorded in turn,
+    as the case view's "Carry on" would (``through``: and on, as ``usual_steps.toml`` has
+    them, to that step; expanded into ``steps`` as the file is read)."""
+
+    day: int
+    steps: tuple[WalkStep, ...]
+    through: str | None = None
+
+
+Later = Note | Action | Evidence | Status | SignOff | DeviceReview | CarryOn
 
 
 @dataclass(frozen=True)
@@ -109,16 +146,24 @@ class DemoCase:
     people: list[Involved]
     walk: list[WalkStep]
     later: list[Later]
+    # People not on the register (an unknown online person…), each with their role.
+    newcomers: list[tuple[Newcomer, PersonRole]] = field(default_factory=list)
 
 
 def read_usual_steps(path: Path, chart: Flowchart) -> dict[str, WalkStep]:
-    """``usual_steps.toml``: how a case takes a step its file does not list."""
+    """``usual_steps.toml``: how a case takes a step its file does not list. Its questions may
+    be answered on the day a case is recorded; its actions only when a case is carried on
+    later (``through``), and never as "to do" or at a fixed time."""
     top = read_file(path)
     usual = {}
     for step_id in top.names():
         if step_id not in chart.steps:
             raise top.problem(f"{step_id!r} is not a step of the flowchart")
-        usual[step_id] = _step(top.table(step_id), step_id)
+        fields = top.table(step_id)
+        usual[step_id] = _step(fields, chart.step(step_id), None)
+        fields.done()
+        if usual[step_id].state is StepState.TO_DO:
+            raise fields.problem("a usual step is never to do: a case says who will do it")
     top.done()
     return usual
 
@@ -139,9 +184,21 @@ def _case(fields: Fields, chart: Flowchart, usual: dict[str, WalkStep]) -> DemoC
         step_id = step.text("step")
         if step_id not in chart.steps:
             raise step.problem(f"{step_id!r} is not a step of the flowchart")
-        listed.append(_step(step, step_id))
+        listed.append(_step(step, chart.step(step_id), reported.date()))
+        step.done()
+    stop_before = fields.text("stop_before") if fields.has("stop_before") else None
+    if stop_before is not None and stop_before not in chart.steps:
+        raise fields.problem(f"stop_before: {stop_before!r} is not a step of the flowchart")
+    involved = [_involved(p) for p in fields.tables("people", "person")]
+    newcomers = [_newcomer(n) for n in fields.tables("newcomers", "newcomer")]
+    later = [
+        _later(item, chart, usual, reported.date())
+        for item in fields.tables("later", "later entry")
+    ]
     try:
-        walk = _walk_through(chart, listed, usual)
+        walk = _walk_through(chart, listed, usual, stop_before, reported + RECORDED_AFTER)
+        _check_roles(chart, walk, [i.role for i in involved] + [r for _, r in newcomers])
+        later = _carry_on(chart, walk, later, usual, reported)
     except WalkProblem as problem:
         raise fields.problem(str(problem)) from None
     case = DemoCase(
@@ -154,63 +211,149 @@ def _case(fields: Fields, chart: Flowchart, usual: dict[str, WalkStep]) -> DemoC
         service=fields.text("service", ""),
         category=_choice(fields, "category", RiskCategory) if fields.has("category") else None,
         misuse=fields.text("misuse") if fields.has("misuse") else None,
-        people=[_involved(p) for p in fields.tables("people", "person")],
+        people=involved,
         walk=walk,
-        later=[_later(item) for item in fields.tables("later", "later entry")],
+        later=later,
+        newcomers=newcomers,
     )
     fields.done()
     return case
 
 
-def _step(fields: Fields, step_id: str) -> WalkStep:
-    taken = WalkStep(
-        step_id,
-        choice=fields.text("answer") if fields.has("answer") else None,
+def _step(fields: Fields, step: Step, counted_from: date | None) -> WalkStep:
+    """A step's answer as a file gives it (the caller reads any other keys and calls
+    ``done``): a question's ``answer`` and ``reasons``; an action's ``state`` with only what
+    that state has: done (``done_by``, the DSL unless given; ``done_at``, a local time, when it
+    happened if not when it was recorded; ``outcome``; ``reference`` or ``references``), to do
+    (``owner``, ``due_in`` days after ``counted_from``) or not needed (``reasons``).
+    ``counted_from`` None: a usual step, which has no dates."""
+    state = None
+    if fields.has("state"):
+        if step.kind != "action":
+            raise fields.problem(f"{step.id!r} is not an action: it has no state")
+        value = fields.text("state")
+        if value not in {s.value for s in STATES}:
+            raise fields.problem(
+                f"state should be one of {', '.join(s.value for s in STATES)}, not {value!r}"
+            )
+        state = StepState(value)
+    given = {k for k in STEP_KEYS if fields.has(k)}
+    only = {
+        "answer": step.kind == "question",
+        "done_by": state is StepState.DONE,
+        "done_at": state is StepState.DONE and counted_from is not None,
+        "outcome": state is StepState.DONE,
+        "reference": state is StepState.DONE,
+        "references": state is StepState.DONE,
+        "owner": state is StepState.TO_DO,
+        "due_in": state is StepState.TO_DO and counted_from is not None,
+        "reasons": step.kind == "question" or state is StepState.NOT_NEEDED,
+    }
+    wrong = [k for k, allowed in only.items() if k in given and not allowed]
+    if wrong:
+        if state is None and step.kind == "action":
+            raise fields.problem(
+                f"{wrong[0]}: say first whether {step.id!r} is done, to_do or not_needed (state)"
+            )
+        what = f"a step {state.label.lower()}" if state else f"this {step.kind} step"
+        if counted_from is None and wrong[0] in ("done_at", "due_in"):
+            what = "a usual step"
+        raise fields.problem(f"{wrong[0]} does not belong to {what} ({step.id!r})")
+    due = None
+    if "due_in" in given:
+        assert counted_from is not None
+        due = counted_from + timedelta(days=fields.number("due_in"))
+    done_by = fields.text("done_by", "")
+    return WalkStep(
+        step.id,
+        choice=fields.text("answer") if "answer" in given else None,
         reasons=fields.text("reasons", ""),
-        done_by=fields.text("done_by", ""),
+        state=state,
+        done_by=done_by or (DEMO_DISPLAY_NAME if state is StepState.DONE else ""),
+        done_at=fields.moment("done_at") if "done_at" in given else None,
         outcome=fields.text("outcome", ""),
-        reference=fields.text("reference", ""),
+        references=_references(fields, step),
+        owner=fields.text("owner", ""),
+        due=due,
         notes=fields.text("notes", ""),
     )
-    fields.done()
-    return taken
+
+
+def _references(fields: Fields, step: Step) -> tuple[tuple[str, str], ...]:
+    """``reference = "…"`` (the step's first kind of reference) or ``references = { kind =
+    "…" }`` for a step that takes several (police and MASH…)."""
+    found: list[tuple[str, str]] = []
+    if fields.has("reference"):
+        if not step.references:
+            raise fields.problem(f"{step.id!r} takes no reference")
+        found.append((step.references[0], fields.text("reference")))
+    if fields.has("references"):
+        table = fields.table("references")
+        for kind in table.names():
+            if kind not in step.references:
+                raise table.problem(
+                    f"{step.id!r} takes no {kind!r} reference (it takes "
+                    f"{', '.join(step.references) or 'none'})"
+                )
+            found.append((kind, table.text(kind)))
+        table.done()
+    if len({k for k, _ in found}) != len(found):
+        raise fields.problem("a reference is given twice")
+    return tuple(found)
 
 
 def _walk_through(
-    chart: Flowchart, listed: list[WalkStep], usual: dict[str, WalkStep]
+    chart: Flowchart,
+    listed: list[WalkStep],
+    usual: dict[str, WalkStep],
+    stop_before: str | None,
+    recorded_at: datetime,
 ) -> list[WalkStep]:
-    """The whole walk from the flowchart's start: each step as the case lists it (the listed
-    steps in the order the path comes to them), else as ``usual`` has it; actions done by the
-    DSL unless a step says who. Raises :class:`WalkProblem` saying what does not fit."""
+    """The walk recorded on the day, from the flowchart's start: each step as the case lists
+    it (the listed steps in the order the path comes to them), else a question as ``usual``
+    answers it. It stops before ``stop_before``, at an answer that waits, or at the end.
+    Raises :class:`WalkProblem` saying what does not fit."""
     waiting = list(listed)
     walk: list[WalkStep] = []
     step = chart.step(chart.start)
-    while True:
+    while step.id != stop_before:
         if waiting and waiting[0].step_id == step.id:
             taken = waiting.pop(0)
         else:
+            if any(w.step_id == step.id for w in waiting):
+                raise _out_of_order(next(w for w in waiting if w.step_id == step.id), listed)
+            if waiting and waiting[0].step_id in {t.step_id for t in walk}:
+                raise _out_of_order(waiting[0], listed)
             taken = usual.get(step.id, WalkStep(step.id))
+            if step.kind == "action":
+                later = f" before {waiting[0].step_id!r}" if waiting else ""
+                raise WalkProblem(
+                    f"the flowchart comes to {step.id!r} ({step.title}){later}: list it with "
+                    "its state (done, to_do or not_needed), or stop before it (stop_before)"
+                )
         if step.kind == "question":
             if taken.choice is None:
-                if waiting and waiting[0].step_id in {t.step_id for t in walk}:
-                    raise _out_of_order(waiting[0], listed)
                 later = f" before {waiting[0].step_id!r}" if waiting else ""
                 raise WalkProblem(
                     f"the flowchart asks {step.id!r} ({step.title}){later}: answer it"
                 )
-            choice = next((c for c in step.choices if c.label == taken.choice), None)
+            choice = step.choice(taken.choice)
             if choice is None:
                 offered = "; ".join(repr(c.label) for c in step.choices)
                 raise WalkProblem(
                     f"{step.id!r} does not offer the answer {taken.choice!r} (it offers {offered})"
                 )
             walk.append(taken)
+            if choice.next is None:  # it waits: the case stops here until it is answered
+                break
             step = chart.step(choice.next)
             continue
         if taken.choice is not None:
             raise WalkProblem(f"{step.id!r} is not a question: it takes no answer")
-        if step.kind == "action" and not taken.done_by:
-            taken = replace(taken, done_by=DEMO_DISPLAY_NAME)
+        if step.kind == "action" and taken.state is None:
+            raise WalkProblem(
+                f"{step.id!r} ({step.title}): say whether it is done, to_do or not_needed (state)"
+            )
         walk.append(taken)
         if step.kind == "end":
             break
@@ -220,8 +363,108 @@ def _walk_through(
         if waiting[0].step_id in {t.step_id for t in walk}:
             raise _out_of_order(waiting[0], listed)
         raise WalkProblem(f"{waiting[0].step_id!r} is not on the path the case's answers take")
-    check_walk(chart, walk)  # what the app checks of every walk (reasons for each decision…)
+    if stop_before is not None and step.id != stop_before:
+        why = "waits" if chart.step(walk[-1].step_id).kind == "question" else "ends"
+        raise WalkProblem(
+            f"the case {why} at {walk[-1].step_id!r} before it comes to stop_before "
+            f"{stop_before!r}: leave stop_before out"
+        )
+    # What the app checks of every walk (reasons for each decision, each action honest…).
+    check_walk(chart, walk, recorded_at)
     return walk
+
+
+def _check_roles(chart: Flowchart, walk: list[WalkStep], roles: list[PersonRole]) -> None:
+    """Each person's role is one the flowchart offers for the case's kind of incident."""
+    kind, _ = incident_type_of(chart, walk)
+    fitting = chart.roles_for(kind)
+    for role in roles:
+        if role.value not in fitting:
+            raise WalkProblem(
+                f"role {role.value!r} does not fit a case of type {kind!r} (it offers "
+                f"{', '.join(fitting)})"
+            )
+
+
+def _carry_on(
+    chart: Flowchart,
+    walk: list[WalkStep],
+    later: list[Later],
+    usual: dict[str, WalkStep],
+    reported: datetime,
+) -> list[Later]:
+    """Follow the case's plan through its later entries, as the services will: each step
+    carried on must be the case's next step or one still to do, answered honestly by then
+    (``through`` is expanded, step by step); a case closes only once nothing is to do and the
+    flowchart is finished (the closing questions say whether the debrief was held); nothing
+    is recorded before the case is, and the days come in order."""
+    answers = {taken.step_id: taken for taken in walk}
+    closed = False
+    found: list[Later] = []
+    last_day = 0
+    for item in later:
+        when = datetime.combine(reported.date() + timedelta(days=item.day), LATER_AT)
+        if item.day < last_day:
+            raise WalkProblem(
+                f"later entries come in order of day: day {item.day} after {last_day}"
+            )
+        if when < reported + RECORDED_AFTER:
+            raise WalkProblem(
+                f"day {item.day} at {LATER_AT:%H:%M} is before the case is recorded "
+                f"({reported + RECORDED_AFTER:%H:%M}): make it a day later"
+            )
+        last_day = item.day
+        if isinstance(item, CarryOn):
+            if closed:
+                raise WalkProblem(f"day {item.day}: the case is closed by then; reopen it first")
+            item = replace(item, steps=_carried(chart, answers, item, usual, when), through=None)
+        elif isinstance(item, Status):
+            closed = item.status is IncidentStatus.CLOSED
+            if closed:
+                problem = plan_of(chart, answers).closing_problem()
+                if problem:
+                    raise WalkProblem(f"day {item.day}: the case cannot close yet. {problem}")
+                debrief = answers.get(DEBRIEF_STEP)
+                held = debrief is not None and debrief.state is StepState.DONE
+                assert item.closing is not None
+                item = replace(item, closing=replace(item.closing, debrief_held=held))
+        found.append(item)
+    return found
+
+
+def _carried(
+    chart: Flowchart,
+    answers: dict[str, WalkStep],
+    item: CarryOn,
+    usual: dict[str, WalkStep],
+    when: datetime,
+) -> tuple[WalkStep, ...]:
+    """The steps one later entry records, each checked against the plan at the time (and
+    added to ``answers``)."""
+    steps: list[WalkStep] = []
+    taken = item.steps[0]
+    while True:
+        plan = plan_of(chart, answers)
+        step = chart.step(taken.step_id)
+        if not plan.can_take(step.id):
+            raise WalkProblem(
+                f"day {item.day}: {step.id!r} is not the case's next step. {plan.where()}"
+            )
+        try:
+            check_step(step, taken, when)
+        except WalkProblem as problem:
+            raise WalkProblem(f"day {item.day}: {problem}") from None
+        answers[step.id] = taken
+        steps.append(taken)
+        if item.through is None or step.id == item.through:
+            return tuple(steps)
+        plan = plan_of(chart, answers)
+        if plan.next_step is None or plan.waiting_for:
+            raise WalkProblem(
+                f"day {item.day}: carrying on through {item.through!r}, the case stops at "
+                f"{step.id!r}. {plan.where()}"
+            )
+        taken = usual.get(plan.next_step.id, WalkStep(plan.next_step.id))
 
 
 def _out_of_order(step: WalkStep, listed: list[WalkStep]) -> WalkProblem:
@@ -246,9 +489,32 @@ def _involved(fields: Fields) -> Involved:
     return involved
 
 
-def _later(fields: Fields) -> Later:
-    """One thing done later: the key it has of note, evidence, action, status, sign_off and
-    device_review says which."""
+def _newcomer(fields: Fields) -> tuple[Newcomer, PersonRole]:
+    """Someone not on the register, added to the case as the wizard would: ``kind`` (online,
+    other_pupil or family) and what is known of them, with their ``role``."""
+    identities = fields.texts("online_identities") if fields.has("online_identities") else []
+    newcomer = Newcomer(
+        kind=_choice(fields, "kind", CasePersonKind),
+        forename=fields.text("forename", ""),
+        surname=fields.text("surname", ""),
+        description=fields.text("description", ""),
+        online_identities="\n".join(identities),
+        platform=fields.text("platform", ""),
+        approximate_age=fields.text("approximate_age", ""),
+        school=fields.text("school", ""),
+        relationship=fields.text("relationship", ""),
+        add_to_register=fields.flag("add_to_register"),
+    )
+    role = _choice(fields, "role", PersonRole)
+    fields.done()
+    if newcomer.problem():
+        raise fields.problem(f"{newcomer.kind.label}: {newcomer.problem()}")
+    return newcomer, role
+
+
+def _later(fields: Fields, chart: Flowchart, usual: dict[str, WalkStep], reported: date) -> Later:
+    """One thing done later: the key it has of note, evidence, action, status, sign_off,
+    device_review and step says which."""
     given = [k for k in LATER_KINDS if fields.has(k)]
     if len(given) != 1:
         raise fields.problem(f"give exactly one of {', '.join(LATER_KINDS)}")
@@ -266,30 +532,54 @@ def _later(fields: Fields) -> Later:
             held_by=fields.text("held_by", ""),
         )
     elif given[0] == "action":
+        done_after = fields.number("done_after") if fields.has("done_after") else None
         found = Action(
             day,
             fields.text("action"),
             fields.text("owner"),
             fields.number("due_in"),
-            fields.number("done_after") if fields.has("done_after") else None,
-            fields.text("outcome", ""),
+            done_after,
+            fields.text("outcome") if done_after is not None else "",
         )
+        if done_after is None and fields.has("outcome"):
+            raise fields.problem("an action still open has no outcome (give done_after)")
     elif given[0] == "status":
         found = _status(fields, day)
     elif given[0] == "sign_off":
         found = SignOff(day, fields.text("sign_off"))
+    elif given[0] == "step":
+        found = _later_step(fields, chart, usual, reported, day)
     else:
         found = DeviceReview(day, _device_review(fields.table("device_review")))
     fields.done()
     return found
 
 
+def _later_step(
+    fields: Fields, chart: Flowchart, usual: dict[str, WalkStep], reported: date, day: int
+) -> CarryOn:
+    """``step = "…"`` with what the step says (as in ``cases.steps``; due_in counts from this
+    day), or nothing to take it as ``usual_steps.toml`` has it; ``through = "…"`` carries on
+    to that step, each as usual."""
+    step_id = fields.text("step")
+    if step_id not in chart.steps:
+        raise fields.problem(f"{step_id!r} is not a step of the flowchart")
+    through = fields.text("through") if fields.has("through") else None
+    if through is not None and through not in chart.steps:
+        raise fields.problem(f"through: {through!r} is not a step of the flowchart")
+    if any(fields.has(k) for k in STEP_KEYS):
+        taken = _step(fields, chart.step(step_id), reported + timedelta(days=day))
+    else:
+        taken = usual.get(step_id, WalkStep(step_id))
+    return CarryOn(day, (taken,), through)
+
+
 def _status(fields: Fields, day: int) -> Status:
     status = _choice(fields, "status", IncidentStatus)
     closing = None
-    if status is IncidentStatus.CLOSED:  # the closing questions; every demo debrief was held
+    if status is IncidentStatus.CLOSED:  # the closing questions (the debrief: from the plan)
         closing = incidents.Closing(
-            fields.text("outcome"), True, fields.text("lessons"), fields.flag("policy_review")
+            fields.text("outcome"), False, fields.text("lessons"), fields.flag("policy_review")
         )
     return Status(day, status, fields.text("reasons"), closing)
 
@@ -344,6 +634,7 @@ def add_cases(me: SignedIn, head: SignedIn, clock: SettableClock, cases: list[De
                     people=involved,
                     walk=case.walk,
                     misuse_category=case.misuse,
+                    newcomers=list(case.newcomers),
                 ),
             )
         for later in case.later:
@@ -373,10 +664,13 @@ def _follow_up(
             incidents.sign_off(head, case_id, later.comment)
         elif isinstance(later, DeviceReview):
             incidents.record_device_review(me, case_id, later.review)
+        elif isinstance(later, CarryOn):
+            for taken in later.steps:
+                incidents.carry_on(me, case_id, taken)
         else:
             due = when.date() + timedelta(days=later.due_in)
             incidents.add_action(me, case_id, later.title, later.owner, due)
             if later.done_after is not None:
                 action = max(incidents.actions(me, case_id), key=lambda a: a.id)
                 with clock.at(when + timedelta(days=later.done_after)):
-                    incidents.complete_action(me, action.id, later.outcome or "Done")
+                    incidents.complete_action(me, action.id, later.outcome)

@@ -113,12 +113,26 @@ class GovernorsFigures:
     by_status: list[Counted]
     illegal: int
     unsuitable: int
-    open_actions: int
+    open_actions: int  # actions set on cases, not steps of the flowchart
     overdue_actions: int
     agreements: list[tuple[str, int, int]]  # audience, signed, of
     policy_review: date | None
     themes: list[Counted]
     policy_reviews_needed: int
+    # Steps of the flowchart still to do on any case (each one of the case's actions), and
+    # how many of them are past their due date.
+    steps_to_do: int = 0
+    steps_overdue: int = 0
+
+
+@dataclass(frozen=True)
+class StepToDo:
+    """A step of the flowchart still to do on a case: its title (the flowchart's words, never
+    anything typed) and due date."""
+
+    title: str
+    due: date
+    overdue: bool
 
 
 @dataclass(frozen=True)
@@ -130,3 +144,8 @@ class LogLine:
     status: str
     people: str
     outcome: str
+    steps_to_do: tuple[StepToDo, ...] = ()  # soonest due first
+
+    @property
+    def steps_overdue(self) -> int:
+        return sum(step.overdue for step in self.steps_to_do)

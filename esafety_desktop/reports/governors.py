@@ -64,7 +64,9 @@ def governors_pdf(f: GovernorsFigures, printing: Printing) -> bytes:
                 ],
                 ["Illegal (police or other agencies involved)", c(f.illegal), "", ""],
                 ["Unsuitable (handled in school)", c(f.unsuitable), "", ""],
-                ["Actions still open (all cases)", c(f.open_actions), "", ""],
+                ["Flowchart steps still to do (all open cases)", c(f.steps_to_do), "", ""],
+                ["of which overdue", c(f.steps_overdue), "", ""],
+                ["Other actions still open (all cases)", c(f.open_actions), "", ""],
                 ["of which overdue", c(f.overdue_actions), "", ""],
                 ["Closed cases that asked for a policy review", c(f.policy_reviews_needed), "", ""],
                 [

@@ -24,6 +24,8 @@ def incident_log_pdf(
         if names
         else "People are given pseudonyms (Pupil 1, Staff 1…); the school holds the key."
     )
+    to_do = sum(len(line.steps_to_do) for line in lines)
+    overdue = sum(line.steps_overdue for line in lines)
     story: list[Flowable] = [
         Paragraph("Online safety incident log", s["title"]),
         Paragraph(
@@ -31,12 +33,17 @@ def incident_log_pdf(
             f"{len(lines)}. {who}",
             s["body"],
         ),
+        Paragraph(
+            f"Steps of the flowchart still to do in these cases: {to_do}, of which {overdue} "
+            "overdue (listed under each case's status).",
+            s["body"],
+        ),
     ]
     rows = [
         [
             f"{line.reference}\nReported {line.reported:%d/%m/%Y}"
             + (f"\nClosed {line.closed:%d/%m/%Y}" if line.closed else ""),
-            f"{line.incident_type}\n{line.status}",
+            f"{line.incident_type}\n{line.status}" + _steps(line),
             line.people,
             line.outcome,
         ]
@@ -52,3 +59,12 @@ def incident_log_pdf(
         else Paragraph("No cases in this period.", s["body"])
     )
     return render(story, printing.document("Incident log"))
+
+
+def _steps(line: LogLine) -> str:
+    """The case's steps still to do, each with its due date: "To do: Report to CEOP, due
+    25/11/2026 (overdue)"."""
+    return "".join(
+        f"\nTo do: {step.title}, due {step.due:%d/%m/%Y}" + (" (overdue)" if step.overdue else "")
+        for step in line.steps_to_do
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -13,6 +14,9 @@ from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.settings import SchoolSettings, school_settings
 from esafety_desktop.storage.models import Account, AuditEntry, Person
+
+if TYPE_CHECKING:
+    from esafety_desktop.services.incidents import ActionInfo
 
 VERIFY_EVERY = timedelta(days=30)
 
@@ -211,8 +215,20 @@ def _open_cases_item(signed_in: SignedIn) -> DashboardItem | None:
     )
 
 
+def _steps_among(found: list[ActionInfo]) -> str:
+    """How many of ``found`` are steps of the flowchart still to do (a step to do is one of
+    its case's actions), as a sentence; nothing when none is."""
+    steps = sum(1 for a in found if a.step_id)
+    if not steps:
+        return ""
+    if steps == len(found):
+        return " All of them are steps of the flowchart." if steps > 1 else ""
+    return f" {steps} of them {'are steps' if steps > 1 else 'is a step'} of the flowchart."
+
+
 def _action_items(signed_in: SignedIn) -> list[DashboardItem]:
-    """Case actions due within a week, then those overdue: one reading serves both."""
+    """Case actions due within a week, then those overdue: one reading serves both (steps of
+    the flowchart still to do among them)."""
     from esafety_desktop.services.incidents import actions as case_actions
 
     open_actions = case_actions(signed_in, open_only=True)
@@ -226,7 +242,7 @@ def _action_items(signed_in: SignedIn) -> list[DashboardItem]:
             DashboardItem(
                 f"{len(soon)} action{'s' if len(soon) != 1 else ''} due in the next week",
                 f"The first: {soon[0].title} ({soon[0].reference}, {soon[0].owner}, due "
-                f"{soon[0].due:%d/%m/%Y}).",
+                f"{soon[0].due:%d/%m/%Y})." + _steps_among(soon),
                 "Open the incidents",
                 Target.INCIDENTS,
             )
@@ -237,7 +253,7 @@ def _action_items(signed_in: SignedIn) -> list[DashboardItem]:
             DashboardItem(
                 f"{len(late)} overdue action{'s' if len(late) != 1 else ''}",
                 f"The oldest: {first.title} ({first.reference}, {first.owner}, due "
-                f"{first.due:%d/%m/%Y}).",
+                f"{first.due:%d/%m/%Y})." + _steps_among(late),
                 "Open the incidents",
                 Target.INCIDENTS,
                 urgent=True,

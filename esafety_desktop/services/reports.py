@@ -19,6 +19,7 @@ from esafety_desktop.domain.reporting import (
     Counted,
     GovernorsFigures,
     LogLine,
+    StepToDo,
     months,
     previous,
     themes_of,
@@ -112,8 +113,10 @@ def governors_figures(
             .where(*in_period, IncidentPerson.year_group.is_not(None))
             .group_by(IncidentPerson.year_group)
         ).all()
+        # Actions still open on any case the account sees: those set by hand, and the steps of
+        # the flowchart still to do (a step to do is one of its case's actions).
         actions = session.execute(
-            select(IncidentAction.due)
+            select(IncidentAction.due, IncidentAction.step_id.is_not(None))
             .join(Incident, Incident.id == IncidentAction.incident_id)
             .where(IncidentAction.done_at.is_(None), visible)
         ).all()
@@ -169,12 +172,14 @@ def governors_figures(
         by_status=by_status,
         illegal=branches.get("illegal", 0),
         unsuitable=branches.get("unsuitable", 0),
-        open_actions=len(actions),
-        overdue_actions=sum(1 for (due,) in actions if due < today),
+        open_actions=sum(1 for _, step in actions if not step),
+        overdue_actions=sum(1 for due, step in actions if not step and due < today),
         agreements=agreements,
         policy_review=policy_review_date(signed_in),
         themes=[Counted(theme, themes.get(theme, 0)) for theme in THEMES if themes.get(theme)],
         policy_reviews_needed=sum("Policy review needed: yes" in text for text in closings),
+        steps_to_do=sum(1 for _, step in actions if step),
+        steps_overdue=sum(1 for due, step in actions if step and due < today),
     )
 
 
@@ -258,6 +263,18 @@ def incident_log_lines(
                 )
             ).all()
         )
+        today = signed_in.clock.today()
+        steps: dict[int, list[StepToDo]] = {}
+        for incident_id, title, due in session.execute(
+            select(IncidentAction.incident_id, IncidentAction.title, IncidentAction.due)
+            .where(
+                IncidentAction.incident_id.in_(ids),
+                IncidentAction.step_id.is_not(None),
+                IncidentAction.done_at.is_(None),
+            )
+            .order_by(IncidentAction.due, IncidentAction.id)
+        ):
+            steps.setdefault(incident_id, []).append(StepToDo(title, due, due < today))
         pseudonyms: dict[int, str] = {}
         per_kind: Counter[str] = Counter()
         people: dict[int, list[str]] = {}
@@ -267,7 +284,8 @@ def incident_log_lines(
             else:
                 if person.id not in pseudonyms:
                     per_kind[person.kind] += 1
-                    pseudonyms[person.id] = f"{_KIND_WORDS[person.kind]} {per_kind[person.kind]}"
+                    word = _KIND_WORDS.get(person.kind, "Person")
+                    pseudonyms[person.id] = f"{word} {per_kind[person.kind]}"
                 who = pseudonyms[person.id]
             people.setdefault(incident_id, []).append(f"{who} ({PersonRole(role).label.lower()})")
         return [
@@ -279,12 +297,23 @@ def incident_log_lines(
                 status=IncidentStatus(c.status).label,
                 people="; ".join(people.get(c.id, [])),
                 outcome=_outcome(closings.get(c.id, "")),
+                steps_to_do=tuple(steps.get(c.id, [])),
             )
             for c in cases
         ]
 
 
-_KIND_WORDS = {"pupil": "Pupil", "staff": "Staff", "parent": "Parent", "visitor": "Visitor"}
+# Pseudonyms by kind of person, including people recorded only on a case (an unknown or online
+# person, another school's pupil, a family member): each is pseudonymised like everyone else.
+_KIND_WORDS = {
+    "pupil": "Pupil",
+    "staff": "Staff",
+    "parent": "Parent",
+    "visitor": "Visitor",
+    "online": "Online person",
+    "other_pupil": "Other school's pupil",
+    "family": "Family member",
+}
 
 
 def incident_log(

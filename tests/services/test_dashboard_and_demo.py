@@ -87,8 +87,11 @@ def test_the_demo_school_is_lived_in(tmp_path: Path) -> None:
     assert settings.school_settings(me).school_name == DEMO_SCHOOL_NAME
     assert all(c.filled_in for c in settings.school_settings(me).contacts)
     items = {i.title: i.target for i in dashboard(me).items}
-    assert items["9 open cases"] is Target.INCIDENTS
+    assert items["11 open cases"] is Target.INCIDENTS
     assert any(t.endswith("overdue actions") for t in items)  # some actions are left undone
+    late = next(i for i in dashboard(me).items if i.title.endswith("overdue actions"))
+    assert "of them are steps of the flowchart" in late.detail  # steps to do count as actions
+    _steps_are_honest(me)
     assert dashboard(me).accounts == 4
     assert "security.password_only_chosen" in {e.action for e in audit_entries(me)}
     register = list_people(me)
@@ -148,6 +151,69 @@ def test_the_demo_school_is_lived_in(tmp_path: Path) -> None:
     head.sign_out()
 
 
+def _steps_are_honest(me: SignedIn) -> None:
+    """The demo's cases are the living plans issue 15 asks for: no step is stored as done
+    without its outcome, steps are still to do (some overdue), cases wait for the police and
+    for advice, and people not on the register are recorded with what is known of them."""
+    from sqlalchemy import func, select
+
+    from esafety_desktop.domain.incidents import StepState
+    from esafety_desktop.services.incidents import actions, case_plan, list_incidents
+    from esafety_desktop.storage.models import IncidentEntry, Person
+
+    today = me.clock.today()
+    with me.database.reading() as session:
+        done_blank = session.scalar(
+            select(func.count())
+            .select_from(IncidentEntry)
+            .where(IncidentEntry.state == StepState.DONE.value, IncidentEntry.outcome == "")
+        )
+        done = session.scalar(
+            select(func.count())
+            .select_from(IncidentEntry)
+            .where(IncidentEntry.state == StepState.DONE.value)
+        )
+        not_needed = list(
+            session.scalars(
+                select(IncidentEntry.reasons).where(
+                    IncidentEntry.state == StepState.NOT_NEEDED.value
+                )
+            )
+        )
+        online = session.execute(
+            select(Person.in_register, Person.online_identities).where(Person.kind == "online")
+        ).all()
+    assert done_blank == 0 and (done or 0) > 50
+    assert not_needed and all(r.strip() for r in not_needed)
+    assert online and not any(in_register for in_register, _ in online)
+    assert ("NightOwl_14",) in [(identities,) for _, identities in online]
+    steps_to_do = [a for a in actions(me, open_only=True) if a.step_id]
+    assert any(a.overdue(today) for a in steps_to_do)
+    cases = {c.reference: c for c in list_incidents(me)}
+    statuses = Counter(c.status for c in cases.values())
+    assert statuses[IncidentStatus.AWAITING_ADVICE] >= 1
+    assert statuses[IncidentStatus.AWAITING_POLICE] >= 1
+    # The grooming case: an unknown online person, the CEOP report still to do, the police
+    # done, and the case waiting for the police's response.
+    grooming = cases["OS-2026-0013"]
+    assert grooming.incident_type == "exploitation"
+    assert grooming.status is IncidentStatus.AWAITING_POLICE
+    plan = case_plan(me, grooming.id)
+    assert [p.step.id for p in plan.outstanding] == ["exploitation_ceop"]
+    assert plan.waiting_for == "police"
+    police = next(p for p in plan.path if p.step.id == "exploitation_police")
+    assert police.state is StepState.DONE and police.taken is not None
+    assert dict(police.taken.references) == {"police_crime": "CR-26-233904", "mash": "MASH-26-7815"}
+    assert any(i.name.startswith("Unknown person") for i in grooming.involved)
+    # Closed cases have nothing left to do, and a filtering breach's pupil saw it.
+    for case in cases.values():
+        if case.status is IncidentStatus.CLOSED:
+            assert not case_plan(me, case.id).outstanding, case.reference
+        if case.incident_type == "filtering":
+            roles = {r.value for i in case.involved for r in i.roles}
+            assert roles <= {"saw_or_received", "reporter"}, case.reference
+
+
 def _charts_count_the_cases(me: SignedIn) -> None:
     """The Dashboard's bars (counted by the database) agree with the cases this account sees."""
     from esafety_desktop.domain.school_year import school_year_containing
@@ -194,6 +260,7 @@ reported = 2025-03-04T10:00:00
 reported_by = "Office manager"
 summary = "A pupil logged in as a classmate and changed their class blog post."
 where = "on_site"
+stop_before = "debrief"
 people = [{ year = "5", place = 3, role = "alleged_perpetrator" }]
 
   [[cases.steps]]
@@ -203,6 +270,7 @@ people = [{ year = "5", place = 3, role = "alleged_perpetrator" }]
 
   [[cases.steps]]
   step = "misuse_grid"
+  state = "done"
   outcome = "C2 first incident: teacher or pastoral detention"
 
   [[cases.steps]]
@@ -214,6 +282,7 @@ OUT_OF_ORDER = (
     GOOD_CASE.replace(
         """  [[cases.steps]]
   step = "misuse_grid"
+  state = "done"
   outcome = "C2 first incident: teacher or pastoral detention"
 """,
         "",
@@ -221,9 +290,61 @@ OUT_OF_ORDER = (
     + """
   [[cases.steps]]
   step = "misuse_grid"
+  state = "done"
   outcome = "C2 first incident: teacher or pastoral detention"
 """
 )
+FILTERING_CASE = """
+[[cases]]
+reported = 2025-03-04T10:00:00
+reported_by = "Teaching assistant"
+summary = "A pupil reached a gambling site on a class laptop."
+where = "on_site"
+people = [{ year = "5", place = 3, role = "saw_or_received" }]
+
+  [[cases.steps]]
+  step = "incident_type"
+  answer = "Filtering breach (a blocked site reached, or harmful content seen)"
+  reasons = "Should have been blocked."
+
+  [[cases.steps]]
+  step = "filtering_record"
+  state = "done"
+  done_by = "Jordan Lee"
+  done_at = 2025-03-04T10:10:00
+  outcome = "Address blocked."
+
+  [[cases.steps]]
+  step = "filtering_illegal"
+  answer = "Not sure yet: do not look again; ask the police or IWF for advice"
+  reasons = "Nobody will look again."
+
+  [[cases.later]]
+  day = 2
+  step = "filtering_illegal"
+  answer = "No"
+  reasons = "The police say it was not illegal."
+
+  [[cases.later]]
+  day = 2
+  step = "strategy_meeting"
+  state = "to_do"
+  owner = "Alex Morgan"
+  due_in = 3
+"""
+LATER_DONE = """
+  [[cases.later]]
+  day = 1
+  step = "debrief"
+  through = "implement_changes"
+
+  [[cases.later]]
+  day = 2
+  status = "closed"
+  reasons = "Every step done."
+  outcome = "Detention served."
+  lessons = "None."
+"""
 
 
 def _case_file(folder: Path, text: str) -> Path:
@@ -233,12 +354,41 @@ def _case_file(folder: Path, text: str) -> Path:
 
 
 def test_a_demo_case_file_is_read_into_a_walk_that_reaches_the_log(tmp_path: Path) -> None:
-    (case,) = load_cases(_case_file(tmp_path / "cases", GOOD_CASE))
+    from esafety_desktop.demo.cases import CarryOn, Status
+    from esafety_desktop.domain.incidents import StepState
+
+    (case,) = load_cases(_case_file(tmp_path / "cases", GOOD_CASE + LATER_DONE))
     steps = [taken.step_id for taken in case.walk]
     assert steps[:4] == ["report", "immediate_risk", "incident_type", "misuse_grid"]
-    assert "record" in steps
+    assert steps[-1] == "record"  # it stops before the debrief, carried on later
     assert case.walk[1].choice == "No"  # as usual_steps.toml has it
-    assert case.walk[steps.index("misuse_grid")].done_by == "Alex Morgan"
+    grid = case.walk[steps.index("misuse_grid")]
+    assert (grid.state, grid.done_by) == (StepState.DONE, "Alex Morgan")
+    carried, closed = case.later
+    assert isinstance(carried, CarryOn) and isinstance(closed, Status)
+    assert [t.step_id for t in carried.steps] == ["debrief", "review_policies", "implement_changes"]
+    assert all(t.state is StepState.DONE and t.outcome for t in carried.steps)
+    assert closed.closing is not None and closed.closing.debrief_held
+
+
+def test_a_demo_case_waits_and_is_carried_on_later(tmp_path: Path) -> None:
+    from datetime import date
+
+    from esafety_desktop.demo.cases import CarryOn
+    from esafety_desktop.domain.incidents import StepState
+
+    (case,) = load_cases(_case_file(tmp_path / "cases", FILTERING_CASE))
+    assert case.walk[-1].step_id == "filtering_illegal"  # it waits for advice
+    record = case.walk[[t.step_id for t in case.walk].index("filtering_record")]
+    assert record.done_at == datetime(2025, 3, 4, 10, 10)
+    _, to_do = case.later
+    assert isinstance(to_do, CarryOn)
+    (meeting,) = to_do.steps
+    assert (meeting.state, meeting.owner, meeting.due) == (
+        StepState.TO_DO,
+        "Alex Morgan",
+        date(2025, 3, 9),  # three days after the entry's day, two after the report
+    )
 
 
 @pytest.mark.parametrize(
@@ -255,12 +405,62 @@ def test_a_demo_case_file_is_read_into_a_walk_that_reaches_the_log(tmp_path: Pat
             "'device_review_needed'",
         ),
         (
-            GOOD_CASE.replace('"device_review_needed"', '"nudes_refer"'),
+            GOOD_CASE.replace('"device_review_needed"', '"hate_criminal"'),
             "the flowchart asks 'device_review_needed'",
         ),
         (GOOD_CASE.replace("where =", "were ="), "where is missing"),
+        (
+            GOOD_CASE.replace('  state = "done"\n', ""),
+            "outcome: say first whether 'misuse_grid' is done, to_do or not_needed (state)",
+        ),
+        (
+            GOOD_CASE.replace(
+                '  outcome = "C2 first incident: teacher or pastoral detention"\n', ""
+            ),
+            "say what came of it (the outcome)",
+        ),
+        (
+            GOOD_CASE.replace('stop_before = "debrief"\n', ""),
+            "the flowchart comes to 'debrief' (Debrief on the incident): list it with its state",
+        ),
+        (
+            FILTERING_CASE.replace('role = "saw_or_received"', 'role = "target"'),
+            "role 'target' does not fit a case of type 'filtering'",
+        ),
+        (
+            GOOD_CASE + LATER_DONE.replace('through = "implement_changes"', 'through = "debrief"'),
+            "day 2: the case cannot close yet. The flowchart is not finished",
+        ),
+        (
+            GOOD_CASE + LATER_DONE.replace('step = "debrief"', 'step = "review_policies"'),
+            "day 1: 'review_policies' is not the case's next step. Next: Debrief on the incident",
+        ),
+        (
+            FILTERING_CASE.replace("day = 2", "day = 0").replace("T10:00:00", "T15:20:00"),
+            "day 0 at 15:30 is before the case is recorded (15:40)",
+        ),
+        (
+            FILTERING_CASE.replace(
+                "  done_at = 2025-03-04T10:10:00\n", "  done_at = 2025-03-04T11:10:00\n"
+            ),
+            "it cannot have been done later than now",
+        ),
     ],
-    ids=["unknown step", "choice not offered", "out of order", "off the path", "typo"],
+    ids=[
+        "unknown step",
+        "choice not offered",
+        "out of order",
+        "off the path",
+        "typo",
+        "no state",
+        "done without an outcome",
+        "the debrief taken as usual on the day",
+        "a role that does not fit",
+        "closed too soon",
+        "not the next step",
+        "before it was recorded",
+        "done after it was recorded",
+    ],
 )
 def test_a_demo_case_that_does_not_fit_the_flowchart_is_refused_naming_file_and_case(
     tmp_path: Path, text: str, problem: str

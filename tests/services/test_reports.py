@@ -44,7 +44,14 @@ def _pupil(school: School, forename: str, upn: str) -> int:
     )
 
 
-def _case(school: School, pupil: int, answers: list, when: datetime, words: str) -> int:  # type: ignore[type-arg]
+def _case(
+    school: School,
+    pupil: int,
+    answers: list,  # type: ignore[type-arg]
+    when: datetime,
+    words: str,
+    role: PersonRole = PersonRole.TARGET,
+) -> int:
     chart = incidents.shipped_flowchart()
     return incidents.record_incident(
         school.signed_in,
@@ -54,7 +61,7 @@ def _case(school: School, pupil: int, answers: list, when: datetime, words: str)
             summary=f"{words} happened to the pupil.",
             child_words="Secret words nobody should print",
             location=Location.ONLINE,
-            people=[(pupil, PersonRole.TARGET)],
+            people=[(pupil, role)],
             walk=walk_from_answers(chart, answers, done_by="Jo Bloggs"),
             category=RiskCategory.CONDUCT,
         ),
@@ -68,7 +75,15 @@ def cases(school: School) -> School:
         _case(school, zed, CYBER, datetime(2025, 11, day, 10), "Cyberbullying")
     nudes = _case(school, zed, NUDES, datetime(2026, 2, 2, 9), "Nudes")
     for month in (3, 5):
-        _case(school, zed, FILTER, datetime(2026, month, 4, 9), "Filtering")
+        # A pupil who reached a blocked site saw it: "target" is no role for a filtering breach.
+        _case(
+            school,
+            zed,
+            FILTER,
+            datetime(2026, month, 4, 9),
+            "Filtering",
+            PersonRole.SAW_OR_RECEIVED,
+        )
     for day in (1, 8, 15):  # the year before
         _case(school, zed, CYBER, datetime(2024, 10, day, 9), "Earlier")
     incidents.change_status(
@@ -145,10 +160,154 @@ def test_the_incident_log_for_the_local_authority_names_or_pseudonymises(cases: 
     assert "Outcome" in named and "Handled in school." in named
     hidden = _text(reports.incident_log(cases.signed_in, YEAR, names=False))
     assert "Zebedee" not in hidden and "Quillfeather" not in hidden
-    assert hidden.count("Pupil 1 (target)") == 8  # the same child keeps the same pseudonym
+    # The same child keeps the same pseudonym, whatever their part in each case.
+    assert hidden.count("Pupil 1 (target)") == 6
+    assert hidden.count("Pupil 1 (saw or received it)") == 2
+    assert "Pupil 2" not in hidden
     only = reports.incident_log_lines(cases.signed_in, YEAR, names=False, incident_type="filtering")
     assert [line.incident_type for line in only] == ["Filtering breach", "Filtering breach"]
     entry = next(
         e for e in audit_entries(cases.signed_in) if e.action == "report.incident_log_made"
     )
     assert entry.details["cases"] == 8
+
+
+def _steps_to_do(school: School) -> None:
+    """Three open cases with steps of the flowchart still to do, recorded on 10/11/2025: a
+    grooming case (an unknown online person; the CEOP report to do, due 12/11, the police
+    done, waiting for the police), a cyberbullying case (the strategy meeting to do, due 25/11)
+    and a case about the headteacher, hidden from the headteacher's account (telling the chair
+    and the LADO to do, due 15/11; waiting for the LADO's advice). One action set by hand."""
+    from esafety_desktop.domain.incidents import StepState, WalkStep
+    from esafety_desktop.domain.people import CasePersonKind, Newcomer
+
+    chart = incidents.shipped_flowchart()
+    zed = _pupil(school, "Zebedee", "A123456789012")
+
+    def record(
+        answers: list[tuple[str, str]],
+        details: dict[str, WalkStep],
+        newcomers: list[tuple[Newcomer, PersonRole]] | None = None,
+    ) -> int:
+        return incidents.record_incident(
+            school.signed_in,
+            incidents.NewIncident(
+                reported_by="Class teacher",
+                reported_at=datetime(2025, 11, 10, 10),
+                summary="Something happened to the pupil.",
+                child_words="",
+                location=Location.ONLINE,
+                people=[(zed, PersonRole.TARGET)],
+                newcomers=newcomers or [],
+                walk=walk_from_answers(chart, answers, details, stop_at="debrief"),
+            ),
+        ).id
+
+    def to_do(step_id: str, due: date) -> WalkStep:
+        return WalkStep(step_id, state=StepState.TO_DO, owner="Jo Bloggs", due=due)
+
+    school.clock.set(datetime(2025, 11, 10, 10, 20).astimezone())
+    record(
+        [SAFE, ("Sexual abuse", "Asked for a photo."), ("Still waiting", "No answer yet.")],
+        {
+            "exploitation_ceop": to_do("exploitation_ceop", date(2025, 11, 12)),
+            "exploitation_police": WalkStep(
+                "exploitation_police",
+                state=StepState.DONE,
+                done_by="Jo Bloggs",
+                outcome="Rang 101.",
+                references=(("police_crime", "CR-25-1"),),
+            ),
+        },
+        [
+            (
+                Newcomer(CasePersonKind.ONLINE, online_identities="jayden.x.09"),
+                PersonRole.ALLEGED_PERPETRATOR,
+            )
+        ],
+    )
+    bullying = record(
+        CYBER,
+        {
+            "bullying_evidence": WalkStep(
+                "bullying_evidence",
+                state=StepState.DONE,
+                done_by="Jo Bloggs",
+                outcome="Screenshots kept by the parent.",
+            ),
+            "strategy_meeting": to_do("strategy_meeting", date(2025, 11, 25)),
+        },
+    )
+    record(
+        [
+            SAFE,
+            ("A member of staff", "Messages."),
+            ("Yes: the headteacher", "Head's account."),
+            ("Not sure yet", "The LADO is advising."),
+        ],
+        {"head_to_chair": to_do("head_to_chair", date(2025, 11, 15))},
+    )
+    incidents.add_action(
+        school.signed_in, bullying, "Ring the parent", "Jo Bloggs", date(2025, 11, 18)
+    )
+    school.clock.set(datetime(2025, 11, 20, 12).astimezone())  # "today" for the reports
+
+
+def test_the_reports_count_the_steps_still_to_do_and_keep_hidden_cases_hidden(
+    school: School,
+) -> None:
+    from esafety_desktop.services.access import sign_in
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+    from tests.conftest import HEAD_PASSWORD, add_head
+
+    add_head(school)
+    _steps_to_do(school)
+    reports.set_report_threshold(school.signed_in, 2)
+    figures = reports.governors_figures(school.signed_in, YEAR)
+    assert (figures.steps_to_do, figures.steps_overdue) == (3, 2)
+    assert (figures.open_actions, figures.overdue_actions) == (1, 1)  # set by hand
+    text = _text(reports.governors_report(school.signed_in, YEAR))
+    assert "Flowchart steps still to do (all open cases) 3 of which overdue 2" in text
+    assert "Other actions still open (all cases) fewer than 2 of which overdue fewer than 2" in text
+
+    log = _text(reports.incident_log(school.signed_in, YEAR, names=False))
+    assert "Steps of the flowchart still to do in these cases: 3, of which 2 overdue" in log
+    assert "To do: Report to CEOP, due 12/11/2025 (overdue)" in log
+    assert "To do: Tell the chair of governors and the LADO, due 15/11/2025 (overdue)" in log
+    assert "professional strategy meeting, due 25/11/2025 Pupil 1" in log  # not overdue
+    # Someone not on the register is pseudonymised like everyone else.
+    assert "Online person 1 (alleged perpetrator)" in log and "jayden" not in log
+    from esafety_desktop.domain.people import CasePersonKind
+    from esafety_desktop.services.reports import _KIND_WORDS
+
+    assert {*PersonKind, *CasePersonKind} <= set(_KIND_WORDS)  # every kind has its pseudonym
+    named = _text(reports.incident_log(school.signed_in, YEAR, names=True))
+    assert "Unknown person (jayden.x.09) (alleged perpetrator)" in named
+    lines = reports.incident_log_lines(school.signed_in, YEAR, names=True)
+    assert [(len(line.steps_to_do), line.steps_overdue) for line in lines] == [
+        (1, 1),
+        (1, 0),
+        (1, 1),
+    ]
+
+    head = sign_in(school.path, "p.head", HEAD_PASSWORD, DeviceSecretStore(), school.clock)
+    try:
+        hidden = reports.governors_figures(head, YEAR)
+        assert (hidden.steps_to_do, hidden.steps_overdue) == (2, 1)
+        text = _text(reports.governors_report(head, YEAR))
+        assert (
+            "Flowchart steps still to do (all open cases) 2 of which overdue fewer than 2" in text
+        )
+        log = _text(reports.incident_log(head, YEAR, names=True))
+        assert "Steps of the flowchart still to do in these cases: 2, of which 1 overdue" in log
+        assert "chair of governors" not in log
+    finally:
+        head.sign_out()
+
+
+def test_a_log_with_no_steps_to_do_says_so(cases: School) -> None:
+    log = _text(reports.incident_log(cases.signed_in, YEAR, names=False))
+    assert "Steps of the flowchart still to do in these cases: 0, of which 0 overdue" in log
+    assert "To do:" not in log
+    text = _text(reports.governors_report(cases.signed_in, YEAR))
+    assert "Flowchart steps still to do (all open cases) 0 of which overdue 0" in text

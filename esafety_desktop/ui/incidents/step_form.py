@@ -152,7 +152,7 @@ class StepForm(QWidget):
             button.setProperty("state", state.value)
             self.answer.addButton(button, number)
             answers.addWidget(button)
-        self.answer.buttonToggled.connect(lambda *_: self._show_answer())
+        self.answer.buttonToggled.connect(self._answer_toggled)
         form.addRow("Where is this step?", answers)
         done = QFormLayout(self.done_box)
         done.setContentsMargins(0, 0, 0, 0)
@@ -223,6 +223,9 @@ class StepForm(QWidget):
     def chosen(self) -> str | None:
         button = self.choices.checkedButton()
         return button.text() if button is not None else None
+
+    def _answer_toggled(self, _button: object, _checked: bool) -> None:
+        self._show_answer()
 
     def _show_answer(self) -> None:
         state = self.state()
