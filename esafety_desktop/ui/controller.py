@@ -99,10 +99,19 @@ class AppController(QObject):
             self.show_setup()
 
     def start_demo(self) -> None:
-        from esafety_desktop.services.demo import DEMO_PASSWORD, DEMO_SCHOOL_NAME, DEMO_USERNAME
+        from esafety_desktop.services.demo import (
+            DEMO_PASSWORD,
+            DEMO_SCHOOL_NAME,
+            DEMO_USERNAME,
+            demo_ready_marker,
+            discard_unfinished_demo,
+        )
 
         path = demo_database_path(self.options.demo_folder)
+        ready = demo_ready_marker(path)
         self._demo_sign_in = (DEMO_USERNAME, DEMO_PASSWORD)
+        if _exists(path) and not ready.exists():
+            discard_unfinished_demo(path)  # stopped while it was being made: made again
         if _exists(path):
             self.show_unlock(path, school_hint=DEMO_SCHOOL_NAME)
             return
@@ -112,7 +121,9 @@ class AppController(QObject):
             from esafety_desktop.demo import build_demo_school
 
             path.parent.mkdir(parents=True, exist_ok=True)
-            return build_demo_school(path)
+            made = build_demo_school(path)
+            ready.write_text("The demo school was completely made.\n", encoding="utf-8")
+            return made
 
         run_in_background(
             build, lambda _demo: self.show_unlock(path, DEMO_SCHOOL_NAME), self._problem

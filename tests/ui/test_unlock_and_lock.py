@@ -290,6 +290,32 @@ def test_from_the_demo_school_a_dsl_sets_up_their_own(
     assert isinstance(controller.window, SetupWizard)
 
 
+def test_a_demo_stopped_while_it_was_being_made_is_made_again(
+    qtbot: QtBot, tmp_path: Path, finish: list[AppController]
+) -> None:
+    """The window was closed while the demo school was being made: next time it is made
+    again, not opened with half its cases as if that were all of them."""
+    from esafety_desktop.ui.controller import demo_database_path
+
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    half_made = demo_database_path(folder)
+    half_made.write_bytes(b"half a demo school")
+    half_made.with_name(half_made.name + ".keys").write_text("{}", encoding="utf-8")
+    controller = AppController(StartOptions(demo=True, demo_folder=folder), AppConfig())
+    finish.append(controller)
+    controller.start()
+    qtbot.waitUntil(
+        lambda: (
+            isinstance(controller.window, UnlockWindow)
+            and controller.window.ui.accountCombo.count() == 4
+        ),
+        timeout=20000,
+    )
+    assert half_made.read_bytes()[:18] != b"half a demo school"
+    assert half_made.with_name(half_made.name + ".ready").exists()
+
+
 def test_an_incident_draft_survives_the_auto_lock_and_resumes(
     qtbot: QtBot, school: School, tmp_path: Path, finish: list[AppController]
 ) -> None:
