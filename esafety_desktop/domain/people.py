@@ -105,7 +105,7 @@ class Newcomer:
             self.school.strip(),
             self.relationship.strip(),
             f"on {self.platform.strip()}" if self.platform.strip() else "",
-            f"about {self.approximate_age.strip()}" if self.approximate_age.strip() else "",
+            f"age: {self.approximate_age.strip()}" if self.approximate_age.strip() else "",
             ", ".join(x.strip() for x in self.online_identities.splitlines() if x.strip()),
             self.description.strip(),
         ]
