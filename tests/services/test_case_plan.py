@@ -116,7 +116,7 @@ def test_the_grooming_case_is_recorded_with_only_what_has_happened(school: Schoo
     assert [p.name for p in people.list_people(me)] == ["Mia Fairweather"]
     printed = incidents.incident_record_data(me, case.id)
     detail = next(p.detail for p in printed.people if p.name == adult.name)
-    for known in ("Unknown or online person", "on Roblox", "about Adult (30s?)", "sk8rboi_14"):
+    for known in ("Unknown or online person", "on Roblox", "age: Adult (30s?)", "sk8rboi_14"):
         assert known in detail
 
     # The CEOP report is one of the case's actions, outstanding on the plan.
