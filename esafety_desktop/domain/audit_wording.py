@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from typing import Any
+
+from esafety_desktop.domain.incidents import INCIDENT_TYPE_NAMES
 
 ACTION_LABELS: dict[str, str] = {
     "school.created": "School database created",
@@ -62,6 +66,12 @@ ACTION_LABELS: dict[str, str] = {
     "incident.status_changed": "Incident status changed",
     "incident.signed_off": "Incident reviewed and signed off",
     "incident.device_review": "Device or site review recorded",
+    "evidence.added": "Evidence added to an incident",
+    "evidence.image_refused": "Image refused as evidence",
+    "backup.made": "Backup made",
+    "database.restored_from": "Restored from a backup",
+    "review_pack.exported": "Review pack made for the headteacher",
+    "review_pack.imported": "Headteacher's review imported",
 }
 
 # Groups for the audit log's filter: label -> action prefix.
@@ -80,11 +90,17 @@ ACTION_GROUPS: dict[str, str] = {
 }
 
 SETTING_LABELS = {
+    "backup_second_location": "Second location for backups",
     "school_name": "School name",
     "pupil_word": "Word for children",
     "auto_lock_minutes": "Auto-lock minutes",
     "contacts": "Local contacts",
 }
+
+
+def _setting_value(value: Any) -> str:
+    """A setting's value is typed by a person: shown as typed ("(none)" when empty)."""
+    return "(none)" if value in (None, "") else value_in_words(value, as_it_is=True)
 
 
 def action_label(action: str) -> str:
@@ -94,10 +110,14 @@ def action_label(action: str) -> str:
 def describe_details(action: str, details: dict[str, Any]) -> str:
     """One line about an entry's details, without record text beyond what was audited."""
     if action == "settings.changed":
-        setting = SETTING_LABELS.get(str(details.get("setting")), str(details.get("setting")))
-        if details.get("setting") == "contacts":
+        name = str(details.get("setting"))
+        setting = SETTING_LABELS.get(name, name_in_words(name).capitalize())
+        if name == "contacts":
             return f"{setting} updated"
-        return f"{setting}: {details.get('from') or '(none)'} → {details.get('to')}"
+        if "to" not in details:  # a setting recorded with its new value only
+            return f"{setting}: {_setting_value(details.get('value'))}"
+        before, after = _setting_value(details.get("from")), _setting_value(details.get("to"))
+        return f"{setting}: {before} → {after}"
     if action in ("account.created", "account.removed"):
         role = details.get("role")
         return f"{details.get('username')}" + (f" ({role.replace('_', ' ')})" if role else "")
@@ -112,6 +132,85 @@ def describe_details(action: str, details: dict[str, Any]) -> str:
         return f"{details.get('document', '')}{extra}{where}"
     if action == "permission.refused":
         return f"not allowed: {str(details.get('permission', '')).replace('_', ' ')}"
+    if action == "incident.created" and details.get("type") in INCIDENT_TYPE_NAMES:
+        kind = INCIDENT_TYPE_NAMES[details["type"]]
+        return f"{details.get('reference', '')}: {kind}"
     if action == "recovery_sheet.confirmed":
         return f"{details.get('how', '')}"
-    return ", ".join(f"{k}: {v}" for k, v in sorted(details.items()))
+    return details_in_words(details)
+
+
+# Detail names that are not simply their words with spaces for underscores.
+DETAIL_NAMES = {
+    "sha256": "SHA-256",
+    "upn": "UPN",
+    "mis_id": "MIS ID",
+    "send": "SEND",
+    "eal": "EAL",
+    "url": "web address",
+}
+# Details whose values are typed by a person or name a file: shown exactly as they are.
+_AS_THEY_ARE = frozenset({"username", "file", "folder", "also_to", "replaced_database_kept_in"})
+_NAME_OF_A_THING = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*")
+
+
+def name_in_words(name: str) -> str:
+    """``laptop_asset_tag`` -> "laptop asset tag"; ``upn`` -> "UPN"."""
+    return DETAIL_NAMES.get(name, name.replace("_", " "))
+
+
+def value_in_words(value: Any, *, as_it_is: bool = False) -> str:
+    """A detail's value as a person reads it: lists as words separated by commas, yes/no,
+    dates as dd/mm/yyyy and times as dd/mm/yyyy HH:MM (in this PC's time zone), the program's
+    names for things (``laptop_asset_tag``) in words."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
+        return ", ".join(value_in_words(v, as_it_is=as_it_is) for v in items) or "none"
+    if isinstance(value, dict):
+        return details_in_words(value)
+    if isinstance(value, datetime):
+        return _moment(value)
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    text = str(value)
+    if as_it_is:
+        return text
+    if _ISO_DAY.fullmatch(text):
+        try:
+            return f"{date.fromisoformat(text):%d/%m/%Y}"
+        except ValueError:
+            return text
+    if _ISO_MOMENT.fullmatch(text):
+        try:
+            return _moment(datetime.fromisoformat(text))
+        except ValueError:
+            return text
+    if text in DETAIL_NAMES or _NAME_OF_A_THING.fullmatch(text):
+        return name_in_words(text)
+    return text
+
+
+def _moment(when: datetime) -> str:
+    if when.tzinfo is not None:
+        when = when.astimezone()  # stored in UTC; said in the time of this PC
+    return f"{when:%d/%m/%Y %H:%M}"
+
+
+def details_in_words(details: dict[str, Any]) -> str:
+    """Every detail as "name: value", in words, separated by semicolons."""
+    return "; ".join(
+        f"{name_in_words(str(name))}: {_detail_value(str(name), value)}"
+        for name, value in sorted(details.items(), key=lambda item: str(item[0]))
+    )
+
+
+def _detail_value(name: str, value: Any) -> str:
+    if name == "sha256" and isinstance(value, str) and len(value) > 16:
+        return f"{value[:16]}…"  # as the agreement forms print it; the log keeps it whole
+    return value_in_words(value, as_it_is=name in _AS_THEY_ARE)

@@ -3,6 +3,7 @@ say the imagery must not be viewed, copied or saved; it is described instead."""
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 NO_IMAGE_TYPES = frozenset({"nudes", "iioc"})
@@ -71,3 +72,18 @@ def image_refusal(incident_type: str | None) -> str | None:
             "secure for the police."
         )
     return None
+
+
+# "(file NAME, SHA-256 <64 hex digits>)", as an evidence line and its chronology entry say it.
+_FILE_AND_FINGERPRINT = re.compile(r"\(file (?P<name>.*?), SHA-256 [0-9a-fA-F]{64}\)")
+
+
+def names_a_file(text: str) -> bool:
+    """Whether an evidence line says a file was kept with it."""
+    return _FILE_AND_FINGERPRINT.search(text) is not None
+
+
+def for_the_screen(text: str) -> str:
+    """An evidence line or chronology text as the screen shows it: "(file NAME, SHA-256 …)"
+    becomes "(file NAME)". The fingerprint is for the printed record, which keeps it."""
+    return _FILE_AND_FINGERPRINT.sub(lambda found: f"(file {found['name']})", text)

@@ -52,6 +52,9 @@ class IncidentRecord:
     # due date): what an inspector asks first.
     where_it_stands: str = ""
     still_to_do: list[str] = field(default_factory=list)
+    # The case's actions, a line each: title, owner, due date and where it stands ("done",
+    # "OVERDUE" or "open", as on the day the record was made). Packs made before it have none.
+    actions: list[str] = field(default_factory=list)
 
 
 def record_as_json(record: IncidentRecord) -> str:
@@ -119,6 +122,9 @@ def incident_record_pdf(record: IncidentRecord) -> bytes:
     if record.evidence:
         story.append(Paragraph("Evidence", s["heading"]))
         story += [Paragraph(f"• {escape(line)}", s["body"]) for line in record.evidence]
+    if record.actions:
+        story.append(Paragraph("Actions", s["heading"]))
+        story += [Paragraph(f"• {escape(line)}", s["body"]) for line in record.actions]
     story.append(Paragraph("Chronology", s["heading"]))
     for entry in record.entries:
         body = "<br/>".join(_lines(line) for line in entry.lines)

@@ -307,5 +307,8 @@ class ReviewPack(Base):
     reviewer: Mapped[str] = mapped_column(String(200))
     pack_key: Mapped[str] = mapped_column(String(64))  # hex; only ever inside this database
     cases: Mapped[str] = mapped_column(Text)  # JSON: incident id -> SHA-256 of what was sent
-    imported_at: Mapped[datetime | None]
+    imported_at: Mapped[datetime | None]  # the latest import
     imported_by_name: Mapped[str | None] = mapped_column(String(200))
+    # JSON list of the hashes of the pack's entries already imported (a pack can come back more
+    # than once); NULL on a pack imported before 0009, which did not keep them.
+    imported_entries: Mapped[str | None] = mapped_column(Text)

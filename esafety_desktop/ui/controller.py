@@ -214,7 +214,13 @@ class AppController(QObject):
         """Open a headteacher's review pack: no school database, no keyring."""
         from esafety_desktop.ui.review_window import ReviewOpenWindow
 
-        window = ReviewOpenWindow(pack)
+        school = (
+            self.database
+            or self.options.database
+            or self.config.database
+            or default_database_path()
+        )
+        window = ReviewOpenWindow(pack, no_school_here=not _exists(school))
         window.opened.connect(self.show_review)
         self._replace_window(window)
 

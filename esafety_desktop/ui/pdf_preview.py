@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
@@ -43,7 +44,9 @@ class PdfPreviewDialog(QDialog):
         on_printed: Callable[[int], None],
         on_save: Callable[[str], None],
         parent: QWidget | None = None,
+        kept_in: str = "the audit log",
     ) -> None:
+        """``kept_in`` says where printing and saving are recorded (review mode: the pack)."""
         super().__init__(parent)
         self.setWindowTitle(f"Print preview: {title}")
         self.setObjectName("pdfPreview")
@@ -51,6 +54,7 @@ class PdfPreviewDialog(QDialog):
         self._suggested = suggested_file_name
         self._on_printed = on_printed
         self._on_save = on_save
+        self._kept_in = kept_in
         self.printed_pages = 0
 
         self._bytes = QByteArray(pdf)
@@ -69,6 +73,9 @@ class PdfPreviewDialog(QDialog):
         self.print_button.setDefault(True)
         self.save_button = QPushButton("Save as PDF…")
         self.pages_label = QLabel(self._pages_text())
+        self.saved_label = QLabel()
+        self.saved_label.setWordWrap(True)
+        self.saved_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         self.print_button.clicked.connect(self.print_document)
@@ -83,6 +90,7 @@ class PdfPreviewDialog(QDialog):
         bar.addWidget(buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.saved_label)
         layout.addLayout(bar)
         self.resize(820, 900)
 
@@ -135,11 +143,12 @@ class PdfPreviewDialog(QDialog):
             "Save an unencrypted copy?",
             "A saved PDF is not encrypted: anyone who can open the folder can read it. Save it "
             "only where the school keeps confidential files, and delete it when it is no longer "
-            "needed. Saving is recorded in the audit log.",
+            f"needed. Saving is recorded in {self._kept_in}.",
             yes="Save anyway",
         ):
             return
-        path = dialogs.save_file_name(self, "Save as PDF", self._suggested, "PDF files (*.pdf)")
+        start = str(Path(documents_folder()) / self._suggested)
+        path = dialogs.save_file_name(self, "Save as PDF", start, "PDF files (*.pdf)")
         if not path:
             return
         if not path.lower().endswith(".pdf"):
@@ -148,6 +157,18 @@ class PdfPreviewDialog(QDialog):
             self._on_save(path)
         except ProblemForUser as problem:
             dialogs.report_problem(self, problem, "The PDF was not saved")
+
+    def show_saved(self, path: str, _result: object = None) -> None:
+        """Where the copy went, said under the preview (and recorded by the caller)."""
+        self.saved_label.setText(f"Saved an unencrypted copy to {path}")
+
+
+def documents_folder() -> str:
+    """Where a saved copy goes unless the user chooses elsewhere: their Documents folder."""
+    from PySide6.QtCore import QStandardPaths
+
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return found or str(Path.home())
 
 
 def preview_for(
@@ -167,6 +188,7 @@ def preview_for(
             dialog,
             partial(save_pdf, signed_in, title, pdf, Path(path)),
             Changes.AUDIT,
+            on_done=partial(dialog.show_saved, path),
             problem_title="The PDF was not saved",
         ).run()
 

@@ -1,6 +1,8 @@
 """Review mode: a pack of cases opened with its passphrase on any PC (no school database, no
 keyring). The cases are read-only; the reviewer's comments, "reviewed" marks and sign-offs are
-saved into the pack at once."""
+saved into the pack at once, each on the case it was written on: the comment box belongs to
+one case, and what is typed on another case is kept for that case. Nothing typed is dropped
+without asking; printing and saving a record are recorded in the pack."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from functools import partial
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QPixmap
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -47,7 +49,15 @@ class ReviewOpenWindow(QWidget):
 
     opened = Signal(object)
 
-    def __init__(self, path: Path | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        parent: QWidget | None = None,
+        *,
+        no_school_here: bool = False,
+    ) -> None:
+        """``no_school_here``: this PC has no school database (the head's own laptop), which
+        the window says is fine, so nobody goes looking for a setup they do not need."""
         super().__init__(parent)
         self.setObjectName("reviewOpenWindow")
         self.setWindowTitle(f"{APP_NAME}: open a review pack")
@@ -72,6 +82,17 @@ class ReviewOpenWindow(QWidget):
         intro.setWordWrap(True)
         intro.setFixedWidth(580)  # a known width, so the wrapped text gets the height it needs
         intro.setMinimumHeight(intro.heightForWidth(580))
+        self.no_school_note: QLabel | None = None
+        if no_school_here:
+            self.no_school_note = QLabel(
+                "This PC has no school database, and that is fine for reviewing: the pack "
+                "holds the cases, and nothing needs setting up here. You do not need the "
+                "school's password either, only the pack's passphrase."
+            )
+            self.no_school_note.setObjectName("noSchoolHere")
+            self.no_school_note.setWordWrap(True)
+            self.no_school_note.setFixedWidth(580)
+            self.no_school_note.setMinimumHeight(self.no_school_note.heightForWidth(580))
         file_row = QHBoxLayout()
         file_row.addWidget(self.path, 1)
         file_row.addWidget(browse)
@@ -83,6 +104,8 @@ class ReviewOpenWindow(QWidget):
         card.setFixedWidth(620)
         inner = QVBoxLayout(card)
         inner.addWidget(intro)
+        if self.no_school_note is not None:
+            inner.addWidget(self.no_school_note)
         inner.addLayout(form)
         inner.addWidget(self.message)
         inner.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -185,12 +208,17 @@ class ReviewWindow(QMainWindow):
         self.comment.setPlaceholderText("Your comment on this case (also used with a sign-off)")
         self.comment.setMaximumHeight(90)
         self.signed_on = QDateEdit(qdate(pack.clock.today()))
+        self.signed_on.setMaximumDate(qdate(pack.clock.today()))  # never a date to come
         self.signed_on.setDisplayFormat("dd/MM/yyyy")
         self.signed_on.setCalendarPopup(True)
         self.signed_on.setAccessibleName("Date of the sign-off")
         self.comment_button = QPushButton("Add the &comment")
         self.reviewed_button = QPushButton("Mark &reviewed")
-        self.sign_off_button = QPushButton("&Sign off")
+        self.sign_off_button = QPushButton("&Sign off…")
+        self.correct_button = QPushButton("Correct the si&gn-off")
+        self.correct_button.setToolTip(
+            "A sign-off is given once; a correction to it is added with your comment"
+        )
         self.print_button = QPushButton("&Print the case…")
         self.files_button = QPushButton("&View the evidence files…")
         self.message = error_label()
@@ -199,6 +227,7 @@ class ReviewWindow(QMainWindow):
             self.comment_button,
             self.reviewed_button,
             self.sign_off_button,
+            self.correct_button,
             self.print_button,
             self.files_button,
         ):
@@ -225,10 +254,17 @@ class ReviewWindow(QMainWindow):
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self.statusBar().showMessage(str(pack.path))
+        # What is typed in the comment box, for each case it was typed on (the box holds the
+        # case on screen's); and how many entries this window added to the pack.
+        self.comment_case: int | None = None
+        self.typed: dict[int, str] = {}
+        self.added_here = 0
+        self.cases.selectionModel().currentRowChanged.connect(self._switch_comment)
         self.cases.selectionModel().currentRowChanged.connect(self.show_case)
         self.comment_button.clicked.connect(self.add_comment)
         self.reviewed_button.clicked.connect(self.mark_reviewed)
         self.sign_off_button.clicked.connect(self.sign_off)
+        self.correct_button.clicked.connect(self.correct_sign_off)
         self.print_button.clicked.connect(self.print_case)
         self.files_button.clicked.connect(self.view_files)
         self.cases.setCurrentIndex(self.cases_model.index(0, 0))
@@ -246,8 +282,14 @@ class ReviewWindow(QMainWindow):
             self.record.clear()
             return
         case_id = case.incident_id
+        from esafety_desktop.domain.evidence import for_the_screen, names_a_file
+
         record = self.pack.record(case_id, printed_by="")
-        self.files_button.setEnabled(bool(self.pack.evidence_files(case_id)))
+        files = self.pack.evidence_files(case_id)
+        self.files_button.setEnabled(bool(files))
+        self.files_button.setToolTip(
+            "" if files else "This pack has no evidence files for this case: they stayed in school."
+        )
         parts = [
             f"<h2>{escape(record.reference)}: {escape(record.incident_type)}</h2>",
             f"<p><b>Status:</b> {escape(record.status)} · <b>Reported</b> "
@@ -268,25 +310,66 @@ class ReviewWindow(QMainWindow):
             parts.append(f"<p><b>People involved</b></p><ul>{people}</ul>")
         parts.append("<h3>Chronology</h3>")
         for entry in record.entries:
-            lines = "<br>".join(escape(line) for line in entry.lines)
+            lines = "<br>".join(escape(for_the_screen(line)) for line in entry.lines)
             parts.append(
                 f"<p><b>{entry.when:%d/%m/%Y %H:%M} {escape(entry.title)}</b> "
                 f"({escape(entry.author)})" + (f"<br>{lines}" if lines else "") + "</p>"
             )
         if record.evidence:
-            items = "".join(f"<li>{escape(e)}</li>" for e in record.evidence)
-            parts.append(f"<h3>Evidence (descriptions only)</h3><ul>{items}</ul>")
+            # What came with the pack, said plainly; no SHA-256 on screen (the printout has it).
+            items = "".join(f"<li>{escape(for_the_screen(e))}</li>" for e in record.evidence)
+            parts.append(f"<h3>Evidence</h3><ul>{items}</ul>")
+            if files:
+                parts.append(
+                    f"<p>The screenshots came with this pack ({len(files)} "
+                    f"file{'s' if len(files) != 1 else ''}): press <b>View the evidence "
+                    "files…</b> to see them.</p>"
+                )
+            elif any(names_a_file(e) for e in record.evidence):
+                parts.append(
+                    "<p>Descriptions only: the files stayed in school. Ask the DSL if you "
+                    "need to see them.</p>"
+                )
         added = self.pack.entries(case_id)
         parts.append("<h3>Your review</h3>")
         if not added:
             parts.append("<p>Nothing added yet.</p>")
         for mine in added:
+            when = f"{review_packs.entry_when(mine):%d/%m/%Y %H:%M}"
             parts.append(
-                f"<p><b>{escape(review_packs.entry_title(mine))}</b>"
+                f"<p><b>{when}</b> · <b>{escape(review_packs.entry_title(mine))}</b>"
                 + (f"<br>{escape(mine.text)}" if mine.text else "")
                 + "</p>"
             )
         self.record.setHtml("".join(parts))
+
+    # -- the comment box belongs to one case -----------------------------------------------
+
+    def _switch_comment(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """Keep what was typed with the case it was typed on; show the new case's own."""
+        if self.comment_case is not None:
+            text = self.comment.toPlainText()
+            if text.strip():
+                self.typed[self.comment_case] = text
+            else:
+                self.typed.pop(self.comment_case, None)
+        case = self.cases_model.row_at(current.row()) if current.isValid() else None
+        self.comment_case = case.incident_id if case is not None else None
+        self.comment.setPlainText(self.typed.pop(case.incident_id, "") if case else "")
+        self._fit_buttons()
+
+    def _fit_buttons(self) -> None:
+        """A case is signed off once; after that, only a correction to the sign-off."""
+        signed = self.comment_case is not None and self.pack.signed_off(self.comment_case)
+        self.sign_off_button.setEnabled(not signed)
+        self.correct_button.setEnabled(bool(signed))
+
+    def unsaved(self) -> list[str]:
+        """The cases with typed text not yet added to the pack."""
+        typed = dict(self.typed)
+        if self.comment_case is not None and self.comment.toPlainText().strip():
+            typed[self.comment_case] = self.comment.toPlainText()
+        return [c.reference for c in self.pack.cases() if c.incident_id in typed]
 
     # -- adding --------------------------------------------------------------------------
 
@@ -299,11 +382,28 @@ class ReviewWindow(QMainWindow):
     def sign_off(self) -> None:
         day = self.signed_on.date().toPython()
         assert isinstance(day, date)
+        case = self.current_case()
+        if case is None:
+            return
+        name = self.reviewer.text().strip() or "(type your name first)"
+        if not dialogs.ask(
+            self,
+            f"Sign off {case.reference}?",
+            f"You are signing off {case.reference} as {name}, dated {day:%d/%m/%Y}"
+            + (" with your comment." if self.comment.toPlainText().strip() else ".")
+            + " A sign-off is given once: afterwards only a correction to it can be added.",
+            yes="Sign off",
+            no="Not yet",
+        ):
+            return
         self._add(review_packs.SIGNED_OFF, self.comment.toPlainText(), day)
+
+    def correct_sign_off(self) -> None:
+        self._add(review_packs.CORRECTION, self.comment.toPlainText())
 
     def _add(self, kind: str, text: str, signed_on: date | None = None) -> None:
         case = self.current_case()
-        if case is None:
+        if case is None or case.incident_id != self.comment_case:
             return
         try:
             self.pack.add(
@@ -318,12 +418,14 @@ class ReviewWindow(QMainWindow):
             self.message.setText(str(problem))
             return
         self.comment.clear()
+        self.added_here += 1
         self.message.setStyleSheet("")
         self.message.setText(f"Saved in the pack: {review_packs.ENTRY_LABELS[kind].lower()}.")
         self.cases_model.replace_row(
             self.cases.currentIndex().row(),
             dataclasses.replace(case, progress=_progress(self.pack.entries(case.incident_id))),
         )
+        self._fit_buttons()
         self.show_case()
 
     def print_case(self) -> None:
@@ -338,22 +440,30 @@ class ReviewWindow(QMainWindow):
             self,
             partial(OpenPack.pdf_of, record),
             Changes.NOTHING,
-            on_done=partial(self._show_record, case.reference),
+            on_done=partial(self._show_record, case),
             problem_title="The record could not be made",
         ).run()
 
-    def _show_record(self, reference: str, pdf: bytes) -> None:
+    def _show_record(self, case: CaseInPack, pdf: bytes) -> None:
         from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
 
         self.preview = PdfPreviewDialog(
             pdf,
-            f"Incident record {reference}",
-            suggested_file_name=reference,
-            on_printed=self._printed,
-            on_save=partial(review_packs.save_printout, pdf),
+            f"Incident record {case.reference}",
+            suggested_file_name=f"{case.reference}.pdf",
+            on_printed=partial(self._printed, case.incident_id),
+            on_save=partial(self._save_copy, case.incident_id, pdf),
             parent=self,
+            kept_in="this pack (the school's audit log has it once the DSL imports the pack)",
         )
         self.preview.open()
+
+    def _save_copy(self, incident_id: int, pdf: bytes, path: str) -> None:
+        """Written where the reviewer chose, recorded in the pack, and the place shown."""
+        self.pack.save_printout(incident_id, pdf, Path(path), self.reviewer.text())
+        self.added_here += 1
+        self.preview.show_saved(path)
+        self.statusBar().showMessage(f"Saved an unencrypted copy to {path}", 15_000)
 
     def view_files(self) -> None:
         case = self.current_case()
@@ -361,10 +471,40 @@ class ReviewWindow(QMainWindow):
             self.files = EvidenceFilesDialog(self.pack.evidence_files(case.incident_id), self)
             self.files.open()
 
-    def _printed(self, pages: int) -> None:
-        self.statusBar().showMessage(f"Printed {pages} page(s).", 10_000)
+    def _printed(self, incident_id: int, pages: int) -> None:
+        try:
+            self.pack.printed(incident_id, pages, self.reviewer.text())
+        except ProblemForUser as problem:
+            dialogs.report_problem(self, problem, "The printing was not recorded in the pack")
+        else:
+            self.added_here += 1
+        self.statusBar().showMessage(
+            f"Printed {pages} page{'s' if pages != 1 else ''}; recorded in the pack.", 10_000
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt names it
+        """Typed text not yet added is not lost without asking; a pack with new entries must
+        go back to the DSL, so the reviewer is told where it is and to whom."""
+        waiting = self.unsaved()
+        if waiting and not dialogs.ask(
+            self,
+            "Close without adding what you typed?",
+            f"What you typed on {', '.join(waiting)} is not in the pack yet: press “Add the "
+            "comment” (or Mark reviewed, Sign off) first, or it is lost when the window closes.",
+            yes="Close and lose it",
+            no="Keep it open",
+        ):
+            event.ignore()
+            return
+        if self.added_here:
+            dialogs.inform(
+                self,
+                "Return this pack to your DSL",
+                f"What you added is saved in {self.pack.path}. Give that file back to "
+                f"{self.pack.exported_by or 'the DSL'} (for example on the school's encrypted "
+                "USB stick): your review reaches the school's records only when they import "
+                "it. Keep the passphrase apart from the file, as before.",
+            )
         self.pack.close()
         self.closed.emit()
         event.accept()

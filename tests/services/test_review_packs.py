@@ -112,7 +112,11 @@ def test_the_head_reviews_on_another_pc_and_the_dsl_imports_the_sign_offs(
     new_pc()  # back at school (the DSL's session is still open)
     returned = review_packs.read_returned_pack(school.signed_in, exported.path)
     assert returned.reviewer == "Pat Head" and returned.entry_count == 3
-    assert review_packs.import_review(school.signed_in, returned) == 3
+    imported = review_packs.import_review(school.signed_in, returned)
+    assert imported.total == 3
+    assert imported.sentence() == (
+        f"Added {first.reference}: 1 × comment, 1 × signed off; {second.reference}: 1 × reviewed."
+    )
     chronology = incidents.chronology(school.signed_in, first.incident_id)
     titles = [e.title for e in chronology]
     assert "Signed off by Pat Head on 24/11/2026" in titles
@@ -121,8 +125,11 @@ def test_the_head_reviews_on_another_pc_and_the_dsl_imports_the_sign_offs(
     assert signed.text == "Handled well." and signed.author.startswith("Pat Head (offline review")
     # a sign-off counts as the case's review: the head's Dashboard no longer asks for it
     assert incidents.awaiting_sign_off(school.signed_in) == 2  # the second was only "reviewed"
-    with pytest.raises(PackProblem, match="already imported"):
-        review_packs.read_returned_pack(school.signed_in, exported.path)
+    # the same copy again: nothing new, nothing added twice
+    again_returned = review_packs.read_returned_pack(school.signed_in, exported.path)
+    assert (again_returned.entry_count, again_returned.already_imported) == (0, 3)
+    assert review_packs.import_review(school.signed_in, again_returned).total == 0
+    assert len(incidents.chronology(school.signed_in, first.incident_id)) == len(chronology)
 
 
 def test_a_pack_altered_outside_the_app_or_from_another_school_is_refused(
@@ -187,14 +194,16 @@ def test_only_the_dsl_exports_and_imports(
     head.sign_out()
 
 
-def test_the_next_pack_offers_only_cases_opened_or_changed_since(
+def test_the_next_pack_ticks_the_open_cases_not_yet_signed_off(
     school: School, exported: review_packs.ExportedPack
 ) -> None:
-    assert review_packs.cases_for_review(school.signed_in) == []
-    first = incidents.list_incidents(school.signed_in)[-1].id
-    incidents.add_note(school.signed_in, first, "Spoke to the parents again.")
+    first, second = sorted(review_packs.cases_for_review(school.signed_in))  # none signed off
+    incidents.sign_off(school.signed_in, first, "Seen at the meeting.")
     fresh = _case(school, "A third concern, after the pack")
-    assert sorted(review_packs.cases_for_review(school.signed_in)) == sorted([first, fresh])
+    assert sorted(review_packs.cases_for_review(school.signed_in)) == sorted([second, fresh])
+    # changed after its sign-off, a case is to be reviewed again
+    incidents.add_note(school.signed_in, first, "Spoke to the parents again.")
+    assert first in review_packs.cases_for_review(school.signed_in)
 
 
 def test_evidence_files_travel_only_when_chosen_and_are_checked(

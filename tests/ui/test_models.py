@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
-    QListView,
     QStyle,
     QStyleOptionViewItem,
     QTableView,
@@ -22,6 +22,7 @@ from pytestqt.qtbot import QtBot
 from esafety_desktop.domain.incidents import IncidentStatus
 from esafety_desktop.services import agreements, backups, incidents, people, review_packs
 from esafety_desktop.services.accounts import list_accounts
+from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.models import account_model
 from esafety_desktop.ui.pages.agreements import AgreementsPage
 from esafety_desktop.ui.pages.audit_log import AuditLogPage
@@ -199,7 +200,7 @@ def test_the_accounts(school: School, check: ModelCheck) -> None:
     _sort_every_way(view)
 
 
-def _tick_box(view: QListView, index: QModelIndex) -> QPoint:
+def _tick_box(view: QAbstractItemView, index: QModelIndex) -> QPoint:
     """The middle of the tick box the view draws for ``index``, in viewport coordinates."""
     option = QStyleOptionViewItem()
     option.initFrom(view.viewport())
@@ -218,8 +219,8 @@ def test_the_export_dialogs_cases_tick_by_keyboard_and_by_mouse(
     model = dialog.cases_model
     check(model, dialog)
     dialog.show()
-    assert sorted(dialog.chosen()) == sorted(cases)  # each is new since the last pack
-    ids = [model.row_at(row).id for row in range(model.rowCount())]
+    assert sorted(dialog.chosen()) == sorted(cases)  # each is open and not signed off
+    ids = [model.row_at(row).incident_id for row in range(model.rowCount())]
     dialog.cases.setFocus()
     dialog.cases.setCurrentIndex(model.index(0, 0))
     qtbot.keyClick(dialog.cases, Qt.Key.Key_Space)
@@ -256,6 +257,8 @@ def test_review_modes_cases(
     assert window.current_case() == dataclasses.replace(second, progress="reviewed")
     model.sort(0, Qt.SortOrder.DescendingOrder)  # the chosen case stays chosen
     assert window.current_case() == dataclasses.replace(second, progress="reviewed")
+    dialogs.set_next_answer(None)  # "Return this pack to your DSL"
+    window.close()
 
 
 def test_the_reviewers_entries_to_import(

@@ -4,7 +4,7 @@ printed record of a case (also what a review pack holds)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from esafety_desktop.domain.incidents import (
 )
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents._common import _visible_incident, visible_to
+from esafety_desktop.services.incidents.actions import ActionInfo, actions
 from esafety_desktop.services.incidents.chronology import chronology
 from esafety_desktop.services.incidents.evidence import evidence_for
 from esafety_desktop.services.incidents.flowcharts import shipped_flowchart
@@ -152,6 +153,7 @@ def incident_record_data(signed_in: SignedIn, incident_id: int) -> IncidentRecor
     from esafety_desktop.services.settings import school_settings
 
     entries = chronology(signed_in, incident_id)
+    today = signed_in.clock.today()  # an action is overdue as of the day the record is made
     held = [
         f"{e.kind.label}: {e.description}"
         + (f" {e.url}" if e.url else "")
@@ -214,6 +216,7 @@ def incident_record_data(signed_in: SignedIn, incident_id: int) -> IncidentRecor
         printed_at=signed_in.clock.local_now(),
         where_it_stands=plan.where(),
         still_to_do=[_still_to_do(p) for p in plan.outstanding],
+        actions=[_action_line(a, today) for a in actions(signed_in, incident_id)],
     )
     return record
 
@@ -243,6 +246,13 @@ def _still_to_do(taken: PlanStep) -> str:
         return f"{taken.step.title}: recorded as done before the app asked; not confirmed"
     due = f", by {answer.due:%d/%m/%Y}" if answer.due else ""
     return f"{taken.step.title}: {answer.owner}{due}"
+
+
+def _action_line(action: ActionInfo, today: date) -> str:
+    """An action as the printed record lists it: where it stands is as on ``today``."""
+    state = "done" if action.done else "OVERDUE" if action.overdue(today) else "open"
+    step = " (a step of the flowchart)" if action.step_id else ""
+    return f"{action.title}: {action.owner}, due {action.due:%d/%m/%Y} ({state}){step}"
 
 
 def _person_details(person: Person) -> str:

@@ -10,6 +10,7 @@ from html import escape
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from esafety_desktop.domain.evidence import for_the_screen
 from esafety_desktop.domain.incidents import CasePlan, StepState, incident_type_name
 from esafety_desktop.domain.mis_import import YEAR_GROUP_LABELS
 from esafety_desktop.services import incidents
@@ -81,7 +82,8 @@ def case_html(
         for item in evidence:
             where = f", kept in {item.held_where} by {item.held_by}" if item.held_where else ""
             url = f" {item.url}" if item.url else ""
-            kept = f" ({item.file_name}, SHA-256 {item.sha256[:16]}…)" if item.sha256 else ""
+            # No fingerprint on screen: the printed record carries each file's SHA-256.
+            kept = f" (file {item.file_name})" if item.file_name else ""
             parts.append(
                 f"<li><b>{item.kind.label}</b>: {escape(item.description)}{escape(url)}"
                 f"{escape(where)}{escape(kept)}</li>"
@@ -90,7 +92,7 @@ def case_html(
     parts.append("<h3>Chronology</h3>")
     for entry in entries:
         lines = [f"<b>{entry.recorded_at:%d/%m/%Y %H:%M}</b> · {escape(entry.title)}"]
-        lines.extend(escape(line) for line in entry.lines())
+        lines.extend(escape(for_the_screen(line)) for line in entry.lines())
         if entry.corrected_by:
             lines.append("<i>Corrected later (see below); the original is kept.</i>")
         lines.append(f"<span style='color:grey'>Recorded by {escape(entry.author)}</span>")
