@@ -162,7 +162,7 @@ def export_review_pack(
                     "reviewer": reviewer,
                     "file": out.name,
                     "evidence_files": len(files),
-                    "left_out_allegations_about_the_head": len(left_out),
+                    "left_out_allegations_about_the_head": len(excluded),
                 },
             )
     except BaseException:

@@ -173,6 +173,14 @@ def pack_cases_model() -> RecordTableModel[CaseInPack]:
     return RecordTableModel[CaseInPack]([("Case", _case_line, lambda case: case.reference)])
 
 
+def _marked(action: str) -> str:
+    """An action line for the screen, an overdue one in red."""
+    shown = escape(action)
+    if "(OVERDUE)" in action:
+        shown = shown.replace("(OVERDUE)", "<b style='color:#c62828'>(overdue)</b>")
+    return shown
+
+
 class ReviewWindow(QMainWindow):
     """One pack's cases, read-only, and the reviewer's entries."""
 
@@ -308,6 +316,11 @@ class ReviewWindow(QMainWindow):
                 for p in record.people
             )
             parts.append(f"<p><b>People involved</b></p><ul>{people}</ul>")
+        if record.where_it_stands:
+            parts.append(f"<h3>Where the case stands</h3><p>{escape(record.where_it_stands)}</p>")
+        if record.actions:
+            items = "".join(f"<li>{_marked(line)}</li>" for line in record.actions)
+            parts.append(f"<h3>Actions</h3><ul>{items}</ul>")
         parts.append("<h3>Chronology</h3>")
         for entry in record.entries:
             lines = "<br>".join(escape(for_the_screen(line)) for line in entry.lines)

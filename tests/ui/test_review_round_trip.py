@@ -6,7 +6,7 @@ the DSL imports again. Every entry lands on the case it was written on, once."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -113,6 +113,8 @@ def test_the_whole_round_trip_twice_puts_every_entry_on_its_own_case_once(
     finish: list[AppController],  # noqa: F811
 ) -> None:
     a, b, c = three_cases["A"], three_cases["B"], three_cases["C"]
+    late = school.signed_in.clock.today() - timedelta(days=3)
+    incidents.add_action(school.signed_in, b, "Phone both families", "Jo Bloggs", late)
     page = IncidentsPage(school.signed_in)
     qtbot.addWidget(page)
     page.resize(*LAPTOP)
@@ -124,8 +126,12 @@ def test_the_whole_round_trip_twice_puts_every_entry_on_its_own_case_once(
     new_pc()
     review = _open_at_home(qtbot, pack, passphrase, finish)
     _choose(review, a)
+    assert "Where the case stands" in review.record.toPlainText()
     type_into(qtbot, review.comment, "A: parents met; I agree with the actions.")
     _choose(review, b)  # clicked another case mid-typing
+    assert f"Phone both families: Jo Bloggs, due {late:%d/%m/%Y} (overdue)" in (
+        review.record.toPlainText()
+    )
     assert review.comment.toPlainText() == ""  # the box belongs to case B now
     click(qtbot, review.comment_button)
     assert "Write the comment first" in review.message.text()
