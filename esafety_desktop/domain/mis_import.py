@@ -198,6 +198,17 @@ class PupilRecord:
 class RowProblem:
     row: int
     reason: str
+    pupil: str = ""  # the name on the row, as the file has it, so the DSL knows who
+
+
+def counted(n: int, word: str, words: str | None = None) -> str:
+    """ "1 row", "3 rows": a number with its word in the right form."""
+    return f"{n} {word if n == 1 else words or word + 's'}"
+
+
+def _name_on(cells: list[str], mapping: dict[str, int | None]) -> str:
+    names = [_cell(cells, mapping.get(key)).strip() for key in ("forename", "surname")]
+    return " ".join(n for n in names if n)
 
 
 @dataclass(frozen=True)
@@ -348,15 +359,16 @@ def check_pupils(table: Table, mapping: dict[str, int | None], today: date) -> P
                     row,
                     f"{heading} is in US order (month/day); export the file with UK "
                     "dates (day/month)",
+                    _name_on(cells, mapping),
                 )
-                for row, _ in table.rows
+                for row, cells in table.rows
             ]
     # A US-ordered column has said so for every row; its dates are not read one by one.
     us_columns = {key for key, order in orders.items() if order.month_first}
     for row, cells in table.rows:
         reasons: list[str] = []
         record = _check_row(row, cells, mapping, today, reasons, us_columns)
-        problems += [RowProblem(row, r) for r in reasons]
+        problems += [RowProblem(row, r, _name_on(cells, mapping)) for r in reasons]
         if record is not None and not reasons:
             records.append(record)
     for key, label in (("upn", "UPN"), ("mis_id", "admission number")):
@@ -365,11 +377,13 @@ def check_pupils(table: Table, mapping: dict[str, int | None], today: date) -> P
             value = getattr(record, key)
             if value:
                 seen[value].append(record.row)
+        names = {r.row: f"{r.forename} {r.surname}".strip() for r in records}
         for value, rows in seen.items():
             if len(rows) > 1:
                 others = ", ".join(str(r) for r in rows)
                 problems += [
-                    RowProblem(r, f"the {label} {value} appears on rows {others}") for r in rows
+                    RowProblem(r, f"the {label} {value} appears on rows {others}", names[r])
+                    for r in rows
                 ]
     bad = {p.row for p in problems}
     records = [r for r in records if r.row not in bad]

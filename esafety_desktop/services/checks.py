@@ -38,7 +38,7 @@ class VerificationReport:
                 f"and the audit chain of {self.audit_entries} entries is intact "
                 f"({self.accounts} account{'' if self.accounts == 1 else 's'})."
             )
-        return f"{len(self.problems)} problem(s) found:"
+        return f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} found:"
 
 
 def verify_database(

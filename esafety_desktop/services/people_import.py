@@ -19,6 +19,7 @@ from esafety_desktop.domain.mis_import import (
     RowProblem,
     Table,
     check_pupils,
+    counted,
     read_table,
     suggest_mapping,
 )
@@ -83,9 +84,9 @@ class ImportSummary:
             f"{self.unchanged} unchanged",
         ]
         if self.skipped_rows:
-            parts.append(f"{len(self.skipped_rows)} row(s) skipped")
+            parts.append(f"{counted(len(self.skipped_rows), 'row')} skipped")
         if self.possible_leavers:
-            parts.append(f"{self.possible_leavers} possible leaver(s) to confirm")
+            parts.append(f"{counted(self.possible_leavers, 'possible leaver')} to confirm")
         return "Imported: " + ", ".join(parts) + "."
 
 
@@ -124,9 +125,11 @@ def apply_import(
     if unskipped:
         shown = ", ".join(str(r) for r in unskipped[:10])
         more = "…" if len(unskipped) > 10 else ""
+        rows = "row has a problem" if len(unskipped) == 1 else "rows have problems"
         raise InvalidInput(
-            f"{len(unskipped)} row(s) have problems (rows {shown}{more}). Correct the file, or "
-            "choose to skip those rows. Nothing was imported."
+            f"{len(unskipped)} {rows} ({'row' if len(unskipped) == 1 else 'rows'} {shown}{more})"
+            ". Correct the file, or choose to skip "
+            f"{'it' if len(unskipped) == 1 else 'them'}. Nothing was imported."
         )
     day = signed_in.clock.today()
     with signed_in.database.transaction() as session:

@@ -23,7 +23,13 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from esafety_desktop.domain.mis_import import PUPIL_FIELDS, FileProblem, RowProblem, Table
+from esafety_desktop.domain.mis_import import (
+    PUPIL_FIELDS,
+    FileProblem,
+    RowProblem,
+    Table,
+    counted,
+)
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.people_import import (
@@ -195,6 +201,7 @@ class CheckPage(QWizardPage):
         self.problems_model: RecordTableModel[RowProblem] = RecordTableModel[RowProblem](
             [
                 ("Row", lambda p: str(p.row), lambda p: p.row),
+                ("Pupil", lambda p: p.pupil, lambda p: p.pupil),
                 ("Problem", lambda p: p.reason, lambda p: p.reason),
             ]
         )
@@ -203,9 +210,10 @@ class CheckPage(QWizardPage):
         self.problems.setModel(self.problems_model)
         self.problems.verticalHeader().hide()
         self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.problems.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.ResizeToContents
-        )
+        for column in (0, 1):
+            self.problems.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents
+            )
         self.problems.horizontalHeader().setStretchLastSection(True)
         self.skip = QCheckBox()
         self.skip.toggled.connect(self.completeChanged)
@@ -223,11 +231,12 @@ class CheckPage(QWizardPage):
         assert plan is not None
         bad = plan.rows_with_problems
         self.summary.setText(
-            f"{len(plan.records)} pupil(s) ready: {plan.new} new, {plan.updated} to update, "
-            f"{plan.unchanged} unchanged."
+            f"{counted(len(plan.records), 'pupil')} ready: {plan.new} new, {plan.updated} to "
+            f"update, {plan.unchanged} unchanged."
             + (
-                f" <b>{len(bad)} row(s) have problems</b>: nothing will be imported until the "
-                "file is corrected or you choose to skip them."
+                f" <b>{counted(len(bad), 'row')} with problems</b>: nothing will be imported "
+                "until the file is corrected or you choose to skip "
+                f"{'it' if len(bad) == 1 else 'them'}."
                 if bad
                 else " Every row is sound."
             )
@@ -236,7 +245,11 @@ class CheckPage(QWizardPage):
         self.notes.setVisible(bool(plan.notes))
         self.problems_model.set_rows(plan.problems)
         self.problems.setVisible(bool(bad))
-        self.skip.setText(f"&Skip the {len(bad)} row(s) with problems and import the rest")
+        self.skip.setText(
+            f"&Skip the {counted(len(bad), 'row')} with problems and import the rest"
+            if len(bad) != 1
+            else "&Skip the row with a problem and import the rest"
+        )
         self.skip.setChecked(False)
         self.skip.setVisible(bool(bad))
         if plan.possible_leavers:
@@ -247,8 +260,9 @@ class CheckPage(QWizardPage):
                 else ""
             )
             self.leavers.setText(
-                f"{len(plan.possible_leavers)} pupil(s) on roll are not in this file and will be "
-                f"shown as possible leavers for you to confirm: {names}{more}."
+                f"{counted(len(plan.possible_leavers), 'pupil')} on roll "
+                f"{'is' if len(plan.possible_leavers) == 1 else 'are'} not in this file and "
+                f"will be shown as possible leavers for you to confirm: {names}{more}."
             )
         else:
             self.leavers.setText("")

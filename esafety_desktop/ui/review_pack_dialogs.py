@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from esafety_desktop.domain.mis_import import counted
 from esafety_desktop.domain.roles import Role
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import review_packs
@@ -258,12 +259,13 @@ class PassphraseDialog(QDialog):
         self.passphrase.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.passphrase.setAccessibleName("Passphrase")
         left_out = (
-            f" {len(exported.left_out)} allegation(s) about the headteacher were left out."
+            f" {counted(len(exported.left_out), 'allegation')} about the headteacher "
+            f"{'was' if len(exported.left_out) == 1 else 'were'} left out."
             if exported.left_out
             else ""
         )
         about = QLabel(
-            f"Saved {len(exported.references)} case(s) in {exported.path}.{left_out}\n\n"
+            f"Saved {counted(len(exported.references), 'case')} in {exported.path}.{left_out}\n\n"
             "Give the reviewer this passphrase separately from the file: read it out over the "
             "telephone or hand it over on paper. It is shown only now; eSafety Desktop keeps "
             "the pack's key itself, so you will not need it to import the review."

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from esafety_desktop import APP_NAME
+from esafety_desktop.domain.mis_import import counted
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import review_packs
 from esafety_desktop.services.review_packs import OpenPack
@@ -192,7 +193,8 @@ class ReviewWindow(QMainWindow):
         self.pack = pack
         self.setWindowTitle(f"Review pack: {pack.school_name} – {APP_NAME} (review mode)")
         banner = QLabel(
-            f"<b>Review mode.</b> {len(pack.cases())} case(s) from {escape(pack.school_name)}, "
+            f"<b>Review mode.</b> {counted(len(pack.cases()), 'case')} from "
+            f"{escape(pack.school_name)}, "
             f"handed over by {escape(pack.exported_by)} on "
             f"{pack.exported_at.astimezone():%d/%m/%Y}. What you add is saved in this pack at "
             "once; it reaches the school's records when the DSL imports the pack."

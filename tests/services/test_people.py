@@ -110,7 +110,7 @@ def test_nothing_is_imported_until_bad_rows_are_skipped_explicitly(school: Schoo
     plan = plan_import(school.signed_in, table, mapping, file_name="r.csv", full_roll=False)
     assert plan.rows_with_problems == [3]
     with pytest.raises(
-        InvalidInput, match=r"1 row\(s\) have problems \(rows 3\).*Nothing was imported"
+        InvalidInput, match=r"1 row has a problem \(row 3\).*skip it. Nothing was imported"
     ):
         apply_import(school.signed_in, plan, skip_rows=set())
     assert people.list_people(school.signed_in) == []

@@ -140,9 +140,10 @@ def test_the_import_wizard_refuses_problems_until_skipped(
     wizard.next()
     assert wizard.currentPage() is wizard.check_page
     check = wizard.check_page
-    assert "1 row(s) have problems" in check.summary.text()
+    assert "1 row with problems" in check.summary.text()
     assert check.problems_model.index(0, 0).data() == "7"
-    assert "the forename is missing" in check.problems_model.index(0, 1).data()
+    assert check.problems_model.index(0, 1).data() == "Nobody"  # who the row is about
+    assert "the forename is missing" in check.problems_model.index(0, 2).data()
     assert not wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
     check.skip.setChecked(True)
     assert wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
