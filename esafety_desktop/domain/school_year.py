@@ -68,3 +68,43 @@ def add_school_days(day: date, days: int) -> date:
         if found.weekday() < 5:
             days -= 1
     return found
+
+
+def usual_year_group(
+    date_of_birth: date, today: date, start: tuple[int, int] = DEFAULT_START
+) -> str | None:
+    """The year group a child born on ``date_of_birth`` is usually in during the school year
+    containing ``today`` (England: Reception in the school year they turn five). None before
+    nursery or past Year 13."""
+    born_in = school_year_containing(date_of_birth, start).start.year
+    now_in = school_year_containing(today, start).start.year
+    index = now_in - born_in - 4
+    return YEAR_ORDER[index] if 0 <= index < len(YEAR_ORDER) else None
+
+
+def year_group_mismatch(
+    date_of_birth: date | None,
+    year_group: str | None,
+    today: date,
+    start: tuple[int, int] = DEFAULT_START,
+) -> str | None:
+    """A warning (never a refusal: some pupils are taught out of their year group) when the
+    year group is not the one their date of birth usually gives."""
+    if date_of_birth is None or not year_group:
+        return None
+    usual = usual_year_group(date_of_birth, today, start)
+    if usual == year_group:
+        return None
+    cohort = school_year_containing(date_of_birth, start)
+    named = {"N": "Nursery", "R": "Reception"}
+    usually = (
+        f"usually in {named.get(usual, f'Year {usual}')}"
+        if usual
+        else "not usually at a primary or secondary school"
+    )
+    return (
+        f"Children born between {cohort.start:%d/%m/%Y} and {cohort.end:%d/%m/%Y} are "
+        f"{usually} this school year, not {named.get(year_group, f'Year {year_group}')}. "
+        "Check the date of birth and the year group (a pupil may be taught out of their year "
+        "group)."
+    )

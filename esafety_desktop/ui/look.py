@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QLabel
 
 ERROR_STYLE = "color: #c62828"  # a message saying what went wrong, next to the field
+WARNING_STYLE = "color: #a15c00"  # something to check, that does not stop the save
 
 
 def error_label() -> QLabel:

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 
 from esafety_desktop.domain.mis_import import YEAR_GROUP_LABELS, YEAR_GROUPS
 from esafety_desktop.domain.people import RELATIONSHIPS, PersonKind
+from esafety_desktop.domain.school_year import year_group_mismatch
 from esafety_desktop.domain.uk_dates import DateProblem, parse_uk_date
 from esafety_desktop.errors import InvalidInput, ProblemForUser
 from esafety_desktop.services.people import PersonForm
-from esafety_desktop.ui.look import ERROR_STYLE
+from esafety_desktop.ui.look import ERROR_STYLE, WARNING_STYLE
 from esafety_desktop.ui.operations import Changes, Operation
 
 
@@ -120,8 +121,11 @@ class PersonDialog(FormDialog):
         pupil_word: str,
         existing: PersonForm | None = None,
         parent: QWidget | None = None,
+        today: date | None = None,
     ) -> None:
+        """``today`` (the session's) tells which year group a date of birth usually gives."""
         super().__init__("Change a person" if existing else "Add a person", parent)
+        self._today = today or date.today()
         self.setObjectName("personDialog")
         self._save = save
         start = existing or PersonForm(PersonKind.PUPIL, "", "")
@@ -145,6 +149,11 @@ class PersonDialog(FormDialog):
             self.year.addItem(YEAR_GROUP_LABELS[code], code)
         self.year.setCurrentIndex(max(self.year.findData(start.year_group), 0))
         self.form.addRow("&Year group", self.year)
+        self.year_warning = QLabel()
+        self.year_warning.setWordWrap(True)
+        self.year_warning.setStyleSheet(WARNING_STYLE)
+        self.year_warning.setAccessibleName("Year group warning")
+        self.form.addRow("", self.year_warning)
         self.class_name = self.line("&Class or form", start.class_name)
         self.send = QCheckBox("SEND")
         self.send.setChecked(start.send)
@@ -161,6 +170,8 @@ class PersonDialog(FormDialog):
         self.organisation = self.line("&Organisation", start.organisation)
         self.start = self.line("S&tart date", show_date(start.start_date), "dd/mm/yyyy")
         self.kind.currentIndexChanged.connect(self._show_rows)
+        self.dob.textChanged.connect(self._check_year_group)
+        self.year.currentIndexChanged.connect(self._check_year_group)
         self._show_rows()
         self.resize(520, 0)
 
@@ -188,6 +199,19 @@ class PersonDialog(FormDialog):
         }
         for widget, shown in visible.items():
             self.form.setRowVisible(widget, shown)
+        self._check_year_group()
+
+    def _check_year_group(self) -> None:
+        """A warning, not a refusal: the year group a date of birth does not usually give."""
+        warning = None
+        if self.current_kind() is PersonKind.PUPIL:
+            try:
+                born = read_date(self.dob, "date of birth", required=False)
+            except DateProblem:
+                born = None
+            warning = year_group_mismatch(born, self.year.currentData(), self._today)
+        self.year_warning.setText(warning or "")
+        self.form.setRowVisible(self.year_warning, bool(warning))
 
     def save(self) -> Callable[[], object]:
         kind = self.current_kind()

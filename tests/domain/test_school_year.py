@@ -66,3 +66,23 @@ def test_five_school_days_skip_the_weekend() -> None:
     assert add_school_days(date(2026, 11, 20), 5) == date(2026, 11, 27)  # Friday to Friday
     assert add_school_days(date(2026, 11, 23), 5) == date(2026, 11, 30)  # Monday to Monday
     assert add_school_days(date(2026, 11, 21), 1) == date(2026, 11, 23)  # Saturday to Monday
+
+
+def test_the_year_group_a_date_of_birth_usually_gives() -> None:
+    """England: Reception in the school year a child turns five."""
+    from esafety_desktop.domain.school_year import usual_year_group, year_group_mismatch
+
+    today = date(2026, 12, 1)  # the 2026/27 school year
+    assert usual_year_group(date(2021, 9, 1), today) == "R"  # turns five in September 2026
+    assert usual_year_group(date(2021, 8, 31), today) == "1"  # turned five in August 2026
+    assert usual_year_group(date(2022, 9, 1), today) == "N"
+    assert usual_year_group(date(2016, 9, 4), today) == "5"  # turns ten this school year
+    assert usual_year_group(date(2024, 1, 1), today) is None  # too young for nursery
+    assert year_group_mismatch(date(2016, 9, 4), "5", today) is None
+    warning = year_group_mismatch(date(2016, 9, 4), "3", today)
+    assert warning is not None
+    assert warning.startswith(
+        "Children born between 01/09/2016 and 31/08/2017 are usually in Year 5 this school "
+        "year, not Year 3."
+    )
+    assert year_group_mismatch(None, "3", today) is None

@@ -105,6 +105,31 @@ def test_a_pupil_without_a_date_of_birth_is_refused_in_the_dialog(
     assert dialog.isVisible()
 
 
+def test_a_year_group_that_does_not_fit_the_date_of_birth_is_questioned_not_refused(
+    qtbot: QtBot, page: PeoplePage, school: School
+) -> None:
+    from datetime import datetime
+
+    from tests.ui.stepping import click, type_into
+
+    school.clock.set(datetime(2026, 12, 1, 10, 0).astimezone())
+    click(qtbot, page.add_button)
+    dialog = page.dialog
+    type_into(qtbot, dialog.forename, "Gwenllïan")
+    type_into(qtbot, dialog.surname, "Tŷ-Ŵyn")
+    type_into(qtbot, dialog.dob, "04/09/2016")
+    dialog.year.setCurrentIndex(dialog.year.findData("3"))
+    assert dialog.year_warning.isVisible()
+    assert "usually in Year 5 this school year, not Year 3" in dialog.year_warning.text()
+    dialog.year.setCurrentIndex(dialog.year.findData("5"))
+    assert not dialog.year_warning.isVisible()
+    dialog.year.setCurrentIndex(dialog.year.findData("3"))
+    press_ok(qtbot, dialog)  # a warning: the pupil is still saved as typed
+    assert not dialog.isVisible(), dialog.message.text()
+    saved = next(p for p in people.list_people(school.signed_in) if p.name == "Gwenllïan Tŷ-Ŵyn")
+    assert saved.year_group == "3"
+
+
 def test_marking_a_leaver_keeps_them_shown_as_left(qtbot: QtBot, page: PeoplePage) -> None:
     pupil = page.rows[0]
     page.select_person(pupil.id)

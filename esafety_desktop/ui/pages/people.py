@@ -214,7 +214,12 @@ class PeoplePage(QWidget):
         def save(form: PersonForm) -> None:
             self._changed_id = people.add_person(self._signed_in, form)
 
-        self.dialog: QDialog = PersonDialog(save, pupil_word=self.pupil_word, parent=self)
+        self.dialog: QDialog = PersonDialog(
+            save,
+            pupil_word=self.pupil_word,
+            parent=self,
+            today=self._signed_in.clock.today(),
+        )
         self.dialog.accepted.connect(self._dialog_accepted)
         self.dialog.open()
 
@@ -224,6 +229,7 @@ class PeoplePage(QWidget):
             pupil_word=self.pupil_word,
             existing=details.form,
             parent=self,
+            today=self._signed_in.clock.today(),
         )
         self._changed_id = details.id
         self.dialog.accepted.connect(self._dialog_accepted)
