@@ -24,6 +24,7 @@ from esafety_desktop.domain.school_year import year_group_mismatch
 from esafety_desktop.domain.uk_dates import DateProblem, parse_uk_date
 from esafety_desktop.errors import InvalidInput, ProblemForUser
 from esafety_desktop.services.people import PersonForm
+from esafety_desktop.ui.dates import add_calendar
 from esafety_desktop.ui.look import ERROR_STYLE, WARNING_STYLE
 from esafety_desktop.ui.operations import Changes, Operation
 
@@ -140,6 +141,7 @@ class PersonDialog(FormDialog):
         self.preferred = self.line("&Preferred name", start.preferred_name)
         self.surname = self.line("&Surname", start.surname)
         self.dob = self.line("&Date of birth", show_date(start.date_of_birth), "dd/mm/yyyy")
+        add_calendar(self.dob, latest=self._today)
         self.upn = self.line("&UPN", start.upn)
         self.mis_id = self.line("&MIS id or admission no.", start.mis_id)
         self.year = QComboBox()
@@ -169,6 +171,7 @@ class PersonDialog(FormDialog):
         self.asset = self.line("Staff &laptop asset tag", start.laptop_asset_tag)
         self.organisation = self.line("&Organisation", start.organisation)
         self.start = self.line("S&tart date", show_date(start.start_date), "dd/mm/yyyy")
+        add_calendar(self.start)
         self.kind.currentIndexChanged.connect(self._show_rows)
         self.dob.textChanged.connect(self._check_year_group)
         self.year.currentIndexChanged.connect(self._check_year_group)
@@ -263,6 +266,7 @@ class LeaverDialog(FormDialog):
         intro.setWordWrap(True)
         self.form.addRow(intro)
         self.when = self.line("&Leaving date", show_date(today), "dd/mm/yyyy")
+        add_calendar(self.when)
         self.destination = self.line("&Destination (new school or employer)")
 
     def save(self) -> Callable[[], object]:

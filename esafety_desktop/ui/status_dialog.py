@@ -18,6 +18,7 @@ from esafety_desktop.domain.device_review import (
 from esafety_desktop.domain.incidents import IncidentStatus
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.incidents import Closing
+from esafety_desktop.ui.dates import add_calendar
 from esafety_desktop.ui.operations import Changes
 from esafety_desktop.ui.person_dialogs import FormDialog, read_date
 
@@ -103,6 +104,7 @@ class ActionDialog(FormDialog):
         self.what = self.line("&What must be done")
         self.owner = self.line("&Who will do it", default_owner)
         self.due = self.line("&Due by", f"{today + timedelta(days=5):%d/%m/%Y}", "dd/mm/yyyy")
+        add_calendar(self.due)
 
     def save(self) -> Callable[[], object]:
         due = read_date(self.due, "due date", required=True)

@@ -130,6 +130,26 @@ def test_a_year_group_that_does_not_fit_the_date_of_birth_is_questioned_not_refu
     assert saved.year_group == "3"
 
 
+def test_a_date_can_be_picked_from_a_calendar_as_well_as_typed(
+    qtbot: QtBot, page: PeoplePage
+) -> None:
+    from PySide6.QtWidgets import QCalendarWidget, QToolButton
+
+    from tests.ui.stepping import click, type_into
+
+    click(qtbot, page.add_button)
+    dialog = page.dialog
+    type_into(qtbot, dialog.dob, "10/03/2017")
+    button = next(b for b in dialog.dob.findChildren(QToolButton) if b.isVisible())
+    assert button.defaultAction().text() == "Choose the date from a calendar"
+    click(qtbot, button)
+    calendar = dialog.dob.calendar_menu.findChild(QCalendarWidget)
+    assert calendar.selectedDate().toString("dd/MM/yyyy") == "10/03/2017"
+    qtbot.keyClick(calendar.focusWidget() or calendar, Qt.Key.Key_Right)
+    qtbot.keyClick(calendar.focusWidget() or calendar, Qt.Key.Key_Return)
+    assert dialog.dob.text() == "11/03/2017"
+
+
 def test_marking_a_leaver_keeps_them_shown_as_left(qtbot: QtBot, page: PeoplePage) -> None:
     pupil = page.rows[0]
     page.select_person(pupil.id)
