@@ -9,7 +9,8 @@ shown as "fewer than N".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from esafety_desktop.domain.school_year import DEFAULT_START, Period, school_year_containing
@@ -39,6 +40,27 @@ def terms(year: Period) -> list[Period]:
         Period(autumn_end + timedelta(days=1), spring_end, f"Spring term {year.start.year + 1}"),
         Period(spring_end + timedelta(days=1), year.end, f"Summer term {year.start.year + 1}"),
     ]
+
+
+def terms_touching(period: Period, start: tuple[int, int] = DEFAULT_START) -> list[Period]:
+    """The terms the period touches, in order (whole terms, as a chart by term counts them)."""
+    found = []
+    year = school_year_containing(period.start, start)
+    while year.start <= period.end:
+        found += [
+            t
+            for t in terms(year)
+            if t.start <= t.end and t.start <= period.end and t.end >= period.start
+        ]
+        year = school_year_containing(year.end + timedelta(days=1), start)
+    return found
+
+
+def term_index(days: list[date], found: list[Period]) -> list[int]:
+    """For each day, the index in ``found`` (terms in order, as ``terms_touching`` gives them)
+    of the term it falls in; -1 for a day before the first."""
+    starts = [t.start for t in found]
+    return [bisect_right(starts, day) - 1 for day in days]
 
 
 def term_containing(day: date, start: tuple[int, int] = DEFAULT_START) -> Period:
@@ -96,6 +118,60 @@ class Counted:
     before: int | None = None  # the same count in the period compared with
 
 
+def change(now: int, before: int, threshold: int = DEFAULT_THRESHOLD) -> str:
+    """How a count changed since the period compared with, in words. Only a hidden count
+    (1 up to threshold - 1) hides the change: a difference from 0 or from a count shown in full
+    tells nothing the two counts do not."""
+    if 0 < now < threshold or 0 < before < threshold:
+        return "not shown (small numbers)"
+    if now == before:
+        return "no change"
+    if before == 0:
+        return f"+{now} (none before)"
+    return f"{now - before:+d}"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What the report draws for the incidents over time: counts by month, or by term when most
+    months' counts are too small to show, or no chart (``rows`` empty) and a sentence why; no
+    section at all (``heading`` empty) for a period of one month, whose count is the total."""
+
+    heading: str
+    rows: list[Counted]
+    note: str  # the bars drawn as nothing because their count is hidden; or why no chart
+
+
+TOO_SMALL_TO_CHART = "The numbers are too small to chart without identifying pupils."
+
+
+def incidents_chart(
+    by_month: list[Counted], by_term: list[Counted], threshold: int = DEFAULT_THRESHOLD
+) -> Chart:
+    """Chart by month if no more months are hidden (1 up to threshold - 1) than are shown; else
+    by term on the same rule; else no chart. Never a chart with no bar in it, nor one of a
+    single bar (it would show nothing the total does not)."""
+    over_time = "Incidents over time"
+    if not any(r.count for r in by_month):
+        return Chart(over_time, [], "No incidents were recorded in this period.")
+    if len(by_month) < 2:
+        return Chart("", [], "")
+    for heading, rows, word in (
+        ("Incidents by month", by_month, "Months"),
+        ("Incidents by term", by_term, "Terms"),
+    ):
+        shown = sum(1 for r in rows if r.count >= threshold)
+        hidden = [r.label for r in rows if 0 < r.count < threshold]
+        if len(rows) >= 2 and shown and len(hidden) <= shown:
+            note = (
+                f"{word} with fewer than {threshold} incidents, drawn as none: {', '.join(hidden)}."
+                if hidden
+                else ""
+            )
+            return Chart(heading, rows, note)
+    return Chart(over_time, [], TOO_SMALL_TO_CHART)
+
+
 # -- what the printed reports take ---------------------------------------------------
 
 
@@ -123,6 +199,8 @@ class GovernorsFigures:
     # how many of them are past their due date.
     steps_to_do: int = 0
     steps_overdue: int = 0
+    # The incidents in each term the period touches (the chart when months are too small).
+    by_term: list[Counted] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
 from esafety_desktop.reports.incident_record import facts_table, signatures_table
-from esafety_desktop.reports.layout import DocumentInfo, Printing, render, styles
+from esafety_desktop.reports.layout import Printing, render, section_start, styles
 
 
 @dataclass(frozen=True)
 class Agreement:
     title: str  # "Older pupils"
     version: str
-    sha256: str
     text: str
 
 
@@ -32,13 +31,18 @@ class FormFor:
 
 def forms_pdf(forms: list[tuple[Agreement, FormFor]], printing: Printing, title: str) -> bytes:
     """One page (or more, for a long text) per person: their agreement, then their details and
-    the signature and date lines."""
+    the signature and date lines.
+
+    The forms go home to families or to visitors: they carry no protective marking and nothing
+    only the school needs (the agreement's fingerprint), and each form's pages are numbered on
+    their own ("Page 1 of 1", not "Page 17 of 30")."""
     story: list[Flowable] = []
     for number, (agreement, form) in enumerate(forms):
         if number:
             story.append(PageBreak())
+        story.append(section_start())
         story += _form(agreement, form)
-    return render(story, _info(title, printing))
+    return render(story, printing.document(title, "Acceptable Use Agreement forms", marking=""))
 
 
 def _form(agreement: Agreement, form: FormFor) -> list[Flowable]:
@@ -57,11 +61,7 @@ def _form(agreement: Agreement, form: FormFor) -> list[Flowable]:
         Spacer(1, 4 * mm),
         signatures_table(form.signers),
         Spacer(1, 3 * mm),
-        Paragraph(
-            f"Agreement fingerprint (SHA-256): {agreement.sha256[:16]}… Please return this "
-            "form to the school office.",
-            s["small"],
-        ),
+        Paragraph("Please return this form to the school office.", s["small"]),
     ]
     return story
 
@@ -116,7 +116,8 @@ def coverage_summary_pdf(
         )
     else:
         story.append(Paragraph("Nobody: everyone who signs is covered.", s["body"]))
-    return render(story, _info("Acceptable Use Agreement coverage", printing))
+    title = "Acceptable Use Agreement coverage"
+    return render(story, printing.document(title, "Who has signed their Acceptable Use Agreement"))
 
 
 def access_list_pdf(
@@ -133,8 +134,4 @@ def access_list_pdf(
         if people
         else Paragraph("Nobody.", s["body"]),
     ]
-    return render(story, _info(title, printing))
-
-
-def _info(title: str, printing: Printing) -> DocumentInfo:
-    return printing.document(title)
+    return render(story, printing.document(title, "Who may use the school's systems"))

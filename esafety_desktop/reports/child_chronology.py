@@ -61,4 +61,9 @@ def child_chronology_pdf(
         if transfers
         else Paragraph("Not sent yet.", s["body"])
     )
-    return render(story, printing.document(f"Safeguarding chronology: {name}"))
+    return render(
+        story,
+        printing.document(
+            f"Safeguarding chronology: {name}", "Safeguarding chronology: online safety"
+        ),
+    )

@@ -81,5 +81,6 @@ def device_review_pdf(form: ReviewForm) -> bytes:
             school_name=form.school_name,
             printed_by=form.printed_by,
             printed_at=form.printed_at,
+            subject="Record of reviewing devices or internet sites",
         ),
     )

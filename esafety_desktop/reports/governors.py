@@ -14,12 +14,19 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from esafety_desktop.domain.reporting import Counted, chart_count, shown_count
+from esafety_desktop.domain.reporting import (
+    Counted,
+    change,
+    chart_count,
+    incidents_chart,
+    shown_count,
+)
 from esafety_desktop.reports.incident_record import facts_table
-from esafety_desktop.reports.layout import Printing, render, styles
+from esafety_desktop.reports.layout import FONT, Printing, render, styles
 
 if TYPE_CHECKING:
     from esafety_desktop.domain.reporting import GovernorsFigures
+    from esafety_desktop.domain.school_year import Period
 
 BAR = colors.HexColor("#1565c0")
 WIDTH = 170 * mm
@@ -32,18 +39,11 @@ def governors_pdf(f: GovernorsFigures, printing: Printing) -> bytes:
     def c(count: int) -> str:
         return shown_count(count, n)
 
-    def change(now: int, before: int) -> str:
-        if now < n or before < n:
-            return "not shown (small numbers)"
-        diff = now - before
-        return "no change" if diff == 0 else f"{diff:+d}"
-
+    chart = incidents_chart(f.by_month, f.by_term, n)
     story: list[Flowable] = [
         Paragraph("Online safety: report to the governors", s["title"]),
         Paragraph(
-            f"{f.period.label}: {f.period.start:%d/%m/%Y} to {f.period.end:%d/%m/%Y}. "
-            f"Compared with {f.compared_with.label} ({f.compared_with.start:%d/%m/%Y} to "
-            f"{f.compared_with.end:%d/%m/%Y}).",
+            f"Period: {_period(f.period)}. Compared with {_period(f.compared_with)}.",
             s["body"],
         ),
         Paragraph(
@@ -60,7 +60,7 @@ def governors_pdf(f: GovernorsFigures, printing: Printing) -> bytes:
                     "Incidents recorded",
                     c(f.total),
                     c(f.total_before),
-                    change(f.total, f.total_before),
+                    change(f.total, f.total_before, n),
                 ],
                 ["Illegal (police or other agencies involved)", c(f.illegal), "", ""],
                 ["Unsuitable (handled in school)", c(f.unsuitable), "", ""],
@@ -76,11 +76,12 @@ def governors_pdf(f: GovernorsFigures, printing: Printing) -> bytes:
                     "",
                 ],
             ],
-            [78 * mm, 30 * mm, 30 * mm, 32 * mm],
+            [62 * mm, 28 * mm, 32 * mm, 48 * mm],  # "Change" may be in words
             header=True,
         ),
-        Paragraph("Incidents by month", s["heading"]),
-        _bars(f.by_month, n, vertical=True),
+        *([Paragraph(chart.heading, s["heading"])] if chart.heading else []),
+        *([_bars(chart.rows, n, vertical=True)] if chart.rows else []),
+        *([Paragraph(chart.note, s["small" if chart.rows else "body"])] if chart.note else []),
         Paragraph("By type of incident", s["heading"]),
         _counts_table(f.by_type, n, with_before=True),
         Paragraph("By kind of risk", s["heading"]),
@@ -111,7 +112,20 @@ def governors_pdf(f: GovernorsFigures, printing: Printing) -> bytes:
         else Paragraph("No case closed in this period recorded lessons learned.", s["body"]),
         Spacer(1, 4 * mm),
     ]
-    return render(story, printing.document(f"Governors' report, {f.period.label}"))
+    return render(
+        story,
+        printing.document(
+            f"Governors' report, {f.period.label}",
+            f"Online safety report to the governors: {_period(f.period)}",
+        ),
+    )
+
+
+def _period(period: Period) -> str:
+    """The period in words, its dates once: "2025/26 (01/09/2025 to 31/08/2026)", or only the
+    dates when they are its name."""
+    dates = f"{period.start:%d/%m/%Y} to {period.end:%d/%m/%Y}"
+    return dates if period.label == dates else f"{period.label} ({dates})"
 
 
 def _percent(signed: int, total: int, threshold: int) -> str:
@@ -135,17 +149,20 @@ def _bars(rows: list[Counted], threshold: int, vertical: bool) -> Drawing:
     """A bar chart of the counts; small ones are not drawn."""
     height = 60 * mm
     drawing = Drawing(WIDTH, height)
+    drawing.initialFontName = FONT  # else the drawing names Helvetica, a font not embedded
     chart = VerticalBarChart() if vertical else HorizontalBarChart()
     chart.x, chart.y = 12 * mm, 12 * mm
     chart.width, chart.height = WIDTH - 16 * mm, height - 18 * mm
     values = [chart_count(r.count, threshold) for r in rows] or [0]
     chart.data = [values]
     chart.categoryAxis.categoryNames = [r.label for r in rows] or [""]
+    chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.angle = 45 if len(rows) > 6 else 0
     chart.categoryAxis.labels.boxAnchor = "ne" if len(rows) > 6 else "n"
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = max(max(values), 1) + 1
+    chart.valueAxis.labels.fontName = FONT
     chart.valueAxis.labels.fontSize = 7
     chart.bars[0].fillColor = BAR
     chart.bars[0].strokeColor = None

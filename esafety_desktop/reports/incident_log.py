@@ -58,7 +58,8 @@ def incident_log_pdf(
         if rows
         else Paragraph("No cases in this period.", s["body"])
     )
-    return render(story, printing.document("Incident log"))
+    subject = f"Online safety incident log, {period.start:%d/%m/%Y} to {period.end:%d/%m/%Y}"
+    return render(story, printing.document("Incident log", subject))
 
 
 def _steps(line: LogLine) -> str:

@@ -14,7 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from esafety_desktop.reports.layout import DocumentInfo, render, styles
+from esafety_desktop.reports.layout import FONT, DocumentInfo, render, styles
 
 
 @dataclass(frozen=True)
@@ -155,6 +155,7 @@ def incident_record_pdf(record: IncidentRecord) -> bytes:
         school_name=record.school_name,
         printed_by=record.printed_by,
         printed_at=record.printed_at,
+        subject="Online safety incident record",
     )
     return render(story, info)
 
@@ -165,14 +166,15 @@ def signatures_table(roles: list[str]) -> Table:
     rows = [[Paragraph(f"<b>{escape(role)}</b>", s["body"]), "", "", "", "", ""] for role in roles]
     table = Table(
         [["", "Name", "", "Signature", "", "Date"], *rows],
-        colWidths=[48 * mm, 50 * mm, 4 * mm, 42 * mm, 4 * mm, 24 * mm],
+        colWidths=[64 * mm, 40 * mm, 4 * mm, 38 * mm, 4 * mm, 22 * mm],
         rowHeights=[6 * mm] + [14 * mm] * len(roles),
     )
     ruled = [("LINEBELOW", (col, 1), (col, -1), 0.6, colors.black) for col in (1, 3, 5)]
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, 0), "Helvetica", 8),
+                # Every cell, even an empty one: a cell's font is set on the page all the same.
+                ("FONT", (0, 0), (-1, -1), FONT, 8),
                 ("TEXTCOLOR", (0, 0), (-1, 0), colors.dimgrey),
                 ("VALIGN", (0, 1), (-1, -1), "BOTTOM"),
                 *ruled,
@@ -187,6 +189,7 @@ def facts_table(rows: list[list[str]], widths: list[float], header: bool = False
     cells = [[Paragraph(_lines(c), s["body"]) for c in row] for row in rows]
     table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
     commands = [
+        ("FONT", (0, 0), (-1, -1), FONT),  # a cell's font is set on the page all the same
         ("GRID", (0, 0), (-1, -1), 0.4, colors.lightgrey),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]

@@ -10,7 +10,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from esafety_desktop.reports.layout import DocumentInfo, render, styles
+from esafety_desktop.reports.layout import MONO_BOLD, DocumentInfo, render, styles
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def recovery_sheet_pdf(sheet: RecoverySheet) -> bytes:
     key_table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), "Courier-Bold", 20),
+                ("FONT", (0, 0), (-1, -1), MONO_BOLD, 20),
                 ("ALIGN", (0, 0), (-1, -1), "CENTER"),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
@@ -93,5 +93,6 @@ def recovery_sheet_pdf(sheet: RecoverySheet) -> bytes:
         school_name=sheet.school_name,
         printed_by=sheet.made_by,
         printed_at=sheet.made_at,
+        subject="The recovery key of the school's eSafety Desktop database",
     )
     return render(story, info)

@@ -22,6 +22,8 @@ from esafety_desktop.domain.reporting import (
     StepToDo,
     months,
     previous,
+    term_index,
+    terms_touching,
     themes_of,
 )
 from esafety_desktop.domain.roles import Permission
@@ -84,7 +86,8 @@ def governors_figures(
     from esafety_desktop.services.agreements import coverage_counts, register, school_year_start
     from esafety_desktop.services.incidents import visible_to
 
-    before = compare_with or previous(period, school_year_start(signed_in))
+    year_start = school_year_start(signed_in)
+    before = compare_with or previous(period, year_start)
     start, end = _bounds(period)
     with signed_in.database.reading() as session:
         visible = visible_to(signed_in)
@@ -139,11 +142,17 @@ def governors_figures(
     by_category = [
         Counted(c.value.capitalize(), categories.get(c.value, 0)) for c in RiskCategory
     ] + [Counted("Not recorded", categories.get(None, 0))]
+    # The charts stop at today: a year "so far" has no months or terms still to come.
+    today = signed_in.clock.today()
     per_month = Counter((r.reported_at.year, r.reported_at.month) for r in rows)
     by_month = [
         Counted(date(y, m, 1).strftime("%b %Y"), per_month.get((y, m), 0))
         for y, m in months(period)
+        if date(y, m, 1) <= today
     ]
+    touched = [t for t in terms_touching(period, year_start) if t.start <= today]
+    per_term = Counter(term_index([r.reported_at.date() for r in rows], touched))
+    by_term = [Counted(t.label, per_term.get(n, 0)) for n, t in enumerate(touched)]
     per_year = {str(year): int(count) for year, count in years}
     by_year_group = [
         Counted(YEAR_GROUP_LABELS.get(year, year), per_year[year])
@@ -152,7 +161,6 @@ def governors_figures(
     statuses = Counter(r.status for r in rows)
     by_status = [Counted(s.label, statuses.get(s.value, 0)) for s in IncidentStatus]
     branches = Counter(r.branch for r in rows)
-    today = signed_in.clock.today()
     themes = Counter(theme for text in closings for theme in themes_of(_lessons(text)))
     agreements = [
         (c.group, c.signed, c.total)
@@ -168,6 +176,7 @@ def governors_figures(
         by_type=by_type,
         by_category=by_category,
         by_month=by_month,
+        by_term=by_term,
         by_year_group=by_year_group,
         by_status=by_status,
         illegal=branches.get("illegal", 0),

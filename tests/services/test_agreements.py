@@ -255,3 +255,54 @@ def test_the_school_chooses_whose_forms_a_parent_signs_too(school: School) -> No
     with pytest.raises(InvalidInput, match="Choose whose forms"):
         agreements.set_parents_sign(school.signed_in, "sometimes")
     assert "settings.aup_parents_sign" in {e.action for e in audit_entries(school.signed_in)}
+
+
+def test_forms_that_go_home_follow_the_setting_print_names_and_carry_no_marking(
+    school: School,
+) -> None:
+    """A Year 6 form has a parent's signature line only when the school asks for one; no form
+    that goes home carries a protective marking or the agreement's fingerprint."""
+    agreements.issue_starter_agreements(school.signed_in, _this_year_start(), "This year")
+    pupils = [("Łucja", "Wiśniewska", "6"), ("Aylin", "Yılmaz", "6"), ("Gwenllïan", "Tŷ-Ŵyn", "1")]
+    (lucja, _aylin, _gwen) = people.add_people(
+        school.signed_in,
+        [
+            people.PersonForm(
+                PersonKind.PUPIL,
+                forename,
+                surname,
+                date_of_birth=date(2015, 5, 1),
+                year_group=year,
+                class_name=f"{year}W",
+                start_date=date(2022, 9, 5),
+            )
+            for forename, surname, year in pupils
+        ],
+    )
+    people.add_people(
+        school.signed_in,
+        [people.PersonForm(PersonKind.PARENT, "Gwenllïan", "Tŷ-Ŵyn", role="Mother")],
+        [(0, lucja, "Mother", True)],
+    )
+
+    def forms(class_name: str) -> list[str]:
+        return [
+            " ".join(p.split())
+            for p in _pdf_pages(agreements.pupil_forms(school.signed_in, class_name))
+        ]
+
+    assert agreements.parents_sign(school.signed_in) == "younger"  # Nursery to Year 2
+    year_6, year_1 = forms("6W"), forms("1W")
+    assert "Łucja Wiśniewska" in year_6[0] and "Gwenllïan Tŷ-Ŵyn" in year_6[0]
+    assert "Aylin Yılmaz" in year_6[1] and "Gwenllïan Tŷ-Ŵyn" in year_1[0]
+    assert all("Parent or carer" not in page for page in year_6)
+    assert "Parent or carer" in year_1[0]
+    for page in year_6 + year_1:
+        assert "OFFICIAL" not in page and "SHA-256" not in page and "fingerprint" not in page
+        assert "version This year" in page and "Page 1 of 1" in page
+    agreements.set_parents_sign(school.signed_in, "all")
+    assert all("Parent or carer" in page for page in forms("6W"))
+    agreements.set_parents_sign(school.signed_in, "none")
+    assert "Parent or carer" not in forms("1W")[0]
+    # The lists for the school and IT keep their marking.
+    assert "OFFICIAL-SENSITIVE" in _pdf_pages(agreements.coverage_summary(school.signed_in))[0]

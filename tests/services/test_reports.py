@@ -311,3 +311,53 @@ def test_a_log_with_no_steps_to_do_says_so(cases: School) -> None:
     assert "To do:" not in log
     text = _text(reports.governors_report(cases.signed_in, YEAR))
     assert "Flowchart steps still to do (all open cases) 0 of which overdue 0" in text
+
+
+def test_a_small_school_s_governors_report_charts_by_term_and_says_what_changed(
+    school: School,
+) -> None:
+    """Sixteen cases in a year, none the year before, no month with three: the months would
+    chart nothing, so the report charts the terms; the change from none is shown."""
+    from datetime import UTC
+
+    school.clock.set(datetime(2026, 9, 10, 9, tzinfo=UTC))
+    pupil = _pupil(school, "Łucja", "A123456789012")
+    autumn = [(2025, 9, 8), (2025, 9, 22), (2025, 10, 6), (2025, 10, 20), (2025, 11, 3)]
+    autumn += [(2025, 12, 1)]
+    spring = [(2026, 1, 12), (2026, 1, 26), (2026, 2, 9), (2026, 3, 2), (2026, 3, 16)]
+    summer = [(2026, 4, 20), (2026, 5, 4), (2026, 5, 18), (2026, 6, 8), (2026, 7, 6)]
+    for y, m, d in autumn + spring + summer:
+        _case(school, pupil, CYBER, datetime(y, m, d, 10), "Cyberbullying")
+    figures = reports.governors_figures(school.signed_in, YEAR)
+    assert [t.count for t in figures.by_term] == [6, 5, 5]
+    assert max(m.count for m in figures.by_month) == 2
+    text = _text(reports.governors_report(school.signed_in, YEAR))
+    assert "Incidents recorded 16 0 +16 (none before)" in text
+    assert "Incidents by term" in text and "Incidents by month" not in text
+    assert "Autumn term 2025" in text and "Summer term 2026" in text
+    assert "Period: 2025/26 (01/09/2025 to 31/08/2026). Compared with school year 2024/25" in text
+    assert text.count("01/09/2025 to 31/08/2026") == 1
+    reports.set_report_threshold(school.signed_in, 7)
+    text = _text(reports.governors_report(school.signed_in, YEAR))
+    assert "The numbers are too small to chart without identifying pupils." in text
+    assert "Autumn term 2025" not in text
+
+
+def test_a_year_so_far_charts_the_months_and_terms_up_to_today(school: School) -> None:
+    from datetime import UTC
+
+    school.clock.set(datetime(2025, 12, 15, 9, tzinfo=UTC))
+    pupil = _pupil(school, "Aylin", "A123456789012")
+    for month in (9, 10, 11):
+        for day in (2, 9, 16):
+            _case(school, pupil, CYBER, datetime(2025, month, day, 10), "Cyberbullying")
+    figures = reports.governors_figures(school.signed_in, YEAR)
+    assert [(m.label, m.count) for m in figures.by_month] == [
+        ("Sep 2025", 3),
+        ("Oct 2025", 3),
+        ("Nov 2025", 3),
+        ("Dec 2025", 0),
+    ]
+    assert [(t.label, t.count) for t in figures.by_term] == [("Autumn term 2025", 9)]
+    text = _text(reports.governors_report(school.signed_in, YEAR))
+    assert "Incidents by month" in text and "Jan 2026" not in text

@@ -30,6 +30,7 @@ from esafety_desktop.services.agreements.coverage import (
     coverage_counts,
     place,
     register,
+    renewal_rules,
 )
 from esafety_desktop.services.exports import printing
 from esafety_desktop.storage.models import Person
@@ -89,11 +90,14 @@ def classes(signed_in: SignedIn) -> list[str]:
 
 def pupil_forms(signed_in: SignedIn, class_name: str | None = None) -> bytes:
     """Pre-filled forms for one class (or every class, in order), one per pupil: their
-    agreement, their name and class, their parents' and carers' names, and signature lines."""
+    agreement, their name and class, their parents' and carers' names, and signature lines:
+    the pupil's, and a parent's or carer's where the school's setting asks for one (by default
+    Nursery to Year 2)."""
     from esafety_desktop.storage.models import PersonLink
 
     wanted = [class_name] if class_name else classes(signed_in)
     day = signed_in.clock.today()
+    rules = renewal_rules(signed_in)
     pages = []
     with signed_in.database.reading() as session:
         versions = _versions(session)
@@ -108,7 +112,9 @@ def pupil_forms(signed_in: SignedIn, class_name: str | None = None) -> bytes:
                 .order_by(Person.surname, Person.forename)
             ).all()
             for pupil in pupils:
-                agreement = _agreement(versions, audience_of(pupil.kind, pupil.year_group), day)
+                audience = audience_of(pupil.kind, pupil.year_group)
+                agreement = _agreement(versions, audience, day)
+                countersigns = audience is not None and rules[audience].parent_countersigns
                 parents = session.scalars(
                     select(Person)
                     .join(PersonLink, PersonLink.parent_id == Person.id)
@@ -125,7 +131,7 @@ def pupil_forms(signed_in: SignedIn, class_name: str | None = None) -> bytes:
                         ["Class", name_of_class],
                         ["Parents and carers", carers or "(none recorded)"],
                     ],
-                    signers=[f"Pupil: {name}", "Parent or carer"],
+                    signers=[f"Pupil: {name}"] + (["Parent or carer"] if countersigns else []),
                 )
                 pages.append((agreement, form))
     if not pages:
@@ -222,7 +228,7 @@ def _agreement(versions: list[AgreementVersion], audience: Audience | None, day:
         f"The agreement is the school's document {version.pdf_name} (version "
         f"{version.label}), given with this form. Please read it before signing."
     )
-    return Agreement(audience.label, version.label, version.sha256, text)
+    return Agreement(audience.label, version.label, text)
 
 
 def _safe_cell(text: str) -> str:
