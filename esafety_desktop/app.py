@@ -80,6 +80,9 @@ def run_gui(options: argparse.Namespace) -> int:
     if options.screenshots:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         options.demo = True
+        from esafety_desktop.ui.screenshots import use_a_laptop_screen
+
+        use_a_laptop_screen()
     if not _display_available():
         print(
             f"{APP_NAME}: there is no display here, so the window cannot open. Use "
@@ -154,7 +157,7 @@ def run_gui(options: argparse.Namespace) -> int:
 
 
 def _display_available() -> bool:
-    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0]  # "offscreen:size=…"
     if platform in ("offscreen", "minimal", "vnc") or sys.platform in ("win32", "darwin"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

@@ -20,8 +20,10 @@ from esafety_desktop.errors import InvalidInput, KeyringUnavailable, ProblemForU
 
 if TYPE_CHECKING:
     from esafety_desktop.services.access import SignedIn
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+ATTENDED_KEYRING_WAIT_SECONDS = 120.0
 
 
 class VersionAction(argparse.Action):
@@ -235,7 +237,6 @@ def main(argv: list[str] | None = None) -> int:
 def _init(args: argparse.Namespace) -> int:
     from esafety_desktop.services.access import create_school
     from esafety_desktop.services.passwords import require_acceptable_password
-    from esafety_desktop.storage.device_secret import DeviceSecretStore
 
     _refuse_existing(args.recovery_sheet)
     password = read_secret(f"New password for {args.user}: ", confirm=True)
@@ -246,7 +247,7 @@ def _init(args: argparse.Namespace) -> int:
         username=args.user,
         display_name=args.name,
         password=password,
-        device_secrets=DeviceSecretStore(),
+        device_secrets=_this_pc(),
         password_only=args.password_only_on_this_pc,
     )
     signed_in = new.signed_in
@@ -267,11 +268,10 @@ def _init(args: argparse.Namespace) -> int:
 def _new_recovery_key(args: argparse.Namespace) -> int:
     from esafety_desktop.services.access import sign_in
     from esafety_desktop.services.accounts import replace_recovery_key
-    from esafety_desktop.storage.device_secret import DeviceSecretStore
 
     _refuse_existing(args.recovery_sheet)
     password = read_secret(f"Password for {args.user}: ")
-    signed_in = sign_in(args.db, args.user, password, DeviceSecretStore())
+    signed_in = sign_in(args.db, args.user, password, _this_pc())
     try:
         key = replace_recovery_key(signed_in)
         print("The old recovery key no longer works; destroy the old sheet.")
@@ -310,10 +310,9 @@ def _write_recovery_sheet(out: Path, signed_in: SignedIn, key: str) -> None:
 
 def _verify(args: argparse.Namespace) -> int:
     from esafety_desktop.services.checks import verify_database
-    from esafety_desktop.storage.device_secret import DeviceSecretStore
 
     password = read_secret(f"Password for {args.user}: ")
-    report = verify_database(args.db, args.user, password, DeviceSecretStore())
+    report = verify_database(args.db, args.user, password, _this_pc())
     print(report.summary())
     for problem in report.problems:
         print(f"  - {problem}")
@@ -324,7 +323,6 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _recover(args: argparse.Namespace) -> int:
     from esafety_desktop.services.access import sign_in_with_recovery_key
-    from esafety_desktop.storage.device_secret import DeviceSecretStore
 
     recovery_key = read_secret("Recovery key (from the recovery sheet): ")
     password = read_secret(f"New password for {args.user}: ", confirm=True)
@@ -333,7 +331,7 @@ def _recover(args: argparse.Namespace) -> int:
         recovery_key=recovery_key,
         username=args.user,
         new_password=password,
-        device_secrets=DeviceSecretStore(),
+        device_secrets=_this_pc(),
     )
     signed_in.sign_out()
     print(f"{args.user} can now sign in on this PC with the new password.")
@@ -342,10 +340,9 @@ def _recover(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     from esafety_desktop.services.backups import back_up_from_command_line
-    from esafety_desktop.storage.device_secret import DeviceSecretStore
 
     password = read_secret(f"Password for {args.user}: ")
-    run = back_up_from_command_line(args.db, args.user, password, DeviceSecretStore(), args.to)
+    run = back_up_from_command_line(args.db, args.user, password, _this_pc(), args.to)
     counts = run.backup.counts
     print(
         f"Backup made and verified: {run.backup.folder} ({counts.get('cases', 0)} cases, "
@@ -366,10 +363,9 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     from esafety_desktop.services.backups import backup_at, open_backup, restore
-    from esafety_desktop.storage.device_secret import DeviceSecretStore
 
     backup = backup_at(args.source)
-    secrets = DeviceSecretStore()
+    secrets = _this_pc()
     if args.password:
         password = read_secret(f"Password for {args.user} (when the backup was made): ")
         opened = open_backup(backup, username=args.user, password=password, device_secrets=secrets)
@@ -399,7 +395,6 @@ def _import_people(args: argparse.Namespace) -> int:
     from esafety_desktop.domain.mis_import import FIELDS_BY_KEY, FileProblem, mapping_from_headings
     from esafety_desktop.services.access import sign_in
     from esafety_desktop.services.people_import import apply_import, open_table, plan_import
-    from esafety_desktop.storage.device_secret import DeviceSecretStore
 
     try:
         data = args.file.read_bytes()
@@ -422,7 +417,7 @@ def _import_people(args: argparse.Namespace) -> int:
         shown = table.headings[column] if column is not None else "(none)"
         print(f"  {FIELDS_BY_KEY[key].label:<28} <- {shown}")
     password = read_secret(f"Password for {args.user}: ")
-    signed_in = sign_in(args.db, args.user, password, DeviceSecretStore())
+    signed_in = sign_in(args.db, args.user, password, _this_pc())
     try:
         try:
             plan = plan_import(
@@ -462,10 +457,9 @@ def _report(args: argparse.Namespace) -> int:
     from esafety_desktop.services.access import sign_in
     from esafety_desktop.services.agreements import school_year_start
     from esafety_desktop.services.exports import save_pdf
-    from esafety_desktop.storage.device_secret import DeviceSecretStore
 
     password = read_secret(f"Password for {args.user}: ")
-    me = sign_in(args.db, args.user, password, DeviceSecretStore())
+    me = sign_in(args.db, args.user, password, _this_pc())
     try:
         if bool(args.start) != bool(args.end):
             raise InvalidInput("Give both --from and --to, or neither (the current school year).")
@@ -526,6 +520,17 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"User: {demo.username}")
     print(f"Password: {demo.password}")
     return EXIT_OK
+
+
+def _this_pc() -> DeviceSecretStore:
+    """This PC's keyring. With nobody at a terminal (Task Scheduler, cron, a pipe) a locked
+    keyring is an error at once, never an unlock prompt that waits for ever; at a terminal
+    an unlock prompt is given two minutes."""
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        return DeviceSecretStore(wait_seconds=ATTENDED_KEYRING_WAIT_SECONDS)
+    return DeviceSecretStore(unattended=True)
 
 
 def read_secret(prompt: str, *, confirm: bool = False, stdin: TextIO | None = None) -> str:

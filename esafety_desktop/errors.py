@@ -46,15 +46,39 @@ class WrongRecoveryKey(ProblemForUser):
 
 
 class KeyringUnavailable(ProblemForUser):
+    """There is no secure password store at all (not merely a locked one)."""
+
     def __init__(self, detail: str = "") -> None:
         extra = f" ({detail})" if detail else ""
         super().__init__(
             "This computer has no secure password store (system keyring) that eSafety Desktop "
             f"can use{extra}.",
-            "On Windows this is Credential Manager; on Linux start a desktop session with a "
-            "keyring (GNOME Keyring or KWallet). If this PC cannot have one, an administrator "
-            "can choose the password-only setting for this PC; that choice is recorded in the "
-            "audit log.",
+            "On Windows this is Credential Manager; on Linux sign in to a desktop session that "
+            "has a keyring (GNOME Keyring or KWallet). A PC that cannot have one can be set up "
+            "with passwords alone: the setup wizard offers that choice on its first page, and "
+            "the choice is recorded in the audit log.",
+        )
+
+
+class KeyringIsLocked(ProblemForUser):
+    """There is a keyring, but it is locked: it needs unlocking, not replacing."""
+
+    def __init__(self, detail: str = "", *, unattended: bool = False) -> None:
+        extra = f" ({detail})" if detail else ""
+        advice = (
+            "A command run by itself (a scheduled backup) cannot unlock it and does not wait "
+            "for anyone to: run it while this user is signed in to the desktop with the "
+            "keyring unlocked, or make the backup in the app (Settings, Backups). "
+            "Nothing was changed."
+            if unattended
+            else "Unlock it, then try again: sign in to the desktop session as this user (the "
+            "login keyring opens with your computer password), or unlock the Login keyring in "
+            "Passwords and Keys or KWallet. Nothing was changed."
+        )
+        super().__init__(
+            "The system keyring on this computer is locked, so eSafety Desktop cannot read "
+            f"this computer's secret{extra}.",
+            advice,
         )
 
 

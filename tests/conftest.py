@@ -5,7 +5,12 @@ import os
 import subprocess
 import sys
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The windows are drawn off screen, on a school laptop's 1366×768 screen (Qt's own is 800×800).
+os.environ["QT_QPA_PLATFORM"] = (
+    f"offscreen:configfile={os.path.join(os.path.dirname(__file__), 'laptop_screen.json')}"
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen" and ":" not in __file__
+    else os.environ["QT_QPA_PLATFORM"]
+)
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field

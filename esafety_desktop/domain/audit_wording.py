@@ -8,6 +8,13 @@ from typing import Any
 
 from esafety_desktop.domain.incidents import INCIDENT_TYPE_NAMES
 
+# How the DSL said the recovery key is kept (the setting and its audit entry).
+RECOVERY_KEY_KEPT: dict[str, str] = {
+    "printed": "the sheet printed",
+    "saved": "the sheet saved as a file",
+    "written": "the key written down by hand",
+}
+
 ACTION_LABELS: dict[str, str] = {
     "school.created": "School database created",
     "account.created": "Account added",
@@ -136,7 +143,8 @@ def describe_details(action: str, details: dict[str, Any]) -> str:
         kind = INCIDENT_TYPE_NAMES[details["type"]]
         return f"{details.get('reference', '')}: {kind}"
     if action == "recovery_sheet.confirmed":
-        return f"{details.get('how', '')}"
+        how = str(details.get("how", ""))
+        return RECOVERY_KEY_KEPT.get(how, how)
     return details_in_words(details)
 
 

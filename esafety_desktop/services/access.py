@@ -33,6 +33,7 @@ from esafety_desktop.services.passwords import require_acceptable_password
 from esafety_desktop.storage import audit, keyslots
 from esafety_desktop.storage.database import SchoolDatabase
 from esafety_desktop.storage.device_secret import DeviceSecretStore
+from esafety_desktop.storage.device_secret import KeyringState as KeyringState  # for the UI
 from esafety_desktop.storage.files import DatabaseFiles, append_line
 from esafety_desktop.storage.keyslots import KeySlot, KeySlotFile, SlotLocked
 from esafety_desktop.storage.models import Account, SchoolSetting
@@ -48,6 +49,12 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 def this_pc() -> DeviceSecretStore:
     """This PC's device secret, kept in the OS keyring (the windows never reach it directly)."""
     return DeviceSecretStore()
+
+
+def keyring_state() -> KeyringState:
+    """Whether this PC's keyring can keep the device secret now: ready, missing (passwords
+    alone is then the only way) or locked (it needs unlocking). Reads; writes nothing."""
+    return this_pc().state()
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -37,13 +37,26 @@ class Target(StrEnum):
     BACKUPS = "backups"
 
 
+class Urgency(IntEnum):
+    """How soon an item needs the DSL; the Dashboard shows the most urgent first, each with
+    its colour and icon."""
+
+    URGENT = 0  # act today: a risk to children's records or to the school (red)
+    SOON = 1  # a task to do before long (amber)
+    NOTE = 2  # worth knowing (no colour)
+
+
 @dataclass(frozen=True)
 class DashboardItem:
     title: str
     detail: str
     button: str
     target: Target
-    urgent: bool = False
+    urgency: Urgency = Urgency.SOON
+
+    @property
+    def urgent(self) -> bool:
+        return self.urgency is Urgency.URGENT
 
 
 @dataclass(frozen=True)
@@ -70,8 +83,8 @@ class _Counts:
 
 
 def dashboard(signed_in: SignedIn) -> Dashboard:
-    """Every item that needs the signed-in person; the page shows them in this order, so the
-    order here is the order on screen."""
+    """Every item that needs the signed-in person, the most urgent first; among equally
+    urgent items, the order below is the order on screen."""
     me = signed_in.account
     settings = school_settings(signed_in)
     counts = _counts(signed_in)
@@ -93,7 +106,7 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
     return Dashboard(
         display_name=me.display_name,
         school_name=settings.school_name,
-        items=[item for item in found if item is not None],
+        items=sorted((item for item in found if item is not None), key=lambda i: i.urgency),
         last_verified=counts.last_verified,
         accounts=counts.accounts,
         audit_entries=counts.audit_entries,
@@ -159,7 +172,7 @@ def _recovery_sheet_item(signed_in: SignedIn, settings: SchoolSettings) -> Dashb
         "Make a new recovery key, print the sheet and keep it in the school safe.",
         "Print a recovery sheet…",
         Target.RECOVERY_SHEET,
-        urgent=True,
+        urgency=Urgency.URGENT,
     )
 
 
@@ -173,7 +186,7 @@ def _failed_sign_ins_item(signed_in: SignedIn, failed: int) -> DashboardItem | N
         "of your colleagues, treat it as a possible data breach.",
         "See them in the audit log",
         Target.AUDIT_FAILED_SIGN_INS,
-        urgent=True,
+        urgency=Urgency.URGENT,
     )
 
 
@@ -196,7 +209,7 @@ def _verify_item(last_verified: datetime | None, now: datetime) -> DashboardItem
 
 
 def _open_cases_item(signed_in: SignedIn) -> DashboardItem | None:
-    """Open cases, urgent while any waits on the police."""
+    """Open cases: worth knowing, and to see to soon while any waits on the police."""
     from esafety_desktop.services.incidents import open_case_count
 
     open_cases = open_case_count(signed_in)
@@ -211,7 +224,7 @@ def _open_cases_item(signed_in: SignedIn) -> DashboardItem | None:
         "lessons learned.",
         "Open the incidents",
         Target.INCIDENTS,
-        urgent=bool(waiting),
+        urgency=Urgency.SOON if waiting else Urgency.NOTE,
     )
 
 
@@ -256,7 +269,7 @@ def _action_items(signed_in: SignedIn) -> list[DashboardItem]:
                 f"{first.due:%d/%m/%Y})." + _steps_among(late),
                 "Open the incidents",
                 Target.INCIDENTS,
-                urgent=True,
+                urgency=Urgency.URGENT,
             )
         )
     return items
@@ -295,7 +308,7 @@ def _policy_review_item(signed_in: SignedIn) -> DashboardItem | None:
         "the lessons learned from this year's cases, then set the next date.",
         "Open the settings",
         Target.POLICY_REVIEW,
-        urgent=passed,
+        urgency=Urgency.URGENT if passed else Urgency.SOON,
     )
 
 
@@ -317,7 +330,7 @@ def _transfers_item(signed_in: SignedIn) -> DashboardItem | None:
         "school's DSL.",
         "See the pupil",
         Target.TRANSFERS,
-        urgent=True,
+        urgency=Urgency.URGENT,
     )
 
 
@@ -331,7 +344,7 @@ def _possible_leavers_item(signed_in: SignedIn, possible_leavers: int) -> Dashbo
         "their child protection file on), or keep them on roll.",
         "See them",
         Target.POSSIBLE_LEAVERS,
-        urgent=True,
+        urgency=Urgency.URGENT,
     )
 
 
@@ -394,7 +407,7 @@ def _agreements_item(signed_in: SignedIn) -> DashboardItem | None:
         + "Print the forms for a class and record them as they come back.",
         "Open the agreements",
         Target.AGREEMENTS,
-        urgent=bool(adults),
+        urgency=Urgency.URGENT if adults else Urgency.SOON,
     )
 
 
@@ -479,7 +492,7 @@ def _backup_items(signed_in: SignedIn) -> list[DashboardItem]:
                 "Settings; if it fails, the message says why.",
                 "Open backups",
                 Target.BACKUPS,
-                urgent=True,
+                urgency=Urgency.URGENT,
             )
         )
     warning = status.second_location_warning(now)
@@ -492,7 +505,7 @@ def _backup_items(signed_in: SignedIn) -> list[DashboardItem]:
                 warning,
                 "Open backups",
                 Target.BACKUPS,
-                urgent=status.second_location is not None,
+                urgency=Urgency.URGENT if status.second_location is not None else Urgency.SOON,
             )
         )
     return items

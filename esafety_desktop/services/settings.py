@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from esafety_desktop.domain.audit_wording import RECOVERY_KEY_KEPT
 from esafety_desktop.domain.contacts import Contact, merge_saved, to_saved
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.domain.school_year import DEFAULT_START
@@ -40,7 +41,7 @@ class SchoolSettings:
     password_only: bool
     auto_lock_minutes: int
     contacts: list[Contact]
-    recovery_sheet_kept: str | None  # "printed" / "saved"; None when not yet confirmed
+    recovery_sheet_kept: str | None  # "printed" / "saved" / "written"; None: not confirmed
 
     @property
     def pupil_word_plural(self) -> str:
@@ -95,9 +96,10 @@ def set_contacts(signed_in: SignedIn, contacts: list[Contact]) -> None:
 
 
 def confirm_recovery_sheet(signed_in: SignedIn, how: str) -> None:
-    """The DSL says the current recovery sheet is printed or stored safely."""
-    if how not in ("printed", "saved"):
-        raise InvalidInput("Say whether the recovery sheet was printed or saved.")
+    """The DSL says the current recovery key is kept safely: the sheet ``"printed"`` or
+    ``"saved"`` as a file, or the key ``"written"`` down by hand."""
+    if how not in RECOVERY_KEY_KEPT:
+        raise InvalidInput("Say whether the recovery sheet was printed, saved or written down.")
     signed_in.require(Permission.MANAGE_RECOVERY_KEY)
     with signed_in.database.transaction() as session:
         write_setting(session, RECOVERY_SHEET_SETTING, how)

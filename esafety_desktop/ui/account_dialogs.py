@@ -21,6 +21,7 @@ from esafety_desktop.ui.generated.ui_account import Ui_AccountDialog
 from esafety_desktop.ui.look import ERROR_STYLE
 from esafety_desktop.ui.operations import Changes, Operation
 from esafety_desktop.ui.passwords import mismatch_message, show_strength
+from esafety_desktop.ui.sizing import fit_to_screen
 
 
 class AccountDialog(QDialog):
@@ -136,7 +137,7 @@ class PasswordDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(460, 0)
+        fit_to_screen(self, 460, 0)
 
     def _feedback(self) -> None:
         show_strength(self.new.text(), self.strength, account=self._account)

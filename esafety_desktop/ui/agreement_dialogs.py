@@ -36,6 +36,7 @@ from esafety_desktop.ui.dates import past_date_edit, qdate
 from esafety_desktop.ui.look import ERROR_STYLE
 from esafety_desktop.ui.operations import Changes, save_from
 from esafety_desktop.ui.person_dialogs import FormDialog
+from esafety_desktop.ui.sizing import FlowLayout, fit_to_screen
 
 PERSON = Qt.ItemDataRole.UserRole
 
@@ -109,7 +110,7 @@ class ReturnedFormsDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self._fill()
-        self.resize(520, 640)
+        fit_to_screen(self, 520, 640)
 
     def _fill(self) -> None:
         self.people.blockSignals(True)
@@ -257,7 +258,7 @@ class NewVersionDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.import_button.clicked.connect(self.import_pdf)
-        self.resize(720, 640)
+        fit_to_screen(self, 720, 640)
 
     def import_pdf(self) -> None:
         """The school's own agreement as a PDF: kept encrypted in the database."""
@@ -350,7 +351,7 @@ class VersionsDialog(QDialog):
         self.pdf_button.clicked.connect(self.show_pdf)
         close.rejected.connect(self.reject)
         self._fill()
-        self.resize(760, 680)
+        fit_to_screen(self, 760, 680)
 
     def _chosen_audience(self) -> Audience:
         return Audience(self.audience.currentData())
@@ -458,14 +459,14 @@ class PersonAgreementTab(QWidget):
         keeps = can(signed_in.account.role, Permission.KEEP_AGREEMENTS)
         for button in (self.record_button, self.correct_button):
             button.setVisible(keeps)
-        row = QHBoxLayout()
-        row.addWidget(self.record_button)
-        row.addWidget(self.correct_button)
-        row.addStretch(1)
+        row = QWidget()
+        flow = FlowLayout(row)  # wraps in a narrow panel
+        flow.addWidget(self.record_button)
+        flow.addWidget(self.correct_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.signatures, 1)
-        layout.addLayout(row)
+        layout.addWidget(row)
         self.record_button.clicked.connect(self.record)
         self.correct_button.clicked.connect(self.correct)
 

@@ -27,6 +27,7 @@ from esafety_desktop.services.backups import Backup
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.look import ERROR_STYLE
 from esafety_desktop.ui.operations import Changes, Operation
+from esafety_desktop.ui.sizing import button_row, readable
 
 
 def describe(backup: Backup | None, now: datetime) -> str:
@@ -53,9 +54,10 @@ class BackupsTab(QWidget):
         self.last_here = QLabel()
         self.last_here.setObjectName("lastBackupHere")
         self.last_here.setWordWrap(True)
-        self.here_folder = QLabel()  # a path: kept on one line
+        self.here_folder = QLabel()
         self.here_folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.open_here = QPushButton("Open the &folder")
+        self.here_folder.setWordWrap(True)  # a long path wraps rather than widen the window
+        self.open_here = QPushButton("Open the fo&lder")
         self.second_place = QLabel()
         self.second_place.setObjectName("secondLocation")
         self.second_place.setWordWrap(True)
@@ -82,11 +84,8 @@ class BackupsTab(QWidget):
         form = QFormLayout()
         here_row = QVBoxLayout()
         here_row.addWidget(self.last_here)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.here_folder)
-        folder_row.addWidget(self.open_here)
-        folder_row.addStretch(1)
-        here_row.addLayout(folder_row)
+        here_row.addWidget(self.here_folder)
+        here_row.addLayout(button_row(self.open_here))
         form.addRow("Last good backup", here_row)
         there_row = QVBoxLayout()
         there_row.addWidget(self.second_place)
@@ -101,11 +100,15 @@ class BackupsTab(QWidget):
         actions.addWidget(self.back_up_button)
         actions.addWidget(self.restore_button)
         actions.addStretch(1)
+        holder = readable(QWidget())
+        inner = QVBoxLayout(holder)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(form)
+        inner.addLayout(actions)
+        inner.addWidget(self.message)
+        inner.addWidget(schedule)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(actions)
-        layout.addWidget(self.message)
-        layout.addWidget(schedule)
+        layout.addWidget(holder)
         layout.addStretch(1)
         may_change = can(role, Permission.CHANGE_SETTINGS)
         self.choose_button.setVisible(may_change)

@@ -504,7 +504,8 @@ class AppController(QObject):
         old, self.window = self.window, window
         window.show()
         if old is not None and old is not window:
-            old.close()
+            leave = getattr(old, "close_without_asking", None)  # the setup wizard's typing
+            leave() if leave is not None else old.close()
             old.deleteLater()
         self.window_changed.emit(window)
 

@@ -14,6 +14,7 @@ from esafety_desktop.errors import InvalidInput
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.operations import Changes
 from esafety_desktop.ui.person_dialogs import FormDialog
+from esafety_desktop.ui.sizing import fit_to_screen
 
 Save = Callable[[EvidenceKind, str, str, str, str, str, bytes | None], None]
 
@@ -54,7 +55,7 @@ class EvidenceDialog(FormDialog):
         self.choose.clicked.connect(self._choose)
         self.kind.currentIndexChanged.connect(self._show_rows)
         self._show_rows()
-        self.resize(560, 0)
+        fit_to_screen(self, 560, 0)
 
     def current(self) -> EvidenceKind:
         return EvidenceKind(self.kind.currentData())

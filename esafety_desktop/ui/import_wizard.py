@@ -43,6 +43,7 @@ from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import run_in_background
 from esafety_desktop.ui.look import ERROR_STYLE
 from esafety_desktop.ui.models import RecordTableModel
+from esafety_desktop.ui.sizing import fit_to_screen
 
 NOT_IN_FILE = "(not in the file)"
 
@@ -363,7 +364,7 @@ class ImportWizard(QWizard):
             self.addPage(page)
         self.check_page.setCommitPage(True)
         self.check_page.setButtonText(QWizard.WizardButton.CommitButton, "&Import")
-        self.resize(820, 640)
+        fit_to_screen(self, 820, 640)
 
     def done(self, result: int) -> None:
         if self.import_page.running:

@@ -50,6 +50,7 @@ from esafety_desktop.ui.incidents.wizard_pages import (
     SummaryPage,
 )
 from esafety_desktop.ui.operations import Changes, Operation
+from esafety_desktop.ui.sizing import fit_to_screen
 
 
 class IncidentWizard(QWizard):
@@ -107,7 +108,7 @@ class IncidentWizard(QWizard):
         self.customButtonClicked.connect(self._custom_button)
         self.currentIdChanged.connect(self._offer_stopping)
         self._offer_stopping()
-        self.resize(860, 720)
+        fit_to_screen(self, 860, 720)
         if start.draft is not None:
             self.resume(start.draft)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -23,6 +23,7 @@ from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.dashboard import Target
 from esafety_desktop.services.settings import school_settings
 from esafety_desktop.ui.about_dialog import AboutDialog
+from esafety_desktop.ui.focus import focus_first_field
 from esafety_desktop.ui.operations import ChangeNews, Changes
 from esafety_desktop.ui.pages.agreements import AgreementsPage
 from esafety_desktop.ui.pages.audit_log import AuditLogPage
@@ -31,6 +32,7 @@ from esafety_desktop.ui.pages.incidents import IncidentsPage
 from esafety_desktop.ui.pages.people import PeoplePage
 from esafety_desktop.ui.pages.reports import ReportsPage
 from esafety_desktop.ui.pages.settings import SettingsPage
+from esafety_desktop.ui.sizing import fit_to_screen
 
 
 class MainWindow(QMainWindow):
@@ -88,13 +90,18 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Pages")
-        self.navigation.setFixedWidth(190)
         self.navigation.setStyleSheet("QListWidget::item { padding: 8px 6px; }")
         self.stack = QStackedWidget()
         for page in self.pages:
             self.navigation.addItem(page.title)  # type: ignore[attr-defined]
             self.stack.addWidget(page)
+        # As wide as the longest page name: every pixel counts on a laptop.
+        titles = [str(page.title) for page in self.pages]  # type: ignore[attr-defined]
+        widest = max(self.navigation.fontMetrics().horizontalAdvance(t) for t in titles)
+        self.navigation.setFixedWidth(widest + 48)
         self.navigation.currentRowChanged.connect(self._show_row)
+        self.navigation.itemClicked.connect(self._focus_page)
+        self.navigation.itemActivated.connect(self._focus_page)
         central = QWidget()
         row = QHBoxLayout(central)
         row.addWidget(self.navigation)
@@ -108,7 +115,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(QLabel("Ctrl+L locks"))
         self._build_menus()
         self.show_page(start_page or DashboardPage.title)
-        self.resize(1180, 760)
+        fit_to_screen(self, 1280, 800)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -128,6 +135,7 @@ class MainWindow(QMainWindow):
 
     def _show_row(self, row: int) -> None:
         if 0 <= row < len(self.pages):
+            in_list = self.navigation.hasFocus()  # arrow keys there: the keyboard stays
             page = self.pages[row]
             self.stack.setCurrentWidget(page)
             refresh = getattr(page, "refresh", None)
@@ -135,6 +143,17 @@ class MainWindow(QMainWindow):
             self._stale.discard(id(page))
             if refresh is not None and (stale or page in (self.dashboard, self.agreements)):
                 refresh()  # both count what other pages change
+            if self.isVisible() and not in_list:
+                focus_first_field(page)
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt names it
+        super().showEvent(event)
+        if not event.spontaneous():
+            focus_first_field(self.stack.currentWidget())
+
+    def _focus_page(self, _item: object = None) -> None:
+        """A page chosen with a click or Enter: the keyboard goes to its first field."""
+        focus_first_field(self.stack.currentWidget())
 
     def _changed(self, changes: Changes, origin: QWidget | None) -> None:
         """An operation changed records: the page on screen refreshes now, the others when

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.operations import Changes, Operation
+from esafety_desktop.ui.sizing import fit_to_screen
 
 if TYPE_CHECKING:
     from esafety_desktop.services.access import SignedIn
@@ -92,7 +93,7 @@ class PdfPreviewDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.saved_label)
         layout.addLayout(bar)
-        self.resize(820, 900)
+        fit_to_screen(self, 820, 900)
 
     def _pages_text(self) -> str:
         n = self.document.pageCount()

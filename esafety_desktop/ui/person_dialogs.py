@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,9 +25,13 @@ from esafety_desktop.domain.school_year import year_group_mismatch
 from esafety_desktop.domain.uk_dates import DateProblem, parse_uk_date
 from esafety_desktop.errors import InvalidInput, ProblemForUser
 from esafety_desktop.services.people import PersonForm
+from esafety_desktop.ui.accessible import name_typing_box
 from esafety_desktop.ui.dates import add_calendar
+from esafety_desktop.ui.focus import focus_first_field
 from esafety_desktop.ui.look import ERROR_STYLE, WARNING_STYLE
 from esafety_desktop.ui.operations import Changes, Operation
+from esafety_desktop.ui.sizing import fit_to_screen
+from esafety_desktop.ui.typed_work import TypedWork, may_discard
 
 
 class FormDialog(QDialog):
@@ -54,6 +59,7 @@ class FormDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        self.typed = TypedWork(self)
 
     def line(self, label: str, text: str = "", placeholder: str = "") -> QLineEdit:
         edit = QLineEdit(text)
@@ -72,9 +78,16 @@ class FormDialog(QDialog):
         self.buttons.setEnabled(False)
         Operation(self, write, self.changes, on_done=self._saved, on_problem=self._refused).run()
 
-    def reject(self) -> None:  # Qt names it: Cancel and Esc
-        """While a save is running the dialog stays until it is known whether it worked."""
-        if self.buttons.isEnabled():
+    def showEvent(self, event: QShowEvent) -> None:  # Qt names it
+        super().showEvent(event)
+        if not self.typed.started():
+            self.typed.start()  # as the form opens: filled in, nothing typed yet
+            focus_first_field(self)
+
+    def reject(self) -> None:  # Qt names it: Cancel, Esc and the close button
+        """While a save is running the dialog stays until it is known whether it worked;
+        anything typed is lost only when the user says so."""
+        if self.buttons.isEnabled() and may_discard(self, self.typed):
             super().reject()
 
     def close_quietly(self) -> None:
@@ -154,7 +167,7 @@ class PersonDialog(FormDialog):
         self.year_warning = QLabel()
         self.year_warning.setWordWrap(True)
         self.year_warning.setStyleSheet(WARNING_STYLE)
-        self.year_warning.setAccessibleName("Year group warning")
+        self.year_warning.setAccessibleDescription("Year group warning")  # read as its text
         self.form.addRow("", self.year_warning)
         self.class_name = self.line("&Class or form", start.class_name)
         self.send = QCheckBox("SEND")
@@ -168,15 +181,15 @@ class PersonDialog(FormDialog):
         self.role = self.line("&Role or relationship", start.role)
         self.email = self.line("&Email", start.email)
         self.phone = self.line("P&hone", start.phone)
-        self.asset = self.line("Staff &laptop asset tag", start.laptop_asset_tag)
+        self.asset = self.line("Staff laptop asset ta&g", start.laptop_asset_tag)
         self.organisation = self.line("&Organisation", start.organisation)
-        self.start = self.line("S&tart date", show_date(start.start_date), "dd/mm/yyyy")
+        self.start = self.line("St&art date", show_date(start.start_date), "dd/mm/yyyy")
         add_calendar(self.start)
         self.kind.currentIndexChanged.connect(self._show_rows)
         self.dob.textChanged.connect(self._check_year_group)
         self.year.currentIndexChanged.connect(self._check_year_group)
         self._show_rows()
-        self.resize(520, 0)
+        fit_to_screen(self, 520, 0)
 
     def current_kind(self) -> PersonKind:
         return PersonKind(self.kind.currentData())
@@ -294,6 +307,7 @@ class LinkDialog(FormDialog):
         self.person.setEditable(True)
         self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.person.setAccessibleName("Parent or carer")
+        name_typing_box(self.person)
         for person_id, name in parents:
             self.person.addItem(name, person_id)
         self.form.addRow("&Parent or carer", self.person)
@@ -301,6 +315,7 @@ class LinkDialog(FormDialog):
         self.relationship.setEditable(True)
         self.relationship.addItems(list(RELATIONSHIPS))
         self.relationship.setAccessibleName("Relationship")
+        name_typing_box(self.relationship)
         self.form.addRow("&Relationship", self.relationship)
         self.responsibility = QCheckBox("Has parental responsibility")
         self.responsibility.setChecked(True)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from esafety_desktop.errors import ProblemForUser
+from esafety_desktop.ui.accessible import name_typing_box
 from esafety_desktop.ui.background import close_orphaned_session, run_in_background
 from esafety_desktop.ui.generated.ui_recovery import Ui_RecoveryDialog
 from esafety_desktop.ui.look import ERROR_STYLE
@@ -24,6 +25,7 @@ class RecoveryDialog(QDialog):
         self.database = database
         self.ui = Ui_RecoveryDialog()
         self.ui.setupUi(self)
+        name_typing_box(self.ui.accountCombo)
         self.setObjectName("recoveryDialog")
         from esafety_desktop.services.key_file import accounts_on_file
 

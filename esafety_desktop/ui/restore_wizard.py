@@ -37,6 +37,7 @@ from esafety_desktop.ui.background import run_in_background
 from esafety_desktop.ui.look import ERROR_STYLE, error_label
 from esafety_desktop.ui.models import RecordTableModel
 from esafety_desktop.ui.passwords import mismatch_message, show_strength
+from esafety_desktop.ui.sizing import fit_to_screen
 
 CHOOSE, UNLOCK, SWITCH = range(3)
 
@@ -392,7 +393,7 @@ class RestoreWizard(QWizard):
         self.setPage(UNLOCK, self.unlock)
         self.setPage(SWITCH, self.switch)
         self.choose.show_backups(self.places, preselect)
-        self.resize(860, 560)
+        fit_to_screen(self, 860, 560)
         self.finished.connect(self._closed)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
 

@@ -34,6 +34,7 @@ from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.models import RecordTableModel, TickableRecordModel
 from esafety_desktop.ui.operations import Changes, Operation
 from esafety_desktop.ui.person_dialogs import FormDialog
+from esafety_desktop.ui.sizing import fit_to_screen, size_columns
 
 
 class ExportPackDialog(FormDialog):
@@ -69,8 +70,7 @@ class ExportPackDialog(FormDialog):
         self.cases.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.cases.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.cases.setAlternatingRowColors(True)
-        self.cases.resizeColumnsToContents()
-        self.cases.horizontalHeader().setStretchLastSection(True)
+        size_columns(self.cases)
         self.cases.setMinimumHeight(200)
 
         heads = [a.display_name for a in _accounts(signed_in) if a.role is Role.HEADTEACHER]
@@ -90,21 +90,21 @@ class ExportPackDialog(FormDialog):
         )
         explain.setWordWrap(True)
         explain.setObjectName("aboutThePack")
-        explain.setAccessibleName("About the review pack")
+        explain.setAccessibleDescription("About the review pack")
         self.form.addRow(explain)
 
         self.tick_all = self._tick_button("Tick &all", self._tick_all)
         self.tick_none = self._tick_button("Tick &none", self._tick_none)
         needing = sum(1 for c in choice.cases if c.needs_review)
         self.tick_unreviewed = self._tick_button(
-            f"Not yet &reviewed ({needing})", self._tick_unreviewed
+            f"Not yet re&viewed ({needing})", self._tick_unreviewed
         )
         self.tick_unreviewed.setToolTip(
             "Tick every case never signed off, or changed since its sign-off, however old."
         )
         self.count = QLabel()
         self.count.setObjectName("chosenCount")
-        self.count.setAccessibleName("Cases chosen")
+        self.count.setAccessibleDescription("Cases chosen")  # read as its text: "3 of 9…"
         row = QHBoxLayout()
         for button in (self.tick_all, self.tick_none, self.tick_unreviewed):
             row.addWidget(button)
@@ -118,21 +118,18 @@ class ExportPackDialog(FormDialog):
         self.left_out = QLabel(_left_out_words(choice.left_out))
         self.left_out.setObjectName("leftOut")
         self.left_out.setWordWrap(True)
-        self.left_out.setAccessibleName("Cases left out")
+        self.left_out.setAccessibleDescription("Cases left out")
         self.left_out.setVisible(choice.left_out > 0)
         self.form.addRow(self.left_out)
 
         self.reviewer = self.line("&Reviewer", heads[0] if heads else "", "e.g. the headteacher")
-        reviewer_label = self.form.labelForField(self.reviewer)
-        if reviewer_label is not None:
-            reviewer_label.setAccessibleName("Reviewer")
         self.with_files = QCheckBox("Include the evidence &files (screenshots) as well")
         self.with_files.setToolTip(
             "Without them, only each file's description goes; the files stay in school."
         )
         self.with_files.setAccessibleName("Include the evidence files (screenshots) as well")
         self.form.addRow("", self.with_files)
-        self.message.setAccessibleName("Problem")
+        self.message.setAccessibleDescription("Problem")  # read as the problem itself
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.save_button.setText("&Save the pack…")
         self.save_button.setAccessibleName("Save the pack")
@@ -141,7 +138,7 @@ class ExportPackDialog(FormDialog):
         self.cases_model.dataChanged.connect(self._count_chosen)
         self.cases_model.modelReset.connect(self._count_chosen)
         self._count_chosen()
-        self.resize(940, 640)
+        fit_to_screen(self, 940, 640)
 
     def _tick_button(self, text: str, clicked: Callable[[], None]) -> QPushButton:
         button = QPushButton(text)
@@ -257,7 +254,7 @@ class PassphraseDialog(QDialog):
         self.passphrase.setObjectName("passphrase")
         self.passphrase.setFont(big)
         self.passphrase.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.passphrase.setAccessibleName("Passphrase")
+        self.passphrase.setAccessibleDescription("Passphrase")  # read as the passphrase
         left_out = (
             f" {counted(len(exported.left_out), 'allegation')} about the headteacher "
             f"{'was' if len(exported.left_out) == 1 else 'were'} left out."
@@ -289,7 +286,7 @@ class PassphraseDialog(QDialog):
         layout.addWidget(self.passphrase, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.note)
         layout.addWidget(buttons)
-        self.resize(640, 280)
+        fit_to_screen(self, 640, 280)
 
     def copy(self) -> None:
         from PySide6.QtGui import QGuiApplication
@@ -381,6 +378,7 @@ class ImportReviewDialog(QDialog):
         )
         self.table = QTableView()
         self.table.setObjectName("reviewEntries")
+        self.table.setAccessibleName("What the reviewer added")
         self.table.setModel(self.entries_model)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -402,7 +400,7 @@ class ImportReviewDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(820, 420)
+        fit_to_screen(self, 820, 420)
 
     @property
     def added(self) -> int:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -43,6 +44,7 @@ from esafety_desktop.ui.dates import qdate
 from esafety_desktop.ui.look import ERROR_STYLE, error_label
 from esafety_desktop.ui.models import RecordTableModel
 from esafety_desktop.ui.operations import Changes, Operation
+from esafety_desktop.ui.sizing import FlowLayout, fit_to_screen
 
 
 class ReviewOpenWindow(QWidget):
@@ -114,7 +116,7 @@ class ReviewOpenWindow(QWidget):
         outer.addStretch(1)
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
-        self.resize(960, 640)
+        fit_to_screen(self, 960, 640)
         (self.passphrase if path else self.path).setFocus()
 
     def browse(self) -> None:
@@ -207,7 +209,7 @@ class ReviewWindow(QMainWindow):
         self.cases = QListView()
         self.cases.setAccessibleName("Cases")
         self.cases.setModel(self.cases_model)
-        self.cases.setMinimumWidth(340)
+        self.cases.setMinimumWidth(260)
         self.record = QTextBrowser()
         self.record.setObjectName("caseRecord")
         self.record.setAccessibleName("The case")
@@ -232,7 +234,8 @@ class ReviewWindow(QMainWindow):
         self.print_button = QPushButton("&Print the case…")
         self.files_button = QPushButton("&View the evidence files…")
         self.message = error_label()
-        buttons = QHBoxLayout()
+        buttons = QWidget()
+        flow = FlowLayout(buttons)  # wraps on a laptop's screen
         for button in (
             self.comment_button,
             self.reviewed_button,
@@ -241,8 +244,7 @@ class ReviewWindow(QMainWindow):
             self.print_button,
             self.files_button,
         ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+            flow.addWidget(button)
         form = QFormLayout()
         form.addRow("Your name", self.reviewer)
         form.addRow("Comment", self.comment)
@@ -252,12 +254,13 @@ class ReviewWindow(QMainWindow):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.record, 1)
         right_layout.addLayout(form)
-        right_layout.addLayout(buttons)
+        right_layout.addWidget(buttons)
         right_layout.addWidget(self.message)
         splitter = QSplitter()
         splitter.addWidget(self.cases)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([self.cases.sizeHintForColumn(0) + 24, 800])  # each case whole
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(banner)
@@ -278,7 +281,7 @@ class ReviewWindow(QMainWindow):
         self.print_button.clicked.connect(self.print_case)
         self.files_button.clicked.connect(self.view_files)
         self.cases.setCurrentIndex(self.cases_model.index(0, 0))
-        self.resize(1180, 760)
+        fit_to_screen(self, 1180, 760)
 
     # -- showing -------------------------------------------------------------------------
 
@@ -532,10 +535,12 @@ class EvidenceFilesDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("evidenceFiles")
         self.setWindowTitle("Evidence files")
-        layout = QVBoxLayout(self)
+        # The pictures scroll: several screenshots are taller than any screen.
+        shown = QWidget()
+        pictures_layout = QVBoxLayout(shown)
         self.pictures: list[QLabel] = []
         for name, data in files:
-            layout.addWidget(QLabel(f"<b>{escape(name)}</b>"))
+            pictures_layout.addWidget(QLabel(f"<b>{escape(name)}</b>"))
             picture = QLabel()
             image = QPixmap()
             if image.loadFromData(data):
@@ -543,7 +548,16 @@ class EvidenceFilesDialog(QDialog):
             else:
                 picture.setText("This file is not a picture this program can show.")
             self.pictures.append(picture)
-            layout.addWidget(picture)
+            pictures_layout.addWidget(picture)
+        pictures_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(shown)
+        scroll.setWidgetResizable(True)
+        scroll.setAccessibleName("Evidence files")
         close = QPushButton("&Close")
         close.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        width = shown.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 40
+        fit_to_screen(self, width, shown.sizeHint().height() + 80)

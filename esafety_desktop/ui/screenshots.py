@@ -1,9 +1,18 @@
-"""``--demo --screenshots DIR``: sign in to the demo school and save each page as a PNG.
+"""``--demo --screenshots DIR``: sign in to the demo school and save every window as a PNG.
 
-Used by `make run` where there is no display, and to look at every screen after a change."""
+Used by `make run` where there is no display, and to look at every screen after a change (with
+``--palette light`` or ``--palette dark``). The screen is a school laptop's, 1366×768: each
+page of the main window (maximised), then each dialog and wizard its buttons open, review
+mode, and the windows before signing in (``ui/tour.py`` walks round them).
+"""
 
 from __future__ import annotations
 
+import atexit
+import json
+import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +20,27 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from esafety_desktop.ui.unlock_window import UnlockWindow
+
+LAPTOP = (1366, 768)
+# The main window maximised on a laptop: the screen less the taskbar and the title bar.
+MAXIMISED = (1366, 700)
+
+
+def use_a_laptop_screen() -> None:
+    """Without a display, Qt's screen is 800×800: the pictures are taken on a laptop's. Done
+    before the application starts; a platform chosen by the caller is left alone."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "offscreen")
+    if platform != "offscreen":
+        return
+    width, height = LAPTOP
+    screen = {"name": "Laptop", "x": 0, "y": 0, "width": width, "height": height}
+    screen |= {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
+    handle, name = tempfile.mkstemp(prefix="esafety-screen-", suffix=".json")
+    with os.fdopen(handle, "w") as file:
+        json.dump({"screens": [screen]}, file)
+    atexit.register(os.unlink, name)
+    if ":" not in name:  # Qt reads "offscreen:configfile=PATH"
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={name}"
 
 
 def take_screenshots(controller: Any, folder: Path) -> None:
@@ -34,7 +64,8 @@ def take_screenshots(controller: Any, folder: Path) -> None:
         if window is not None and hasattr(window, "pages") and not state["done"]:
             state["done"] = True
             poll.stop()
-            _pages(window, folder)
+            window.resize(*MAXIMISED)
+            _walk(_everything(window), folder)
             for path in sorted(folder.glob("*.png")):
                 print(path)
             controller.quit()
@@ -44,39 +75,22 @@ def take_screenshots(controller: Any, folder: Path) -> None:
     controller._screenshot_timer = poll  # kept alive with the controller
 
 
-def _pages(window: Any, folder: Path) -> None:
-    number = 2
-    for page in window.pages:
-        window.show_page(page.title)
-        _settle()  # what a page reads on the worker (the cases) is on screen first
-        table = getattr(page, "table", None)
-        has_panel = hasattr(page, "select") or hasattr(page, "panel")
-        if table is not None and has_panel and table.model().rowCount():
-            table.selectRow(0)  # show the first person or case in its panel
-            _settle()
-        tabs = getattr(page, "tabs", None)
-        if tabs is None:
-            _save(window, folder / f"{number:02d}-{_slug(page.title)}.png")
-            number += 1
-            continue
-        for index in range(tabs.count()):
-            tabs.setCurrentIndex(index)
-            name = f"{_slug(page.title)}-{_slug(tabs.tabText(index))}"
-            _save(window, folder / f"{number:02d}-{name}.png")
-            number += 1
+def _everything(window: Any) -> Iterator[tuple[str, QWidget]]:
+    from esafety_desktop.services.demo import DEMO_PASSWORD, DEMO_USERNAME
+    from esafety_desktop.ui import tour
+
+    yield from tour.main_window_tour(window)
+    yield from tour.review_tour(window.signed_in, window)
+    for name, shown in tour.door_tour(window.signed_in.path, (DEMO_USERNAME, DEMO_PASSWORD)):
+        if name != "sign-in":  # taken first, before signing in
+            yield name, shown
 
 
-def _settle() -> None:
-    from esafety_desktop.ui.background import busy
-
-    while busy():
-        QApplication.processEvents()
+def _walk(stops: Iterator[tuple[str, QWidget]], folder: Path) -> None:
+    for number, (name, window) in enumerate(stops, start=2):
+        _save(window, folder / f"{number:02d}-{name}.png")
 
 
 def _save(widget: QWidget, path: Path) -> None:
     QApplication.processEvents()
     widget.grab().save(str(path))
-
-
-def _slug(text: str) -> str:
-    return "".join(ch if ch.isalnum() else "-" for ch in text.replace("&", "").lower()).strip("-")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QPushButton, QWidget, QWizard, QWizardPage
 
 from esafety_desktop import APP_NAME
 from esafety_desktop.errors import ProblemForUser
+from esafety_desktop.services.access import KeyringState
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import close_orphaned_session, run_in_background
 from esafety_desktop.ui.contacts_editor import ContactsEditor
@@ -23,8 +24,32 @@ from esafety_desktop.ui.generated.ui_setup_recovery import Ui_SetupRecoveryPage
 from esafety_desktop.ui.generated.ui_setup_school import Ui_SetupSchoolPage
 from esafety_desktop.ui.look import ERROR_STYLE
 from esafety_desktop.ui.passwords import mismatch_message, show_strength
+from esafety_desktop.ui.sizing import fit_to_screen
+from esafety_desktop.ui.typed_work import TypedWork, may_discard
 
 PUPIL_WORDS = ("pupil", "learner", "student")
+
+NO_KEYRING = (
+    "This computer has no secure password store (a system keyring), so eSafety Desktop "
+    "cannot tie the school's records to this PC. With a keyring, each account needs its "
+    "password and a secret that only this computer holds, so a copy of the database is "
+    "useless anywhere else. Without one, the password alone opens an account: anyone who "
+    "copies the database file and learns or guesses a password can read it.\n\n"
+    "If this PC should have a keyring (on Linux, a desktop session with GNOME Keyring or "
+    "KWallet), set it up and check again. If it cannot have one, tick the box below: "
+    "the choice is recorded in the school's audit log, and the recovery key still works."
+)
+LOCKED_KEYRING = (
+    "This computer's keyring is locked, so eSafety Desktop cannot keep its secret in it yet. "
+    "Unlock it, then choose Check the keyring again: sign in to the desktop session as "
+    "yourself (the login keyring opens with your computer password), or unlock the Login "
+    "keyring in Passwords and Keys or KWallet. Nothing else needs changing."
+)
+SAY_CHOOSE = (
+    "This PC has no keyring: tick \u201cProtect the accounts on this PC by their passwords "
+    "alone\u201d to go on without one, or set a keyring up and check again."
+)
+SAY_UNLOCK = "Unlock this computer's keyring first, then choose Check the keyring again."
 
 
 class LocationPage(QWizardPage):
@@ -46,6 +71,53 @@ class LocationPage(QWizardPage):
         self.review_button.clicked.connect(self._review_instead)
         layout.addWidget(self.review_button)
         self.registerField("database", self.ui.pathEdit)
+        self.keyring: KeyringState | None = None
+        self.ui.checkAgainButton.clicked.connect(self.check_keyring)
+        self.ui.passwordOnlyCheck.toggled.connect(self._password_only_toggled)
+
+    def initializePage(self) -> None:  # Qt names it
+        self.check_keyring()
+        self.ui.pathEdit.setFocus()
+
+    def check_keyring(self) -> None:
+        """Whether this PC's keyring can keep the device secret, said before anything else
+        is asked: missing (passwords alone is offered), locked (unlock it) or ready."""
+        from esafety_desktop.services.access import keyring_state
+
+        self.keyring = keyring_state()
+        ui = self.ui
+        ui.keyringBox.setVisible(self.keyring is not KeyringState.READY)
+        missing = self.keyring is KeyringState.MISSING
+        ui.passwordOnlyCheck.setVisible(missing)
+        if not missing:
+            ui.passwordOnlyCheck.setChecked(False)
+        if self.keyring is KeyringState.MISSING:
+            ui.keyringLabel.setText(NO_KEYRING)
+        elif self.keyring is KeyringState.LOCKED:
+            ui.keyringLabel.setText(LOCKED_KEYRING)
+        else:
+            ui.keyringLabel.setText("")
+            if ui.messageLabel.text() in (SAY_CHOOSE, SAY_UNLOCK):
+                self._say("")
+
+    def _password_only_toggled(self, on: bool) -> None:
+        if on and self.ui.messageLabel.text() == SAY_CHOOSE:
+            self._say("")
+
+    def password_only(self) -> bool:
+        return self.keyring is KeyringState.MISSING and self.ui.passwordOnlyCheck.isChecked()
+
+    def _keyring_allows_going_on(self) -> bool:
+        if self.keyring is not KeyringState.READY:
+            self.check_keyring()  # unlocked or set up meanwhile?
+        if self.keyring is KeyringState.LOCKED:
+            self._say(SAY_UNLOCK)
+            return False
+        if self.keyring is KeyringState.MISSING and not self.ui.passwordOnlyCheck.isChecked():
+            self._say(SAY_CHOOSE)
+            self.ui.passwordOnlyCheck.setFocus()
+            return False
+        return True
 
     def _review_instead(self) -> None:
         self._wizard.review_instead.emit(None)
@@ -66,6 +138,8 @@ class LocationPage(QWizardPage):
     def validatePage(self) -> bool:  # Qt names it
         from esafety_desktop.services.key_file import database_exists, network_drive_reason
 
+        if not self._keyring_allows_going_on():
+            return False
         typed = self.ui.pathEdit.text().strip()
         if not typed:
             self._say("Choose where to keep the school database.")
@@ -88,7 +162,7 @@ class LocationPage(QWizardPage):
                 yes="Open it",
             ):
                 self._wizard.open_existing.emit(path)
-                self._wizard.reject()
+                self._wizard.close_without_asking()
             return False
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,6 +170,7 @@ class LocationPage(QWizardPage):
             self._say(f"The folder {path.parent} cannot be made ({exc.strerror}).")
             return False
         self._wizard.draft["database"] = path
+        self._wizard.draft["password_only"] = self.password_only()
         self._say("")
         return True
 
@@ -245,7 +320,11 @@ class RecoveryPage(QWizardPage):
 
         me = self._wizard.signed_in
         assert me is not None
-        confirm_recovery_sheet(me, self.kept)
+        try:
+            confirm_recovery_sheet(me, self.kept)
+        except ProblemForUser as problem:
+            dialogs.report_problem(self, problem, "The recovery sheet was not recorded as kept")
+            return False
         return True
 
 
@@ -282,7 +361,10 @@ class SetupWizard(QWizard):
             self.recovery_page,
         ):
             self.addPage(page)
-        self.resize(900, 680)
+        fit_to_screen(self, 900, 680)
+        self._discarding = False  # closed on purpose: another window takes over
+        self.typed = TypedWork(self)
+        self.typed.start()
 
     def create_school(self, *, username: str, display_name: str, password: str) -> None:
         self.creating = True
@@ -300,6 +382,7 @@ class SetupWizard(QWizard):
                 display_name=display_name,
                 password=password,
                 device_secrets=this_pc(),
+                password_only=draft.get("password_only", False),
                 first_settings={
                     "pupil_word": draft.get("pupil_word", "pupil"),
                     "contacts": to_saved(draft.get("contacts", [])),
@@ -330,7 +413,16 @@ class SetupWizard(QWizard):
         if self._finished:
             super().done(result)
             return
-        unconfirmed = self.signed_in is not None and result != QWizard.DialogCode.Accepted
+        rejected = result != QWizard.DialogCode.Accepted
+        nothing_made = self.signed_in is None and not self.creating
+        if (
+            rejected
+            and nothing_made
+            and not self._discarding
+            and not may_discard(self, self.typed, "Nothing has been set up yet, and what you typed")
+        ):
+            return
+        unconfirmed = self.signed_in is not None and rejected
         if unconfirmed and not dialogs.ask(
             self,
             "Close without the recovery sheet?",
@@ -343,8 +435,17 @@ class SetupWizard(QWizard):
             return
         self._finished = True
         super().done(result)
+        if self.isVisible():  # the last page refused to finish (QWizard.done validates it)
+            self._finished = False
+            return
         if self.signed_in is not None:
             self.created.emit(self.signed_in)
+
+    def close_without_asking(self) -> None:
+        """Another window takes over (the sign-in, a restore, a review pack): what was typed
+        here is not wanted."""
+        self._discarding = True
+        self.close()
 
     def closeEvent(self, event: Any) -> None:  # Qt names it
         if self.creating:

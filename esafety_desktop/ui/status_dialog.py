@@ -21,6 +21,7 @@ from esafety_desktop.services.incidents import Closing
 from esafety_desktop.ui.dates import add_calendar
 from esafety_desktop.ui.operations import Changes
 from esafety_desktop.ui.person_dialogs import FormDialog, read_date
+from esafety_desktop.ui.sizing import fit_to_screen
 
 
 class StatusDialog(FormDialog):
@@ -60,7 +61,7 @@ class StatusDialog(FormDialog):
         self.form.addRow("", self.policy_review)
         self.status.currentIndexChanged.connect(self._show_closing)
         self._show_closing()
-        self.resize(520, 0)
+        fit_to_screen(self, 520, 0)
 
     def chosen(self) -> IncidentStatus:
         return IncidentStatus(self.status.currentData())
@@ -102,7 +103,7 @@ class ActionDialog(FormDialog):
         self.setObjectName("actionDialog")
         self._save = save
         self.what = self.line("&What must be done")
-        self.owner = self.line("&Who will do it", default_owner)
+        self.owner = self.line("W&ho will do it", default_owner)
         self.due = self.line("&Due by", f"{today + timedelta(days=5):%d/%m/%Y}", "dd/mm/yyyy")
         add_calendar(self.due)
 
@@ -146,14 +147,14 @@ class DeviceReviewDialog(FormDialog):
         self.form.addRow("&Sites and devices", self.items)
         self.found = QCheckBox("Child abuse images were found (the review stopped)")
         self.form.addRow("", self.found)
-        self.conclusion = self.line("Co&nclusion")
+        self.conclusion = self.line("Conc&lusion")
         self.action = QComboBox()
         self.action.setAccessibleName("Action")
         self.action.addItems(list(ACTIONS))
         self.form.addRow("Ac&tion", self.action)
         self.action_detail = self.line("Action &details")
         self.found.toggled.connect(self._images_found)
-        self.resize(620, 0)
+        fit_to_screen(self, 620, 0)
 
     def _images_found(self, found: bool) -> None:
         """Child abuse images found: the action is the police."""

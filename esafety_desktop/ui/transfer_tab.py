@@ -9,7 +9,6 @@ from functools import partial
 
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -25,6 +24,7 @@ from esafety_desktop.services.transfers import Transfer
 from esafety_desktop.ui.dates import past_date_edit
 from esafety_desktop.ui.operations import Changes
 from esafety_desktop.ui.person_dialogs import FormDialog
+from esafety_desktop.ui.sizing import FlowLayout
 
 HOW = (
     "Secure electronic transfer",
@@ -104,18 +104,18 @@ class TransferTab(QWidget):
         self.list.setWordWrap(True)
         self.print_button = QPushButton("&Print the safeguarding chronology…")
         self.send_button = QPushButton("Record the file &sent…")
-        self.confirm_button = QPushButton("Receipt con&firmed…")
+        self.confirm_button = QPushButton("Receipt confir&med…")
         allowed = can(signed_in.account.role, Permission.RECORD_INCIDENTS)
         for button in (self.print_button, self.send_button, self.confirm_button):
             button.setVisible(allowed)
-        row = QHBoxLayout()
+        row = QWidget()
+        flow = FlowLayout(row)  # wraps in a narrow panel
         for button in (self.print_button, self.send_button, self.confirm_button):
-            row.addWidget(button)
-        row.addStretch(1)
+            flow.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.list, 1)
-        layout.addLayout(row)
+        layout.addWidget(row)
         self.print_button.clicked.connect(self.print_chronology)
         self.send_button.clicked.connect(self.send)
         self.confirm_button.clicked.connect(self.confirm)

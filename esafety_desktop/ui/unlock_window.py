@@ -23,9 +23,11 @@ from esafety_desktop.errors import (
     WrongPassword,
 )
 from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.accessible import name_typing_box
 from esafety_desktop.ui.background import close_orphaned_session, run_in_background
 from esafety_desktop.ui.generated.ui_unlock import Ui_UnlockForm
 from esafety_desktop.ui.look import ERROR_STYLE
+from esafety_desktop.ui.sizing import FlowLayout, fit_to_screen
 
 # After this many wrong passwords in a row, each further try waits longer (2, 4, 8 … 30 s).
 FREE_TRIES = 3
@@ -57,20 +59,25 @@ class UnlockWindow(QWidget):
         self.card = QFrame(self)
         self.card.setObjectName("unlockCard")
         self.card.setFrameShape(QFrame.Shape.StyledPanel)
-        self.card.setFixedWidth(500)
         self.card.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
         self.ui = Ui_UnlockForm()
         form = QWidget(self.card)
         self.ui.setupUi(form)
+        name_typing_box(self.ui.accountCombo)
         card_layout = QVBoxLayout(self.card)
         card_layout.setContentsMargins(28, 24, 28, 24)
         card_layout.addWidget(form)
+        # Centred between stretches rather than by alignment: Qt then asks the card how high
+        # it is at its own width, so its wrapped text is never cut off.
+        middle = QHBoxLayout()
+        middle.addStretch(1)
+        middle.addWidget(self.card)
+        middle.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(self.card, 0)
+        outer.addLayout(middle)
         outer.addStretch(2)
-        outer.setContentsMargins(40, 40, 40, 40)
-        outer.setAlignment(self.card, Qt.AlignmentFlag.AlignHCenter)
+        outer.setContentsMargins(24, 24, 24, 24)
 
         title_font = QFont(self.font())
         title_font.setPointSizeF(title_font.pointSizeF() * 1.6)
@@ -88,11 +95,11 @@ class UnlockWindow(QWidget):
         self.review_button = QPushButton("Open a re&view pack…")
         self.review_button.setObjectName("openReviewPack")
         self.review_button.clicked.connect(self.ask_for_review)
-        others = QHBoxLayout()
-        others.addWidget(self.restore_button)
-        others.addWidget(self.review_button)
-        others.addStretch(1)
-        self.ui.mainLayout.addLayout(others)
+        others = QWidget()
+        row = FlowLayout(others)  # side by side, or one under the other with larger fonts
+        row.addWidget(self.restore_button)
+        row.addWidget(self.review_button)
+        self.ui.mainLayout.addWidget(others)
         if demo_sign_in:
             user, password = demo_sign_in
             self.ui.demoLabel.setText(
@@ -116,7 +123,10 @@ class UnlockWindow(QWidget):
         self.reload_accounts()
         if account or demo_sign_in:
             self.ui.accountCombo.setCurrentText(account or demo_sign_in[0])  # type: ignore[index]
-        self.resize(960, 640)
+        # 500 pixels wide, or wider when larger fonts need it; as high as its text needs at
+        # that width (the window grows with it).
+        self.card.setFixedWidth(max(500, self.card.minimumSizeHint().width()))
+        fit_to_screen(self, 960, 640)
 
     def reload_accounts(self) -> None:
         from esafety_desktop.services.key_file import accounts_on_file, database_exists

@@ -6,15 +6,19 @@ import io
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import keyring
 import pytest
 from pypdf import PdfReader
 
 from esafety_desktop import __version__
 from esafety_desktop.cli import main
+from esafety_desktop.storage import device_secret
 from esafety_desktop.storage.files import DatabaseFiles
 from tests.conftest import DSL_PASSWORD, new_pc
+from tests.memory_keyring import DismissedKeyring, WaitingKeyring
 
 SCHOOL = "Larkspur Primary (invented)"
 
@@ -446,3 +450,67 @@ def test_backup_for_task_scheduler_then_restore_on_a_new_pc(
         capsys,
     )
     assert code == 1 and "never overwrites" in err
+
+
+def test_a_scheduled_backup_with_a_locked_keyring_stops_at_once_saying_what_to_do(
+    made: tuple[Path, str],
+) -> None:
+    """A real process (standard input is a pipe, as under Task Scheduler or cron) on a PC whose
+    login keyring is locked: it neither prompts nor waits."""
+    db, _ = made
+    locked = {
+        "PYTHON_KEYRING_BACKEND": "tests.memory_keyring.LockedKeyring",
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent.parent),
+    }
+    started = time.monotonic()
+    result = _command(
+        "backup", "--db", str(db), "--user", "jo.dsl", stdin=DSL_PASSWORD + "\n", env=locked
+    )
+    assert time.monotonic() - started < 60
+    assert result.returncode == 1
+    assert "keyring on this computer is locked" in result.stderr
+    assert "scheduled backup" in result.stderr and "does not wait" in result.stderr
+    assert "no secure password store" not in result.stderr
+    assert "--password-only-on-this-pc" not in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (db.parent / "eSafety Desktop backups").exists()
+
+
+def test_an_unlock_prompt_nobody_answers_does_not_hold_up_an_unattended_backup(
+    made: tuple[Path, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    db, _ = made
+    monkeypatch.setattr(device_secret, "UNATTENDED_WAIT_SECONDS", 0.3)
+    waiting = WaitingKeyring()
+    keyring.set_keyring(waiting)
+    try:
+        code, _, err = run(
+            ["backup", "--db", str(db), "--user", "jo.dsl"],
+            DSL_PASSWORD + "\n",
+            monkeypatch,
+            capsys,
+        )
+    finally:
+        waiting.answer()
+    assert code == 1
+    assert "did not answer within 0.3 seconds" in err
+    assert "scheduled backup" in err
+
+
+def test_init_on_a_locked_keyring_says_unlock_it_not_password_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keyring.set_keyring(DismissedKeyring())
+    db = tmp_path / "school.db"
+    code, _, err = run(
+        ["init", "--db", str(db), "--school", SCHOOL, "--user", "jo.dsl"],
+        DSL_PASSWORD + "\n" + DSL_PASSWORD + "\n",
+        monkeypatch,
+        capsys,
+    )
+    assert code == 1
+    assert "is locked" in err
+    assert "--password-only-on-this-pc" not in err
+    assert list(tmp_path.iterdir()) == []

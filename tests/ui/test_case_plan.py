@@ -255,7 +255,9 @@ def test_the_rest_is_carried_on_from_the_case_view_on_later_days_and_the_case_cl
     click(qtbot, status.buttons.button(QDialogButtonBox.StandardButton.Ok))
     settle(qtbot)
     assert "cannot close yet" in status.message.text() and "Debrief" in status.message.text()
+    dialogs.set_next_answer(True)  # "Close and lose it": what was typed is asked about first
     click(qtbot, status.buttons.button(QDialogButtonBox.StandardButton.Cancel))
+    assert not status.isVisible()
 
     _on(school, 9)
     dialog = _carry_on(qtbot, page, "Next: Review policies and share experience and practice")

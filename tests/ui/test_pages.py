@@ -419,7 +419,7 @@ def test_a_new_recovery_key_from_settings_prints_and_is_recorded_as_kept(
     dialogs.set_next_answer(print_to_file(out))
     qtbot.mouseClick(tab.preview.print_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
-    assert tab.sheet_state.text() == "The current recovery sheet was printed."
+    assert tab.sheet_state.text() == "The current recovery key is kept safe: the sheet printed."
     assert settings.school_settings(school.signed_in).recovery_sheet_kept == "printed"
     assert len(PdfReader(out).pages) == 1
     shown = PdfReader(io.BytesIO(bytes(tab.preview._bytes.data())))

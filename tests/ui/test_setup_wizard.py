@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import keyring
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
@@ -16,6 +17,7 @@ from esafety_desktop.services.settings import school_settings
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.setup_wizard import SetupWizard
 from tests.conftest import DSL_PASSWORD
+from tests.memory_keyring import LockedKeyring, MemoryKeyring, NoKeyring
 from tests.ui.printing import print_to_file
 
 
@@ -135,6 +137,9 @@ def test_a_weak_or_mismatched_password_keeps_the_wizard_on_the_account_page(
     _next(qtbot, wizard)
     assert wizard.currentPage() is wizard.account_page
     assert not (tmp_path / "school.db").exists()
+    dialogs.set_next_answer(True)  # "Close and lose it"
+    wizard.reject()
+    assert not wizard.isVisible()
 
 
 def test_closing_after_the_database_is_made_asks_and_reminds(qtbot: QtBot, tmp_path: Path) -> None:
@@ -156,3 +161,99 @@ def test_closing_after_the_database_is_made_asks_and_reminds(qtbot: QtBot, tmp_p
     assert len(created) == 1
     assert school_settings(created[0]).recovery_sheet_kept is None  # type: ignore[arg-type]
     created[0].sign_out()  # type: ignore[attr-defined]
+
+
+def _to_recovery_page(qtbot: QtBot, wizard: SetupWizard) -> None:
+    _fill_to_account(qtbot, wizard)
+    qtbot.keyClicks(wizard.account_page.ui.passwordEdit, DSL_PASSWORD)
+    qtbot.keyClicks(wizard.account_page.ui.repeatEdit, DSL_PASSWORD)
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery_page, timeout=15000)
+
+
+def test_a_key_written_down_by_hand_is_confirmed_and_finish_works(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The DSL copies the key onto paper, ticks the box and finishes: no printing, no file."""
+    wizard = SetupWizard(tmp_path / "school.db")
+    qtbot.addWidget(wizard)
+    created: list[object] = []
+    wizard.created.connect(created.append)
+    wizard.show()
+    _to_recovery_page(qtbot, wizard)
+    check = wizard.recovery_page.ui.confirmCheck
+    qtbot.mouseClick(check, Qt.MouseButton.LeftButton, pos=QPoint(8, check.height() // 2))
+    assert check.isChecked()
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    assert finish.isEnabled()
+    qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
+    assert not wizard.isVisible()
+    assert len(created) == 1
+    me = created[0]
+    assert school_settings(me).recovery_sheet_kept == "written"  # type: ignore[arg-type]
+    confirmed = [e for e in audit_entries(me) if e.action == "recovery_sheet.confirmed"]  # type: ignore[arg-type]
+    assert len(confirmed) == 1
+    me.sign_out()  # type: ignore[attr-defined]
+
+
+def test_without_a_keyring_the_first_page_explains_and_offers_passwords_alone(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    keyring.set_keyring(NoKeyring())
+    wizard = SetupWizard(tmp_path / "school.db")
+    qtbot.addWidget(wizard)
+    created: list[object] = []
+    wizard.created.connect(created.append)
+    wizard.show()
+    page = wizard.location_page.ui
+    assert wizard.currentPage() is wizard.location_page
+    assert page.keyringBox.isVisible()
+    assert "no secure password store" in page.keyringLabel.text()
+    assert "recorded in the school's audit log" in page.keyringLabel.text()
+    assert page.passwordOnlyCheck.isVisible() and not page.passwordOnlyCheck.isChecked()
+    _next(qtbot, wizard)
+    assert wizard.currentPage() is wizard.location_page  # not without an explicit choice
+    assert "passwords alone" in page.messageLabel.text()
+    qtbot.waitUntil(wizard.isActiveWindow)
+    assert wizard.focusWidget() is page.passwordOnlyCheck, wizard.focusWidget()
+    qtbot.keyClick(page.passwordOnlyCheck, Qt.Key.Key_Space)
+    assert page.passwordOnlyCheck.isChecked()
+    _fill_to_account(qtbot, wizard)
+    qtbot.keyClicks(wizard.account_page.ui.passwordEdit, DSL_PASSWORD)
+    qtbot.keyClicks(wizard.account_page.ui.repeatEdit, DSL_PASSWORD)
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery_page, timeout=15000)
+    me = wizard.signed_in
+    assert school_settings(me).password_only
+    chosen = [e for e in audit_entries(me) if e.action == "security.password_only_chosen"]
+    assert len(chosen) == 1
+    dialogs.set_next_answer(True)  # "Close anyway"
+    wizard.reject()
+    assert created == [me]
+    me.sign_out()
+
+
+def test_a_locked_keyring_is_not_called_missing_and_is_checked_again_once_unlocked(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    keyring.set_keyring(LockedKeyring())
+    wizard = SetupWizard(tmp_path / "school.db")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.location_page.ui
+    assert page.keyringBox.isVisible()
+    text = page.keyringLabel.text()
+    assert "keyring is locked" in text and "Unlock it" in text
+    assert "no secure password store" not in text
+    assert not page.passwordOnlyCheck.isVisible()  # nothing weaker is offered
+    _next(qtbot, wizard)
+    assert wizard.currentPage() is wizard.location_page
+    assert "Unlock this computer's keyring first" in page.messageLabel.text()
+
+    keyring.set_keyring(MemoryKeyring())  # the DSL unlocks the login keyring
+    qtbot.mouseClick(page.checkAgainButton, Qt.MouseButton.LeftButton)
+    assert not page.keyringBox.isVisible()
+    assert page.messageLabel.text() == ""
+    _next(qtbot, wizard)
+    assert wizard.currentPage() is wizard.school_page
+    assert wizard.draft["password_only"] is False

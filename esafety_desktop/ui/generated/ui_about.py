@@ -108,7 +108,7 @@ class Ui_AboutDialog(object):
         self.databaseCaption.setText(QCoreApplication.translate("AboutDialog", u"School database", None))
         self.databaseLabel.setText("")
 #if QT_CONFIG(accessibility)
-        self.databaseLabel.setAccessibleName(QCoreApplication.translate("AboutDialog", u"Database path", None))
+        self.databaseLabel.setAccessibleDescription(QCoreApplication.translate("AboutDialog", u"Database path", None))
 #endif // QT_CONFIG(accessibility)
         self.keyFileCaption.setText(QCoreApplication.translate("AboutDialog", u"Key file", None))
         self.keyFileLabel.setText("")

@@ -142,11 +142,8 @@ class Ui_AccountDialog(object):
 #endif // QT_CONFIG(accessibility)
         self.strengthLabel.setText("")
 #if QT_CONFIG(accessibility)
-        self.strengthLabel.setAccessibleName(QCoreApplication.translate("AccountDialog", u"Password strength", None))
+        self.strengthLabel.setAccessibleDescription(QCoreApplication.translate("AccountDialog", u"Password strength", None))
 #endif // QT_CONFIG(accessibility)
         self.messageLabel.setText("")
-#if QT_CONFIG(accessibility)
-        self.messageLabel.setAccessibleName(QCoreApplication.translate("AccountDialog", u"Message", None))
-#endif // QT_CONFIG(accessibility)
     # retranslateUi
 

@@ -135,11 +135,8 @@ class Ui_RecoveryDialog(object):
 #endif // QT_CONFIG(accessibility)
         self.strengthLabel.setText("")
 #if QT_CONFIG(accessibility)
-        self.strengthLabel.setAccessibleName(QCoreApplication.translate("RecoveryDialog", u"Password strength", None))
+        self.strengthLabel.setAccessibleDescription(QCoreApplication.translate("RecoveryDialog", u"Password strength", None))
 #endif // QT_CONFIG(accessibility)
         self.messageLabel.setText("")
-#if QT_CONFIG(accessibility)
-        self.messageLabel.setAccessibleName(QCoreApplication.translate("RecoveryDialog", u"Message", None))
-#endif // QT_CONFIG(accessibility)
     # retranslateUi
 

@@ -150,8 +150,5 @@ class Ui_SetupAccountPage(object):
         self.strengthLabel.setText("")
         self.hintLabel.setText(QCoreApplication.translate("SetupAccountPage", u"Use at least 12 characters. Three or four unrelated words with a number are easy to remember and hard to guess.", None))
         self.messageLabel.setText("")
-#if QT_CONFIG(accessibility)
-        self.messageLabel.setAccessibleName(QCoreApplication.translate("SetupAccountPage", u"Message", None))
-#endif // QT_CONFIG(accessibility)
     # retranslateUi
 

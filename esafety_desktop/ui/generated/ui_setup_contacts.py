@@ -26,6 +26,7 @@ class Ui_SetupContactsPage(object):
         self.mainLayout.setObjectName(u"mainLayout")
         self.contactsArea = QScrollArea(SetupContactsPage)
         self.contactsArea.setObjectName(u"contactsArea")
+        self.contactsArea.setFocusPolicy(Qt.NoFocus)
         self.contactsArea.setWidgetResizable(True)
         self.contactsArea.setFrameShape(QFrame.NoFrame)
         self.contactsHolder = QWidget()

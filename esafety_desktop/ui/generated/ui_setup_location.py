@@ -15,9 +15,9 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QLineEdit,
-    QPushButton, QSizePolicy, QSpacerItem, QVBoxLayout,
-    QWidget, QWizardPage)
+from PySide6.QtWidgets import (QApplication, QCheckBox, QGroupBox, QHBoxLayout,
+    QLabel, QLineEdit, QPushButton, QSizePolicy,
+    QSpacerItem, QVBoxLayout, QWidget, QWizardPage)
 
 class Ui_SetupLocationPage(object):
     def setupUi(self, SetupLocationPage):
@@ -52,6 +52,40 @@ class Ui_SetupLocationPage(object):
 
         self.mainLayout.addWidget(self.messageLabel)
 
+        self.keyringBox = QGroupBox(SetupLocationPage)
+        self.keyringBox.setObjectName(u"keyringBox")
+        self.keyringLayout = QVBoxLayout(self.keyringBox)
+        self.keyringLayout.setObjectName(u"keyringLayout")
+        self.keyringLabel = QLabel(self.keyringBox)
+        self.keyringLabel.setObjectName(u"keyringLabel")
+        self.keyringLabel.setWordWrap(True)
+        self.keyringLabel.setTextInteractionFlags(Qt.TextSelectableByMouse)
+
+        self.keyringLayout.addWidget(self.keyringLabel)
+
+        self.passwordOnlyCheck = QCheckBox(self.keyringBox)
+        self.passwordOnlyCheck.setObjectName(u"passwordOnlyCheck")
+
+        self.keyringLayout.addWidget(self.passwordOnlyCheck)
+
+        self.keyringButtonLayout = QHBoxLayout()
+        self.keyringButtonLayout.setObjectName(u"keyringButtonLayout")
+        self.checkAgainButton = QPushButton(self.keyringBox)
+        self.checkAgainButton.setObjectName(u"checkAgainButton")
+        self.checkAgainButton.setAutoDefault(False)
+
+        self.keyringButtonLayout.addWidget(self.checkAgainButton)
+
+        self.keyringButtonSpacer = QSpacerItem(20, 10, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+        self.keyringButtonLayout.addItem(self.keyringButtonSpacer)
+
+
+        self.keyringLayout.addLayout(self.keyringButtonLayout)
+
+
+        self.mainLayout.addWidget(self.keyringBox)
+
         self.verticalSpacer = QSpacerItem(10, 10, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
 
         self.mainLayout.addItem(self.verticalSpacer)
@@ -71,8 +105,9 @@ class Ui_SetupLocationPage(object):
 #endif // QT_CONFIG(accessibility)
         self.browseButton.setText(QCoreApplication.translate("SetupLocationPage", u"&Choose\u2026", None))
         self.messageLabel.setText("")
-#if QT_CONFIG(accessibility)
-        self.messageLabel.setAccessibleName(QCoreApplication.translate("SetupLocationPage", u"Message", None))
-#endif // QT_CONFIG(accessibility)
+        self.keyringBox.setTitle(QCoreApplication.translate("SetupLocationPage", u"This computer's keyring", None))
+        self.keyringLabel.setText("")
+        self.passwordOnlyCheck.setText(QCoreApplication.translate("SetupLocationPage", u"Protect the accounts on this PC by their &passwords alone", None))
+        self.checkAgainButton.setText(QCoreApplication.translate("SetupLocationPage", u"Check the keyring &again", None))
     # retranslateUi
 

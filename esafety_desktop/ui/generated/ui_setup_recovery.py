@@ -72,10 +72,10 @@ class Ui_SetupRecoveryPage(object):
         SetupRecoveryPage.setSubTitle(QCoreApplication.translate("SetupRecoveryPage", u"The school database is made. This recovery key opens it if every password is forgotten or this computer is replaced. It is shown only now.", None))
         self.keyLabel.setText("")
 #if QT_CONFIG(accessibility)
-        self.keyLabel.setAccessibleName(QCoreApplication.translate("SetupRecoveryPage", u"Recovery key", None))
+        self.keyLabel.setAccessibleDescription(QCoreApplication.translate("SetupRecoveryPage", u"Recovery key, shown only now", None))
 #endif // QT_CONFIG(accessibility)
         self.adviceLabel.setText(QCoreApplication.translate("SetupRecoveryPage", u"Print the recovery sheet and keep it in a sealed envelope in the school safe. Do not photograph it or email it.", None))
         self.previewButton.setText(QCoreApplication.translate("SetupRecoveryPage", u"&Preview and print the sheet\u2026", None))
-        self.confirmCheck.setText(QCoreApplication.translate("SetupRecoveryPage", u"I have &printed the recovery sheet or stored it somewhere safe", None))
+        self.confirmCheck.setText(QCoreApplication.translate("SetupRecoveryPage", u"I have printed the recovery sheet or &stored it somewhere safe", None))
     # retranslateUi
 

@@ -74,7 +74,7 @@ class Ui_SetupSchoolPage(object):
     def retranslateUi(self, SetupSchoolPage):
         SetupSchoolPage.setTitle(QCoreApplication.translate("SetupSchoolPage", u"Your school", None))
         SetupSchoolPage.setSubTitle(QCoreApplication.translate("SetupSchoolPage", u"The name appears on every printed page; the word you use for children appears everywhere in the app.", None))
-        self.schoolNameLabel.setText(QCoreApplication.translate("SetupSchoolPage", u"School &name", None))
+        self.schoolNameLabel.setText(QCoreApplication.translate("SetupSchoolPage", u"School na&me", None))
 #if QT_CONFIG(accessibility)
         self.schoolNameEdit.setAccessibleName(QCoreApplication.translate("SetupSchoolPage", u"School name", None))
 #endif // QT_CONFIG(accessibility)
@@ -83,8 +83,5 @@ class Ui_SetupSchoolPage(object):
         self.wordCombo.setAccessibleName(QCoreApplication.translate("SetupSchoolPage", u"Word for children", None))
 #endif // QT_CONFIG(accessibility)
         self.messageLabel.setText("")
-#if QT_CONFIG(accessibility)
-        self.messageLabel.setAccessibleName(QCoreApplication.translate("SetupSchoolPage", u"Message", None))
-#endif // QT_CONFIG(accessibility)
     # retranslateUi
 

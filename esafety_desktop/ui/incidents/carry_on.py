@@ -18,6 +18,7 @@ from esafety_desktop.services.incidents import IncidentSummary
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.incidents.step_form import StepForm
 from esafety_desktop.ui.operations import Changes, Operation
+from esafety_desktop.ui.sizing import fit_to_screen
 
 
 def steps_to_offer(plan: CasePlan) -> list[tuple[Step, str]]:
@@ -83,6 +84,7 @@ class CarryOnDialog(QDialog):
         layout.addWidget(self.form, 1)
         layout.addWidget(self.buttons)
         self.form.show_suggestion()
+        fit_to_screen(self, 640, 0)  # as high as the step needs, within the screen
 
     def _misuse_suggestion(self, category: str) -> str:
         pupils = [i for i in self._case.involved if i.year_group is not None]

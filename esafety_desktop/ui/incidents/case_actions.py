@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 
 from esafety_desktop.domain.incidents import CasePlan
 from esafety_desktop.domain.roles import Permission, can
@@ -21,6 +21,7 @@ from esafety_desktop.services.incidents import IncidentSummary
 from esafety_desktop.services.settings import SchoolSettings, school_settings
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.operations import Changes, Operation
+from esafety_desktop.ui.sizing import FlowLayout
 
 
 def _on_the_chosen_case(
@@ -61,11 +62,12 @@ class CaseActions(QWidget):
         self.action_button = QPushButton("Add an &action…")
         self.done_button = QPushButton("Action &done…")
         self.correct_button = QPushButton("&Correct an entry…")
-        self.review_button = QPushButton("Device or site &review…")
+        self.review_button = QPushButton("De&vice or site review…")
         self.evidence_button = QPushButton("Add &evidence…")
-        self.status_button = QPushButton("Change &status…")
+        self.status_button = QPushButton("Change s&tatus…")
         role = signed_in.account.role
-        layout = QHBoxLayout(self)
+        # Ten buttons do not fit side by side under the case on a laptop: they wrap.
+        layout = FlowLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for button in self._buttons():
             button.setEnabled(False)
@@ -74,7 +76,6 @@ class CaseActions(QWidget):
                 button.setVisible(can(role, Permission.SIGN_OFF_CASES))
             elif button is not self.print_button:  # anyone who may see the case may print it
                 button.setVisible(can(role, Permission.RECORD_INCIDENTS))
-        layout.addStretch(1)
 
         self.carry_on_button.clicked.connect(self.carry_on)
         self.note_button.clicked.connect(self.add_note)

@@ -29,8 +29,10 @@ from esafety_desktop.domain.school_year import (
 from esafety_desktop.services import incidents
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents import IncidentSummary
+from esafety_desktop.ui.accessible import name_typing_box
 from esafety_desktop.ui.dates import qdate
 from esafety_desktop.ui.search_box import SearchBox
+from esafety_desktop.ui.sizing import FlowLayout, labelled, shrinkable
 
 ANYONE = "Anyone involved"
 BETWEEN = "between"  # the period choice that shows the two date boxes
@@ -98,6 +100,7 @@ class FilterBar(QWidget):
         self.person_filter = QComboBox()
         self.person_filter.setAccessibleName("Person involved")
         self.person_filter.setEditable(True)
+        name_typing_box(self.person_filter)
         self.person_filter.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         completer = self.person_filter.completer()
         assert completer is not None  # an editable combo box has one
@@ -127,19 +130,23 @@ class FilterBar(QWidget):
             edit.setDisplayFormat("dd/MM/yyyy")
             edit.setCalendarPopup(True)
             edit.setVisible(False)
-        self.clear_filters = QPushButton("Clear &filters")
+        self.clear_filters = QPushButton("C&lear filters")
+        shrinkable(self.status_filter, self.type_filter, self.category_filter, self.period_filter)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
         first_row = (self.status_filter, self.type_filter, self.category_filter, self.year_filter)
-        filters = QHBoxLayout()
+        # Each filter has its label: a screen reader names a combo box by it (on Linux by it
+        # alone, else it reads the choice: "Any status"). The row wraps when the page is narrow.
+        filters = QWidget()
+        flow = FlowLayout(filters)
         for combo in first_row:
-            filters.addWidget(combo, 1)
-        layout.addLayout(filters)
+            flow.addWidget(labelled(combo.accessibleName(), combo))
+        layout.addWidget(filters)
         more_filters = QHBoxLayout()
-        more_filters.addWidget(self.person_filter, 2)
-        more_filters.addWidget(self.period_filter, 1)
+        more_filters.addWidget(labelled(self.person_filter.accessibleName(), self.person_filter), 2)
+        more_filters.addWidget(labelled(self.period_filter.accessibleName(), self.period_filter), 1)
         more_filters.addWidget(self.date_from)
         more_filters.addWidget(self.date_to)
         more_filters.addWidget(self.clear_filters)

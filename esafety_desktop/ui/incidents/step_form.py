@@ -40,7 +40,7 @@ from esafety_desktop.ui.look import ERROR_STYLE, error_label
 ANSWERS = (
     (StepState.DONE, "&Done", "It has happened: say who did it, when, and what came of it."),
     (StepState.TO_DO, "&To do", "It still has to happen: say who will do it and by when."),
-    (StepState.NOT_NEEDED, "Not &needed", "It does not apply to this case: say why."),
+    (StepState.NOT_NEEDED, "Not need&ed", "It does not apply to this case: say why."),
 )
 TO_DO_DAYS = 7  # a step to do is due in a week unless the DSL says otherwise
 
@@ -125,7 +125,7 @@ class StepForm(QWidget):
                 self.choices.addButton(button, number)
                 box.addWidget(button)
             form.addRow("Answer", box)
-            form.addRow("&Reasons", self.reasons)
+            form.addRow("Rea&sons", self.reasons)
         elif step.kind == "action":
             self._action_rows(form)
         self.misuse: QComboBox | None = None
@@ -136,7 +136,7 @@ class StepForm(QWidget):
         if step.routes_to and account_holders is not None:
             self._concerns_rows(form, account_holders)
         if step.kind not in ("question", "end"):
-            form.addRow("No&tes", self.notes)
+            form.addRow("N&otes", self.notes)
         layout.addLayout(form)
         self.message = error_label()
         layout.addWidget(self.message)
@@ -156,9 +156,9 @@ class StepForm(QWidget):
         form.addRow("Where is this step?", answers)
         done = QFormLayout(self.done_box)
         done.setContentsMargins(0, 0, 0, 0)
-        done.addRow("Done &by", self.done_by)
+        done.addRow("Done b&y", self.done_by)
         done.addRow("&When it was done", self.done_at)
-        done.addRow("&Outcome", self.outcome)
+        done.addRow("Outco&me", self.outcome)
         for kind in self.step.references:
             edit = QLineEdit()
             edit.setAccessibleName(REFERENCES[kind])

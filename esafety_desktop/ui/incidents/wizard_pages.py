@@ -35,10 +35,12 @@ from esafety_desktop.domain.incidents import (
     plan_of,
 )
 from esafety_desktop.domain.people import Newcomer
+from esafety_desktop.ui.accessible import name_typing_box
 from esafety_desktop.ui.dates import qdatetime
 from esafety_desktop.ui.incidents.step_form import StepForm
 from esafety_desktop.ui.look import error_label
 from esafety_desktop.ui.models import RecordTableModel
+from esafety_desktop.ui.sizing import size_columns
 
 REPORT_PAGE, PEOPLE_PAGE, SUMMARY_PAGE, FIRST_STEP_PAGE = 0, 1, 2, 100
 
@@ -79,11 +81,11 @@ class ReportPage(QWizardPage):
             self.category.addItem(label, value.value if value else None)
         self.message = error_label()
         form = QFormLayout(self)
-        form.addRow("Reported &by", self.reported_by)
+        form.addRow("Re&ported by", self.reported_by)
         form.addRow("&When reported", self.reported_at)
         form.addRow("What &happened", self.summary)
-        form.addRow("The child's own &words", self.child_words)
-        form.addRow("&Where", self.location)
+        form.addRow("The &child's own words", self.child_words)
+        form.addRow("Whe&re", self.location)
         form.addRow("Online &service", self.online_service)
         form.addRow("&Kind of risk", self.category)
         form.addRow(self.message)
@@ -118,6 +120,7 @@ class PeoplePage(QWizardPage):
         self.person.setEditable(True)
         self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.person.setAccessibleName("Person")
+        name_typing_box(self.person)
         for row in self.register:
             kind = row.kind.label(wizard.pupil_word)
             extra = f", {row.class_name}" if row.class_name else ""
@@ -126,7 +129,7 @@ class PeoplePage(QWizardPage):
         self.role = QComboBox()
         self.role.setAccessibleName("Role")
         self.add_button = QPushButton("&Add")
-        self.newcomer_button = QPushButton("Someone &not on the register…")
+        self.newcomer_button = QPushButton("Someone n&ot on the register…")
         self.newcomer_button.setToolTip(
             "An unknown or online person, a pupil at another school, or a family member"
         )
@@ -144,8 +147,8 @@ class PeoplePage(QWizardPage):
         self.table.setModel(self.model)
         self.table.setAccessibleName("People involved")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        size_columns(self.table)
         self.message = error_label()
         choosing = QHBoxLayout()
         choosing.addWidget(self.person, 3)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -31,20 +30,21 @@ from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.models import RecordTableModel
 from esafety_desktop.ui.operations import Changes, Operation
 from esafety_desktop.ui.pdf_preview import PreviewLater
+from esafety_desktop.ui.sizing import FlowLayout, labelled, size_columns
 
 EVERYONE = "Everyone"
 
 
-def _table(model: RecordTableModel[object], name: str) -> QTableView:
+def _table(model: RecordTableModel[object], name: str, spoken: str) -> QTableView:
+    """``spoken``: what a screen reader calls the table."""
     table = QTableView()
     table.setObjectName(name)
+    table.setAccessibleName(spoken)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
     return table
 
 
@@ -75,7 +75,7 @@ class AgreementsPage(QWidget):
         self.none_issued.setWordWrap(True)
         self.issue_button = QPushButton("&Issue the starter agreements…")
         self.record_button = QPushButton("&Record returned forms…")
-        self.forms_button = QPushButton("Print &forms")
+        self.forms_button = QPushButton("&Print forms")
         forms_menu = QMenu(self.forms_button)
         self.class_forms_action = forms_menu.addAction("For one class…")
         self.all_forms_action = forms_menu.addAction("For every class")
@@ -107,7 +107,8 @@ class AgreementsPage(QWidget):
                 ("Covered", lambda c: f"{c.percent}%", lambda c: c.percent),
             ]
         )
-        self.counts_table = _table(self.counts, "coverageTable")  # type: ignore[arg-type]
+        self.counts_table = _table(self.counts, "coverageTable", "Agreements signed, by group")  # type: ignore[arg-type]
+        size_columns(self.counts_table, whole=True)
         self.show_filter = QComboBox()
         self.show_filter.setAccessibleName("Show")
         self.show_filter.addItem("Outstanding only", False)
@@ -125,18 +126,15 @@ class AgreementsPage(QWidget):
                 ),
             ]
         )
-        self.people_table = _table(self.people, "outstandingTable")  # type: ignore[arg-type]
-        # Fixed widths: sizing to contents reads every row, slow for a large school.
-        self.people_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.Interactive
-        )
-        for column, width in enumerate((200, 230, 420)):
-            self.people_table.setColumnWidth(column, width)
+        self.people_table = _table(self.people, "outstandingTable", "People and their agreements")  # type: ignore[arg-type]
+        # Sized to the first few hundred rows only: every row would be slow in a large school.
+        size_columns(self.people_table, stretch=2)  # why not covered takes the room left
         self.people_table.setSortingEnabled(True)
         self.people_table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
         self.count = QLabel()
 
-        top = QHBoxLayout()
+        top = QWidget()
+        flow = FlowLayout(top)  # wraps on a laptop
         for widget in (
             self.record_button,
             self.forms_button,
@@ -144,23 +142,24 @@ class AgreementsPage(QWidget):
             self.cleared_button,
             self.versions_button,
         ):
-            top.addWidget(widget)
-        top.addStretch(1)
+            flow.addWidget(widget)
         banner = QHBoxLayout()
         banner.addWidget(self.none_issued, 1)
         banner.addWidget(self.issue_button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.show_filter)
+        right_layout.addWidget(labelled("Sho&w", self.show_filter), 0, Qt.AlignmentFlag.AlignLeft)
         right_layout.addWidget(self.people_table, 1)
         right_layout.addWidget(self.count)
         splitter = QSplitter()
         splitter.addWidget(self.counts_table)
         splitter.addWidget(right)
-        splitter.setSizes([380, 720])
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([self.counts_table.minimumWidth(), 800])
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(top)
         layout.addLayout(banner)
         layout.addWidget(splitter, 1)
 

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -31,6 +30,7 @@ from esafety_desktop.ui.background import run_in_background
 from esafety_desktop.ui.dates import qdate
 from esafety_desktop.ui.models import RecordTableModel, SortingInSource, audit_model
 from esafety_desktop.ui.operations import Changes
+from esafety_desktop.ui.sizing import FlowLayout, labelled, size_columns
 
 EVERYONE, ALL_ACTIONS = "Everyone", "Everything"
 
@@ -51,7 +51,7 @@ class AuditLogPage(QWidget):
         for label, prefix in ACTION_GROUPS.items():
             self.action.addItem(label, prefix)
         today = qdate(signed_in.clock.today())
-        self.use_from, self.use_to = QCheckBox("&From"), QCheckBox("&To")
+        self.use_from, self.use_to = QCheckBox("Fro&m"), QCheckBox("&To")
         self.date_from = self._date_edit(today.addMonths(-1), "From date")
         self.date_to = self._date_edit(today, "To date")
         self.show_button = QPushButton("&Show")
@@ -66,6 +66,7 @@ class AuditLogPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setObjectName("auditTable")
+        self.table.setAccessibleName("Audit log entries")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
@@ -73,29 +74,23 @@ class AuditLogPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        size_columns(self.table, stretch=4)  # the details take the room left
 
-        filters = QHBoxLayout()
+        filters = QWidget()
+        flow = FlowLayout(filters)  # wraps on a laptop
         for widget in (
-            QLabel("Who"),
-            self.person,
-            QLabel("What"),
-            self.action,
-            self.use_from,
-            self.date_from,
-            self.use_to,
-            self.date_to,
+            labelled("Who", self.person),
+            labelled("What", self.action),
+            _together(self.use_from, self.date_from),
+            _together(self.use_to, self.date_to),
             self.show_button,
         ):
-            filters.addWidget(widget)
-        filters.addStretch(1)
+            flow.addWidget(widget)
         footer = QHBoxLayout()
         footer.addWidget(self.count_label, 1)
         footer.addWidget(self.verify_button)
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
+        layout.addWidget(filters)
         layout.addWidget(self.table, 1)
         layout.addLayout(footer)
 
@@ -192,3 +187,13 @@ class AuditLogPage(QWidget):
 def _day(edit: QDateEdit) -> date:
     qdate = edit.date()
     return date(qdate.year(), qdate.month(), qdate.day())
+
+
+def _together(*widgets: QWidget) -> QWidget:
+    """A tick box and the date it turns on, kept on one line."""
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        row.addWidget(widget)
+    return holder

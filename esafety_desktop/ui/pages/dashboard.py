@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -16,18 +18,28 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from esafety_desktop.domain.roles import Permission, can
 from esafety_desktop.services.access import SignedIn
-from esafety_desktop.services.dashboard import Bar, Dashboard, DashboardItem, Target, dashboard
+from esafety_desktop.services.dashboard import (
+    Bar,
+    Dashboard,
+    DashboardItem,
+    Target,
+    Urgency,
+    dashboard,
+)
 from esafety_desktop.ui.operations import EVERYTHING
 
 
@@ -54,7 +66,7 @@ class DashboardPage(QWidget):
         self.facts = QLabel()
         self.facts.setWordWrap(True)
         self.cards = QVBoxLayout()
-        self.cards.setSpacing(12)
+        self.cards.setSpacing(8)
         self.charts = QHBoxLayout()
         holder = QWidget()
         holder_layout = QVBoxLayout(holder)
@@ -152,31 +164,66 @@ class DashboardPage(QWidget):
             self._go_to(Target(button.property("target")))
 
     def _card(self, item: DashboardItem) -> QFrame:
+        """The item's icon and coloured edge say how urgent it is; its button stays beside
+        the words, which wrap however narrow the window."""
+        look = LOOKS[item.urgency]
         card = QFrame()
         card.setObjectName("dashboardCard")
-        card.setFrameShape(QFrame.Shape.StyledPanel)
-        edge = "#c62828" if item.urgent else "#1565c0"
-        card.setStyleSheet(f"#dashboardCard {{ border-left: 5px solid {edge}; }}")
-        title = QLabel(f"<b>{item.title}</b>")
+        card.setProperty("urgency", item.urgency.name.lower())
+        card.setStyleSheet(
+            "#dashboardCard { background: palette(base); border: 1px solid palette(mid); "
+            f"border-left: 6px solid {look.edge}; border-radius: 4px; }}"
+        )
+        icon = QLabel()
+        icon.setObjectName("urgencyIcon")
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_LargeIconSize) * 3 // 4
+        icon.setPixmap(self.style().standardIcon(look.icon).pixmap(size, size))
+        icon.setToolTip(look.words)
+        icon.setAccessibleName(look.words)
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        title = QLabel(f"<b>{escape(item.title)}</b>")
         title.setWordWrap(True)
         detail = QLabel(item.detail)
         detail.setWordWrap(True)
         button = QPushButton(item.button)
-        button.setAccessibleName(item.button)
+        # Two items may both offer "Open the incidents": the name says which.
+        button.setAccessibleName(f"{item.button}: {item.title}")
+        button.setAccessibleDescription(item.detail)
         button.setProperty("target", item.target.value)
+        button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         button.clicked.connect(self._button_clicked)
         self.buttons[item.target] = button
         text = QVBoxLayout()
+        text.setSpacing(2)
         text.addWidget(title)
         text.addWidget(detail)
         row = QHBoxLayout(card)
+        row.setContentsMargins(10, 6, 10, 6)
+        row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(text, 1)
-        row.addWidget(button)
+        row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
         return card
+
+
+@dataclass(frozen=True)
+class Look:
+    edge: str  # the colour of the card's left edge, readable on light and dark windows
+    icon: QStyle.StandardPixmap
+    words: str  # what the icon means, for a screen reader and as its tooltip
+
+
+LOOKS = {
+    Urgency.URGENT: Look("#d32f2f", QStyle.StandardPixmap.SP_MessageBoxCritical, "Urgent"),
+    Urgency.SOON: Look("#f29d0c", QStyle.StandardPixmap.SP_MessageBoxWarning, "To do soon"),
+    Urgency.NOTE: Look("#8a8f98", QStyle.StandardPixmap.SP_MessageBoxInformation, "To know"),
+}
 
 
 def _bar_chart(title: str, bars: list[Bar], horizontal: bool) -> tuple[QChartView, QBarSet]:
     chart = QChart()
+    if QApplication.palette().window().color().lightness() < 128:  # a dark palette
+        chart.setTheme(QChart.ChartTheme.ChartThemeDark)
+    chart.setBackgroundBrush(QApplication.palette().base())
     chart.setTitle(title)
     chart.legend().hide()
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
@@ -185,10 +232,10 @@ def _bar_chart(title: str, bars: list[Bar], horizontal: bool) -> tuple[QChartVie
     ordered = list(reversed(bars)) if horizontal else bars  # largest at the top
     for bar in ordered:
         bar_set.append(bar.count)
-    bar_set.setColor(QColor("#1565c0"))
     series.append(bar_set)
     series.setLabelsVisible(True)
     chart.addSeries(series)
+    bar_set.setColor(QColor("#1976d2"))  # after the theme has given the series its colours
     categories = QBarCategoryAxis()
     categories.append([bar.label for bar in ordered])
     values = QValueAxis()
@@ -207,4 +254,7 @@ def _bar_chart(title: str, bars: list[Bar], horizontal: bool) -> tuple[QChartVie
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setMinimumHeight(260)
     view.setToolTip("Click a bar to see those cases.")
+    # A picture to the eye; to a screen reader, its title and every bar's count.
+    view.setAccessibleName(title)
+    view.setAccessibleDescription("; ".join(f"{bar.label}: {bar.count}" for bar in bars))
     return view, bar_set

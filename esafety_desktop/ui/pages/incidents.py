@@ -13,8 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -33,6 +31,7 @@ from esafety_desktop.ui.incidents.case_view import CaseView
 from esafety_desktop.ui.incidents.filter_bar import FilterBar
 from esafety_desktop.ui.models import RecordTableModel, select_where
 from esafety_desktop.ui.operations import Changes, Operation
+from esafety_desktop.ui.sizing import FlowLayout, shrinkable, size_columns
 
 if TYPE_CHECKING:
     from esafety_desktop.ui.incident_wizard import WizardStart
@@ -58,6 +57,7 @@ def _cases_table(model: RecordTableModel[IncidentSummary]) -> QTableView:
     """Newest first; one case chosen at a time."""
     table = QTableView()
     table.setObjectName("incidentsTable")
+    table.setAccessibleName("Cases")
     table.setModel(model)
     table.setSortingEnabled(True)
     table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
@@ -65,10 +65,7 @@ def _cases_table(model: RecordTableModel[IncidentSummary]) -> QTableView:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    for column, width in enumerate((110, 120, 170, 130)):
-        table.setColumnWidth(column, width)
-    table.horizontalHeader().setStretchLastSection(True)
+    size_columns(table, stretch=4)  # what happened takes the room left
     return table
 
 
@@ -89,7 +86,7 @@ class IncidentsPage(QWidget):
         self.new_button = QPushButton("&Record an incident…")
         self.drafts = QComboBox()
         self.drafts.setAccessibleName("Drafts")
-        self.resume_button = QPushButton("&Carry on with this draft")
+        self.resume_button = QPushButton("Carr&y on with this draft")
         for widget in (self.new_button, self.drafts, self.resume_button):
             widget.setVisible(self.can_record)
         self.pack_button = QPushButton("Review pac&k for the head…")
@@ -122,13 +119,17 @@ class IncidentsPage(QWidget):
         self.refresh()
 
     def _lay_out(self) -> None:
-        actions = QHBoxLayout()
-        actions.addWidget(self.new_button)
-        actions.addWidget(self.pack_button)
-        actions.addWidget(self.import_review_button)
-        actions.addStretch(1)
-        actions.addWidget(self.drafts)
-        actions.addWidget(self.resume_button)
+        actions = QWidget()
+        flow = FlowLayout(actions)  # wraps on a laptop when drafts are shown
+        for widget in (
+            self.new_button,
+            self.pack_button,
+            self.import_review_button,
+            self.drafts,
+            self.resume_button,
+        ):
+            flow.addWidget(widget)
+        shrinkable(self.drafts, letters=24)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -143,9 +144,12 @@ class IncidentsPage(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([620, 480])
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([700, 500])
         layout = QVBoxLayout(self)
-        layout.addLayout(actions)
+        layout.addWidget(actions)
         layout.addWidget(splitter, 1)
 
     def refresh(self) -> None:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -36,6 +35,7 @@ from esafety_desktop.ui.operations import Changes, Operation
 from esafety_desktop.ui.people_models import FLAGS, PeopleFilter, people_model
 from esafety_desktop.ui.person_dialogs import LeaverDialog, LinkDialog, PersonDialog, show_date
 from esafety_desktop.ui.search_box import SearchBox
+from esafety_desktop.ui.sizing import FlowLayout, button_row, labelled, size_columns
 
 ANY = "Any"
 
@@ -77,6 +77,7 @@ class PeoplePage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setObjectName("peopleTable")
+        self.table.setAccessibleName("People")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
@@ -85,10 +86,7 @@ class PeoplePage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        self.table.setColumnWidth(0, 230)
+        size_columns(self.table, prose=(6,))  # names whole; no column wider than it needs
 
         self.panel = PersonPanel(self)
         self.add_button = QPushButton("&Add…")
@@ -96,33 +94,30 @@ class PeoplePage(QWidget):
         for button in (self.add_button, self.import_button):
             button.setVisible(self.can_change)
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.count)
+        # The filters wrap onto a second line when the list is narrow (a laptop).
+        filters = QWidget()
+        flow = FlowLayout(filters)
         for label, box in (("Type", self.kind), ("Year", self.year), ("Class", self.class_box)):
-            filters.addWidget(QLabel(label))
-            filters.addWidget(box)
-        flags = QHBoxLayout()
+            flow.addWidget(labelled(label, box))
         for flag in (*self.flag_boxes.values(), self.possible_leavers, self.show_left):
-            flags.addWidget(flag)
-        flags.addStretch(1)
-        flags.addWidget(self.count)
-        actions = QHBoxLayout()
-        actions.addWidget(self.add_button)
-        actions.addWidget(self.import_button)
-        actions.addStretch(1)
+            flow.addWidget(flag)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(actions)
-        left_layout.addLayout(filters)
-        left_layout.addLayout(flags)
+        left_layout.addLayout(button_row(self.add_button, self.import_button))
+        left_layout.addLayout(search_row)
+        left_layout.addWidget(filters)
         left_layout.addWidget(self.table, 1)
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.panel)
+        splitter.setChildrenCollapsible(False)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([640, 360])
+        splitter.setSizes([640, 400])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -314,6 +309,7 @@ class PersonPanel(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("About this person")
         self.details = QWidget()
         self.details_form = QFormLayout(self.details)
         self.links_model: RecordTableModel[LinkedPerson] = RecordTableModel[LinkedPerson](
@@ -328,10 +324,11 @@ class PersonPanel(QWidget):
             ]
         )
         self.links_view = QTableView(self)  # Qt owns it even while its tab is hidden
+        self.links_view.setAccessibleName("Linked people")
         self.links_view.hide()
         self.links_view.setModel(self.links_model)
         self.links_view.verticalHeader().hide()
-        self.links_view.horizontalHeader().setStretchLastSection(True)
+        size_columns(self.links_view)
         self.links_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.incidents_model: RecordTableModel[PersonIncident] = RecordTableModel[PersonIncident](
             [
@@ -350,10 +347,11 @@ class PersonPanel(QWidget):
             ]
         )
         self.incidents_view = QTableView(self)  # shown in a tab only when there are cases
+        self.incidents_view.setAccessibleName("Their cases")
         self.incidents_view.hide()
         self.incidents_view.setModel(self.incidents_model)
         self.incidents_view.verticalHeader().hide()
-        self.incidents_view.horizontalHeader().setStretchLastSection(True)
+        size_columns(self.incidents_view)
         self.incidents_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.incidents_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.incidents_view.setToolTip("Double-click or press Enter to open the case.")
@@ -371,15 +369,15 @@ class PersonPanel(QWidget):
         self.left_button = QPushButton("Mark as &left…")
         self.keep_button = QPushButton("Still on &roll")
         self.link_button = QPushButton("Link parent or &carer…")
-        buttons = QHBoxLayout()
+        buttons = QWidget()
+        flow = FlowLayout(buttons)
         for button in (self.edit_button, self.left_button, self.keep_button, self.link_button):
-            buttons.addWidget(button)
+            flow.addWidget(button)
             button.hide()
-        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.status)
-        layout.addLayout(buttons)
+        layout.addWidget(buttons)
         layout.addWidget(self.tabs, 1)
         self.tabs.hide()
         self.edit_button.clicked.connect(self._edit)

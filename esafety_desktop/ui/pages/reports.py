@@ -36,6 +36,7 @@ from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import run_in_background
 from esafety_desktop.ui.dates import qdate
 from esafety_desktop.ui.pdf_preview import preview_for
+from esafety_desktop.ui.sizing import button_row, readable
 
 BETWEEN = "between"
 
@@ -118,7 +119,7 @@ class ReportsPage(QWidget):
             )
         )
         g_form.addRow("&Period", self.governors_period)
-        g_form.addRow("", self.governors_button)
+        g_form.addRow("", button_row(self.governors_button))
 
         self.log_period = PeriodChooser(start, signed_in.clock.today(), "Incident log period")
         self.log_names = QCheckBox("Name the people (otherwise Pupil 1, Staff 1…)")
@@ -145,11 +146,16 @@ class ReportsPage(QWidget):
         l_form.addRow("&Type", self.log_type)
         l_form.addRow("&Status", self.log_status)
         l_form.addRow("", self.log_names)
-        l_form.addRow("", self.log_button)
+        l_form.addRow("", button_row(self.log_button))
 
+        for form, chooser in ((g_form, self.governors_period), (l_form, self.log_period)):
+            label = form.labelForField(chooser)
+            if isinstance(label, QLabel):
+                label.setBuddy(chooser.choice)  # names the choice for a screen reader
+        # Forms of a readable width, however wide the window.
         layout = QVBoxLayout(self)
-        layout.addWidget(governors)
-        layout.addWidget(log)
+        layout.addWidget(readable(governors))
+        layout.addWidget(readable(log))
         layout.addStretch(1)
         self.governors_button.clicked.connect(self.make_governors_report)
         self.log_button.clicked.connect(self.make_incident_log)

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from esafety_desktop.domain.audit_wording import RECOVERY_KEY_KEPT
 from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import accounts, settings
@@ -37,6 +38,7 @@ from esafety_desktop.ui.account_dialogs import AccountDialog, PasswordDialog
 from esafety_desktop.ui.backup_tab import BackupsTab
 from esafety_desktop.ui.contacts_editor import ContactsEditor
 from esafety_desktop.ui.dates import qdate
+from esafety_desktop.ui.focus import FirstFieldOnTabChange
 from esafety_desktop.ui.models import (
     RecordTableModel,
     SortingInSource,
@@ -44,6 +46,9 @@ from esafety_desktop.ui.models import (
     select_where,
 )
 from esafety_desktop.ui.operations import Changes, Operation
+from esafety_desktop.ui.sizing import button_row, readable, size_columns
+
+CONTACTS_WIDTH = 1000
 
 
 class SettingsPage(QWidget):
@@ -56,6 +61,7 @@ class SettingsPage(QWidget):
         self._signed_in = signed_in
         self.tabs = QTabWidget()
         self.tabs.setObjectName("settingsTabs")
+        self.tabs.setAccessibleName("Settings")
         role = signed_in.account.role
         self.school_tab: SchoolTab | None = None
         self.contacts_tab: ContactsTab | None = None
@@ -77,6 +83,7 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.my_account_tab, "&My account")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
+        FirstFieldOnTabChange(self.tabs)
 
     def show_tab(self, tab: QWidget | None) -> None:
         if tab is not None:
@@ -105,12 +112,12 @@ class SchoolTab(QWidget):
         self.year_start = QDateEdit(QDate(2023, month, day))
         self.year_start.setAccessibleName("School year starts on")
         self.year_start.setDisplayFormat("d MMMM")
-        self.save_button = QPushButton("&Save")
+        self.save_button = QPushButton("Sa&ve")
         self.note = _saved_note()
         form = QFormLayout()
         form.addRow("School &name", self.name)
         form.addRow("We call children", self.word)
-        form.addRow("School &year starts on", self.year_start)
+        form.addRow("School year s&tarts on", self.year_start)
         self.parents_sign = QComboBox()
         self.parents_sign.setAccessibleName("A parent or carer signs the pupil's agreement")
         for key, label in settings.PARENTS_SIGN.items():
@@ -138,10 +145,7 @@ class SchoolTab(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.save_button)
         row.addWidget(self.note, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(row)
-        layout.addStretch(1)
+        _form_page(self, form, row)
         self.save_button.clicked.connect(self.save)
 
     def save(self) -> None:
@@ -163,11 +167,12 @@ class ContactsTab(QWidget):
         self._signed_in = signed_in
         self.editor = ContactsEditor()
         self.editor.set_contacts(settings.school_settings(signed_in).contacts)
-        self.save_button = QPushButton("&Save contacts")
+        self.save_button = QPushButton("Sa&ve contacts")
         self.note = _saved_note()
         row = QHBoxLayout()
         row.addWidget(self.save_button)
         row.addWidget(self.note, 1)
+        readable(self.editor, CONTACTS_WIDTH)  # three boxes a row: wider than a form
         layout = QVBoxLayout(self)
         layout.addWidget(self.editor, 1)
         layout.addLayout(row)
@@ -190,24 +195,29 @@ class AccountsTab(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setObjectName("accountsTable")
+        self.table.setAccessibleName("Accounts list")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.add_button = QPushButton("&Add…")
+        size_columns(self.table)
+        self.add_button = QPushButton("A&dd…")
         self.reset_button = QPushButton("&Reset password…")
-        self.role_button = QPushButton("Change &role…")
-        self.remove_button = QPushButton("Re&move…")
+        self.role_button = QPushButton("Change ro&le…")
+        self.remove_button = QPushButton("Remo&ve…")
         buttons = QVBoxLayout()
         for button in (self.add_button, self.reset_button, self.role_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        row = QHBoxLayout(self)
+        holder = readable(QWidget())  # the buttons stay beside the accounts on a wide screen
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.table, 1)
         row.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(holder, 1)
         self.add_button.clicked.connect(self.add)
         self.reset_button.clicked.connect(self.reset_password)
         self.role_button.clicked.connect(self.change_role)
@@ -322,7 +332,7 @@ class SecurityTab(QWidget):
         self.minutes.setSuffix(" minutes")
         self.minutes.setValue(current.auto_lock_minutes)
         self.minutes.setAccessibleName("Auto-lock after")
-        self.save_button = QPushButton("&Save")
+        self.save_button = QPushButton("Sa&ve")
         self.note = _saved_note()
         protection = (
             "Passwords alone protect the accounts on this PC (it has no system keyring). "
@@ -335,7 +345,7 @@ class SecurityTab(QWidget):
         self.protection.setWordWrap(True)
         kept = current.recovery_sheet_kept
         self.sheet_state = QLabel(
-            f"The current recovery sheet was {kept}."
+            _kept_in_words(kept)
             if kept
             else "The current recovery sheet has not been confirmed as printed or stored."
         )
@@ -354,9 +364,7 @@ class SecurityTab(QWidget):
         button_row.addStretch(1)
         key_row.addLayout(button_row)
         form.addRow("Recovery key", key_row)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addStretch(1)
+        _form_page(self, form)
         self.save_button.clicked.connect(self.save)
         self.new_key_button.clicked.connect(self.new_recovery_key)
 
@@ -418,7 +426,7 @@ class SecurityTab(QWidget):
         ).run()
 
     def _sheet_state(self, how: str, _result: object) -> None:
-        self.sheet_state.setText(f"The current recovery sheet was {how}.")
+        self.sheet_state.setText(_kept_in_words(how))
 
 
 class MyAccountTab(QWidget):
@@ -431,10 +439,8 @@ class MyAccountTab(QWidget):
         form.addRow("Name", QLabel(me.display_name))
         form.addRow("Account", QLabel(me.username))
         form.addRow("Role", QLabel(me.role.label))
-        form.addRow("", self.change_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addStretch(1)
+        form.addRow("", button_row(self.change_button))
+        _form_page(self, form)
         self.change_button.clicked.connect(self.change_password)
 
     def change_password(self) -> None:
@@ -494,12 +500,28 @@ def _save_in_background(
     ).run()
 
 
+def _form_page(tab: QWidget, *parts: QLayout) -> None:
+    """A tab's form at a readable width, at the top left however large the window."""
+    holder = readable(QWidget())
+    inner = QVBoxLayout(holder)
+    inner.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        inner.addLayout(part)
+    layout = QVBoxLayout(tab)
+    layout.addWidget(holder)
+    layout.addStretch(1)
+
+
 def _say(note: QLabel, text: str, _result: object) -> None:
     note.setText(text)
 
 
 def _say_problem(note: QLabel, problem: ProblemForUser) -> None:
     note.setText(str(problem))
+
+
+def _kept_in_words(how: str) -> str:
+    return f"The current recovery key is kept safe: {RECOVERY_KEY_KEPT.get(how, how)}."
 
 
 def _new_recovery_sheet(signed_in: SignedIn) -> bytes:
