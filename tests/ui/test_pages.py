@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from esafety_desktop.services import settings
+from esafety_desktop.services import incidents, settings
 from esafety_desktop.services.access import sign_in
 from esafety_desktop.services.audit_log import audit_entries
 from esafety_desktop.services.dashboard import Target
@@ -426,3 +426,29 @@ def test_a_new_recovery_key_from_settings_prints_and_is_recorded_as_kept(
     assert "recovery key" in shown.pages[0].extract_text().lower()
     actions = [e.action for e in audit_entries(school.signed_in)]
     assert actions.index("document.printed") < actions.index("recovery_key.replaced")
+
+
+def test_the_dashboard_charts_outlive_a_garbage_collection(qtbot: QtBot, school: School) -> None:
+    """Found on the demo's screenshots: the charts vanished once the garbage was collected."""
+    import gc
+
+    from esafety_desktop.ui.main_window import MainWindow
+    from tests.services.test_incidents import NUDES_REFERRED, _new, _pupil
+    from tests.ui.waiting import settle
+
+    incidents.record_incident(school.signed_in, _new(_pupil(school), NUDES_REFERRED))
+    window = MainWindow(
+        school.signed_in,
+        on_lock=lambda: None,
+        on_sign_out=lambda: None,
+        on_close=lambda: None,
+        on_restore=lambda: None,
+    )
+    qtbot.addWidget(window)
+    window.show()
+    settle(qtbot)
+    gc.collect()
+    qtbot.wait(150)
+    charts = window.dashboard.charts
+    assert charts.count() == 2
+    assert all(charts.itemAt(i).widget().isVisible() for i in range(2))

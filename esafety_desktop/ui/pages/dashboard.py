@@ -75,6 +75,7 @@ class DashboardPage(QWidget):
         holder_layout.addStretch(1)
         self.month_bars: QBarSet | None = None
         self.type_bars: QBarSet | None = None
+        self.chart_views: list[QChartView] = []
         self.bar_keys: dict[str, list[str]] = {}
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -115,6 +116,8 @@ class DashboardPage(QWidget):
         self.bar_keys["month"] = [bar.key for bar in by_month]
         self.month_bars.clicked.connect(self._month_clicked)
         self.charts.addWidget(month_view, 3)
+        # Held here too: a chart view known only to its layout was collected with the garbage.
+        self.chart_views = [month_view]
         if by_type:
             type_view, self.type_bars = _bar_chart(
                 "This school year's cases by type", by_type, horizontal=True
@@ -122,6 +125,7 @@ class DashboardPage(QWidget):
             self.bar_keys["type"] = [bar.key for bar in by_type]
             self.type_bars.clicked.connect(self._type_clicked)
             self.charts.addWidget(type_view, 2)
+            self.chart_views.append(type_view)
 
     def _month_clicked(self, index: int) -> None:
         self.show_cases.emit("month", self.bar_keys["month"][index])
