@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +23,7 @@ from esafety_desktop.ui.look import ERROR_STYLE
 from esafety_desktop.ui.operations import Changes, Operation
 from esafety_desktop.ui.passwords import mismatch_message, show_strength
 from esafety_desktop.ui.sizing import fit_to_screen
+from esafety_desktop.ui.typed_work import TypedWork, may_discard
 
 
 class AccountDialog(QDialog):
@@ -31,6 +33,7 @@ class AccountDialog(QDialog):
         self, save: Callable[[str, str, Role, str], None], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        self.typed = TypedWork(self)
         self.ui = Ui_AccountDialog()
         self.ui.setupUi(self)
         self.setObjectName("accountDialog")
@@ -43,6 +46,20 @@ class AccountDialog(QDialog):
         self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok).setText("Add account")
         self.ui.buttonBox.accepted.connect(self.submit)
         self.ui.buttonBox.rejected.connect(self.reject)
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt names it
+        super().showEvent(event)
+        if not self.typed.started():
+            self.typed.start()  # as the dialog opens: nothing typed yet
+
+    def reject(self) -> None:  # Qt names it: Cancel, Esc and the close button
+        """A half-typed account or password is lost only when the user says so."""
+        if may_discard(self, self.typed):
+            super().reject()
+
+    def close_quietly(self) -> None:
+        """For locking: close at once, without asking."""
+        super().reject()
 
     def _feedback(self) -> None:
         show_strength(
@@ -96,6 +113,7 @@ class PasswordDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.typed = TypedWork(self)
         self.setWindowTitle(title)
         self.setObjectName("passwordDialog")
         self._save = save
@@ -138,6 +156,20 @@ class PasswordDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         fit_to_screen(self, 460, 0)
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt names it
+        super().showEvent(event)
+        if not self.typed.started():
+            self.typed.start()  # as the dialog opens: nothing typed yet
+
+    def reject(self) -> None:  # Qt names it: Cancel, Esc and the close button
+        """A half-typed account or password is lost only when the user says so."""
+        if may_discard(self, self.typed):
+            super().reject()
+
+    def close_quietly(self) -> None:
+        """For locking: close at once, without asking."""
+        super().reject()
 
     def _feedback(self) -> None:
         show_strength(self.new.text(), self.strength, account=self._account)

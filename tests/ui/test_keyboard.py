@@ -179,3 +179,24 @@ def test_arrow_keys_in_the_page_list_keep_the_keyboard_there(
     assert main.focusWidget() is main.navigation  # the next arrow still moves down the list
     qtbot.keyClick(main.navigation, Qt.Key.Key_Return)  # Enter: into the page
     assert main.focusWidget() is first_field(main.incidents)
+
+
+def test_a_half_typed_account_is_kept_unless_the_user_says_to_lose_it(
+    qtbot: QtBot, answered_dialogs: list[tuple[str, str]]
+) -> None:
+    from esafety_desktop.ui.account_dialogs import AccountDialog
+
+    dialog = AccountDialog(lambda *_: None, None)
+    _shown(qtbot, dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # nothing typed: closes without a question
+    assert not dialog.isVisible()
+    dialog = AccountDialog(lambda *_: None, None)
+    _shown(qtbot, dialog)
+    type_into(qtbot, dialog.ui.nameEdit, "Aylin Yılmaz")
+    dialogs.set_next_answer(False)  # "Keep typing"
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialog.ui.nameEdit.text() == "Aylin Yılmaz"
+    assert answered_dialogs[-1][0] == "Lose what you typed?"
+    dialogs.set_next_answer(True)  # "Close and lose it"
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
