@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,10 +22,10 @@ from esafety_desktop.ui.look import ERROR_STYLE
 from esafety_desktop.ui.operations import Changes, Operation
 from esafety_desktop.ui.passwords import mismatch_message, show_strength
 from esafety_desktop.ui.sizing import fit_to_screen
-from esafety_desktop.ui.typed_work import TypedWork, may_discard
+from esafety_desktop.ui.typed_work import AsksBeforeDiscarding, TypedWork
 
 
-class AccountDialog(QDialog):
+class AccountDialog(AsksBeforeDiscarding, QDialog):
     """Add an account. ``save(username, display_name, role, password)`` calls the service."""
 
     def __init__(
@@ -46,20 +45,6 @@ class AccountDialog(QDialog):
         self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok).setText("Add account")
         self.ui.buttonBox.accepted.connect(self.submit)
         self.ui.buttonBox.rejected.connect(self.reject)
-
-    def showEvent(self, event: QShowEvent) -> None:  # Qt names it
-        super().showEvent(event)
-        if not self.typed.started():
-            self.typed.start()  # as the dialog opens: nothing typed yet
-
-    def reject(self) -> None:  # Qt names it: Cancel, Esc and the close button
-        """A half-typed account or password is lost only when the user says so."""
-        if may_discard(self, self.typed):
-            super().reject()
-
-    def close_quietly(self) -> None:
-        """For locking: close at once, without asking."""
-        super().reject()
 
     def _feedback(self) -> None:
         show_strength(
@@ -99,7 +84,7 @@ class AccountDialog(QDialog):
         self._say(str(problem))
 
 
-class PasswordDialog(QDialog):
+class PasswordDialog(AsksBeforeDiscarding, QDialog):
     """A new password typed twice, and the current one when changing one's own."""
 
     def __init__(
@@ -156,20 +141,6 @@ class PasswordDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         fit_to_screen(self, 460, 0)
-
-    def showEvent(self, event: QShowEvent) -> None:  # Qt names it
-        super().showEvent(event)
-        if not self.typed.started():
-            self.typed.start()  # as the dialog opens: nothing typed yet
-
-    def reject(self) -> None:  # Qt names it: Cancel, Esc and the close button
-        """A half-typed account or password is lost only when the user says so."""
-        if may_discard(self, self.typed):
-            super().reject()
-
-    def close_quietly(self) -> None:
-        """For locking: close at once, without asking."""
-        super().reject()
 
     def _feedback(self) -> None:
         show_strength(self.new.text(), self.strength, account=self._account)

@@ -3,6 +3,7 @@ opened, and Esc, Cancel or its close button ask first when anything differs."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -69,3 +70,23 @@ def may_discard(parent: QWidget, work: TypedWork, what: str = "What you typed he
         yes="Close and lose it",
         no="Keep typing",
     )
+
+
+class AsksBeforeDiscarding:
+    """For a QDialog (listed before it) whose ``typed`` is a :class:`TypedWork` of itself:
+    Esc, Cancel and the close button ask before typed work is lost; locking closes at once."""
+
+    typed: TypedWork
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt names it
+        super().showEvent(event)  # type: ignore[misc]
+        if not self.typed.started():
+            self.typed.start()  # as the dialog opens: nothing typed yet
+
+    def reject(self) -> None:  # Qt names it: Cancel, Esc and the close button
+        if may_discard(self, self.typed):  # type: ignore[arg-type]
+            super().reject()  # type: ignore[misc]
+
+    def close_quietly(self) -> None:
+        """For locking: close at once, without asking."""
+        super().reject()  # type: ignore[misc]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,6 +13,7 @@ from esafety_desktop.ui.background import busy, take_orphaned_failures, wait_for
 from tests.conftest import School
 
 if TYPE_CHECKING:
+    from esafety_desktop.services.access import SignedIn
     from esafety_desktop.ui.main_window import MainWindow
 
 
@@ -70,3 +72,34 @@ def main(qtbot: QtBot, school: School) -> Iterator[MainWindow]:
     window.show()
     qtbot.waitUntil(lambda: not busy(), timeout=15000)  # the cases are read on the worker
     yield window
+
+
+@pytest.fixture(scope="session")
+def demo_school(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo school (charts, tables, cases, people), made once for the whole run: it takes
+    a few seconds. Tests sign in to it; none may change it."""
+    import keyring
+
+    from esafety_desktop.demo import build_demo_school
+    from tests.memory_keyring import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())  # the demo's accounts need only their passwords
+    try:
+        return build_demo_school(tmp_path_factory.mktemp("demo") / "demo.db").path
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def demo(demo_school: Path) -> Iterator[SignedIn]:
+    """Signed in to the demo school as its DSL."""
+    from esafety_desktop.services.access import sign_in
+    from esafety_desktop.services.demo import DEMO_PASSWORD, DEMO_USERNAME
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+    from esafety_desktop.ui import tour
+
+    me = sign_in(demo_school, DEMO_USERNAME, DEMO_PASSWORD, DeviceSecretStore())
+    yield me
+    tour.settle()
+    me.sign_out()

@@ -36,9 +36,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from esafety_desktop.domain.people import PersonKind
-from esafety_desktop.services.access import SignedIn, sign_in
+from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.demo import DEMO_PASSWORD, DEMO_USERNAME
-from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.ui import dialogs, tour
 from esafety_desktop.ui.focus import first_field
 from tests.conftest import DSL_PASSWORD
@@ -233,27 +232,6 @@ def focus_problems(window: QWidget) -> list[str]:
 
 
 # -- the windows ----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo_school(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo school (charts, tables, cases, people), made once for the module."""
-    from esafety_desktop.demo import build_demo_school
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())  # the demo's accounts need only their passwords
-    try:
-        return build_demo_school(tmp_path_factory.mktemp("demo") / "demo.db").path
-    finally:
-        keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def demo(demo_school: Path) -> Iterator[SignedIn]:
-    me = sign_in(demo_school, DEMO_USERNAME, DEMO_PASSWORD, DeviceSecretStore())
-    yield me
-    tour.settle()
-    me.sign_out()
 
 
 @pytest.fixture

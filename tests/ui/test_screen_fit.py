@@ -31,9 +31,8 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from esafety_desktop.services.access import SignedIn, sign_in
+from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.demo import DEMO_PASSWORD, DEMO_USERNAME
-from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.ui import tour
 
 LAPTOP = QSize(1366, 768)
@@ -175,30 +174,6 @@ def window_problems(window: QWidget) -> list[str]:
                 )
             found += [f"page {page.title()!r}: {p}" for p in misplaced(page, page)]
     return found
-
-
-@pytest.fixture(scope="module")
-def demo_school(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo school, made once for the whole module (it takes a few seconds)."""
-    import keyring
-
-    from esafety_desktop.demo import build_demo_school
-    from tests.memory_keyring import MemoryKeyring
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())  # the demo's accounts need only their passwords
-    try:
-        return build_demo_school(tmp_path_factory.mktemp("demo") / "demo.db").path
-    finally:
-        keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def demo(demo_school: Path) -> Iterator[SignedIn]:
-    me = sign_in(demo_school, DEMO_USERNAME, DEMO_PASSWORD, DeviceSecretStore())
-    yield me
-    tour.settle()
-    me.sign_out()
 
 
 @pytest.fixture
