@@ -18,7 +18,8 @@ from datetime import time
 from pathlib import Path
 
 from esafety_desktop.demo.agreements import add_agreements, read_agreements
-from esafety_desktop.demo.cases import DemoCase, add_cases, read_cases, read_usual_steps
+from esafety_desktop.demo.case_data import DemoCase
+from esafety_desktop.demo.cases import add_cases, read_cases, read_usual_steps
 from esafety_desktop.demo.files import DemoDataError, at_local, demo_folder
 from esafety_desktop.demo.people import add_register
 from esafety_desktop.demo.school import DemoSchool, read_school

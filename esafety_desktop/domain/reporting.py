@@ -204,7 +204,7 @@ class GovernorsFigures:
 
 
 @dataclass(frozen=True)
-class StepToDo:
+class OutstandingStep:
     """A step of the flowchart still to do on a case: its title (the flowchart's words, never
     anything typed) and due date."""
 
@@ -222,7 +222,7 @@ class LogLine:
     status: str
     people: str
     outcome: str
-    steps_to_do: tuple[StepToDo, ...] = ()  # soonest due first
+    steps_to_do: tuple[OutstandingStep, ...] = ()  # soonest due first
 
     @property
     def steps_overdue(self) -> int:

@@ -19,7 +19,7 @@ from esafety_desktop.domain.reporting import (
     Counted,
     GovernorsFigures,
     LogLine,
-    StepToDo,
+    OutstandingStep,
     months,
     previous,
     term_index,
@@ -273,7 +273,7 @@ def incident_log_lines(
             ).all()
         )
         today = signed_in.clock.today()
-        steps: dict[int, list[StepToDo]] = {}
+        steps: dict[int, list[OutstandingStep]] = {}
         for incident_id, title, due in session.execute(
             select(IncidentAction.incident_id, IncidentAction.title, IncidentAction.due)
             .where(
@@ -283,7 +283,7 @@ def incident_log_lines(
             )
             .order_by(IncidentAction.due, IncidentAction.id)
         ):
-            steps.setdefault(incident_id, []).append(StepToDo(title, due, due < today))
+            steps.setdefault(incident_id, []).append(OutstandingStep(title, due, due < today))
         pseudonyms: dict[int, str] = {}
         per_kind: Counter[str] = Counter()
         people: dict[int, list[str]] = {}

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from pypdf import PdfReader
 
-from esafety_desktop.domain.reporting import GovernorsFigures, LogLine, StepToDo
+from esafety_desktop.domain.reporting import GovernorsFigures, LogLine, OutstandingStep
 from esafety_desktop.domain.school_year import Period
 from esafety_desktop.reports.governors import governors_pdf
 from esafety_desktop.reports.incident_log import incident_log_pdf
@@ -68,8 +68,8 @@ def test_the_incident_log_lists_each_case_s_steps_to_do_with_their_due_dates() -
             "Pupil 1 (target); Online person 1 (alleged perpetrator)",
             "",
             (
-                StepToDo("Report to CEOP", date(2026, 11, 25), overdue=True),
-                StepToDo("Debrief on the incident", date(2026, 12, 20), overdue=False),
+                OutstandingStep("Report to CEOP", date(2026, 11, 25), overdue=True),
+                OutstandingStep("Debrief on the incident", date(2026, 12, 20), overdue=False),
             ),
         ),
         LogLine(

@@ -354,7 +354,7 @@ def _case_file(folder: Path, text: str) -> Path:
 
 
 def test_a_demo_case_file_is_read_into_a_walk_that_reaches_the_log(tmp_path: Path) -> None:
-    from esafety_desktop.demo.cases import CarryOn, Status
+    from esafety_desktop.demo.case_data import CarryOn, Status
     from esafety_desktop.domain.incidents import StepState
 
     (case,) = load_cases(_case_file(tmp_path / "cases", GOOD_CASE + LATER_DONE))
@@ -374,7 +374,7 @@ def test_a_demo_case_file_is_read_into_a_walk_that_reaches_the_log(tmp_path: Pat
 def test_a_demo_case_waits_and_is_carried_on_later(tmp_path: Path) -> None:
     from datetime import date
 
-    from esafety_desktop.demo.cases import CarryOn
+    from esafety_desktop.demo.case_data import CarryOn
     from esafety_desktop.domain.incidents import StepState
 
     (case,) = load_cases(_case_file(tmp_path / "cases", FILTERING_CASE))

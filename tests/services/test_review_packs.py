@@ -12,7 +12,7 @@ import pytest
 import sqlcipher3
 from pypdf import PdfReader
 
-from esafety_desktop.domain.recovery_key import parse_passphrase
+from esafety_desktop.domain.recovery_key import new_passphrase, parse_passphrase
 from esafety_desktop.errors import InvalidInput, NotAllowed
 from esafety_desktop.services import incidents, review_packs
 from esafety_desktop.services.access import sign_in
@@ -159,7 +159,7 @@ def test_a_pack_altered_outside_the_app_or_from_another_school_is_refused(
         review_packs.read_returned_pack(school.signed_in, forged)
     # the wrong passphrase, and a typo in it
     with pytest.raises(PackProblem, match="does not open"):
-        review_packs.open_for_review(exported.path, review_packs.new_passphrase())
+        review_packs.open_for_review(exported.path, new_passphrase())
     with pytest.raises(PackProblem, match="typing mistake"):
         review_packs.open_for_review(
             exported.path,

@@ -1,0 +1,295 @@
+"""Exporting a pack: the cases offered and ticked, the pack file and its one-time passphrase."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
+from esafety_desktop.domain.recovery_key import (
+    new_passphrase,
+    parse_passphrase,
+)
+from esafety_desktop.domain.roles import Permission, Role
+from esafety_desktop.errors import InvalidInput
+from esafety_desktop.services.access import SignedIn
+from esafety_desktop.storage.models import Account, Evidence, Incident, IncidentEntry, ReviewPack
+from esafety_desktop.storage.review_pack import (
+    PackCase as PackCase,  # what review mode shows
+)
+from esafety_desktop.storage.review_pack import (
+    PackEntry as PackEntry,
+)
+from esafety_desktop.storage.review_pack import (
+    PackFile,
+    pack_key,
+    record_hash,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+# -- exporting ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportedPack:
+    path: Path
+    passphrase: str  # shown once, never stored as it is
+    references: list[str]
+    left_out: list[str]  # references of allegations about the headteacher, never exported
+
+
+def head_allegations(signed_in: SignedIn) -> set[int]:
+    """Cases that are allegations about a headteacher's account (never put in a pack)."""
+    with signed_in.database.reading() as session:
+        return set(
+            session.scalars(
+                select(Incident.id)
+                .join(Account, Account.id == Incident.concerns_account_id)
+                .where(Account.role == Role.HEADTEACHER.value)
+            )
+        )
+
+
+def cases_for_review(signed_in: SignedIn) -> list[int]:
+    """The cases a new pack ticks at first (see :func:`review_choice` for which and why), in
+    the order the export dialog lists them; never an allegation about the headteacher."""
+    return [case.incident_id for case in review_choice(signed_in).cases if case.suggested]
+
+
+def export_review_pack(
+    signed_in: SignedIn,
+    incident_ids: list[int],
+    reviewer: str,
+    out: Path,
+    *,
+    with_files: bool = False,
+) -> ExportedPack:
+    """``with_files`` adds the evidence files (screenshots); otherwise only their descriptions
+    (which name each file's SHA-256) travel."""
+    from esafety_desktop.reports.incident_record import record_as_json
+    from esafety_desktop.services.incidents import incident_record_data
+    from esafety_desktop.services.settings import school_settings
+
+    signed_in.require(Permission.EXPORT_REVIEW_PACKS)
+    reviewer = reviewer.strip()
+    if not reviewer:
+        raise InvalidInput("Say who will review the cases (for example the headteacher's name).")
+    excluded = head_allegations(signed_in)
+    chosen = [i for i in dict.fromkeys(incident_ids) if i not in excluded]
+    left_out = [_reference(signed_in, i) for i in incident_ids if i in excluded]
+    if not chosen:
+        raise InvalidInput(
+            "There are no cases to put in the pack."
+            + (" Allegations about the headteacher are never included." if left_out else "")
+        )
+    cases = []
+    for incident_id in chosen:
+        record = incident_record_data(signed_in, incident_id)
+        cases.append((incident_id, record.reference, record_as_json(record)))
+    passphrase = new_passphrase()
+    key = pack_key(parse_passphrase(passphrase))
+    pack_id = uuid.uuid4().hex
+    now = signed_in.clock.now()
+    info = {
+        "pack_id": pack_id,
+        "database_id": signed_in.database.database_id,
+        "school_name": school_settings(signed_in).school_name,
+        "exported_at": now.isoformat(timespec="seconds"),
+        "exported_by": signed_in.account.display_name,
+        "reviewer": reviewer,
+    }
+    out = Path(out)
+    files = _evidence_files(signed_in, chosen) if with_files else []
+    PackFile.write(out, key, info, cases, files)
+    try:
+        with signed_in.database.transaction() as session:
+            session.add(
+                ReviewPack(
+                    pack_id=pack_id,
+                    exported_at=signed_in.clock.utc_now(),
+                    exported_by_id=signed_in.account.id,
+                    exported_by_name=signed_in.account.display_name,
+                    reviewer=reviewer,
+                    pack_key=key.hex(),
+                    cases=json.dumps({str(i): record_hash(rec) for i, _ref, rec in cases}),
+                )
+            )
+            signed_in.record(
+                session,
+                "review_pack.exported",
+                subject_type="review_pack",
+                subject_id=pack_id,
+                details={
+                    "cases": [ref for _i, ref, _rec in cases],
+                    "reviewer": reviewer,
+                    "file": out.name,
+                    "evidence_files": len(files),
+                    "left_out_allegations_about_the_head": len(excluded),
+                },
+            )
+    except BaseException:
+        out.unlink(missing_ok=True)  # a pack the school has no record of could never come back
+        raise
+    return ExportedPack(out, passphrase, [ref for _i, ref, _rec in cases], left_out)
+
+
+def evidence_file_count(signed_in: SignedIn, incident_ids: list[int]) -> int:
+    return len(_evidence_files(signed_in, incident_ids))
+
+
+def _evidence_files(signed_in: SignedIn, incident_ids: list[int]) -> list[tuple[int, str, bytes]]:
+    with signed_in.database.reading() as session:
+        rows = session.execute(
+            select(Evidence.incident_id, Evidence.file_name, Evidence.content)
+            .where(Evidence.incident_id.in_(incident_ids), Evidence.content.is_not(None))
+            .order_by(Evidence.id)
+        ).all()
+    return [(int(i), str(name or "evidence"), bytes(data or b"")) for i, name, data in rows]
+
+
+def _reference(signed_in: SignedIn, incident_id: int) -> str:
+    with signed_in.database.reading() as session:
+        return str(session.scalar(select(Incident.reference).where(Incident.id == incident_id)))
+
+
+RECENT_DAYS = 90  # a closed case changed within this many days is listed with the open ones
+
+
+@dataclass(frozen=True)
+class CaseForReview:
+    """A case as the export dialog lists it, and whether it is ticked at first."""
+
+    incident_id: int
+    reference: str
+    incident_type: str  # its name, as the lists show it
+    status: str  # its label
+    closed: bool
+    reported_at: datetime  # local, as recorded
+    last_changed: datetime  # local: its latest chronology entry (or when it was recorded)
+    signed_off_at: datetime | None  # local: its latest sign-off (a "review" entry)
+    noted_at: datetime | None  # local: its latest other review entry (comment, "reviewed")
+    needs_review: bool  # never signed off, or changed since its latest sign-off
+    suggested: bool  # ticked when the dialog opens
+
+    @property
+    def reviewed(self) -> str:
+        """Whether it was reviewed, in words: what the dialog's "Reviewed" column says."""
+        if self.signed_off_at is not None:
+            said = f"Signed off {self.signed_off_at:%d/%m/%Y}"
+            return said + ("; changed since" if self.needs_review else "")
+        if self.noted_at is not None:
+            return f"Seen {self.noted_at:%d/%m/%Y}, not signed off"
+        return "Not yet"
+
+
+@dataclass(frozen=True)
+class ReviewChoice:
+    cases: list[CaseForReview]  # open cases, then recently closed ones, then older closed ones
+    left_out: int  # allegations about the headteacher: never offered, never put in a pack
+    last_pack: datetime | None  # local: when the latest pack was exported (None: no pack yet)
+
+
+def review_choice(signed_in: SignedIn) -> ReviewChoice:
+    """The cases a DSL may put in a pack, as the export dialog lists and ticks them.
+
+    Listed: open cases first (any status but closed), then closed cases changed in the last
+    :data:`RECENT_DAYS` days of the session's clock, then older closed cases; the most recently
+    changed first within each. Allegations about the headteacher are never listed (only counted).
+
+    Ticked at first: the cases that still need the head's sign-off (none yet, or the case
+    changed after its latest sign-off; a review note or a comment is no sign-off) and that are
+    open, or changed since the latest pack was exported, or were in that pack. So a case the
+    head did not sign off is ticked again in the next pack, while closed cases long finished
+    are not ticked. Before the first pack, "changed since" means within :data:`RECENT_DAYS`
+    days.
+    """
+    from datetime import timedelta
+
+    from sqlalchemy import case
+
+    from esafety_desktop.domain.incidents import IncidentStatus, incident_type_name
+    from esafety_desktop.services.incidents import visible_to
+
+    def local(utc_naive: datetime) -> datetime:
+        return utc_naive.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+
+    entry = IncidentEntry
+    review_kinds = ("review", "review_note")
+    now = signed_in.clock.utc_now()
+    recent = now - timedelta(days=RECENT_DAYS)
+    excluded = head_allegations(signed_in)
+    with signed_in.database.reading() as session:
+        latest = session.execute(
+            select(ReviewPack.exported_at, ReviewPack.cases).order_by(
+                ReviewPack.exported_at.desc(), ReviewPack.id.desc()
+            )
+        ).first()
+        last_pack = latest.exported_at if latest is not None else None
+        since = last_pack if last_pack is not None else recent
+        in_last_pack = {int(i) for i in json.loads(latest.cases or "{}")} if latest else set()
+        stats = (
+            select(
+                entry.incident_id,
+                func.max(entry.recorded_at).label("changed"),
+                func.max(case((entry.kind.not_in(review_kinds), entry.recorded_at))).label(
+                    "worked"
+                ),
+                func.max(case((entry.kind == "review", entry.recorded_at))).label("signed"),
+                func.max(case((entry.kind == "review_note", entry.recorded_at))).label("noted"),
+            )
+            .group_by(entry.incident_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(
+                Incident,
+                stats.c.changed,
+                stats.c.worked,
+                stats.c.signed,
+                stats.c.noted,
+            )
+            .outerjoin(stats, stats.c.incident_id == Incident.id)
+            .where(visible_to(signed_in))
+        ).all()
+        found = []
+        for incident, changed, worked, signed, noted in rows:
+            if incident.id in excluded:
+                continue
+            changed = max(changed or incident.created_at, incident.created_at)
+            worked = max(worked or incident.created_at, incident.created_at)
+            closed = incident.status == IncidentStatus.CLOSED.value
+            needs_review = signed is None or signed < worked
+            found.append(
+                (
+                    0 if not closed else 1 if changed >= recent else 2,
+                    changed,
+                    CaseForReview(
+                        incident_id=incident.id,
+                        reference=incident.reference,
+                        incident_type=incident_type_name(incident.incident_type),
+                        status=IncidentStatus(incident.status).label,
+                        closed=closed,
+                        reported_at=incident.reported_at,
+                        last_changed=local(changed),
+                        signed_off_at=local(signed) if signed else None,
+                        noted_at=local(noted) if noted else None,
+                        needs_review=needs_review,
+                        suggested=needs_review
+                        and (not closed or changed > since or incident.id in in_last_pack),
+                    ),
+                )
+            )
+    found.sort(key=lambda f: (f[0], -f[1].timestamp(), f[2].reference))
+    return ReviewChoice(
+        cases=[f[2] for f in found],
+        left_out=len(excluded),
+        last_pack=local(last_pack) if last_pack is not None else None,
+    )

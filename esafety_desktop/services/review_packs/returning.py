@@ -1,0 +1,263 @@
+"""Bringing a review back: checking the returned pack and importing what is new in it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from esafety_desktop.domain.roles import Permission
+from esafety_desktop.services.access import SignedIn
+from esafety_desktop.storage.models import IncidentEntry, ReviewPack
+from esafety_desktop.storage.review_pack import (
+    PackCase as PackCase,  # what review mode shows
+)
+from esafety_desktop.storage.review_pack import (
+    PackEntry as PackEntry,
+)
+from esafety_desktop.storage.review_pack import (
+    PackFile,
+    PackProblem,
+)
+
+if TYPE_CHECKING:
+    pass
+
+from esafety_desktop.services.review_packs._entries import (
+    ENTRY_LABELS,
+    FOR_THE_CHRONOLOGY,
+    SAVED,
+    SIGNED_OFF,
+    _local,
+    entry_title,
+    entry_when,
+)
+
+# -- bringing the review back ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnedCase:
+    incident_id: int
+    reference: str
+    entries: list[PackEntry]  # only those not imported before
+
+
+@dataclass(frozen=True)
+class ReturnedReview:
+    path: Path
+    pack_id: str
+    reviewer: str
+    exported_at: datetime
+    cases: list[ReturnedCase]
+    already_imported: int = 0  # entries of this copy that an earlier import took
+    last_imported: datetime | None = None
+
+    @property
+    def entry_count(self) -> int:
+        return sum(len(c.entries) for c in self.cases)
+
+
+@dataclass(frozen=True)
+class ImportedReview:
+    """What an import added, case by case, in words."""
+
+    added: dict[str, dict[str, int]]  # case reference -> entry label -> how many
+
+    @property
+    def total(self) -> int:
+        return sum(sum(kinds.values()) for kinds in self.added.values())
+
+    def sentence(self) -> str:
+        if not self.added:
+            return "Nothing new was added."
+        parts = []
+        for reference, kinds in self.added.items():
+            said = ", ".join(f"{n} × {label.lower()}" for label, n in kinds.items())
+            parts.append(f"{reference}: {said}")
+        return "Added " + "; ".join(parts) + "."
+
+
+@dataclass(frozen=True)
+class _Exported:
+    """What the school kept of a pack it exported."""
+
+    pack_key: str
+    imported_at: datetime | None
+    imported_by_name: str | None
+    imported_entries: str | None
+    cases: str
+    reviewer: str
+
+
+def read_returned_pack(signed_in: SignedIn, path: Path) -> ReturnedReview:
+    """Open a pack that came back and check it is this school's, one of its exports and
+    unaltered; keep only the entries not imported before. Changes nothing."""
+    signed_in.require(Permission.EXPORT_REVIEW_PACKS)
+    with signed_in.database.reading() as session:
+        exported = {
+            r.pack_id: _Exported(
+                r.pack_key,
+                r.imported_at,
+                r.imported_by_name,
+                r.imported_entries,
+                r.cases,
+                r.reviewer,
+            )
+            for r in session.scalars(select(ReviewPack))
+        }
+    pack = None
+    for row in exported.values():
+        try:
+            pack = PackFile.open(Path(path), bytes.fromhex(row.pack_key))
+            break
+        except PackProblem:
+            continue
+    if pack is None:
+        raise PackProblem(
+            f"{Path(path).name} is not a review pack exported from this school's database (it "
+            "may belong to another school).",
+            "Only packs this database made can be imported. Nothing was changed.",
+        )
+    try:
+        info = pack.info()
+        pack_id = info.get("pack_id", "")
+        if info.get("database_id") != signed_in.database.database_id or pack_id not in exported:
+            raise PackProblem(
+                f"{Path(path).name} belongs to another school database.", "Nothing was changed."
+            )
+        row = exported[pack_id]
+        if row.imported_at is not None and row.imported_entries is None:
+            raise PackProblem(
+                f"This review was imported on {row.imported_at:%d/%m/%Y at %H:%M} by "
+                f"{row.imported_by_name}, by an earlier version of eSafety Desktop that did not "
+                "keep which entries it took, so nothing is imported from it again.",
+                "If the reviewer added more since, ask the DSL to export a new pack for them. "
+                "Nothing was changed.",
+            )
+        problems = pack.problems()
+        sent = json.loads(row.cases or "{}")
+        cases = pack.cases()
+        if {str(c.incident_id) for c in cases} != set(sent):
+            problems.append("its cases are not the ones that were exported")
+        problems += [
+            f"case {c.reference} differs from what was exported"
+            for c in cases
+            if sent.get(str(c.incident_id)) != c.sha256
+        ]
+        if problems:
+            raise PackProblem(
+                f"{Path(path).name} was altered outside eSafety Desktop "
+                f"({'; '.join(problems[:2])}).",
+                "Nothing was imported. Ask the reviewer about it, or export a new pack.",
+            )
+        taken = set(json.loads(row.imported_entries or "[]"))
+        returned = [
+            ReturnedCase(
+                c.incident_id,
+                c.reference,
+                [e for e in pack.entries(c.incident_id) if e.hash not in taken],
+            )
+            for c in cases
+        ]
+        already = sum(1 for e in pack.entries() if e.hash in taken)
+        return ReturnedReview(
+            path=Path(path),
+            pack_id=str(pack_id),
+            reviewer=str(row.reviewer),
+            exported_at=datetime.fromisoformat(info["exported_at"]),
+            cases=[c for c in returned if c.entries],
+            already_imported=already,
+            last_imported=_local(row.imported_at) if row.imported_at else None,
+        )
+    finally:
+        pack.close()
+
+
+def import_review(signed_in: SignedIn, returned: ReturnedReview) -> ImportedReview:
+    """Add the reviewer's new entries to each case's chronology (what review mode printed or
+    saved goes to the audit log); the pack remembers each entry taken, so a later copy of it
+    adds only what is new."""
+    signed_in.require(Permission.EXPORT_REVIEW_PACKS)
+    me = signed_in.account
+    added: dict[str, dict[str, int]] = {}
+    with signed_in.database.transaction() as session:
+        row = session.scalar(select(ReviewPack).where(ReviewPack.pack_id == returned.pack_id))
+        if row is None:
+            raise PackProblem("This pack is not one of this school's.", "Nothing was changed.")
+        taken = set(json.loads(row.imported_entries or "[]"))
+        if row.imported_at is not None and row.imported_entries is None:
+            raise PackProblem("This review was already imported.", "Nothing was changed.")
+        for case in returned.cases:
+            for entry in case.entries:
+                if entry.hash in taken:
+                    continue  # another window imported it meanwhile
+                taken.add(entry.hash)
+                kinds = added.setdefault(case.reference, {})
+                label = ENTRY_LABELS[entry.kind]
+                kinds[label] = kinds.get(label, 0) + 1
+                if entry.kind not in FOR_THE_CHRONOLOGY:
+                    _audit_review_mode_copy(session, signed_in, returned, case, entry)
+                    continue
+                session.add(
+                    IncidentEntry(
+                        incident_id=case.incident_id,
+                        recorded_at=datetime.fromisoformat(entry.recorded_at)
+                        .astimezone(UTC)
+                        .replace(tzinfo=None),
+                        author_id=me.id,
+                        author_name=f"{entry.reviewer} (offline review, imported by "
+                        f"{me.display_name})",
+                        kind="review" if entry.kind == SIGNED_OFF else "review_note",
+                        step_id=None,
+                        title=entry_title(entry),
+                        choice=None,
+                        reasons="",
+                        done_by="",
+                        outcome="",
+                        reference_kind=None,
+                        reference_value=None,
+                        text=entry.text,
+                    )
+                )
+        row.imported_entries = json.dumps(sorted(taken))
+        row.imported_at = signed_in.clock.utc_now()
+        row.imported_by_name = me.display_name
+        result = ImportedReview(added)
+        signed_in.record(
+            session,
+            "review_pack.imported",
+            subject_type="review_pack",
+            subject_id=returned.pack_id,
+            details={"reviewer": returned.reviewer, "entries": result.total},
+        )
+    return result
+
+
+def _audit_review_mode_copy(
+    session: Session,
+    signed_in: SignedIn,
+    returned: ReturnedReview,
+    case: ReturnedCase,
+    entry: PackEntry,
+) -> None:
+    """A record printed or saved in review mode, as the audit log keeps the main app's."""
+    action = "document.saved_unencrypted" if entry.kind == SAVED else "document.printed"
+    signed_in.record(
+        session,
+        action,
+        subject_type="incident",
+        subject_id=case.incident_id,
+        details={
+            "document": f"Incident record {case.reference}",
+            "in_review_mode_by": entry.reviewer,
+            "when": f"{entry_when(entry):%d/%m/%Y %H:%M}",
+            ("file" if entry.kind == SAVED else "pages"): entry.text,
+            "pack": returned.pack_id,
+        },
+    )
