@@ -31,6 +31,8 @@ FORMS = ("initial_review_meeting", "device_site_review", "misuse_grid", "closing
 ROUTES = ("headteacher", "chair_of_governors_and_lado")
 EVIDENCE_RULES = ("no_images",)
 BRANCHES = ("illegal", "unsuitable")
+# A status a case takes once its path passes the step (back to the school's own procedures).
+STEP_STATUSES = ("internal_procedures",)
 # What a case waits for when a question's answer cannot be given yet ("still waiting for the
 # police", "not sure yet"): the case stops at that question until it is answered.
 WAITS = {"police": "the police's response", "advice": "advice"}
@@ -68,6 +70,7 @@ _STEP_KEYS = {
     "evidence",
     "asks_reasons",
     "incident_type",
+    "sets_status",
 }
 _CHOICE_KEYS = {"label", "next", "branch", "incident_type", "waits"}
 
@@ -114,6 +117,7 @@ class Step:
     evidence: str | None = None
     asks_reasons: bool = False
     incident_type: str | None = None
+    sets_status: str | None = None
 
     def following(self) -> list[str]:
         if self.choices:
@@ -311,6 +315,7 @@ def _step(raw: dict[str, object], line: int, lines: _Lines, sources: dict[str, S
         ("routes_to", (raw.get("routes_to"),), ROUTES),
         ("evidence", (raw.get("evidence"),), EVIDENCE_RULES),
         ("branch", (raw.get("branch"),), BRANCHES),
+        ("sets_status", (raw.get("sets_status"),), STEP_STATUSES),
         ("contact", contacts, CONTACT_KEYS),
     )
     for key, values, allowed in checks:
@@ -337,6 +342,7 @@ def _step(raw: dict[str, object], line: int, lines: _Lines, sources: dict[str, S
         evidence=_text(raw.get("evidence")),
         asks_reasons=bool(raw.get("asks_reasons", kind == "question")),
         incident_type=_text(raw.get("incident_type")),
+        sets_status=_text(raw.get("sets_status")),
     )
 
 

@@ -360,18 +360,19 @@ _AUTOMATIC = (
     IncidentStatus.AWAITING_ADVICE,
     IncidentStatus.INTERNAL,
 )
-INTERNAL_PROCEDURES_STEP = "internal_procedures"
 
 
 def automatic_status(plan: CasePlan, current: IncidentStatus) -> IncidentStatus:
-    """Waiting for the police or for advice while a question waits; back to the school's own
-    procedures once the police found nothing illegal; otherwise open."""
+    """Waiting for the police or for advice while a question waits; the status a step on the
+    path sets (the flowchart's ``sets_status``: back to the school's own procedures once the
+    police found nothing illegal); otherwise open."""
     if current not in _AUTOMATIC:
         return current
     if plan.waiting_for == "police":
         return IncidentStatus.AWAITING_POLICE
     if plan.waiting_for == "advice":
         return IncidentStatus.AWAITING_ADVICE
-    if any(p.step.id == INTERNAL_PROCEDURES_STEP for p in plan.path):
-        return IncidentStatus.INTERNAL
+    for passed in reversed(plan.path):  # the latest status a step on the path sets
+        if passed.step.sets_status:
+            return IncidentStatus(passed.step.sets_status)
     return IncidentStatus.OPEN

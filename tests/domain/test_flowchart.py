@@ -378,3 +378,14 @@ def test_a_walk_may_stop_once_the_concern_is_known_and_nothing_follows_a_wait(ch
     assert automatic_status(plan, IncidentStatus.CLOSED) is IncidentStatus.CLOSED
     problem = plan.closing_problem()
     assert problem is not None and "Waiting for the police's response" in problem
+
+
+def test_a_step_may_set_only_the_statuses_a_path_can_give() -> None:
+    chart = load_flowchart(
+        MINIMAL.replace('next = "log"', 'next = "log"\nsets_status = "internal_procedures"')
+    )
+    assert chart.step("a").sets_status == "internal_procedures"
+    with pytest.raises(FlowchartError, match="sets_status 'closed' is not one of"):
+        load_flowchart(MINIMAL.replace('next = "log"', 'next = "log"\nsets_status = "closed"'))
+    shipped = load_flowchart(SHIPPED.read_text(encoding="utf-8"))
+    assert shipped.step("internal_procedures").sets_status == "internal_procedures"
