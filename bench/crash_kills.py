@@ -57,7 +57,7 @@ from esafety_desktop.storage.backup import (
 from esafety_desktop.storage.database import SchoolDatabase
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.storage.files import DatabaseFiles
-from esafety_desktop.storage.keyslots import KeySlotFile
+from esafety_desktop.storage.key_file import KeySlotFile
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "storage" / "fixtures"
 FIXTURE_KEY = bytes(range(32))

@@ -96,6 +96,22 @@ class KeyFileProblem(ProblemForUser):
     """The key-slot file beside the database is missing, damaged or belongs elsewhere."""
 
 
+class KeyFileAltered(KeyFileProblem):
+    """The key file does not check against its signed roster: it was changed outside the app."""
+
+    def __init__(self, file_name: str, found: str) -> None:
+        super().__init__(
+            f"The key file {file_name} was altered outside eSafety Desktop: {found} "
+            "Nobody can sign in with it as it is.",
+            "Restore the key file from the newest backup, and tell your headteacher or chair "
+            "of governors: someone may have tried to change who can open the school's records.",
+        )
+
+
+class DatabaseOlderThanLastUsed(KeyFileProblem):
+    """The database and key file are an older pair than the one last used on this PC."""
+
+
 class DatabaseDamaged(ProblemForUser):
     """The database file failed a check: it is never written to after that."""
 

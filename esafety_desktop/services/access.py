@@ -14,29 +14,38 @@ from sqlalchemy.orm import Session
 
 from esafety_desktop.domain.clock import Clock, SystemClock
 from esafety_desktop.domain.recovery_key import (
-    RecoveryKeyFormatError,
     format_recovery_key,
     new_recovery_key,
     parse_recovery_key,
 )
 from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.errors import (
-    DeviceSecretMissing,
     InvalidInput,
     KeyFileProblem,
     NotAllowed,
     UnknownAccount,
     WrongPassword,
-    WrongRecoveryKey,
 )
+from esafety_desktop.services import school_keys
 from esafety_desktop.services.passwords import require_acceptable_password
-from esafety_desktop.storage import audit, keyslots
+from esafety_desktop.services.school_keys import (
+    OtherAccount,
+    RecoveryKeyDoesNotFit,
+    Unlocked,
+    open_password_slot,
+    open_with_recovery,
+)
+from esafety_desktop.storage import audit, keyslots, rotation
 from esafety_desktop.storage.database import SchoolDatabase
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.storage.device_secret import KeyringState as KeyringState  # for the UI
 from esafety_desktop.storage.files import DatabaseFiles, append_line
-from esafety_desktop.storage.keyslots import KeySlot, KeySlotFile, SlotLocked
+from esafety_desktop.storage.key_file import KeySlotFile
+from esafety_desktop.storage.keypairs import PrivateKeys
 from esafety_desktop.storage.models import Account, SchoolSetting
+from esafety_desktop.storage.roster import RECOVERY_SIGNER
+
+__all__ = ["RecoveryKeyDoesNotFit", "Unlocked", "open_password_slot"]
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +101,14 @@ class SignedIn:
         self.account = account
         self.device_secrets = device_secrets
         self.clock = clock if clock is not None else SystemClock()
+        # Set when signing in upgraded the school to per-account keys and made a new recovery
+        # key: the window shows its sheet at once (it is never stored).
+        self.recovery_key_to_print: str | None = None
+
+    @property
+    def keys(self) -> PrivateKeys | None:
+        """This account's private keys (None for an account still on a version 1 slot)."""
+        return self.database.keys
 
     @property
     def path(self) -> Path:
@@ -187,9 +204,20 @@ def create_school(
     database = SchoolDatabase.create(files)
     recovery = new_recovery_key()
     try:
+        keys, slot = school_keys.new_account_keys(database, username, password, device_secret)
+        recovery_keys = PrivateKeys.from_recovery_key(recovery, database.database_id)
+        database.keys = keys
         with database.changing_key_slots() as slots:
-            slots.put(database.seal_for_account(username, password, device_secret))
-            slots.put(database.seal_for_recovery(recovery))
+            slots.signed.start(
+                "school_created",
+                at=SystemClock().utc_now().isoformat(timespec="seconds"),
+                account=username,
+                keys=keys,
+                recovery=recovery_keys,
+            )
+            school_keys.give_account(database, slot)
+            database.wrap_data_key_to(RECOVERY_SIGNER, recovery_keys.public)
+            recovery_keys.wipe()
             with database.transaction() as session:
                 write_setting(session, SCHOOL_NAME_SETTING, school_name)
                 write_setting(
@@ -232,11 +260,11 @@ def create_school(
 
 def unlock(
     files: DatabaseFiles, username: str, password: str, device_secrets: DeviceSecretStore
-) -> tuple[KeySlotFile, bytearray]:
+) -> Unlocked:
     """Open the account's key slot. Writes nothing but a note of a failed attempt."""
     key_slots = _load_key_slots(files)
     try:
-        return key_slots, open_password_slot(key_slots, username, password, device_secrets)
+        return open_password_slot(key_slots, username, password, device_secrets)
     except UnknownAccount:
         _note_failed_attempt(files, username, "unknown account")
         raise
@@ -245,59 +273,43 @@ def unlock(
         raise
 
 
-def open_password_slot(
-    key_slots: KeySlotFile, username: str, password: str, device_secrets: DeviceSecretStore
-) -> bytearray:
-    """The data key from an account's slot (this PC's device secret and the password)."""
-    slot = key_slots.password_slot(username)
-    if slot is None:
-        raise UnknownAccount(username, key_slots.accounts())
-    device_secret = _device_secret_for(slot, device_secrets)
-    try:
-        return keyslots.open_with_password(
-            slot, database_id=key_slots.database_id, password=password, device_secret=device_secret
-        )
-    except SlotLocked:
-        raise WrongPassword(username) from None
-
-
-def open_recovery_slot(key_slots: KeySlotFile, recovery_key: str, wrong_key: str) -> bytearray:
-    """The data key from the recovery slot; ``wrong_key`` says what a key that does not fit
-    means here."""
-    try:
-        recovery = parse_recovery_key(recovery_key)
-    except RecoveryKeyFormatError as exc:
-        raise WrongRecoveryKey(str(exc)) from None
-    slot = key_slots.recovery_slot()
-    if slot is None:
-        raise KeyFileProblem(
-            "This school database has no recovery key slot.", "Ask the DSL to make a new one."
-        )
-    try:
-        return keyslots.open_with_recovery_key(
-            slot, database_id=key_slots.database_id, recovery_key=recovery
-        )
-    except SlotLocked:
-        raise RecoveryKeyDoesNotFit(wrong_key) from None
-
-
-class RecoveryKeyDoesNotFit(WrongRecoveryKey):
-    """A well-formed recovery key that belongs to another database (or an older sheet)."""
-
-
 def sign_in(
     path: Path,
     username: str,
     password: str,
     device_secrets: DeviceSecretStore,
     clock: Clock | None = None,
+    *,
+    upgrade_keys: bool = False,
 ) -> SignedIn:
     """Open the school database as ``username``; the session reads the time from ``clock``
-    (the system clock unless given)."""
+    (the system clock unless given).
+
+    An account still on a slot from before per-account keys gets its key pairs now, when the
+    school's roster has begun. Where it has not, a DSL signing in with ``upgrade_keys`` (the
+    window, which can show the new recovery sheet at once) begins it; the new recovery key is
+    then in ``recovery_key_to_print``."""
     files = DatabaseFiles(Path(path))
-    key_slots, data_key = unlock(files, username, password, device_secrets)
-    database = SchoolDatabase.open(files, key_slots, data_key)
-    return start_session(database, username, device_secrets, "sign_in", clock=clock)
+    unlocked = unlock(files, username, password, device_secrets)
+    database = SchoolDatabase.open(files, unlocked.key_slots, unlocked.data_key)
+    database.keys = unlocked.keys
+    signed_in = start_session(database, unlocked.account, device_secrets, "sign_in", clock=clock)
+    try:
+        if unlocked.keys is None and database.key_slots.upgraded:
+            _claim_own_keys(signed_in, password)
+        elif unlocked.keys is None and upgrade_keys and signed_in.account.role is Role.DSL:
+            recovery = _upgrade_school_keys(signed_in, password, recovery=None)
+            signed_in.recovery_key_to_print = format_recovery_key(recovery)
+        if signed_in.keys is not None and signed_in.account.role is Role.DSL:
+            from esafety_desktop.services import accounts  # it builds on this module
+
+            due = accounts.school_key_change_due(signed_in)
+            if due:  # an account was removed and the program stopped before the key changed
+                accounts.change_school_key(signed_in, due)
+    except BaseException:
+        database.close()
+        raise
+    return signed_in
 
 
 def sign_in_with_recovery_key(
@@ -310,39 +322,133 @@ def sign_in_with_recovery_key(
     clock: Clock | None = None,
 ) -> SignedIn:
     """Open with the recovery key (a new PC, a forgotten password) and set a new password for
-    ``username`` on this PC."""
+    ``username`` on this PC: the account gets new key pairs, signed for by the recovery key."""
     files = DatabaseFiles(Path(path))
     key_slots = _load_key_slots(files)
     try:
-        data_key = open_recovery_slot(
+        unlocked = open_with_recovery(
             key_slots, recovery_key, "That recovery key belongs to a different school database."
         )
     except RecoveryKeyDoesNotFit:
         _note_failed_attempt(files, username, "wrong recovery key")
         raise
-    database = SchoolDatabase.open(files, key_slots, data_key)
+    assert unlocked.keys is not None
+    recovery_keys = unlocked.keys
+    database = SchoolDatabase.open(files, key_slots, unlocked.data_key)
     try:
         with database.reading() as session:
             row = active_account(session, username)
             mode = read_setting(session, KEY_STORAGE_SETTING)
             if row is None:
                 raise UnknownAccount(username, active_usernames(session))
-            account = row.username
+            account, role = row.username, Role(row.role)
         require_acceptable_password(new_password, account)
         device_secret = None if mode == "password_only" else device_secrets.get_or_create()
+        if not key_slots.upgraded and role is not Role.DSL:
+            # A school from before per-account keys: a slot of that kind, as it was then.
+            with database.changing_key_slots() as slots:
+                slots.legacy = [s for s in slots.legacy if s.account != account]
+                slots.legacy.append(database.legacy_slot_for(account, new_password, device_secret))
+                signed_in = _recovery_session(database, account, device_secrets, clock)
+            return signed_in
+        if not key_slots.upgraded:
+            signed_in = _recovery_session(database, account, device_secrets, clock)
+            recovery = parse_recovery_key(recovery_key)  # it opened the slot, so it parses
+            _upgrade_school_keys(signed_in, new_password, recovery=recovery)
+            return signed_in
+        keys, slot = school_keys.new_account_keys(database, account, new_password, device_secret)
         with database.changing_key_slots() as slots:
-            slots.put(database.seal_for_account(account, new_password, device_secret))
-            return start_session(
+            school_keys.sign_change(
                 database,
-                account,
-                device_secrets,
-                "sign_in.recovery_key",
-                extra_action="account.password_set_with_recovery_key",
-                clock=clock,
+                "keys_renewed",
+                signer=RECOVERY_SIGNER,
+                signer_keys=recovery_keys,
+                account=account,
+                keys=keys.public,
             )
+            school_keys.give_account(database, slot)
+            database.keys = keys
+            return _recovery_session(database, account, device_secrets, clock)
     except BaseException:
         database.close()
         raise
+    finally:
+        recovery_keys.wipe()
+
+
+def _recovery_session(
+    database: SchoolDatabase,
+    account: str,
+    device_secrets: DeviceSecretStore,
+    clock: Clock | None,
+) -> SignedIn:
+    return start_session(
+        database,
+        account,
+        device_secrets,
+        "sign_in.recovery_key",
+        extra_action="account.password_set_with_recovery_key",
+        clock=clock,
+    )
+
+
+def _claim_own_keys(signed_in: SignedIn, password: str) -> None:
+    """The first sign-in since the school's upgrade of an account still on its old slot: it
+    gets its key pairs (signed by themselves, the one change an account may sign alone)."""
+    database = signed_in.database
+    name = signed_in.account.username
+    device_secret = signed_in.device_secret_for_new_slots()
+    keys, slot = school_keys.new_account_keys(database, name, password, device_secret)
+    with database.changing_key_slots(), database.transaction() as session:
+        school_keys.sign_change(
+            database,
+            "keys_renewed",
+            signer=name,
+            signer_keys=keys,
+            account=name,
+            keys=keys.public,
+        )
+        school_keys.give_account(database, slot)
+        database.keys = keys
+        signed_in.record(
+            session,
+            "security.account_keys_made",
+            subject_type="account",
+            subject_id=signed_in.account.id,
+        )
+
+
+def _upgrade_school_keys(signed_in: SignedIn, password: str, *, recovery: bytes | None) -> bytes:
+    """Begin the signed roster (a DSL signing in to a school made before per-account keys)."""
+    database = signed_in.database
+    me = signed_in.account
+    device_secret = signed_in.device_secret_for_new_slots()
+    with database.reading() as session:
+        others = [
+            OtherAccount(row.username, Role(row.role))
+            for row in session.scalars(
+                select(Account).where(Account.removed_at.is_(None)).order_by(Account.username)
+            )
+            if row.id != me.id
+        ]
+    with database.changing_key_slots(), database.transaction() as session:
+        keys, made = school_keys.upgrade(
+            database,
+            account=me.username,
+            password=password,
+            device_secret=device_secret,
+            others=others,
+            recovery=recovery,
+        )
+        database.keys = keys
+        if recovery is None:
+            write_setting(session, RECOVERY_SHEET_SETTING, None)  # the new sheet is not kept yet
+        signed_in.record(
+            session,
+            "security.keys_upgraded",
+            details={"accounts": len(others) + 1, "new_recovery_key": recovery is None},
+        )
+    return made
 
 
 def start_session(
@@ -354,13 +460,19 @@ def start_session(
     extra_action: str | None = None,
     clock: Clock | None = None,
 ) -> SignedIn:
+    """Begin a session for ``username`` on an open database. The account's role is the one
+    the signed roster gives it (the database's copy is for showing and counting)."""
     try:
+        role = school_keys.roster_role(database.key_slots, username)
         attempts = _read_failed_attempts(database.files)
         with database.transaction() as session:
             row = active_account(session, username)
             if row is None:
                 raise UnknownAccount(username, active_usernames(session))
-            signed_in = SignedIn(database, AccountInfo.of(row), device_secrets, clock)
+            info = AccountInfo.of(row)
+            if role is not None and role is not info.role:
+                info = AccountInfo(info.id, info.username, info.display_name, role, info.removed)
+            signed_in = SignedIn(database, info, device_secrets, clock)
             for attempt in attempts:
                 audit.append(
                     session,
@@ -385,16 +497,8 @@ def _load_key_slots(files: DatabaseFiles) -> KeySlotFile:
             f"There is no school database at {files.database}.",
             "Check the path, or create a new one with `esafety-desktop init`.",
         )
+    rotation.settle(files)  # a change of the school's key that a crash interrupted
     return KeySlotFile.load(files.key_slots)
-
-
-def _device_secret_for(slot: KeySlot, device_secrets: DeviceSecretStore) -> bytes | None:
-    if not slot.needs_device_secret:
-        return None
-    secret = device_secrets.get()
-    if secret is None or keyslots.device_secret_id(secret) != slot.device_secret_id:
-        raise DeviceSecretMissing()
-    return secret
 
 
 def _note_failed_attempt(files: DatabaseFiles, username: str, reason: str) -> None:

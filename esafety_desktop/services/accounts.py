@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from esafety_desktop.domain.recovery_key import format_recovery_key, new_recovery_key
 from esafety_desktop.domain.roles import Permission, Role
 from esafety_desktop.errors import InvalidInput, UnknownAccount, WrongPassword
+from esafety_desktop.services import school_keys
 from esafety_desktop.services.access import (
     RECOVERY_SHEET_SETTING,
     AccountInfo,
     SignedIn,
     active_account,
     active_usernames,
+    read_setting,
     unlock,
     validate_username,
     write_setting,
 )
 from esafety_desktop.services.passwords import require_acceptable_password
+from esafety_desktop.storage.key_file import KeySlotFile, recipient_of
+from esafety_desktop.storage.keypairs import PrivateKeys, PublicKeys
 from esafety_desktop.storage.models import Account
+from esafety_desktop.storage.roster import RECOVERY_SIGNER
+
+# Set when an account is removed, cleared once the school's key has changed: a DSL's next
+# sign-in changes it if the program stopped in between.
+SCHOOL_KEY_CHANGE_DUE_SETTING = "school_key_change_due"
 
 
 def list_accounts(signed_in: SignedIn, *, include_removed: bool = False) -> list[AccountInfo]:
@@ -44,8 +55,9 @@ def add_account(
     database = signed_in.database
     device_secret = signed_in.device_secret_for_new_slots()
     # Argon2 takes half a second: done before the change starts, so no other write waits.
-    slot = database.seal_for_account(username, password, device_secret)
-    with database.changing_key_slots() as slots, database.transaction() as session:
+    keys, slot = school_keys.new_account_keys(database, username, password, device_secret)
+    keys.wipe()  # the new account's own: only its password opens them from now on
+    with database.changing_key_slots(), database.transaction() as session:
         existing = session.scalar(select(Account).where(Account.username == username))
         if existing is not None and existing.removed_at is None:
             raise InvalidInput(f"There is already an account called {username}.")
@@ -56,7 +68,16 @@ def add_account(
         existing.role = role.value
         existing.removed_at = None
         session.flush()
-        slots.put(slot)
+        school_keys.sign_change(
+            database,
+            "account_added",
+            signer=signed_in.account.username,
+            signer_keys=signed_in.keys,
+            account=username,
+            role=role,
+            keys=slot.public,
+        )
+        school_keys.give_account(database, slot)
         signed_in.record(
             session,
             "account.created",
@@ -75,10 +96,12 @@ def reset_password(signed_in: SignedIn, *, username: str, new_password: str) -> 
     with database.reading() as session:
         name = _require_account(session, username).username
     require_acceptable_password(new_password, name)
-    slot = database.seal_for_account(name, new_password, device_secret)  # before the lock
-    with database.changing_key_slots() as slots, database.transaction() as session:
+    keys, slot = school_keys.new_account_keys(database, name, new_password, device_secret)
+    keys.wipe()
+    with database.changing_key_slots(), database.transaction() as session:
         row = _require_account(session, username)
-        slots.put(slot)
+        _renew_keys(signed_in, row.username, slot.public)
+        school_keys.give_account(database, slot)
         signed_in.record(
             session, "account.password_reset", subject_type="account", subject_id=row.id
         )
@@ -86,13 +109,22 @@ def reset_password(signed_in: SignedIn, *, username: str, new_password: str) -> 
 
 def change_role(signed_in: SignedIn, *, username: str, role: Role) -> None:
     signed_in.require(Permission.MANAGE_ACCOUNTS)
-    with signed_in.database.transaction() as session:
+    database = signed_in.database
+    with database.changing_key_slots(), database.transaction() as session:
         row = _require_account(session, username)
         old = Role(row.role)
         if old == role:
             return
         if old == Role.DSL:
             _refuse_if_last_dsl(session, row, "change the role of")
+        school_keys.sign_change(
+            database,
+            "role_changed",
+            signer=signed_in.account.username,
+            signer_keys=signed_in.keys,
+            account=row.username,
+            role=role,
+        )
         row.role = role.value
         signed_in.record(
             session,
@@ -113,8 +145,16 @@ def remove_account(signed_in: SignedIn, *, username: str) -> None:
             raise InvalidInput("You cannot remove your own account while signed in with it.")
         if Role(row.role) == Role.DSL:
             _refuse_if_last_dsl(session, row, "remove")
+        school_keys.sign_change(
+            database,
+            "account_removed",
+            signer=signed_in.account.username,
+            signer_keys=signed_in.keys,
+            account=row.username,
+        )
         row.removed_at = signed_in.clock.utc_now()
-        slots.remove_account(row.username)
+        slots.drop_account(row.username)
+        write_setting(session, SCHOOL_KEY_CHANGE_DUE_SETTING, "account removed")
         signed_in.record(
             session,
             "account.removed",
@@ -122,23 +162,96 @@ def remove_account(signed_in: SignedIn, *, username: str) -> None:
             subject_id=row.id,
             details={"username": row.username},
         )
+    change_school_key(signed_in, "account removed")
+
+
+@dataclass(frozen=True)
+class SchoolKeyChanged:
+    generation: int
+    # Accounts that had not signed in since the school's keys were upgraded: the new key could
+    # not be wrapped to them, so a DSL must reset their passwords.
+    need_new_passwords: list[str]
+
+
+def change_school_key(signed_in: SignedIn, why: str = "asked for") -> SchoolKeyChanged:
+    """A new data key for the school (Settings › Security, after a password may have been
+    seen, and after removing an account or replacing the recovery key): the database is
+    encrypted again under it, and it is wrapped to the accounts on the roster and the recovery
+    key only. A removed account, an old recovery sheet or an old password (even with an older
+    copy of the key file) then open nothing current; backups made before keep the old key."""
+    signed_in.require(Permission.MANAGE_ACCOUNTS)
+    database = signed_in.database
+    if not database.key_slots.upgraded or signed_in.keys is None:
+        raise InvalidInput(
+            "This school's key file is from an earlier version of eSafety Desktop. Sign in to "
+            "the app once as a Designated Safeguarding Lead: it upgrades the keys, and then "
+            "the school's key can be changed."
+        )
+    left_out: list[str] = []
+
+    def recipients_in(key_slots: KeySlotFile) -> dict[str, PublicKeys]:
+        state = school_keys.roster_state(key_slots)
+        assert state is not None
+        members = [m for m in state.members.values() if m.active]
+        left_out[:] = sorted(m.account for m in members if m.keys is None)
+        recipients = {recipient_of(m.account): m.keys for m in members if m.keys is not None}
+        if state.recovery is not None:
+            recipients[RECOVERY_SIGNER] = state.recovery
+        return recipients
+
+    database.change_data_key(recipients_in)
+    with database.transaction() as session:
+        write_setting(session, SCHOOL_KEY_CHANGE_DUE_SETTING, None)
+        signed_in.record(
+            session,
+            "security.school_key_changed",
+            details={
+                "why": why,
+                "generation": database.key_slots.generation,
+                "need_new_passwords": left_out,
+            },
+        )
+    return SchoolKeyChanged(database.key_slots.generation, left_out)
+
+
+def school_key_change_due(signed_in: SignedIn) -> str | None:
+    """Why the school's key must still be changed (an account was removed and the program
+    stopped before the key changed), or None."""
+    with signed_in.database.reading() as session:
+        due = read_setting(session, SCHOOL_KEY_CHANGE_DUE_SETTING)
+    return str(due) if due else None
 
 
 def change_own_password(signed_in: SignedIn, *, current_password: str, new_password: str) -> None:
     database = signed_in.database
     username = signed_in.account.username
     try:
-        _, proof = unlock(database.files, username, current_password, signed_in.device_secrets)
+        unlock(database.files, username, current_password, signed_in.device_secrets).wipe()
     except WrongPassword:
         raise WrongPassword(username) from None
-    proof[:] = bytes(len(proof))
     require_acceptable_password(new_password, username)
     if new_password == current_password:
         raise InvalidInput("The new password must differ from the current one.")
     device_secret = signed_in.device_secret_for_new_slots()
-    slot = database.seal_for_account(username, new_password, device_secret)  # before the lock
-    with database.changing_key_slots() as slots, database.transaction() as session:
-        slots.put(slot)
+    if not database.key_slots.upgraded:  # a school still on version 1 slots: one of those
+        legacy = database.legacy_slot_for(username, new_password, device_secret)
+        with database.changing_key_slots() as slots, database.transaction() as session:
+            slots.legacy = [s for s in slots.legacy if s.account != legacy.account] + [legacy]
+            signed_in.record(
+                session,
+                "account.password_changed",
+                subject_type="account",
+                subject_id=signed_in.account.id,
+            )
+        return
+    # New key pairs with the new password: a slot copied with the old one opens nothing new.
+    keys, slot = school_keys.new_account_keys(database, username, new_password, device_secret)
+    with database.changing_key_slots(), database.transaction() as session:
+        _renew_keys(signed_in, username, slot.public, own_keys=keys)
+        school_keys.give_account(database, slot)
+        old, database.keys = database.keys, keys
+        if old is not None:
+            old.wipe()
         signed_in.record(
             session,
             "account.password_changed",
@@ -148,15 +261,51 @@ def change_own_password(signed_in: SignedIn, *, current_password: str, new_passw
 
 
 def replace_recovery_key(signed_in: SignedIn) -> str:
-    """A new recovery key; the old sheet stops working. Returns the key to print, once."""
+    """A new recovery key, and a new data key wrapped to it: the old sheet opens nothing
+    current (backups made before still open with it). Returns the key to print, once."""
     signed_in.require(Permission.MANAGE_RECOVERY_KEY)
     database = signed_in.database
     recovery = new_recovery_key()
+    recovery_keys = PrivateKeys.from_recovery_key(recovery, database.database_id)
     with database.changing_key_slots() as slots, database.transaction() as session:
-        slots.put(database.seal_for_recovery(recovery))
+        school_keys.sign_change(
+            database,
+            "recovery_replaced",
+            signer=signed_in.account.username,
+            signer_keys=signed_in.keys,
+            recovery=recovery_keys.public,
+        )
+        database.wrap_data_key_to(RECOVERY_SIGNER, recovery_keys.public)
+        slots.drop_legacy_recovery()
+        recovery_keys.wipe()
         write_setting(session, RECOVERY_SHEET_SETTING, None)  # the new sheet is not kept yet
+        write_setting(session, SCHOOL_KEY_CHANGE_DUE_SETTING, "recovery key replaced")
         signed_in.record(session, "recovery_key.replaced")
+    # The old sheet could unwrap the old data key from an older copy of the key file: a new
+    # data key makes it open nothing current.
+    change_school_key(signed_in, "recovery key replaced")
     return format_recovery_key(recovery)
+
+
+def _renew_keys(
+    signed_in: SignedIn,
+    account: str,
+    public: PublicKeys,
+    own_keys: PrivateKeys | None = None,
+) -> None:
+    """Sign an account's new public keys into the roster: a DSL signs for anyone; an account
+    changing its own password signs with its current keys (or, on a slot from before
+    per-account keys, with the new ones)."""
+    database = signed_in.database
+    own = account == signed_in.account.username
+    school_keys.sign_change(
+        database,
+        "keys_renewed",
+        signer=signed_in.account.username,
+        signer_keys=(signed_in.keys or own_keys) if own else signed_in.keys,
+        account=account,
+        keys=public,
+    )
 
 
 def _require_account(session: Session, username: str) -> Account:

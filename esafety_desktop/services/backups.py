@@ -27,19 +27,20 @@ from esafety_desktop.errors import (
     UnknownAccount,
     WorkStopped,
 )
+from esafety_desktop.services import school_keys
 from esafety_desktop.services.access import (
     KEY_STORAGE_SETTING,
     SignedIn,
     active_account,
     active_usernames,
     open_password_slot,
-    open_recovery_slot,
     read_setting,
     sign_in,
     start_session,
     write_setting,
 )
 from esafety_desktop.services.passwords import require_acceptable_password
+from esafety_desktop.services.school_keys import Unlocked, open_with_recovery
 from esafety_desktop.storage import keyslots
 from esafety_desktop.storage.backup import (
     BACKUPS_FOLDER,
@@ -60,7 +61,9 @@ from esafety_desktop.storage.backup import (
 from esafety_desktop.storage.database import SchoolDatabase
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.storage.files import DatabaseFiles, problem_from_os_error, sync_directory
-from esafety_desktop.storage.keyslots import KeySlotFile
+from esafety_desktop.storage.key_file import KeySlotFile
+from esafety_desktop.storage.keypairs import PrivateKeys
+from esafety_desktop.storage.roster import RECOVERY_SIGNER
 
 SECOND_LOCATION_SETTING = "backup_second_location"
 
@@ -335,6 +338,12 @@ class OpenedBackup:
     accounts: list[str]
     unlocked_by: str  # the account whose password opened it, or "" for the recovery key
     _data_key: bytearray = field(repr=False)
+    # The private keys of whoever opened it (the account's, or the recovery key's): they sign
+    # a new password's keys into the roster on restoring. None for a version 1 key file.
+    _keys: PrivateKeys | None = field(default=None, repr=False)
+
+    def keys_copy(self) -> PrivateKeys | None:
+        return self._keys.copy() if self._keys is not None else None
 
     def data_key_copy(self) -> bytearray:
         return bytearray(self._data_key)
@@ -346,6 +355,8 @@ class OpenedBackup:
     def close(self) -> None:
         for i in range(len(self._data_key)):
             self._data_key[i] = 0
+        if self._keys is not None:
+            self._keys.wipe()
 
 
 def open_backup(
@@ -370,17 +381,18 @@ def open_backup(
         raise BackupProblem(
             "The backup's key file belongs to another database.", "Choose another backup."
         )
-    data_key = _unlock(key_slots, username, password, recovery_key, device_secrets)
+    unlocked = _unlock(key_slots, username, password, recovery_key, device_secrets)
+    data_key = unlocked.data_key
     check = check_copy(backup.database_files, bytearray(data_key))
     if check.problems:
-        _wipe(data_key)
+        unlocked.wipe()
         raise BackupProblem(
             "The backup failed its check: " + "; ".join(check.problems[:3]),
             "Choose an older backup, or the copy in the other location.",
         )
     accounts, role = _accounts_in(backup, data_key, username)
     if username and (role is None or not can(role, Permission.RESTORE_BACKUPS)):
-        _wipe(data_key)
+        unlocked.wipe()
         label = role.label if role else "removed"
         raise NotAllowed(label, Permission.RESTORE_BACKUPS.description)
     return OpenedBackup(
@@ -389,6 +401,7 @@ def open_backup(
         accounts=accounts,
         unlocked_by=keyslots.normalise_account(username) if username else "",
         _data_key=data_key,
+        _keys=unlocked.keys,
     )
 
 
@@ -398,9 +411,9 @@ def _unlock(
     password: str | None,
     recovery_key: str | None,
     device_secrets: DeviceSecretStore,
-) -> bytearray:
+) -> Unlocked:
     if recovery_key is not None:
-        return open_recovery_slot(
+        return open_with_recovery(
             key_slots,
             recovery_key,
             "That recovery key does not open this backup. If a new recovery key was made after "
@@ -474,6 +487,7 @@ def restore(
     database = SchoolDatabase.open(files, key_slots, opened.data_key_copy())
     try:
         if new_password is None:
+            database.keys = opened.keys_copy()
             signed_in = start_session(
                 database, account, device_secrets, "database.restored", clock=clock
             )
@@ -481,11 +495,9 @@ def restore(
             with database.reading() as session:
                 password_only = read_setting(session, KEY_STORAGE_SETTING) == "password_only"
             secret = None if password_only else device_secrets.get_or_create()
-            with database.changing_key_slots() as slots:
-                slots.put(database.seal_for_account(account, new_password, secret))
-                signed_in = start_session(
-                    database, account, device_secrets, "database.restored", clock=clock
-                )
+            signed_in = _set_password_on_restoring(
+                opened, database, account, new_password, secret, device_secrets, clock
+            )
     except BaseException:
         database.close()
         raise
@@ -503,6 +515,47 @@ def restore(
             },
         )
     return Restored(signed_in=signed_in, set_aside=set_aside)
+
+
+def _set_password_on_restoring(
+    opened: OpenedBackup,
+    database: SchoolDatabase,
+    account: str,
+    new_password: str,
+    device_secret: bytes | None,
+    device_secrets: DeviceSecretStore,
+    clock: Clock,
+) -> SignedIn:
+    """The restored account's password on this PC: new key pairs, signed into the roster by
+    whoever opened the backup (a DSL, or the recovery key); a version 1 slot for a backup made
+    before per-account keys."""
+    if not database.key_slots.upgraded:
+        legacy = database.legacy_slot_for(account, new_password, device_secret)
+        with database.changing_key_slots() as slots:
+            slots.legacy = [s for s in slots.legacy if s.account != legacy.account] + [legacy]
+            return start_session(
+                database, account, device_secrets, "database.restored", clock=clock
+            )
+    keys, slot = school_keys.new_account_keys(database, account, new_password, device_secret)
+    signer_keys = opened.keys_copy()
+    try:
+        with database.changing_key_slots():
+            school_keys.sign_change(
+                database,
+                "keys_renewed",
+                signer=opened.unlocked_by or RECOVERY_SIGNER,
+                signer_keys=signer_keys,
+                account=account,
+                keys=keys.public,
+            )
+            school_keys.give_account(database, slot)
+            database.keys = keys
+            return start_session(
+                database, account, device_secrets, "database.restored", clock=clock
+            )
+    finally:
+        if signer_keys is not None:
+            signer_keys.wipe()
 
 
 def _move_aside(files: DatabaseFiles, now: datetime) -> Path:

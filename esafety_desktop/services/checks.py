@@ -8,15 +8,17 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from esafety_desktop.domain.roles import Permission
+from esafety_desktop.domain.roles import Permission, Role
 from esafety_desktop.errors import DatabaseDamaged, ProblemForUser
 from esafety_desktop.services.access import SignedIn, start_session, unlock
 from esafety_desktop.storage import audit
 from esafety_desktop.storage.database import SchoolDatabase
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.storage.files import DatabaseFiles
+from esafety_desktop.storage.key_file import KeySlotFile
 from esafety_desktop.storage.migrate import current_revision, head_revision
 from esafety_desktop.storage.models import Account
+from esafety_desktop.storage.roster import RECOVERY_SIGNER
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ def verify_database(
 ) -> VerificationReport:
     """Check a database without changing it; only a sound one gets a "verified" audit entry."""
     files = DatabaseFiles(Path(path))
-    key_slots, data_key = unlock(files, username, password, device_secrets)
+    unlocked = unlock(files, username, password, device_secrets)
+    key_slots, data_key = unlocked.key_slots, unlocked.data_key
     unchecked = SchoolDatabase(files, key_slots, data_key)
     try:
         problems = _page_and_structure_problems(unchecked)
@@ -54,7 +57,9 @@ def verify_database(
             return VerificationReport(problems=problems)
         try:
             database = SchoolDatabase.open(files, key_slots, bytearray(data_key), migrate=False)
+            database.keys = unlocked.keys
         except ProblemForUser as exc:
+            unlocked.wipe()
             return VerificationReport(problems=[str(exc)])
     finally:
         unchecked.close()
@@ -96,6 +101,8 @@ def _chain_report(database: SchoolDatabase) -> VerificationReport:
     with database.audit_snapshot() as (session, anchor, genuine):
         chain = audit.verify_chain(session, anchor, anchor_genuine=genuine)
         accounts = session.scalar(select(func.count()).select_from(Account)) or 0
+        rows = list(session.scalars(select(Account).where(Account.removed_at.is_(None))))
+        key_problems = _key_file_problems(database.key_slots, rows)
     if chain.anchor_behind_by:
         notes.append(
             f"The last {chain.anchor_behind_by} audit entries were saved just before the "
@@ -105,9 +112,55 @@ def _chain_report(database: SchoolDatabase) -> VerificationReport:
         pages=database.page_count(),
         accounts=accounts,
         audit_entries=chain.entries,
-        problems=chain.problems,
+        problems=key_problems + chain.problems,
         notes=notes,
     )
+
+
+def _key_file_problems(key_slots: KeySlotFile, accounts: list[Account]) -> list[str]:
+    """Where the key file and the accounts in the database disagree with the signed roster:
+    a slot or a wrapped key nobody signed for, a role given outside the app."""
+    if not key_slots.upgraded:
+        return []
+    altered = "the key file was altered outside the app."
+    problems = [f"{p} ({altered})" for p in key_slots.signed.check()]
+    if problems:
+        return problems
+    state = key_slots.signed.state()
+    for slot in key_slots.account_slots:
+        member = state.active(slot.account)
+        if member is None or member.keys != slot.public:
+            problems.append(
+                f"A password slot for {slot.account} is not on the signed roster: {altered}"
+            )
+    for recipient in key_slots.data_key_wraps:
+        account = recipient.removeprefix("account:")
+        if recipient != RECOVERY_SIGNER and state.active(account) is None:
+            problems.append(
+                f"The school's key is wrapped for {account}, who is not on the signed roster: "
+                f"{altered}"
+            )
+    for row in accounts:
+        member = state.active(row.username)
+        if member is None:
+            problems.append(
+                f"The database lists an account {row.username} that is not on the signed "
+                "roster: the database was altered outside the app."
+            )
+        elif member.role != row.role:
+            problems.append(
+                f"The database gives {row.username} the role {_role_label(row.role)}, but the "
+                f"signed roster says {_role_label(member.role)}: the database was altered "
+                "outside the app (the roster's role is the one that counts)."
+            )
+    return problems
+
+
+def _role_label(value: str) -> str:
+    try:
+        return Role(value).label
+    except ValueError:
+        return repr(value)
 
 
 _PAGE = re.compile(r"page (\d+)", re.IGNORECASE)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from esafety_desktop.storage.files import DatabaseFiles, network_location_reason
-from esafety_desktop.storage.keyslots import KeySlotFile
+from esafety_desktop.storage.key_file import KeySlotFile
 
 
 def accounts_on_file(path: Path) -> list[str]:

@@ -35,7 +35,7 @@ from esafety_desktop.domain.clock import SystemClock
 from esafety_desktop.errors import DatabaseDamaged, DiskFull, ProblemForUser
 from esafety_desktop.storage import audit
 from esafety_desktop.storage.files import DatabaseFiles, problem_from_os_error, sync_directory
-from esafety_desktop.storage.keyslots import KeySlotFile
+from esafety_desktop.storage.key_file import KeySlotFile
 from esafety_desktop.storage.migrate import current_revision
 from esafety_desktop.storage.models import Account, AuditEntry, Incident, Person
 

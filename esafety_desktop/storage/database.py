@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from esafety_desktop.errors import (
     NotOurDatabase,
     ProblemForUser,
 )
-from esafety_desktop.storage import audit, keyslots
+from esafety_desktop.storage import audit, keyslots, rotation
 from esafety_desktop.storage.backup import back_up_before_upgrade
 from esafety_desktop.storage.engine import (
     WRITING,
@@ -31,7 +31,9 @@ from esafety_desktop.storage.engine import (
     problem_from_database_error,
 )
 from esafety_desktop.storage.files import DatabaseFiles, problem_from_os_error
-from esafety_desktop.storage.keyslots import AuditAnchor, KeySlotFile
+from esafety_desktop.storage.key_file import KeySlotFile
+from esafety_desktop.storage.keypairs import PrivateKeys, PublicKeys
+from esafety_desktop.storage.keyslots import AuditAnchor
 from esafety_desktop.storage.migrate import needs_upgrade, upgrade_to_head
 from esafety_desktop.storage.models import SchoolSetting
 
@@ -58,6 +60,9 @@ class SchoolDatabase:
         self.files = files
         self.key_slots = key_slots
         self._data_key = data_key
+        # The signed-in account's private keys (to sign roster changes and audit entries, and
+        # to open restricted cases); None until a session starts, or for a version 1 slot.
+        self.keys: PrivateKeys | None = None
         self._unsaved_slots = False
         self.read_only = read_only
         # Set when a check or a statement finds the file damaged: from then on nothing is
@@ -65,6 +70,9 @@ class SchoolDatabase:
         self.damage: DatabaseDamaged | None = None
         self.closed = False
         self._writer = threading.RLock()
+        self._reader_gate = threading.Condition()
+        self._readers = 0
+        self._swapping = False
         self.engine = create_encrypted_engine(files.database, data_key, read_only=read_only)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -200,6 +208,10 @@ class SchoolDatabase:
     def reading(self) -> Iterator[Session]:
         """A read-only look: whatever happens, nothing is committed."""
         self._refuse_if_closed()
+        with self._reader_gate:
+            while self._swapping:
+                self._reader_gate.wait()
+            self._readers += 1
         session = self._sessions()
         try:
             with self._translated_errors():
@@ -207,6 +219,9 @@ class SchoolDatabase:
         finally:
             session.rollback()
             session.close()
+            with self._reader_gate:
+                self._readers -= 1
+                self._reader_gate.notify_all()
 
     @contextmanager
     def _translated_errors(self) -> Iterator[None]:
@@ -248,31 +263,44 @@ class SchoolDatabase:
         """Change slots in memory; the next transaction writes them just before it commits.
         If anything fails they are put back as they were. No other write runs meanwhile."""
         with self._writer:
-            before = list(self.key_slots.slots)
+            self._reload_key_slots()
+            before = self.key_slots.snapshot()
             self._unsaved_slots = True
             try:
                 yield self.key_slots
             except BaseException:
-                self.key_slots.slots = before
+                self.key_slots.restore(before)
                 self._unsaved_slots = False
                 raise
 
     # -- key slots -----------------------------------------------------------------------
 
-    def seal_for_account(
+    def _reload_key_slots(self) -> None:
+        """The key file as it is on disk, before changing it: a command run beside the window
+        (a scheduled backup, an account's own password change) may have saved it since."""
+        try:
+            on_disk = KeySlotFile.load(self.files.key_slots)
+        except ProblemForUser:
+            return  # the change then writes the copy held here, which opened the database
+        if on_disk.database_id == self.database_id and on_disk.rotation is None:
+            self.key_slots = on_disk
+
+    def wrap_data_key_to(self, recipient: str, public: PublicKeys) -> None:
+        """Wrap the data key to ``recipient``'s public key in the key file (inside
+        :meth:`changing_key_slots`)."""
+        self.key_slots.wrap_data_key(self._data_key, recipient, public)
+
+    def legacy_slot_for(
         self, account: str, password: str, device_secret: bytes | None
     ) -> keyslots.KeySlot:
+        """A version 1 slot (the data key under a password), for a school not yet upgraded to
+        per-account keys (a restored old backup)."""
         return keyslots.seal_with_password(
             self._data_key,
             database_id=self.database_id,
             account=account,
             password=password,
             device_secret=device_secret,
-        )
-
-    def seal_for_recovery(self, recovery_key: bytes) -> keyslots.KeySlot:
-        return keyslots.seal_with_recovery_key(
-            self._data_key, database_id=self.database_id, recovery_key=recovery_key
         )
 
     # -- checks --------------------------------------------------------------------------
@@ -330,6 +358,77 @@ class SchoolDatabase:
             connection.close()
         return key_file
 
+    def change_data_key(
+        self,
+        recipients_in: Callable[[KeySlotFile], dict[str, PublicKeys]],
+        crash_point: Callable[[str], None] = lambda _step: None,
+    ) -> None:
+        """A new data key: the database encrypted again under it and the key wrapped to the
+        ``recipients_in`` the key file as it is on disk (storage/rotation.py says each step
+        and how a crash recovers). Nothing else reads or writes meanwhile; a failure leaves
+        the old key in use."""
+        if self.damage is not None:
+            raise self.damage
+        with self._writer:
+            self._refuse_if_closed()
+            self._reload_key_slots()
+            recipients = recipients_in(self.key_slots)
+            new_key = keyslots.new_data_key()
+            target = rotation.next_path(self.files)
+            try:
+                with self._readers_stopped():
+                    before = self._figures_and_export(target, new_key)
+                    problems = rotation.check_copy(target, new_key, before)
+                    if problems:
+                        raise DatabaseDamaged(
+                            "The school's key was not changed: the new copy of the database "
+                            f"failed its check ({problems[0]}).",
+                            "Nothing was changed. Run Verify, and try again.",
+                        )
+                    next_file = rotation.next_key_file(
+                        self.key_slots, new_key, recipients, rotation.file_salt(target)
+                    )
+                    crash_point("copy made")
+                    rotation.swap_in(
+                        self.files, self.key_slots, next_file, self.engine.dispose, crash_point
+                    )
+            except BaseException:
+                new_key[:] = bytes(len(new_key))
+                self.engine.dispose()
+                rotation.settle(self.files)  # undo whatever step it stopped at
+                self.key_slots = KeySlotFile.load(self.files.key_slots)
+                raise
+            self.key_slots = next_file
+            self._data_key[:] = new_key
+            new_key[:] = bytes(len(new_key))
+            self.engine = create_encrypted_engine(self.files.database, self._data_key)
+            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _figures_and_export(self, target: Path, new_key: bytearray) -> dict[str, object]:
+        connection = self.engine.raw_connection()
+        try:
+            with self._translated_errors():
+                driver = connection.driver_connection
+                before = rotation.figures(driver)
+                rotation.export_under(driver, target, new_key)
+        finally:
+            connection.close()
+        return before
+
+    @contextmanager
+    def _readers_stopped(self) -> Iterator[None]:
+        """No read runs while the file is swapped (a reader would hold the old file open)."""
+        with self._reader_gate:
+            self._swapping = True
+            while self._readers:
+                self._reader_gate.wait()
+        try:
+            yield
+        finally:
+            with self._reader_gate:
+                self._swapping = False
+                self._reader_gate.notify_all()
+
     def data_key_copy(self) -> bytearray:
         """A copy of the data key for a check that wipes its own (a backup being verified)."""
         return bytearray(self._data_key)
@@ -343,6 +442,8 @@ class SchoolDatabase:
             self.engine.dispose()
             for i in range(len(self._data_key)):
                 self._data_key[i] = 0
+            if self.keys is not None:
+                self.keys.wipe()
 
     def _refuse_if_closed(self) -> None:
         if self.closed:

@@ -1,30 +1,29 @@
-"""Key slots: the database's data key, wrapped once per account and once for the recovery key.
+"""Password slots: an account's private keys, sealed under its password and this PC's secret.
 
-The data key (256 random bits) encrypts the whole database. It is never written anywhere as it
-is. Each account's slot holds it sealed with AES-256-GCM under a key made by HKDF from
-Argon2id(password) together with this computer's device secret (kept in the OS keyring), so a
-copied database needs a password *and* this PC. The recovery slot needs only the recovery key,
-so a backup can be opened on a new PC. The slot file also carries the audit anchor: the sequence
-and hash of the newest audit entry, sealed with a key derived from the data key.
+An account's slot holds its two private keys (X25519 and Ed25519, storage/keypairs.py) sealed
+with AES-256-GCM under a key made by HKDF from Argon2id(password) together with this computer's
+device secret (kept in the OS keyring), so a copied key file needs a password *and* this PC.
+The data key itself is wrapped to each account's public key (storage/key_file.py), so it can be
+wrapped again for everyone, without their passwords, when it changes.
+
+Version 1 of the key file (before per-account keys) sealed the data key itself in each slot;
+those version 1 slots are still read, so a school made then opens, and are replaced as each
+account signs in.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
 import secrets
 import unicodedata
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from esafety_desktop.errors import KeyFileProblem
-from esafety_desktop.storage.files import write_atomically
+from esafety_desktop.storage.keypairs import PrivateKeys, PublicKeys, b64, canonical, unb64
 
-FORMAT = "esafety-desktop-key-slots"
-FORMAT_VERSION = 1
+LEGACY_VERSION = 1
 DATA_KEY_BYTES = 32
 
 
@@ -49,6 +48,23 @@ DEFAULT_KDF = KdfParams(time_cost=3, memory_kib=128 * 1024, parallelism=1)
 # Parameters lower than these are refused when read from a file, so a tampered file cannot
 # weaken a slot without being noticed. Tests use the floor.
 MINIMUM_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
+# ... and higher than these too, so a tampered file cannot make sign-in hang or exhaust memory.
+MAXIMUM_KDF = KdfParams(time_cost=12, memory_kib=1024 * 1024, parallelism=8)
+
+
+def kdf_from_json(raw: Any) -> KdfParams:
+    """Argon2id settings read from a key file, refused outside the bounds above."""
+    if not isinstance(raw, dict) or set(raw) != {"time_cost", "memory_kib", "parallelism"}:
+        raise ValueError("Argon2 parameters are three whole numbers")
+    if not all(type(v) is int for v in raw.values()):
+        raise ValueError("Argon2 parameters are three whole numbers")
+    params = KdfParams(**raw)
+    for name in ("time_cost", "memory_kib", "parallelism"):
+        low, high = getattr(MINIMUM_KDF, name), getattr(MAXIMUM_KDF, name)
+        if not low <= getattr(params, name) <= high:
+            raise ValueError(f"Argon2 parameters outside the accepted range ({name})")
+    return params
+
 
 SlotKind = Literal["password", "recovery"]
 
@@ -77,9 +93,9 @@ class KeySlot:
             "account": self.account,
             "device_secret_id": self.device_secret_id,
             "kdf": self.kdf.as_dict() if self.kdf else None,
-            "salt": _b64(self.salt),
-            "nonce": _b64(self.nonce),
-            "sealed_key": _b64(self.sealed_key),
+            "salt": b64(self.salt),
+            "nonce": b64(self.nonce),
+            "sealed_key": b64(self.sealed_key),
         }
 
     @classmethod
@@ -87,37 +103,38 @@ class KeySlot:
         kind = raw["kind"]
         if kind not in ("password", "recovery"):
             raise ValueError(f"unknown slot kind {kind!r}")
-        kdf = KdfParams(**raw["kdf"]) if raw.get("kdf") else None
-        if kind == "password":
-            if kdf is None or not raw.get("account"):
-                raise ValueError("a password slot needs an account and Argon2 parameters")
-            if (
-                kdf.time_cost < MINIMUM_KDF.time_cost
-                or kdf.memory_kib < MINIMUM_KDF.memory_kib
-                or kdf.parallelism < 1
-            ):
-                raise ValueError("Argon2 parameters below the minimum")
+        kdf = kdf_from_json(raw["kdf"]) if raw.get("kdf") else None
+        if kind == "password" and (kdf is None or not raw.get("account")):
+            raise ValueError("a password slot needs an account and Argon2 parameters")
         return cls(
             kind=kind,
             account=raw.get("account"),
             device_secret_id=raw.get("device_secret_id"),
             kdf=kdf,
-            salt=_unb64(raw["salt"]),
-            nonce=_unb64(raw["nonce"]),
-            sealed_key=_unb64(raw["sealed_key"]),
+            salt=unb64(raw["salt"]),
+            nonce=unb64(raw["nonce"]),
+            sealed_key=unb64(raw["sealed_key"]),
         )
+
+    def fingerprint(self) -> str:
+        """Names this exact slot in the signed roster (an account from before per-account keys
+        may claim its keys only with the slot it had then)."""
+        return hashlib.sha256(canonical(self.to_json())).hexdigest()
 
     def associated_data(self, database_id: str) -> bytes:
         """Everything about the slot except the sealed key, bound into the GCM tag."""
         described = self.to_json()
         del described["nonce"], described["sealed_key"]
         described["database_id"] = database_id
-        described["format"] = FORMAT_VERSION
+        described["format"] = LEGACY_VERSION
         return json.dumps(described, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 @dataclass(frozen=True)
 class AuditAnchor:
+    """The sequence and hash of the newest audit entry, sealed with a key derived from the data
+    key, so cutting the newest entries off the log is noticed."""
+
     sequence: int
     hash: str
     seal: str
@@ -125,81 +142,14 @@ class AuditAnchor:
     def to_json(self) -> dict[str, Any]:
         return {"sequence": self.sequence, "hash": self.hash, "seal": self.seal}
 
-
-@dataclass
-class KeySlotFile:
-    path: Path
-    database_id: str
-    slots: list[KeySlot] = field(default_factory=list)
-    audit_anchor: AuditAnchor | None = None
-    # The first 16 bytes of the database file (SQLCipher's salt, not secret), so a key file
-    # paired with the wrong database is told apart from a damaged database.
-    database_salt: str | None = None
-
     @classmethod
-    def load(cls, path: Path) -> KeySlotFile:
-        if not path.exists():
-            raise KeyFileProblem(
-                f"The key file {path.name} is missing from {path.parent}.",
-                "It sits beside the database and holds the locked keys. Restore it from the "
-                "backup it was taken with; without it the database cannot be opened.",
-            )
-        try:
-            raw = json.loads(path.read_bytes().decode("utf-8"))
-            if raw.get("format") != FORMAT:
-                raise ValueError("not a key-slot file")
-            if raw.get("version") != FORMAT_VERSION:
-                raise ValueError(f"key-slot file version {raw.get('version')}")
-            anchor = raw.get("audit_anchor")
-            return cls(
-                path=path,
-                database_id=str(raw["database_id"]),
-                slots=[KeySlot.from_json(s) for s in raw["slots"]],
-                audit_anchor=AuditAnchor(**anchor) if anchor else None,
-                database_salt=raw.get("database_salt"),
-            )
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-            raise KeyFileProblem(
-                f"The key file {path.name} is damaged or is not an eSafety Desktop key file "
-                f"({exc}).",
-                "Restore it from the backup it was taken with. It has not been changed.",
-            ) from exc
-
-    def save(self) -> None:
-        write_atomically(self.path, self.document())
-
-    def document(self) -> bytes:
-        """The file's bytes as :meth:`save` writes them."""
-        document = {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
-            "database_id": self.database_id,
-            "database_salt": self.database_salt,
-            "slots": [s.to_json() for s in self.slots],
-            "audit_anchor": self.audit_anchor.to_json() if self.audit_anchor else None,
-        }
-        return json.dumps(document, indent=2).encode("utf-8") + b"\n"
-
-    def accounts(self) -> list[str]:
-        return sorted(s.account for s in self.slots if s.kind == "password" and s.account)
-
-    def password_slot(self, account: str) -> KeySlot | None:
-        wanted = normalise_account(account)
-        return next(
-            (s for s in self.slots if s.kind == "password" and s.account == wanted),
-            None,
-        )
-
-    def recovery_slot(self) -> KeySlot | None:
-        return next((s for s in self.slots if s.kind == "recovery"), None)
-
-    def put(self, slot: KeySlot) -> None:
-        """Add ``slot``, replacing the account's (or the recovery) slot it supersedes."""
-        self.slots = [s for s in self.slots if not _same_owner(s, slot)] + [slot]
-
-    def remove_account(self, account: str) -> None:
-        wanted = normalise_account(account)
-        self.slots = [s for s in self.slots if not (s.kind == "password" and s.account == wanted)]
+    def from_json(cls, raw: dict[str, Any]) -> AuditAnchor:
+        anchor = cls(sequence=raw["sequence"], hash=raw["hash"], seal=raw["seal"])
+        if type(anchor.sequence) is not int or not isinstance(anchor.hash, str):
+            raise ValueError("the audit anchor is a number and a hash")
+        if not isinstance(anchor.seal, str):
+            raise ValueError("the audit anchor's seal is text")
+        return anchor
 
 
 def normalise_account(account: str) -> str:
@@ -317,6 +267,13 @@ def _open(slot: KeySlot, wrapping_key: bytes, database_id: str) -> bytearray:
 def _password_wrapping_key(
     password: str, salt: bytes, params: KdfParams, device_secret: bytes | None
 ) -> bytes:
+    stretched = _argon2(password, salt, params)
+    if device_secret is None:
+        return _hkdf(stretched, salt, b"esafety-desktop/slot/password-only/v1")
+    return _hkdf(stretched + device_secret, salt, b"esafety-desktop/slot/password+device/v1")
+
+
+def _argon2(password: str, salt: bytes, params: KdfParams) -> bytes:
     from argon2.low_level import Type, hash_secret_raw
 
     stretched: bytes = hash_secret_raw(
@@ -328,9 +285,7 @@ def _password_wrapping_key(
         hash_len=32,
         type=Type.ID,
     )
-    if device_secret is None:
-        return _hkdf(stretched, salt, b"esafety-desktop/slot/password-only/v1")
-    return _hkdf(stretched + device_secret, salt, b"esafety-desktop/slot/password+device/v1")
+    return stretched
 
 
 def _recovery_wrapping_key(recovery_key: bytes, salt: bytes) -> bytes:
@@ -349,9 +304,126 @@ def _same_owner(a: KeySlot, b: KeySlot) -> bool:
     return a.kind == b.kind and (a.kind == "recovery" or a.account == b.account)
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
+@dataclass(frozen=True)
+class AccountSlot:
+    """An account's private keys, sealed under its password (and this PC's secret); the public
+    keys are bound in, so a slot moved to another account, or given other public keys, fails."""
+
+    account: str
+    device_secret_id: str | None  # None: password-only, chosen explicitly for this PC
+    kdf: KdfParams
+    salt: bytes
+    nonce: bytes
+    sealed_private_keys: bytes
+    public: PublicKeys
+
+    @property
+    def needs_device_secret(self) -> bool:
+        return self.device_secret_id is not None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "account": self.account,
+            "device_secret_id": self.device_secret_id,
+            "kdf": self.kdf.as_dict(),
+            "salt": b64(self.salt),
+            "nonce": b64(self.nonce),
+            "sealed_private_keys": b64(self.sealed_private_keys),
+            "public": self.public.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> AccountSlot:
+        account = raw["account"]
+        if not isinstance(account, str) or not account or len(account) > 64:
+            raise ValueError("a password slot names its account")
+        device = raw.get("device_secret_id")
+        if device is not None and not isinstance(device, str):
+            raise ValueError("a device secret is named by text")
+        slot = cls(
+            account=account,
+            device_secret_id=device,
+            kdf=kdf_from_json(raw["kdf"]),
+            salt=unb64(raw["salt"]),
+            nonce=unb64(raw["nonce"]),
+            sealed_private_keys=unb64(raw["sealed_private_keys"]),
+            public=PublicKeys.from_json(raw["public"]),
+        )
+        if len(slot.salt) != 16 or len(slot.nonce) != 12 or len(slot.sealed_private_keys) != 80:
+            raise ValueError("a password slot has a 16-byte salt, 12-byte nonce, 80 sealed bytes")
+        return slot
+
+    def associated_data(self, database_id: str) -> bytes:
+        described = self.to_json()
+        del described["nonce"], described["sealed_private_keys"]
+        return canonical({"slot": 2, "database_id": database_id, **described})
 
 
-def _unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"), validate=True)
+def seal_account_keys(
+    keys: PrivateKeys,
+    *,
+    database_id: str,
+    account: str,
+    password: str,
+    device_secret: bytes | None,
+    kdf: KdfParams | None = None,
+) -> AccountSlot:
+    """Seal ``keys`` under ``password`` (and ``device_secret``): Argon2id, so about half a
+    second; call it before taking the writer's lock."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    params = kdf or DEFAULT_KDF
+    slot = AccountSlot(
+        account=normalise_account(account),
+        device_secret_id=device_secret_id(device_secret) if device_secret is not None else None,
+        kdf=params,
+        salt=secrets.token_bytes(16),
+        nonce=secrets.token_bytes(12),
+        sealed_private_keys=b"",
+        public=keys.public,
+    )
+    wrapping = _account_wrapping_key(password, slot.salt, params, device_secret)
+    both = keys.to_bytes()
+    try:
+        sealed = AESGCM(wrapping).encrypt(
+            slot.nonce, bytes(both), slot.associated_data(database_id)
+        )
+    finally:
+        both[:] = bytes(len(both))
+    return AccountSlot(**{**slot.__dict__, "sealed_private_keys": sealed})
+
+
+def open_account_keys(
+    slot: AccountSlot, *, database_id: str, password: str, device_secret: bytes | None
+) -> PrivateKeys:
+    """The account's private keys; :class:`SlotLocked` for a wrong password or PC. Keys that do
+    not match the slot's public keys (a slot pieced together) are refused the same way."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    wrapping = _account_wrapping_key(password, slot.salt, slot.kdf, device_secret)
+    try:
+        both = bytearray(
+            AESGCM(wrapping).decrypt(
+                slot.nonce, slot.sealed_private_keys, slot.associated_data(database_id)
+            )
+        )
+    except InvalidTag:
+        raise SlotLocked() from None
+    try:
+        keys = PrivateKeys.from_bytes(both)
+    finally:
+        both[:] = bytes(len(both))
+    if keys.public != slot.public:
+        keys.wipe()
+        raise SlotLocked()
+    return keys
+
+
+def _account_wrapping_key(
+    password: str, salt: bytes, params: KdfParams, device_secret: bytes | None
+) -> bytes:
+    stretched = _argon2(password, salt, params)
+    if device_secret is None:
+        return _hkdf(stretched, salt, b"esafety-desktop/slot/v2/password-only")
+    return _hkdf(stretched + device_secret, salt, b"esafety-desktop/slot/v2/password+device")

@@ -22,6 +22,7 @@ from esafety_desktop.domain.roles import Permission, can
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.dashboard import Target
 from esafety_desktop.services.settings import school_settings
+from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.about_dialog import AboutDialog
 from esafety_desktop.ui.focus import focus_first_field
 from esafety_desktop.ui.operations import ChangeNews, Changes
@@ -220,6 +221,24 @@ class MainWindow(QMainWindow):
         elif target is Target.ACCOUNTS:
             self.show_page(SettingsPage.title)
             self.settings.show_tab(self.settings.accounts_tab)
+
+    def print_upgrade_recovery_sheet(self, recovery_key: str) -> None:
+        """Signing in upgraded an older school to a key for each account and made a new
+        recovery key: say so, and show its sheet to print (it is never stored)."""
+        if self.settings.security_tab is None:
+            return
+        dialogs.inform(
+            self,
+            "Print the school's new recovery sheet",
+            "eSafety Desktop now gives each account keys of its own, so a record kept from "
+            "someone cannot be opened with their password. The school has a new recovery key: "
+            "print its sheet now and put it in the school safe.\n\nThe old recovery sheet "
+            "opens only backups made before today; keep it with those backups, or destroy it "
+            "when they are deleted.",
+        )
+        self.show_page(SettingsPage.title)
+        self.settings.show_tab(self.settings.security_tab)
+        self.settings.security_tab.show_sheet_for(recovery_key)
 
     def _restore_requested(self) -> None:
         if self._on_restore is not None:

@@ -170,7 +170,9 @@ class UnlockWindow(QWidget):
         def work() -> object:
             from esafety_desktop.services.access import sign_in, this_pc
 
-            return sign_in(self.database, account, password, this_pc())
+            # The window can show a new recovery sheet at once, so it may upgrade an older
+            # school's keys (the command line never does).
+            return sign_in(self.database, account, password, this_pc(), upgrade_keys=True)
 
         run_in_background(
             work, self._signed_in, self._failed, owner=self, on_orphaned=close_orphaned_session

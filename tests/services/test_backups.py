@@ -288,7 +288,7 @@ def test_a_database_that_fails_its_check_is_not_written_and_the_newest_good_back
 
 def test_opening_an_older_database_backs_it_up_before_the_upgrade(tmp_path: Path) -> None:
     from esafety_desktop.storage.database import SchoolDatabase
-    from esafety_desktop.storage.keyslots import KeySlotFile
+    from esafety_desktop.storage.key_file import KeySlotFile
     from esafety_desktop.storage.migrate import current_revision, head_revision
     from tests.storage.fixtures.make_schema_fixtures import FIXTURE_KEY, HERE
 

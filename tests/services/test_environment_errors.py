@@ -62,9 +62,9 @@ def test_a_database_locked_by_another_program_is_explained(
     school.signed_in.sign_out()
     monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_SECONDS", 0.1)
     me = sign_in(school.path, school.username, school.password, DeviceSecretStore())
-    _, key = unlock(
+    key = unlock(
         DatabaseFiles(school.path), school.username, school.password, DeviceSecretStore()
-    )
+    ).data_key
     other_program = sqlcipher3.connect(str(school.path), isolation_level=None)
     other_program.execute(f"PRAGMA key = \"x'{bytes(key).hex()}'\"")
     other_program.execute("BEGIN IMMEDIATE")

@@ -24,9 +24,9 @@ def _with_history(school: School) -> None:
 
 def _raw_engine(school: School) -> Engine:
     """What an intruder who had the password could do: open the database bypassing the app."""
-    _, key = unlock(
+    key = unlock(
         DatabaseFiles(school.path), school.username, school.password, DeviceSecretStore()
-    )
+    ).data_key
     engine = create_encrypted_engine(school.path, key)
     with engine.begin() as connection:
         connection.execute(text("DROP TRIGGER IF EXISTS audit_entry_no_update"))

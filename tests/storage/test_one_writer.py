@@ -129,7 +129,7 @@ def test_a_save_does_not_wait_while_a_new_password_is_hashed(
     so a save made meanwhile (a note, a view recorded by a window) goes straight through."""
     from esafety_desktop.storage import keyslots
 
-    real_seal = keyslots.seal_with_password
+    real_seal = keyslots.seal_account_keys
     hashing, saved = threading.Event(), threading.Event()
 
     def slow_seal(*args: object, **kwargs: object) -> object:
@@ -137,7 +137,7 @@ def test_a_save_does_not_wait_while_a_new_password_is_hashed(
         saved.wait(timeout=10)  # holds the hashing open until the other save is through
         return real_seal(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(keyslots, "seal_with_password", slow_seal)
+    monkeypatch.setattr(keyslots, "seal_account_keys", slow_seal)
     adding = threading.Thread(
         target=accounts.add_account,
         kwargs={

@@ -393,6 +393,16 @@ class SecurityTab(QWidget):
             problem_title="No new recovery key was made",
         ).run()
 
+    def show_sheet_for(self, recovery_key: str) -> None:
+        """The sheet of a recovery key made elsewhere (signing in upgraded the school)."""
+        Operation(
+            self,
+            partial(recovery_sheet, self._signed_in, recovery_key),
+            Changes.SETTINGS,
+            on_done=self._show_sheet,
+            problem_title="The recovery sheet could not be made",
+        ).run()
+
     def _show_sheet(self, pdf: bytes) -> None:
         from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
 
