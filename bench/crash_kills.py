@@ -3,13 +3,17 @@ it reported as saved is lost and both integrity checks pass.
 
     .venv/bin/python bench/crash_kills.py                     # 1,000 kills of each kind
     .venv/bin/python bench/crash_kills.py --trials 50 --kinds save backup
+    .venv/bin/python bench/crash_kills.py --trials 30 --kinds rotate
     .venv/bin/python bench/crash_kills.py --json              # figures as JSON (the tests)
 
-Three kinds of trial, each on real SQLCipher files through the app's own services:
+Four kinds of trial, each on real SQLCipher files through the app's own services:
 
 * ``save``: the writer signs in and records incidents one after another, printing each case's
   id and summary once ``record_incident`` has returned (the moment the DSL sees "saved").
 * ``backup``: the same, with a verified backup after every case.
+* ``rotate``: the same, changing the school's key (the whole database encrypted again under a
+  new data key, storage/rotation.py) after every few cases, printing the key's generation once
+  ``change_school_key`` has returned.
 * ``migrate``: the writer opens a copy of the oldest released database (layout 0001), which
   makes the backup taken before an upgrade and then upgrades it to the current layout.
 
@@ -18,7 +22,9 @@ fraction of a second rather than a Python start-up), killed with SIGKILL at a ra
 After each kill the database is opened as the app opens it and checked: SQLCipher's check of
 every page's HMAC, SQLite's integrity check, the audit chain, every case reported as saved
 (present, with the same summary), every finished backup (files match the manifest, the copy
-passes the same checks), and for upgrades, the fixture's rows.
+passes the same checks), for upgrades, the fixture's rows, and for key changes, that the
+opening finished or undid the change (no ``school.db.next`` left, no change under way in the
+key file) and that no change reported as finished was undone.
 
 SIGKILL stops the process at any instruction, but the operating system still writes what the
 process had handed to it; a power cut, which can lose that too, is not simulated here
@@ -45,10 +51,10 @@ from pathlib import Path
 from esafety_desktop.domain.incidents import Location, PersonRole, walk_from_answers
 from esafety_desktop.domain.people import PersonKind
 from esafety_desktop.errors import ProblemForUser
-from esafety_desktop.services import backups, incidents, people
+from esafety_desktop.services import accounts, backups, incidents, people
 from esafety_desktop.services.access import create_school, sign_in
 from esafety_desktop.services.checks import verify_open_database
-from esafety_desktop.storage import keyslots
+from esafety_desktop.storage import keyslots, rotation
 from esafety_desktop.storage.backup import (
     PARTIAL_PREFIX,
     check_copy,
@@ -71,7 +77,10 @@ ANSWERS = [
 ]
 # The longest a kill waits after the fork, per kind: long enough to land anywhere from signing
 # in to many saves (or the whole upgrade), short enough to keep trials quick.
-KILL_WINDOW = {"save": 0.5, "backup": 0.8}
+KILL_WINDOW = {"save": 0.5, "backup": 0.8, "rotate": 1.0}
+# Cases recorded between two changes of the school's key (kind "rotate").
+ROTATE_EVERY = 3
+KINDS = ["save", "backup", "migrate", "rotate"]
 # Kills in a row on one school before a new one is made.
 SCHOOL_EVERY = 50
 
@@ -87,6 +96,9 @@ class Figures:
     backups_checked: int = 0
     unfinished_backups_left: int = 0  # after the last trial
     upgraded: int = 0
+    key_changes_reported: int = 0
+    # Kills that left a key change half made, by the step it had reached (what opening found).
+    key_changes_interrupted: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
 
@@ -116,6 +128,9 @@ def _writer(kind: str, path: Path, trial: int, out: int) -> None:
             if kind == "backup":
                 run = backups.back_up(signed_in, backups.BY_HAND)
                 os.write(out, json.dumps({"backup": run.backup.folder.name}).encode() + b"\n")
+            if kind == "rotate" and number % ROTATE_EVERY == 0:
+                changed = accounts.change_school_key(signed_in, "crash test")
+                os.write(out, json.dumps({"generation": changed.generation}).encode() + b"\n")
     except BaseException as exc:  # a writer that stops by itself is reported, not hidden
         os.write(out, json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode() + b"\n")
     finally:
@@ -192,14 +207,20 @@ def _trial(
 # -- checks after a kill --------------------------------------------------------------------
 
 
-def _check_school(path: Path, reported: dict[int, str], figures: Figures) -> None:
+def _check_school(
+    path: Path, reported: dict[int, str], generation: int, figures: Figures
+) -> None:
+    step = _key_change_under_way(DatabaseFiles(path))
+    if step is not None:
+        figures.key_changes_interrupted[step] = figures.key_changes_interrupted.get(step, 0) + 1
     try:
-        signed_in = sign_in(path, USER, PASSWORD, DeviceSecretStore())
+        signed_in = sign_in(path, USER, PASSWORD, DeviceSecretStore())  # settles a key change
     except ProblemForUser as exc:
         figures.corrupt += 1
         figures.problems.append(f"did not open: {exc}")
         return
     try:
+        _check_key_change(signed_in.database, generation, figures)
         report = verify_open_database(signed_in)
         if not report.sound:
             figures.corrupt += 1
@@ -212,6 +233,36 @@ def _check_school(path: Path, reported: dict[int, str], figures: Figures) -> Non
         _check_backups(signed_in.database, figures)
     finally:
         signed_in.database.close()
+
+
+def _key_change_under_way(files: DatabaseFiles) -> str | None:
+    """How far the key change the kill interrupted had gone (None if none was under way)."""
+    try:
+        key_slots = KeySlotFile.load(files.key_slots)
+    except ProblemForUser:
+        return None
+    if key_slots.rotation is None:
+        return "copy begun" if rotation.next_path(files).exists() else None
+    next_salt = KeySlotFile.from_document(files.key_slots, key_slots.rotation).database_salt
+    if rotation.file_salt(files.database) == next_salt:
+        return "database swapped"
+    return "key file holds the next one"
+
+
+def _check_key_change(database: SchoolDatabase, generation: int, figures: Figures) -> None:
+    """Opening finished or undid a key change the kill interrupted, and kept every change the
+    writer reported as finished."""
+    files = database.files
+    on_disk = KeySlotFile.load(files.key_slots)
+    if rotation.next_path(files).exists():
+        figures.problems.append("a key change's copy (school.db.next) was left after opening")
+    if on_disk.rotation is not None:
+        figures.problems.append("the key file still holds a key change under way after opening")
+    if on_disk.generation < generation:
+        figures.lost += 1
+        figures.problems.append(
+            f"the key change to generation {generation} was reported finished but undone"
+        )
 
 
 def _check_backups(database: SchoolDatabase, figures: Figures) -> None:
@@ -294,6 +345,7 @@ def run(kind: str, trials: int, folder: Path, seed: int) -> Figures:
     figures = Figures(kind)
     path = folder / kind / "school.db"
     reported: dict[int, str] = {}
+    generation = 1  # the newest key generation the writer reported
     window = KILL_WINDOW.get(kind, 0.0)
     if kind == "migrate":
         window = _upgrade_seconds(path) * 1.1  # kills land anywhere in the upgrade, most within
@@ -307,6 +359,7 @@ def run(kind: str, trials: int, folder: Path, seed: int) -> Figures:
             _fresh_folder(path)
             _new_school(path)
             reported = {}
+            generation = 1
         lines, killed = _trial(kind, path, trial, rng, window)
         figures.trials += 1
         figures.kills += killed
@@ -316,19 +369,22 @@ def run(kind: str, trials: int, folder: Path, seed: int) -> Figures:
                 figures.saved_reported += 1
             elif "error" in line:
                 figures.problems.append(f"trial {trial}: the writer stopped: {line['error']}")
+            elif "generation" in line:
+                generation = max(generation, int(line["generation"]))
+                figures.key_changes_reported += 1
             elif line.get("said") == "upgraded":
                 figures.upgraded += 1
         if kind == "migrate":
             _check_upgrade(path, figures)
         else:
-            _check_school(path, reported, figures)
+            _check_school(path, reported, generation, figures)
     return figures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trials", type=int, default=1000, help="kills of each kind")
-    parser.add_argument("--kinds", nargs="+", default=["save", "backup", "migrate"])
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=KINDS)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
@@ -346,7 +402,10 @@ def main() -> int:
                 f"{r.kind:8} {r.trials} trials, {r.kills} killed mid-run; "
                 f"{r.saved_reported} saves reported, {r.lost} lost, {r.corrupt} corrupt; "
                 f"{r.backups_checked} backups checked, {r.unfinished_backups_left} unfinished "
-                f"left (ignored); {r.upgraded} upgrades finished before the kill"
+                f"left (ignored); {r.upgraded} upgrades finished before the kill; "
+                f"{r.key_changes_reported} key changes reported, "
+                f"{sum(r.key_changes_interrupted.values())} interrupted by the kill "
+                f"{r.key_changes_interrupted or ''}"
             )
             for problem, count in Counter(r.problems).most_common(10):
                 print(f"    {count} x {problem}")

@@ -35,7 +35,7 @@ from esafety_desktop.services.school_keys import (
     open_password_slot,
     open_with_recovery,
 )
-from esafety_desktop.storage import audit, keyslots, rotation
+from esafety_desktop.storage import audit, history, keyslots, rotation
 from esafety_desktop.storage.database import SchoolDatabase
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.storage.device_secret import KeyringState as KeyringState  # for the UI
@@ -207,6 +207,7 @@ def create_school(
         keys, slot = school_keys.new_account_keys(database, username, password, device_secret)
         recovery_keys = PrivateKeys.from_recovery_key(recovery, database.database_id)
         database.keys = keys
+        database.signer_name = username
         with database.changing_key_slots() as slots:
             slots.signed.start(
                 "school_created",
@@ -250,6 +251,7 @@ def create_school(
                         details={"reason": "no keyring on this PC; chosen by the administrator"},
                     )
                 signed_in.record(session, "recovery_key.created")
+                history.begin_sealing(session)  # every record is signed for from the start
     except BaseException:
         database.close()
         for leftover in files.all_existing():
@@ -300,6 +302,7 @@ def sign_in(
         elif unlocked.keys is None and upgrade_keys and signed_in.account.role is Role.DSL:
             recovery = _upgrade_school_keys(signed_in, password, recovery=None)
             signed_in.recovery_key_to_print = format_recovery_key(recovery)
+        begin_sealing(signed_in)
         if signed_in.keys is not None and signed_in.account.role is Role.DSL:
             from esafety_desktop.services import accounts  # it builds on this module
 
@@ -473,6 +476,7 @@ def start_session(
             if role is not None and role is not info.role:
                 info = AccountInfo(info.id, info.username, info.display_name, role, info.removed)
             signed_in = SignedIn(database, info, device_secrets, clock)
+            database.signer_name = info.username
             for attempt in attempts:
                 audit.append(
                     session,
@@ -485,10 +489,25 @@ def start_session(
             if extra_action:
                 signed_in.record(session, extra_action, subject_type="account", subject_id=row.id)
         database.files.sign_in_attempts.unlink(missing_ok=True)
+        begin_sealing(signed_in)
     except BaseException:
         database.close()
         raise
     return signed_in
+
+
+def begin_sealing(signed_in: SignedIn) -> None:
+    """The first signed session seals every record as it is (storage/history.py), so an edit
+    made outside the app from then on is named by ``verify``."""
+    if signed_in.keys is None:
+        return
+    with signed_in.database.reading() as session:
+        if read_setting(session, history.SEALED_FROM_SETTING) is not None:
+            return
+    with signed_in.database.transaction() as session:
+        signed_in.record(session, "security.records_sealed")
+        sealed = history.begin_sealing(session)
+        audit.pending(session)[-1].details = audit.canonical_details({"records": sealed})
 
 
 def _load_key_slots(files: DatabaseFiles) -> KeySlotFile:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from esafety_desktop.domain.roles import Permission, Role
 from esafety_desktop.errors import DatabaseDamaged, ProblemForUser
 from esafety_desktop.services.access import SignedIn, start_session, unlock
-from esafety_desktop.storage import audit
+from esafety_desktop.storage import audit, history
 from esafety_desktop.storage.database import SchoolDatabase
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.storage.files import DatabaseFiles
@@ -103,6 +103,11 @@ def _chain_report(database: SchoolDatabase) -> VerificationReport:
         accounts = session.scalar(select(func.count()).select_from(Account)) or 0
         rows = list(session.scalars(select(Account).where(Account.removed_at.is_(None))))
         key_problems = _key_file_problems(database.key_slots, rows)
+        if not key_problems and database.key_slots.upgraded:
+            signers = history.signers_from_roster(
+                database.key_slots.signed.entries, RECOVERY_SIGNER
+            )
+            key_problems = history.check(session, database.database_id, signers)
     if chain.anchor_behind_by:
         notes.append(
             f"The last {chain.anchor_behind_by} audit entries were saved just before the "

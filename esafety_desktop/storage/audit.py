@@ -2,6 +2,10 @@
 
 Editing an entry breaks its own hash; deleting, inserting or reordering breaks the link to the
 one before; cutting off the newest entries is caught by the anchor kept in the key-slot file.
+From schema 0010 each entry is also signed by the account that wrote it, and the last entry of
+a transaction carries the hash of the rows it wrote (storage/history.py): entries are kept
+pending in the session and hashed, signed and written just before the commit
+(:func:`finish`), because once written an entry can never be changed.
 
 Every entry carries the real time it was written, read here from the system clock: never a
 signed-in session's clock (the demo school sets it to its invented past days) and never a time
@@ -12,10 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from esafety_desktop.domain.clock import SystemClock
@@ -32,7 +38,7 @@ def canonical_details(details: dict[str, Any] | None) -> str:
 
 
 def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
-    content = {
+    content: dict[str, Any] = {
         "sequence": entry.sequence,
         "occurred_at": entry.occurred_at,
         "actor_id": entry.actor_id,
@@ -42,8 +48,15 @@ def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
         "subject_id": entry.subject_id,
         "details": entry.details,
     }
+    if entry.signer is not None or entry.rows_hash is not None:  # from schema 0010
+        content["signer"] = entry.signer
+        content["rows_hash"] = entry.rows_hash
     encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(bytes.fromhex(prev_hash) + encoded.encode("utf-8")).hexdigest()
+
+
+# Entries appended in the session and not yet written (see :func:`finish`).
+PENDING_ENTRIES = "esafety_audit_pending"
 
 
 def append(
@@ -56,11 +69,14 @@ def append(
     subject_id: str | int | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Add the next entry to the chain inside the caller's transaction."""
-    last = session.execute(
-        select(AuditEntry.sequence, AuditEntry.hash).order_by(AuditEntry.sequence.desc()).limit(1)
-    ).first()
-    sequence, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    """Add the next entry to the chain inside the caller's transaction; it is hashed, signed
+    and written when the transaction commits."""
+    waiting: list[AuditEntry] = session.info.setdefault(PENDING_ENTRIES, [])
+    if waiting:
+        sequence = waiting[-1].sequence + 1
+    else:
+        last = newest(session)
+        sequence = last[0] + 1 if last else 1
     entry = AuditEntry(
         sequence=sequence,
         occurred_at=SystemClock().now().isoformat(timespec="microseconds"),
@@ -70,13 +86,41 @@ def append(
         subject_type=subject_type,
         subject_id=None if subject_id is None else str(subject_id),
         details=canonical_details(details),
-        prev_hash=prev_hash,
     )
-    entry.hash = entry_hash(prev_hash, entry)
-    session.add(entry)
-    session.flush()
-    session.info[PENDING_ANCHOR] = (entry.sequence, entry.hash)
+    waiting.append(entry)
     return entry
+
+
+class EntrySigner(Protocol):
+    """Who signs the entries a session writes (storage/history.py's ``Signer``)."""
+
+    name: str
+
+    def signature(self, entry_hash: str) -> str: ...
+
+
+def pending(session: Session) -> list[AuditEntry]:
+    found: list[AuditEntry] = session.info.get(PENDING_ENTRIES, [])
+    return found
+
+
+def finish(session: Session, signer: EntrySigner | None) -> None:
+    """Write the session's pending entries: chained onto the newest entry, each signed by
+    ``signer`` (unsigned where the session has no keys, as every entry was before 0010)."""
+    entries: list[AuditEntry] = session.info.pop(PENDING_ENTRIES, [])
+    if not entries:
+        return
+    last = newest(session)
+    prev_hash = last[1] if last else GENESIS_HASH
+    for entry in entries:
+        entry.signer = signer.name if signer is not None else None
+        entry.prev_hash = prev_hash
+        entry.hash = entry_hash(prev_hash, entry)
+        entry.signature = signer.signature(entry.hash) if signer is not None else None
+        session.add(entry)
+        prev_hash = entry.hash
+    session.flush()
+    session.info[PENDING_ANCHOR] = (entries[-1].sequence, entries[-1].hash)
 
 
 @dataclass(frozen=True)
@@ -94,7 +138,7 @@ def verify_chain(
     prev_hash = GENESIS_HASH
     expected_sequence = 1
     hashes: dict[int, str] = {}
-    rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+    rows = _entries(session)
     count = 0
     for entry in rows:
         count += 1
@@ -140,6 +184,16 @@ def verify_chain(
     else:
         behind = last_sequence - anchor.sequence
     return ChainReport(entries=count, problems=problems, anchor_behind_by=behind)
+
+
+def _entries(session: Session) -> Iterator[Any]:
+    """Every entry in order, read with the columns this copy has: a backup taken before an
+    upgrade is checked with the layout it was made with."""
+    present = {c["name"] for c in inspect(session.connection()).get_columns("audit_entry")}
+    columns = [c for c in AuditEntry.__table__.columns if c.name in present]
+    missing = {c.name: None for c in AuditEntry.__table__.columns if c.name not in present}
+    for row in session.execute(select(*columns).order_by(AuditEntry.id)).mappings():
+        yield SimpleNamespace(**missing, **row)
 
 
 def newest(session: Session) -> tuple[int, str] | None:

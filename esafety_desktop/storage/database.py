@@ -23,7 +23,7 @@ from esafety_desktop.errors import (
     NotOurDatabase,
     ProblemForUser,
 )
-from esafety_desktop.storage import audit, keyslots, rotation
+from esafety_desktop.storage import audit, history, keyslots, rotation
 from esafety_desktop.storage.backup import back_up_before_upgrade
 from esafety_desktop.storage.engine import (
     WRITING,
@@ -63,6 +63,7 @@ class SchoolDatabase:
         # The signed-in account's private keys (to sign roster changes and audit entries, and
         # to open restricted cases); None until a session starts, or for a version 1 slot.
         self.keys: PrivateKeys | None = None
+        self.signer_name: str | None = None  # the account the session's entries are signed by
         self._unsaved_slots = False
         self.read_only = read_only
         # Set when a check or a statement finds the file damaged: from then on nothing is
@@ -186,10 +187,13 @@ class SchoolDatabase:
         with self._writer:
             self._refuse_if_closed()  # closed while this one waited its turn
             session = self._sessions()
+            history.watch(session)
             try:
                 with self._translated_errors(), session.begin():
                     session.connection(execution_options={WRITING: True})
                     yield session
+                    history.seal_written(session, self.signer_name)
+                    audit.finish(session, self.signer())
                     if self._unsaved_slots:
                         self.key_slots.save()
                         self._unsaved_slots = False
@@ -285,6 +289,12 @@ class SchoolDatabase:
         if on_disk.database_id == self.database_id and on_disk.rotation is None:
             self.key_slots = on_disk
 
+    def signer(self) -> history.Signer | None:
+        """Who signs the audit entries written now (None: an account on a version 1 slot)."""
+        if self.keys is None or self.signer_name is None:
+            return None
+        return history.Signer(self.signer_name, self.keys, self.database_id)
+
     def wrap_data_key_to(self, recipient: str, public: PublicKeys) -> None:
         """Wrap the data key to ``recipient``'s public key in the key file (inside
         :meth:`changing_key_slots`)."""
@@ -373,6 +383,7 @@ class SchoolDatabase:
             self._refuse_if_closed()
             self._reload_key_slots()
             recipients = recipients_in(self.key_slots)
+            generation = self.key_slots.generation
             new_key = keyslots.new_data_key()
             target = rotation.next_path(self.files)
             try:
@@ -393,16 +404,24 @@ class SchoolDatabase:
                         self.files, self.key_slots, next_file, self.engine.dispose, crash_point
                     )
             except BaseException:
-                new_key[:] = bytes(len(new_key))
                 self.engine.dispose()
-                rotation.settle(self.files)  # undo whatever step it stopped at
+                rotation.settle(self.files)  # finish or undo whatever step it stopped at
                 self.key_slots = KeySlotFile.load(self.files.key_slots)
+                if self.key_slots.database_salt == rotation.file_salt(self.files.database) and (
+                    self.key_slots.generation > generation
+                ):
+                    self._use_key(new_key)  # the file was swapped: the new key is the one
+                new_key[:] = bytes(len(new_key))
                 raise
             self.key_slots = next_file
-            self._data_key[:] = new_key
+            self._use_key(new_key)
             new_key[:] = bytes(len(new_key))
-            self.engine = create_encrypted_engine(self.files.database, self._data_key)
-            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _use_key(self, new_key: bytearray) -> None:
+        self._data_key[:] = new_key
+        self.engine.dispose()
+        self.engine = create_encrypted_engine(self.files.database, self._data_key)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def _figures_and_export(self, target: Path, new_key: bytearray) -> dict[str, object]:
         connection = self.engine.raw_connection()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -50,6 +50,25 @@ class AuditEntry(Base):
     details: Mapped[str] = mapped_column(Text)  # canonical JSON
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # From 0010: the account that signed it (its user name, or "recovery key"), the Ed25519
+    # signature (base64), and on a transaction's last entry the hash of the rows it wrote.
+    signer: Mapped[str | None] = mapped_column(String(64))
+    signature: Mapped[str | None] = mapped_column(String(100))
+    rows_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class RowSeal(Base):
+    """The hash of one row as a transaction left it (append-only: triggers refuse changes).
+    The newest seal of each row must match the row, or ``verify`` names it."""
+
+    __tablename__ = "row_seal"
+    __table_args__ = (Index("ix_row_seal_row", "table_name", "row_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer, index=True)  # the audit entry that wrote it
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_key: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))  # or "deleted"
 
 
 class Person(Base):

@@ -98,7 +98,7 @@ def test_a_roster_change_signed_by_the_head_stops_every_sign_in_and_says_why(
     )
     entries.append(forged)
     head.key_slots.save()
-    with pytest.raises(KeyFileAltered, match="signed by p.head, who may not sign it"):
+    with pytest.raises(KeyFileAltered, match=r"signed by p\.head, who may not sign it"):
         sign_in(school.path, "p.head", HEAD_PASSWORD, DeviceSecretStore())
     with pytest.raises(KeyFileAltered):
         sign_in(school.path, "jo.dsl", DSL_PASSWORD, DeviceSecretStore())
@@ -111,7 +111,7 @@ def test_editing_the_role_in_the_key_file_breaks_its_signature(school: School) -
     [entry] = [e for e in raw["roster"] if e["account"] == "p.head"]
     entry["role"] = "dsl"
     path.write_text(json.dumps(raw))
-    with pytest.raises(KeyFileAltered, match="its signature does not match jo.dsl's key"):
+    with pytest.raises(KeyFileAltered, match=r"its signature does not match jo\.dsl's key"):
         sign_in(school.path, "p.head", HEAD_PASSWORD, DeviceSecretStore())
 
 
@@ -153,7 +153,7 @@ def test_after_removing_an_account_its_older_key_file_and_password_open_nothing_
     connection.close()
     # ... and put back in place, it is refused as it should be.
     shutil.copy(kept, files.key_slots)
-    with pytest.raises(Exception, match="damaged|does not match"):
+    with pytest.raises(Exception, match="does not match its key file"):
         sign_in(school.path, "p.head", HEAD_PASSWORD, DeviceSecretStore())
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -79,7 +80,10 @@ class SettingsPage(QWidget):
             self.tabs.addTab(self.security_tab, "Securit&y")
         self.backups_tab = BackupsTab(signed_in)
         self.tabs.addTab(self.backups_tab, "&Backups")
-        self.my_account_tab = MyAccountTab(signed_in)
+        self.my_account_tab = MyAccountTab(
+            signed_in,
+            change_school_key=self._change_school_key if self.security_tab is not None else None,
+        )
         self.tabs.addTab(self.my_account_tab, "&My account")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
@@ -88,6 +92,13 @@ class SettingsPage(QWidget):
     def show_tab(self, tab: QWidget | None) -> None:
         if tab is not None:
             self.tabs.setCurrentWidget(tab)
+
+    def _change_school_key(self, why: str) -> None:
+        """From My account, after a password that may have been seen: the Security tab shows
+        the change under way."""
+        if self.security_tab is not None:
+            self.show_tab(self.security_tab)
+            self.security_tab.change_school_key(why)
 
 
 def _saved_note() -> QLabel:
@@ -263,8 +274,9 @@ class AccountsTab(QWidget):
         me = self._signed_in
         self.dialog = PasswordDialog(
             f"Reset the password of {chosen.display_name}",
-            f"{chosen.display_name}'s old password stops working at once. Give them the new "
-            "one in person.",
+            f"{chosen.display_name}'s old password no longer signs in. Give them the new one "
+            "in person. If you fear someone else knows the old password, change the school's "
+            "key afterwards (Settings › Security).",
             lambda _current, new: accounts.reset_password(
                 me, username=chosen.username, new_password=new
             ),
@@ -308,7 +320,10 @@ class AccountsTab(QWidget):
             self,
             f"Remove {chosen.display_name}?",
             f"{chosen.display_name} will no longer be able to sign in. Their name stays on "
-            "everything they recorded and in the audit log.",
+            "everything they recorded and in the audit log.\n\n"
+            "The school's key is changed too (it takes a few seconds), so their password opens "
+            "nothing current, even with an old copy of the key file. Backups already made "
+            "still open with the passwords of their day.",
             yes="Remove account",
         ):
             return
@@ -350,6 +365,18 @@ class SecurityTab(QWidget):
             else "The current recovery sheet has not been confirmed as printed or stored."
         )
         self.new_key_button = QPushButton("Make a &new recovery key…")
+        self.school_key_about = QLabel(SCHOOL_KEY_ABOUT)
+        self.school_key_about.setWordWrap(True)
+        self.school_key_button = QPushButton("Change the school's &key…")
+        self.school_key_busy = QProgressBar()
+        self.school_key_busy.setAccessibleName("Changing the school's key")
+        self.school_key_busy.setRange(0, 0)  # no steps to count: it only shows work goes on
+        self.school_key_busy.setTextVisible(False)
+        self.school_key_busy.hide()
+        self.school_key_state = QLabel()
+        self.school_key_state.setObjectName("schoolKeyState")
+        self.school_key_state.setWordWrap(True)
+        self.school_key_state.hide()
         form = QFormLayout()
         lock_row = QHBoxLayout()
         lock_row.addWidget(self.minutes)
@@ -364,9 +391,19 @@ class SecurityTab(QWidget):
         button_row.addStretch(1)
         key_row.addLayout(button_row)
         form.addRow("Recovery key", key_row)
+        school_key = QVBoxLayout()
+        school_key.addWidget(self.school_key_about)
+        school_key_buttons = QHBoxLayout()
+        school_key_buttons.addWidget(self.school_key_button)
+        school_key_buttons.addWidget(self.school_key_busy, 1)
+        school_key_buttons.addStretch(1)
+        school_key.addLayout(school_key_buttons)
+        school_key.addWidget(self.school_key_state)
+        form.addRow("School's key", school_key)
         _form_page(self, form)
         self.save_button.clicked.connect(self.save)
         self.new_key_button.clicked.connect(self.new_recovery_key)
+        self.school_key_button.clicked.connect(self.ask_to_change_school_key)
 
     def save(self) -> None:
         _save_in_background(
@@ -380,18 +417,74 @@ class SecurityTab(QWidget):
         if not dialogs.ask(
             self,
             "Make a new recovery key?",
-            "The old recovery sheet stops working at once. Print the new sheet, put it in the "
-            "school safe and destroy the old one.",
+            "You will print a new recovery sheet for the school safe.\n\n"
+            "The old sheet will no longer open the school's database, but it still opens the "
+            "backups already made: keep it with those backups, or destroy it when they are "
+            "deleted.\n\n"
+            "The school's key is changed too: it takes a few seconds.",
             yes="Make a new key",
         ):
             return
+        before = self.sheet_state.text()
+        self.new_key_button.setEnabled(False)
+        self.sheet_state.setText("Making a new recovery key and changing the school's key…")
         Operation(
             self,
             partial(_new_recovery_sheet, self._signed_in),
             Changes.SETTINGS,
             on_done=self._show_sheet,
-            problem_title="No new recovery key was made",
+            on_problem=partial(self._no_new_key, before),
         ).run()
+
+    def _no_new_key(self, before: str, problem: ProblemForUser) -> None:
+        self.new_key_button.setEnabled(True)
+        self.sheet_state.setText(before)
+        dialogs.report_problem(self, problem, "No new recovery key was made")
+
+    def ask_to_change_school_key(self) -> None:
+        if dialogs.ask(
+            self,
+            "Change the school's key?",
+            "The school's records will be locked with a new key. Every account keeps its "
+            "password, and the recovery sheet in the safe keeps working.\n\n"
+            "Afterwards, anyone holding an old copy of the key file, an old password or a "
+            "removed account can open nothing current.\n\n"
+            "It takes a few seconds. Backups already made keep the old key: they still open "
+            "with the passwords and recovery sheet of their day.",
+            yes="Change the key",
+        ):
+            self.change_school_key("asked for")
+
+    def change_school_key(self, why: str) -> None:
+        """Change it now, on the worker (the person has already said yes)."""
+        self.school_key_button.setEnabled(False)
+        self.school_key_busy.show()
+        self._say_school_key("Changing the school's key…")
+        Operation(
+            self,
+            partial(_change_school_key, self._signed_in, why),
+            Changes.SETTINGS,
+            on_done=self._school_key_changed,
+            on_problem=self._school_key_not_changed,
+        ).run()
+
+    def _school_key_changed(self, need_new_passwords: list[str]) -> None:
+        self.school_key_button.setEnabled(True)
+        self.school_key_busy.hide()
+        self._say_school_key("The school's key has been changed.")
+        dialogs.inform(
+            self, "The school's key is changed", _key_changed_in_words(need_new_passwords)
+        )
+
+    def _school_key_not_changed(self, problem: ProblemForUser) -> None:
+        self.school_key_button.setEnabled(True)
+        self.school_key_busy.hide()
+        self._say_school_key("")
+        dialogs.report_problem(self, problem, "The school's key was not changed")
+
+    def _say_school_key(self, text: str) -> None:
+        self.school_key_state.setText(text)
+        self.school_key_state.setVisible(bool(text))
 
     def show_sheet_for(self, recovery_key: str) -> None:
         """The sheet of a recovery key made elsewhere (signing in upgraded the school)."""
@@ -414,6 +507,7 @@ class SecurityTab(QWidget):
             on_save=lambda path: self._saved(pdf, path),
             parent=self,
         )
+        self.new_key_button.setEnabled(True)
         self.sheet_state.setText("New recovery key made: print the sheet now.")
         self.preview.open()
 
@@ -440,9 +534,15 @@ class SecurityTab(QWidget):
 
 
 class MyAccountTab(QWidget):
-    def __init__(self, signed_in: SignedIn) -> None:
+    """One's own account. ``change_school_key(why)`` is given to those who may change the
+    school's key (a DSL): it is offered after a change of password."""
+
+    def __init__(
+        self, signed_in: SignedIn, change_school_key: Callable[[str], None] | None = None
+    ) -> None:
         super().__init__()
         self._signed_in = signed_in
+        self._change_school_key = change_school_key
         me = signed_in.account
         self.change_button = QPushButton("&Change my password…")
         form = QFormLayout()
@@ -469,7 +569,27 @@ class MyAccountTab(QWidget):
         self.dialog.open()
 
     def _password_changed(self) -> None:
-        dialogs.inform(self, "Password changed", "Your new password works from now on.")
+        if self._change_school_key is None:
+            dialogs.inform(
+                self,
+                "Password changed",
+                "Your new password works from now on.\n\n"
+                "If you fear your old password was seen by someone, ask your Designated "
+                "Safeguarding Lead to change the school's key: then your old password opens "
+                "nothing current, even with an old copy of the key file.",
+            )
+            return
+        if dialogs.ask(
+            self,
+            "Password changed",
+            "Your new password works from now on.\n\n"
+            "Do you fear your old password was seen by someone? Then change the school's key "
+            "now: your old password will open nothing current, even with an old copy of the "
+            "key file. It takes a few seconds.",
+            yes="Change the school's key",
+            no="No need",
+        ):
+            self._change_school_key("a password may have been seen")
 
 
 @dataclass(frozen=True)
@@ -532,6 +652,45 @@ def _say_problem(note: QLabel, problem: ProblemForUser) -> None:
 
 def _kept_in_words(how: str) -> str:
     return f"The current recovery key is kept safe: {RECOVERY_KEY_KEPT.get(how, how)}."
+
+
+SCHOOL_KEY_ABOUT = (
+    "The key that locks all the school's records. After a password that someone may have "
+    "seen is changed, change the school's key too: an old password, a removed account or an "
+    "old copy of the key file then opens nothing current. Removing an account or making a "
+    "new recovery key changes it by itself."
+)
+
+
+def _change_school_key(signed_in: SignedIn, why: str) -> list[str]:
+    """On the worker: a new key for the school; the accounts that now need a new password
+    from a DSL, by name."""
+    changed = accounts.change_school_key(signed_in, why)
+    if not changed.need_new_passwords:
+        return []
+    names = {a.username: a.display_name for a in accounts.list_accounts(signed_in)}
+    return [
+        f"{names[username]} ({username})" if username in names else username
+        for username in changed.need_new_passwords
+    ]
+
+
+def _key_changed_in_words(need_new_passwords: list[str]) -> str:
+    after = (
+        "An old copy of the key file, an old password or a removed account now opens nothing "
+        "current.\n\n"
+        "Backups made before this change keep the old key: they still open with the passwords "
+        "and recovery sheet of their day. Keep old recovery sheets with those backups, or "
+        "destroy them when the backups are deleted."
+    )
+    if not need_new_passwords:
+        return f"Every account signs in with its password as before. {after}"
+    listed = "\n".join(f"• {name}" for name in need_new_passwords)
+    return (
+        "These accounts cannot sign in until a Designated Safeguarding Lead gives them a new "
+        f"password (Settings › Accounts › Reset password):\n{listed}\n\n"
+        f"Every other account signs in with its password as before. {after}"
+    )
 
 
 def _new_recovery_sheet(signed_in: SignedIn) -> bytes:
