@@ -20,6 +20,7 @@ from esafety_desktop.domain.recovery_key import (
 )
 from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.errors import (
+    DatabaseOlderThanLastUsed,
     InvalidInput,
     KeyFileProblem,
     NotAllowed,
@@ -42,7 +43,7 @@ from esafety_desktop.storage.device_secret import KeyringState as KeyringState  
 from esafety_desktop.storage.files import DatabaseFiles, append_line
 from esafety_desktop.storage.key_file import KeySlotFile
 from esafety_desktop.storage.keypairs import PrivateKeys
-from esafety_desktop.storage.models import Account, SchoolSetting
+from esafety_desktop.storage.models import Account, AuditEntry, SchoolSetting
 from esafety_desktop.storage.roster import RECOVERY_SIGNER
 
 __all__ = ["RecoveryKeyDoesNotFit", "Unlocked", "open_password_slot"]
@@ -153,7 +154,20 @@ class SignedIn:
     def sign_out(self) -> None:
         with self.database.transaction() as session:
             self.record(session, "sign_out")
+        self.remember_position()
         self.database.close()
+
+    def remember_position(self) -> None:
+        """Keep the database's newest state in this PC's keyring, so an older pair of files
+        put back later is noticed at the next sign-in (:func:`refuse_if_older`)."""
+        database = self.database
+        with database.reading() as session:
+            newest = audit.newest(session)
+        if newest is not None:
+            self.device_secrets.remember_position(
+                database.database_id,
+                {"audit": list(newest), "generation": database.key_slots.generation},
+            )
 
 
 @dataclass(frozen=True)
@@ -295,6 +309,11 @@ def sign_in(
     unlocked = unlock(files, username, password, device_secrets)
     database = SchoolDatabase.open(files, unlocked.key_slots, unlocked.data_key)
     database.keys = unlocked.keys
+    try:
+        refuse_if_older(database, device_secrets)
+    except BaseException:
+        database.close()
+        raise
     signed_in = start_session(database, unlocked.account, device_secrets, "sign_in", clock=clock)
     try:
         if unlocked.keys is None and database.key_slots.upgraded:
@@ -490,10 +509,40 @@ def start_session(
                 signed_in.record(session, extra_action, subject_type="account", subject_id=row.id)
         database.files.sign_in_attempts.unlink(missing_ok=True)
         begin_sealing(signed_in)
+        signed_in.remember_position()
     except BaseException:
         database.close()
         raise
     return signed_in
+
+
+def refuse_if_older(database: SchoolDatabase, device_secrets: DeviceSecretStore) -> None:
+    """Refuse a database and key file older than the pair this PC last closed: someone may
+    have put back an older copy to undo what was recorded since. The recovery key opens it
+    anyway (a deliberate choice, recorded), and Restore puts a backup back openly."""
+    pinned = device_secrets.remembered_position(database.database_id)
+    if not pinned:
+        return
+    try:
+        sequence, entry_hash = int(pinned["audit"][0]), str(pinned["audit"][1])
+        generation = int(pinned.get("generation", 0))
+    except (KeyError, IndexError, TypeError, ValueError):
+        return  # not a record this program wrote
+    with database.reading() as session:
+        newest = audit.newest(session)
+        there = session.scalar(select(AuditEntry.hash).where(AuditEntry.sequence == sequence))
+    older = newest is None or newest[0] < sequence or database.key_slots.generation < generation
+    if older or there != entry_hash:
+        found = newest[0] if newest else 0
+        raise DatabaseOlderThanLastUsed(
+            f"The school database and its key file are {'older than' if older else 'not'} "
+            f"the ones last used on this PC: this PC last saw audit entry {sequence}, and "
+            f"{'the newest here is ' + str(found) if older else 'that entry is different here'}"
+            ". Someone may have put back another copy to undo what was recorded since.",
+            "Nothing has been changed. Restore the newest backup (Restore from a backup on the "
+            "sign-in screen), and tell your headteacher or chair of governors. If this copy was "
+            "put back on purpose, sign in with the recovery key to go on with it.",
+        )
 
 
 def begin_sealing(signed_in: SignedIn) -> None:

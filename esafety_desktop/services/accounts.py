@@ -211,6 +211,7 @@ def change_school_key(signed_in: SignedIn, why: str = "asked for") -> SchoolKeyC
                 "need_new_passwords": left_out,
             },
         )
+    signed_in.remember_position()
     return SchoolKeyChanged(database.key_slots.generation, left_out)
 
 

@@ -117,9 +117,24 @@ def _chain_report(database: SchoolDatabase) -> VerificationReport:
         pages=database.page_count(),
         accounts=accounts,
         audit_entries=chain.entries,
-        problems=key_problems + chain.problems,
+        problems=key_problems + chain.problems + _older_than_backup(database, chain.entries),
         notes=notes,
     )
+
+
+def _older_than_backup(database: SchoolDatabase, entries: int) -> list[str]:
+    """The newest backup holds more of the audit log than the database: the database is an
+    older copy put back, or its newest entries were removed."""
+    from esafety_desktop.services.backups import newest_good_backup
+
+    backup = newest_good_backup(database.files.database)
+    if backup is None or backup.audit_entries <= entries:
+        return []
+    return [
+        f"The newest backup, made {backup.made_at.astimezone():%d/%m/%Y %H:%M}, holds "
+        f"{backup.audit_entries} audit entries; the database holds {entries}: it is older than "
+        "its own backup (an older copy put back, or entries removed)."
+    ]
 
 
 def _key_file_problems(key_slots: KeySlotFile, accounts: list[Account]) -> list[str]:

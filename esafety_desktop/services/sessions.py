@@ -44,6 +44,7 @@ def end_session(
     try:
         with signed_in.database.transaction() as session:
             signed_in.record(session, action)
+        signed_in.remember_position()
     except ProblemForUser as problem:
         closing_problem = problem
     finally:

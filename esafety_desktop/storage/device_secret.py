@@ -14,6 +14,8 @@ first, without prompting, and gives every keyring call a few seconds at most.
 from __future__ import annotations
 
 import base64
+import contextlib
+import json
 import secrets
 import threading
 from collections.abc import Callable
@@ -105,6 +107,35 @@ class DeviceSecretStore:
             raise KeyringUnavailable("the keyring did not keep the secret it was given")
         return secret
 
+    # -- the newest state of each school database this PC has opened -----------------------
+
+    def remembered_position(self, database_id: str) -> dict[str, Any] | None:
+        """Where the school database was when this PC last closed it (newest audit entry,
+        key generation): None when this PC never opened it or keeps no keyring."""
+        try:
+            stored = self._call(keyring.get_password, self.service, _position_entry(database_id))
+        except (KeyringUnavailable, KeyringIsLocked):
+            return None
+        if stored is None:
+            return None
+        try:
+            position = json.loads(stored)
+        except ValueError:
+            return None
+        return position if isinstance(position, dict) else None
+
+    def remember_position(self, database_id: str, position: dict[str, Any]) -> None:
+        """Keep the database's newest state in this PC's keyring (nothing when there is none:
+        password-only protection keeps no record here)."""
+        with contextlib.suppress(KeyringUnavailable, KeyringIsLocked):
+            if _usable_backends():
+                self._call(
+                    keyring.set_password,
+                    self.service,
+                    _position_entry(database_id),
+                    json.dumps(position, sort_keys=True),
+                )
+
     def _ready(self) -> None:
         self.check_available()
         if self.unattended and _locked_without_asking():
@@ -129,6 +160,10 @@ class DeviceSecretStore:
             ) from exc
         except keyring.errors.KeyringError as exc:
             raise KeyringUnavailable(str(exc) or type(exc).__name__) from exc
+
+
+def _position_entry(database_id: str) -> str:
+    return f"newest state of {database_id}"
 
 
 def _usable_backends() -> list[Any]:

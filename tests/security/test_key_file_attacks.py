@@ -214,3 +214,44 @@ def test_an_old_password_with_an_older_key_file_opens_nothing_after_a_key_change
     head = sign_in(school.path, "p.head", "Granite-Newer-Parcel-88", DeviceSecretStore())
     head.sign_out()
     assert verify_open_database(school.signed_in).sound
+
+
+def test_an_older_pair_of_files_put_back_is_refused_on_this_pc(
+    school: School, tmp_path: Path
+) -> None:
+    from esafety_desktop.errors import DatabaseOlderThanLastUsed
+    from esafety_desktop.services import incidents
+    from tests.services.test_incidents import NUDES_REFERRED, _new, _pupil
+
+    files = DatabaseFiles(school.path)
+    school.signed_in.sign_out()
+    older = tmp_path / "older"
+    older.mkdir()
+    for path in (files.database, files.key_slots):
+        shutil.copy(path, older / path.name)
+    again = sign_in(school.path, "jo.dsl", DSL_PASSWORD, DeviceSecretStore())
+    school.signed_in = again
+    incidents.record_incident(
+        again, _new(_pupil(school), NUDES_REFERRED, summary="Recorded after the copy was taken")
+    )
+    from esafety_desktop.services import backups
+
+    backups.back_up(again, backups.BY_HAND)
+    again.sign_out()
+    for path in (files.database, files.key_slots):
+        shutil.copy(older / path.name, path)  # the head puts the older pair back
+    with pytest.raises(DatabaseOlderThanLastUsed, match="older than the ones last used on this PC"):
+        sign_in(school.path, "jo.dsl", DSL_PASSWORD, DeviceSecretStore())
+    # Put back on purpose: the recovery key goes on with it, and says so in the log.
+    accepted = sign_in_with_recovery_key(
+        school.path,
+        recovery_key=school.recovery_key,
+        username="jo.dsl",
+        new_password=DSL_PASSWORD,
+        device_secrets=DeviceSecretStore(),
+    )
+    school.signed_in = accepted
+    assert incidents.list_incidents(accepted) == []
+    # verify compares with the newest backup, which holds more of the log
+    problems = verify_open_database(accepted).problems
+    assert any("it is older than its own backup" in p for p in problems), problems

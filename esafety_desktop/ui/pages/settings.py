@@ -372,10 +372,10 @@ class SecurityTab(QWidget):
         self.school_key_busy.setAccessibleName("Changing the school's key")
         self.school_key_busy.setRange(0, 0)  # no steps to count: it only shows work goes on
         self.school_key_busy.setTextVisible(False)
+        self.school_key_busy.setFixedWidth(160)
         self.school_key_busy.hide()
         self.school_key_state = QLabel()
         self.school_key_state.setObjectName("schoolKeyState")
-        self.school_key_state.setWordWrap(True)
         self.school_key_state.hide()
         form = QFormLayout()
         lock_row = QHBoxLayout()
@@ -395,10 +395,12 @@ class SecurityTab(QWidget):
         school_key.addWidget(self.school_key_about)
         school_key_buttons = QHBoxLayout()
         school_key_buttons.addWidget(self.school_key_button)
-        school_key_buttons.addWidget(self.school_key_busy, 1)
+        school_key_buttons.addWidget(self.school_key_busy)
+        # Beside the button, not below it: a label shown below made the form give the wrapped
+        # text above too little height, cutting its last line off.
+        school_key_buttons.addWidget(self.school_key_state)
         school_key_buttons.addStretch(1)
         school_key.addLayout(school_key_buttons)
-        school_key.addWidget(self.school_key_state)
         form.addRow("School's key", school_key)
         _form_page(self, form)
         self.save_button.clicked.connect(self.save)
@@ -655,10 +657,10 @@ def _kept_in_words(how: str) -> str:
 
 
 SCHOOL_KEY_ABOUT = (
-    "The key that locks all the school's records. After a password that someone may have "
-    "seen is changed, change the school's key too: an old password, a removed account or an "
-    "old copy of the key file then opens nothing current. Removing an account or making a "
-    "new recovery key changes it by itself."
+    "The key that locks all the school's records. Change it after someone changes a password "
+    "they fear was seen: an old password, a removed account or an old copy of the key file "
+    "then opens nothing current. Removing an account or making a new recovery key changes it "
+    "by itself."
 )
 
 
