@@ -13,7 +13,9 @@ Four kinds of trial, each on real SQLCipher files through the app's own services
 * ``backup``: the same, with a verified backup after every case.
 * ``rotate``: the same, changing the school's key (the whole database encrypted again under a
   new data key, storage/rotation.py) after every few cases, printing the key's generation once
-  ``change_school_key`` has returned.
+  ``change_school_key`` has returned. Random kills mostly land while the new copy is made (the
+  steps after it take milliseconds), so in every other trial the writer is not killed at random
+  but kills itself, with SIGKILL, at a step of its first key change (each step in turn).
 * ``migrate``: the writer opens a copy of the oldest released database (layout 0001), which
   makes the backup taken before an upgrade and then upgrades it to the current layout.
 
@@ -34,6 +36,7 @@ process had handed to it; a power cut, which can lose that too, is not simulated
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import random
@@ -81,6 +84,10 @@ KILL_WINDOW = {"save": 0.5, "backup": 0.8, "rotate": 1.0}
 # Cases recorded between two changes of the school's key (kind "rotate").
 ROTATE_EVERY = 3
 KINDS = ["save", "backup", "migrate", "rotate"]
+# The steps of a key change at which SchoolDatabase.change_data_key calls its crash_point.
+KEY_CHANGE_STEPS = ("copy made", "key file holds the next one", "database swapped")
+# The longest the parent waits for a writer that is to kill itself at a step.
+SELF_KILL_WAIT = 60.0
 # Kills in a row on one school before a new one is made.
 SCHOOL_EVERY = 50
 
@@ -89,10 +96,11 @@ SCHOOL_EVERY = 50
 class Figures:
     kind: str
     trials: int = 0
-    kills: int = 0  # trials where the writer was still running when killed
+    kills: int = 0  # trials where the writer was killed while running
     saved_reported: int = 0
     lost: int = 0
     corrupt: int = 0
+    unopenable: int = 0  # of the corrupt, those the app could not open at all
     backups_checked: int = 0
     unfinished_backups_left: int = 0  # after the last trial
     upgraded: int = 0
@@ -118,6 +126,8 @@ def _writer(kind: str, path: Path, trial: int, out: int) -> None:
             os.write(out, b"upgraded\n")
             os._exit(0)
         signed_in = sign_in(path, USER, PASSWORD, DeviceSecretStore())
+        if (step := _step_to_kill_at(kind, trial)) is not None:
+            _kill_self_at(signed_in.database, step)
         person = _person(signed_in)
         number = 0
         while True:
@@ -135,6 +145,24 @@ def _writer(kind: str, path: Path, trial: int, out: int) -> None:
         os.write(out, json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode() + b"\n")
     finally:
         os._exit(3)
+
+
+def _step_to_kill_at(kind: str, trial: int) -> str | None:
+    """Every other key-change trial, the step of its first key change the writer dies at."""
+    if kind != "rotate" or trial % 2:
+        return None
+    return KEY_CHANGE_STEPS[trial // 2 % len(KEY_CHANGE_STEPS)]
+
+
+def _kill_self_at(database: SchoolDatabase, step: str) -> None:
+    """The writer's first key change ends with a SIGKILL when it reaches ``step``."""
+    change = database.change_data_key
+
+    def crash_point(reached: str) -> None:
+        if reached == step:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    database.change_data_key = functools.partial(change, crash_point=crash_point)  # type: ignore[method-assign]
 
 
 def _person(signed_in: object) -> int:
@@ -173,7 +201,7 @@ def _trial(
     kind: str, path: Path, trial: int, rng: random.Random, window: float
 ) -> tuple[list[dict[str, object]], bool]:
     """Fork a writer, kill it at a random moment; return what it reported and whether it was
-    still running when the kill came."""
+    killed (rather than stopping by itself)."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -181,7 +209,10 @@ def _trial(
         random.seed(trial)
         _writer(kind, path, trial, write_end)
     os.close(write_end)
-    deadline = time.monotonic() + rng.uniform(0, window)
+    wait = rng.uniform(0, window)
+    if _step_to_kill_at(kind, trial) is not None:
+        wait = SELF_KILL_WAIT  # the writer kills itself; the parent only stops one that hangs
+    deadline = time.monotonic() + wait
     buffer = b""
     while (left := deadline - time.monotonic()) > 0:
         ready, _, _ = select.select([read_end], [], [], left)
@@ -190,8 +221,10 @@ def _trial(
             if not chunk:
                 break
             buffer += chunk
-    still_running = os.waitpid(pid, os.WNOHANG) == (0, 0)
-    if still_running:
+    finished, status = os.waitpid(pid, os.WNOHANG)
+    # Killed: by the parent now, or by itself at a step (kind "rotate").
+    killed = finished == 0 or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL)
+    if finished == 0:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
     while chunk := os.read(read_end, 65536):  # lines written before the kill still count
@@ -201,15 +234,13 @@ def _trial(
         json.loads(line) if line.startswith(b"{") else {"said": line.decode()}
         for line in buffer.splitlines()
     ]
-    return lines, still_running
+    return lines, killed
 
 
 # -- checks after a kill --------------------------------------------------------------------
 
 
-def _check_school(
-    path: Path, reported: dict[int, str], generation: int, figures: Figures
-) -> None:
+def _check_school(path: Path, reported: dict[int, str], generation: int, figures: Figures) -> None:
     step = _key_change_under_way(DatabaseFiles(path))
     if step is not None:
         figures.key_changes_interrupted[step] = figures.key_changes_interrupted.get(step, 0) + 1
@@ -217,6 +248,7 @@ def _check_school(
         signed_in = sign_in(path, USER, PASSWORD, DeviceSecretStore())  # settles a key change
     except ProblemForUser as exc:
         figures.corrupt += 1
+        figures.unopenable += 1
         figures.problems.append(f"did not open: {exc}")
         return
     try:
@@ -289,6 +321,7 @@ def _check_upgrade(path: Path, figures: Figures) -> None:
         database = SchoolDatabase.open(files, slots, bytearray(FIXTURE_KEY))
     except ProblemForUser as exc:
         figures.corrupt += 1
+        figures.unopenable += 1
         figures.problems.append(f"upgrade: did not open: {exc}")
         return
     try:
@@ -370,7 +403,7 @@ def run(kind: str, trials: int, folder: Path, seed: int) -> Figures:
             elif "error" in line:
                 figures.problems.append(f"trial {trial}: the writer stopped: {line['error']}")
             elif "generation" in line:
-                generation = max(generation, int(line["generation"]))
+                generation = max(generation, int(str(line["generation"])))
                 figures.key_changes_reported += 1
             elif line.get("said") == "upgraded":
                 figures.upgraded += 1
@@ -400,7 +433,8 @@ def main() -> int:
         for r in results:
             print(
                 f"{r.kind:8} {r.trials} trials, {r.kills} killed mid-run; "
-                f"{r.saved_reported} saves reported, {r.lost} lost, {r.corrupt} corrupt; "
+                f"{r.saved_reported} saves reported, {r.lost} lost, {r.corrupt} corrupt "
+                f"({r.unopenable} unopenable); "
                 f"{r.backups_checked} backups checked, {r.unfinished_backups_left} unfinished "
                 f"left (ignored); {r.upgraded} upgrades finished before the kill; "
                 f"{r.key_changes_reported} key changes reported, "

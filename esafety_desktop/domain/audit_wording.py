@@ -31,7 +31,6 @@ ACTION_LABELS: dict[str, str] = {
     "settings.changed": "Setting changed",
     "security.password_only_chosen": "Password-only protection chosen",
     "security.keys_upgraded": "Keys for each account made (the school's keys upgraded)",
-    "security.account_keys_made": "Keys for this account made",
     "security.school_key_changed": "The school's key changed",
     "security.records_sealed": "Every record sealed for checking",
     "records.saved": "Records saved",

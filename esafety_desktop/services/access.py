@@ -30,7 +30,6 @@ from esafety_desktop.errors import (
 from esafety_desktop.services import school_keys
 from esafety_desktop.services.passwords import require_acceptable_password
 from esafety_desktop.services.school_keys import (
-    OtherAccount,
     RecoveryKeyDoesNotFit,
     Unlocked,
     open_password_slot,
@@ -105,6 +104,9 @@ class SignedIn:
         # Set when signing in upgraded the school to per-account keys and made a new recovery
         # key: the window shows its sheet at once (it is never stored).
         self.recovery_key_to_print: str | None = None
+        # ... and the other accounts, which need a new password from a DSL before they can
+        # sign in again (their old slots could not be given keys of their own).
+        self.accounts_needing_passwords: list[str] = []
 
     @property
     def keys(self) -> PrivateKeys | None:
@@ -316,9 +318,7 @@ def sign_in(
         raise
     signed_in = start_session(database, unlocked.account, device_secrets, "sign_in", clock=clock)
     try:
-        if unlocked.keys is None and database.key_slots.upgraded:
-            _claim_own_keys(signed_in, password)
-        elif unlocked.keys is None and upgrade_keys and signed_in.account.role is Role.DSL:
+        if unlocked.keys is None and upgrade_keys and signed_in.account.role is Role.DSL:
             recovery = _upgrade_school_keys(signed_in, password, recovery=None)
             signed_in.recovery_key_to_print = format_recovery_key(recovery)
         begin_sealing(signed_in)
@@ -414,52 +414,18 @@ def _recovery_session(
     )
 
 
-def _claim_own_keys(signed_in: SignedIn, password: str) -> None:
-    """The first sign-in since the school's upgrade of an account still on its old slot: it
-    gets its key pairs (signed by themselves, the one change an account may sign alone)."""
-    database = signed_in.database
-    name = signed_in.account.username
-    device_secret = signed_in.device_secret_for_new_slots()
-    keys, slot = school_keys.new_account_keys(database, name, password, device_secret)
-    with database.changing_key_slots(), database.transaction() as session:
-        school_keys.sign_change(
-            database,
-            "keys_renewed",
-            signer=name,
-            signer_keys=keys,
-            account=name,
-            keys=keys.public,
-        )
-        school_keys.give_account(database, slot)
-        database.keys = keys
-        signed_in.record(
-            session,
-            "security.account_keys_made",
-            subject_type="account",
-            subject_id=signed_in.account.id,
-        )
-
-
 def _upgrade_school_keys(signed_in: SignedIn, password: str, *, recovery: bytes | None) -> bytes:
     """Begin the signed roster (a DSL signing in to a school made before per-account keys)."""
     database = signed_in.database
     me = signed_in.account
     device_secret = signed_in.device_secret_for_new_slots()
-    with database.reading() as session:
-        others = [
-            OtherAccount(row.username, Role(row.role))
-            for row in session.scalars(
-                select(Account).where(Account.removed_at.is_(None)).order_by(Account.username)
-            )
-            if row.id != me.id
-        ]
+    others = [name for name in active_usernames_now(database) if name != me.username]
     with database.changing_key_slots(), database.transaction() as session:
         keys, made = school_keys.upgrade(
             database,
             account=me.username,
             password=password,
             device_secret=device_secret,
-            others=others,
             recovery=recovery,
         )
         database.keys = keys
@@ -468,9 +434,15 @@ def _upgrade_school_keys(signed_in: SignedIn, password: str, *, recovery: bytes 
         signed_in.record(
             session,
             "security.keys_upgraded",
-            details={"accounts": len(others) + 1, "new_recovery_key": recovery is None},
+            details={"need_new_passwords": others, "new_recovery_key": recovery is None},
         )
+    signed_in.accounts_needing_passwords = others
     return made
+
+
+def active_usernames_now(database: SchoolDatabase) -> list[str]:
+    with database.reading() as session:
+        return active_usernames(session)
 
 
 def start_session(

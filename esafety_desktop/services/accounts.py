@@ -98,9 +98,23 @@ def reset_password(signed_in: SignedIn, *, username: str, new_password: str) -> 
     require_acceptable_password(new_password, name)
     keys, slot = school_keys.new_account_keys(database, name, new_password, device_secret)
     keys.wipe()
-    with database.changing_key_slots(), database.transaction() as session:
+    with database.changing_key_slots() as slots, database.transaction() as session:
         row = _require_account(session, username)
-        _renew_keys(signed_in, row.username, slot.public)
+        state = school_keys.roster_state(slots)
+        if state is not None and state.active(row.username) is None:
+            # Not signed onto the roster yet (its old slot was dropped when the school's keys
+            # were upgraded): the DSL signs it on now, with its role.
+            school_keys.sign_change(
+                database,
+                "account_added",
+                signer=signed_in.account.username,
+                signer_keys=signed_in.keys,
+                account=row.username,
+                role=Role(row.role),
+                keys=slot.public,
+            )
+        else:
+            _renew_keys(signed_in, row.username, slot.public)
         school_keys.give_account(database, slot)
         signed_in.record(
             session, "account.password_reset", subject_type="account", subject_id=row.id

@@ -98,16 +98,28 @@ def _chain_report(database: SchoolDatabase) -> VerificationReport:
     notes = []
     if current_revision(database.engine) != head_revision():
         notes.append("The database will be upgraded to this version's layout when opened.")
+    try:  # the key file as it is on disk: what the next sign-in will read
+        key_slots = KeySlotFile.load(database.files.key_slots)
+    except ProblemForUser as exc:
+        return VerificationReport(problems=[str(exc)])
     with database.audit_snapshot() as (session, anchor, genuine):
         chain = audit.verify_chain(session, anchor, anchor_genuine=genuine)
         accounts = session.scalar(select(func.count()).select_from(Account)) or 0
         rows = list(session.scalars(select(Account).where(Account.removed_at.is_(None))))
-        key_problems = _key_file_problems(database.key_slots, rows)
-        if not key_problems and database.key_slots.upgraded:
-            signers = history.signers_from_roster(
-                database.key_slots.signed.entries, RECOVERY_SIGNER
-            )
+        key_problems = _key_file_problems(key_slots, rows)
+        waiting = [
+            r.username
+            for r in rows
+            if key_slots.upgraded and not key_problems and not _on_roster(key_slots, r)
+        ]
+        if not key_problems and key_slots.upgraded:
+            signers = history.signers_from_roster(key_slots.signed.entries, RECOVERY_SIGNER)
             key_problems = history.check(session, database.database_id, signers)
+    if waiting:
+        notes.append(
+            "These accounts cannot sign in until a DSL gives them a new password (Settings › "
+            "Accounts › Reset password): " + ", ".join(waiting) + "."
+        )
     if chain.anchor_behind_by:
         notes.append(
             f"The last {chain.anchor_behind_by} audit entries were saved just before the "
@@ -163,17 +175,18 @@ def _key_file_problems(key_slots: KeySlotFile, accounts: list[Account]) -> list[
     for row in accounts:
         member = state.active(row.username)
         if member is None:
-            problems.append(
-                f"The database lists an account {row.username} that is not on the signed "
-                "roster: the database was altered outside the app."
-            )
-        elif member.role != row.role:
+            continue  # no password yet since the upgrade: it cannot sign in (see notes)
+        if member.role != row.role:
             problems.append(
                 f"The database gives {row.username} the role {_role_label(row.role)}, but the "
                 f"signed roster says {_role_label(member.role)}: the database was altered "
                 "outside the app (the roster's role is the one that counts)."
             )
     return problems
+
+
+def _on_roster(key_slots: KeySlotFile, row: Account) -> bool:
+    return key_slots.signed.state().active(row.username) is not None
 
 
 def _role_label(value: str) -> str:

@@ -100,12 +100,8 @@ def open_password_slot(
     legacy = key_slots.legacy_slot(name)
     if legacy is None:
         raise UnknownAccount(name, key_slots.accounts())
-    if state is not None:
-        member = state.active(name)
-        if member is None or member.legacy_slot != legacy.fingerprint():
-            raise KeyFileAltered(
-                key_slots.path.name, f"{name} is not on its signed list of accounts."
-            )
+    if state is not None:  # the upgrade dropped every old slot
+        raise KeyFileAltered(key_slots.path.name, f"{name} is not on its signed list of accounts.")
     device_secret = _device_secret_for(legacy.device_secret_id, device_secrets)
     try:
         data_key = keyslots.open_with_password(
@@ -164,26 +160,20 @@ def roster_role(key_slots: KeySlotFile, account: str) -> Role | None:
 # -- changes -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class OtherAccount:
-    username: str
-    role: Role
-
-
 def upgrade(
     database: SchoolDatabase,
     *,
     account: str,
     password: str,
     device_secret: bytes | None,
-    others: list[OtherAccount],
     recovery: bytes | None,
 ) -> tuple[PrivateKeys, bytes]:
     """Begin the signed roster of a school made before per-account keys: the DSL signing in
-    gets key pairs and signs the roster's first change, and adds every other account with the
-    fingerprint of its old slot (so only that slot can claim the account's keys). ``recovery``
-    is the recovery key when it was typed; otherwise a new one is made and returned (the old
-    sheet cannot sign nor follow a change of the school's key).
+    gets key pairs and signs the roster's first change. Every other account's old slot is
+    dropped: nothing could prove later that keys claimed for it came from its owner, so a DSL
+    sets each a new password (Accounts › Reset password), which signs them onto the roster.
+    ``recovery`` is the recovery key when it was typed; otherwise a new one is made and
+    returned (the old sheet cannot sign nor follow a change of the school's key).
 
     Call inside :meth:`SchoolDatabase.changing_key_slots` and a transaction."""
     slots = database.key_slots
@@ -205,23 +195,10 @@ def upgrade(
         keys=keys,
         recovery=recovery_keys,
     )
-    for other in others:
-        legacy = slots.legacy_slot(other.username)
-        if legacy is None or other.username == slot.account:
-            continue  # an account with no slot cannot sign in in any case
-        slots.signed.add(
-            "account_added",
-            at=at,
-            signer=slot.account,
-            signer_keys=keys,
-            account=other.username,
-            role=other.role.value,
-            legacy_slot=legacy.fingerprint(),
-        )
     slots.put_account(slot)
     database.wrap_data_key_to(recipient_of(slot.account), keys.public)
     database.wrap_data_key_to(RECOVERY_SIGNER, recovery_keys.public)
-    slots.drop_legacy_recovery()
+    slots.legacy = []  # every old slot: the other accounts get new passwords from a DSL
     recovery_keys.wipe()
     return keys, recovery
 

@@ -383,9 +383,9 @@ class SchoolDatabase:
             self._refuse_if_closed()
             self._reload_key_slots()
             recipients = recipients_in(self.key_slots)
-            generation = self.key_slots.generation
             new_key = keyslots.new_data_key()
             target = rotation.next_path(self.files)
+            next_file: KeySlotFile | None = None
             try:
                 with self._readers_stopped():
                     before = self._figures_and_export(target, new_key)
@@ -405,14 +405,19 @@ class SchoolDatabase:
                     )
             except BaseException:
                 self.engine.dispose()
-                rotation.settle(self.files)  # finish or undo whatever step it stopped at
-                self.key_slots = KeySlotFile.load(self.files.key_slots)
-                if self.key_slots.database_salt == rotation.file_salt(self.files.database) and (
-                    self.key_slots.generation > generation
+                try:
+                    rotation.settle(self.files)  # finish or undo whatever step it stopped at
+                    self.key_slots = KeySlotFile.load(self.files.key_slots)
+                except (ProblemForUser, OSError):
+                    log.warning("A change of the school's key is finished on the next opening")
+                if next_file is not None and (
+                    rotation.file_salt(self.files.database) == next_file.database_salt
                 ):
-                    self._use_key(new_key)  # the file was swapped: the new key is the one
+                    self.key_slots = next_file  # the file was swapped: the new key is the one
+                    self._use_key(new_key)
                 new_key[:] = bytes(len(new_key))
                 raise
+            assert next_file is not None
             self.key_slots = next_file
             self._use_key(new_key)
             new_key[:] = bytes(len(new_key))

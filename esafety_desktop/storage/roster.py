@@ -54,8 +54,7 @@ class RosterAltered(Exception):
 class Member:
     account: str
     role: str
-    keys: PublicKeys | None  # None: an account from before per-account keys, not yet signed in
-    legacy_slot: str | None  # the fingerprint of that account's old slot, which alone may claim
+    keys: PublicKeys
     since: str
     removed_at: str | None = None
 
@@ -74,7 +73,6 @@ class RosterEntry:
     account: str | None = None
     role: str | None = None
     keys: PublicKeys | None = None
-    legacy_slot: str | None = None
     recovery: PublicKeys | None = None
     signature: bytes = b""
     recovery_signature: bytes | None = None  # the first entry of a new school
@@ -91,7 +89,6 @@ class RosterEntry:
             "account": self.account,
             "role": self.role,
             "keys": self.keys.to_json() if self.keys else None,
-            "legacy_slot": self.legacy_slot,
             "recovery": self.recovery.to_json() if self.recovery else None,
         }
 
@@ -126,7 +123,6 @@ class RosterEntry:
             account=raw.get("account"),
             role=raw.get("role"),
             keys=PublicKeys.from_json(raw["keys"]) if raw.get("keys") else None,
-            legacy_slot=raw.get("legacy_slot"),
             recovery=PublicKeys.from_json(raw["recovery"]) if raw.get("recovery") else None,
             signature=unb64(raw["signature"]),
             recovery_signature=(
@@ -223,7 +219,6 @@ class Roster:
         account: str | None = None,
         role: str | None = None,
         keys: PublicKeys | None = None,
-        legacy_slot: str | None = None,
         recovery: PublicKeys | None = None,
     ) -> RosterEntry:
         """Append a change signed by ``signer``; refused here already if ``signer`` may not
@@ -239,7 +234,6 @@ class Roster:
             account=account,
             role=role,
             keys=keys,
-            legacy_slot=legacy_slot,
             recovery=recovery,
         )
         entry = replace(entry, signature=signer_keys.sign(entry.signed_message(self.database_id)))
@@ -322,7 +316,7 @@ def _problem_with(entry: RosterEntry, state: RosterState, database_id: str) -> s
             return f"{where} adds an account that is already there."
         if entry.role not in {r.value for r in Role}:
             return f"{where} gives an unknown role."
-        if entry.keys is None and entry.legacy_slot is None:
+        if entry.keys is None:
             return f"{where} adds an account with no keys."
     elif entry.change in ("account_removed", "role_changed", "keys_renewed"):
         if member is None or not member.active:
@@ -333,21 +327,24 @@ def _problem_with(entry: RosterEntry, state: RosterState, database_id: str) -> s
             return f"{where} gives no keys."
     elif entry.change == "recovery_replaced" and entry.recovery is None:
         return f"{where} gives no recovery key."
+    if entry.recovery is not None and entry.change != "recovery_replaced":
+        return f"{where} carries a recovery key, which only replacing the recovery key may."
+    if entry.keys is not None and entry.change not in ("account_added", "keys_renewed"):
+        return f"{where} carries keys it may not give."
     return None
 
 
 def _signer_keys(entry: RosterEntry, state: RosterState) -> PublicKeys | None:
     """The public keys that must have signed ``entry``: a DSL's, the recovery key's, or (for
-    renewing one's own keys) the account's own (its new keys, the first time an account from
-    before per-account keys signs in)."""
+    renewing one's own keys with a new password) the account's own current keys."""
     if entry.signed_by == RECOVERY_SIGNER:
         return state.recovery
     signer = state.active(entry.signed_by)
     if signer is None:
         return None
     if entry.change == "keys_renewed" and entry.account == entry.signed_by:
-        return signer.keys if signer.keys is not None else entry.keys
-    if signer.role != Role.DSL.value or signer.keys is None:
+        return signer.keys
+    if signer.role != Role.DSL.value:
         return None
     return signer.keys
 
@@ -359,19 +356,19 @@ def _apply(state: RosterState, entry: RosterEntry) -> None:
         return
     member = state.members.get(entry.account)
     if entry.change in FIRST_CHANGES or entry.change == "account_added":
+        assert entry.keys is not None  # checked before an entry is applied
         state.members[entry.account] = Member(
             account=entry.account,
             role=entry.role or "",
             keys=entry.keys,
-            legacy_slot=entry.legacy_slot,
             since=entry.at,
         )
     elif member is not None and entry.change == "account_removed":
         state.members[entry.account] = replace(member, removed_at=entry.at)
     elif member is not None and entry.change == "role_changed":
         state.members[entry.account] = replace(member, role=entry.role or member.role)
-    elif member is not None and entry.change == "keys_renewed":
-        state.members[entry.account] = replace(member, keys=entry.keys, legacy_slot=None)
+    elif member is not None and entry.change == "keys_renewed" and entry.keys is not None:
+        state.members[entry.account] = replace(member, keys=entry.keys)
 
 
 def _words(entry: RosterEntry) -> str:

@@ -73,8 +73,8 @@ def settle(files: DatabaseFiles) -> None:
     if salt is not None and salt == next_file.database_salt:
         next_file.save()  # stopped between steps 3 and 4
         log.info("A change of the school's key was finished on opening")
-    elif salt is not None and salt == key_slots.database_salt:
-        _remove(leftover)  # stopped between steps 2 and 3
+    elif salt is not None:
+        _remove(leftover)  # stopped between steps 2 and 3: the database is still the old one
         key_slots.rotation = None
         key_slots.save()
         log.info("A change of the school's key that had not finished was undone on opening")

@@ -195,7 +195,9 @@ class AppController(QObject):
         self.backup_timer.start(DAILY_CHECK_FIRST_MS)
         self._say_what_was_not_saved()
         if signed_in.recovery_key_to_print:
-            window.print_upgrade_recovery_sheet(signed_in.recovery_key_to_print)
+            window.print_upgrade_recovery_sheet(
+                signed_in.recovery_key_to_print, signed_in.accounts_needing_passwords
+            )
             signed_in.recovery_key_to_print = None
 
     def _say_what_was_not_saved(self) -> None:

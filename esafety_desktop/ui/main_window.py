@@ -222,11 +222,19 @@ class MainWindow(QMainWindow):
             self.show_page(SettingsPage.title)
             self.settings.show_tab(self.settings.accounts_tab)
 
-    def print_upgrade_recovery_sheet(self, recovery_key: str) -> None:
+    def print_upgrade_recovery_sheet(self, recovery_key: str, need_passwords: list[str]) -> None:
         """Signing in upgraded an older school to a key for each account and made a new
         recovery key: say so, and show its sheet to print (it is never stored)."""
         if self.settings.security_tab is None:
             return
+        others = (
+            "\n\nThese accounts need a new password from you before they can sign in again "
+            "(Settings › Accounts › Reset password), and then tell each person theirs: "
+            + ", ".join(need_passwords)
+            + "."
+            if need_passwords
+            else ""
+        )
         dialogs.inform(
             self,
             "Print the school's new recovery sheet",
@@ -234,7 +242,7 @@ class MainWindow(QMainWindow):
             "someone cannot be opened with their password. The school has a new recovery key: "
             "print its sheet now and put it in the school safe.\n\nThe old recovery sheet "
             "opens only backups made before today; keep it with those backups, or destroy it "
-            "when they are deleted.",
+            "when they are deleted." + others,
         )
         self.show_page(SettingsPage.title)
         self.settings.show_tab(self.settings.security_tab)

@@ -255,3 +255,53 @@ def test_an_older_pair_of_files_put_back_is_refused_on_this_pc(
     # verify compares with the newest backup, which holds more of the log
     problems = verify_open_database(accepted).problems
     assert any("it is older than its own backup" in p for p in problems), problems
+
+
+def test_a_recovery_key_of_ones_own_slipped_into_a_self_signed_change_is_refused(
+    school: School,
+) -> None:
+    """Found in review: an account renewing its own keys (which it may sign alone) carried a
+    recovery key of its choosing, then signed itself DSL "as the recovery key"."""
+    from dataclasses import replace
+
+    add_head(school)
+    head = _as_head(school)
+    assert head.keys is not None
+    roster = head.key_slots.signed
+    database_id = head.key_slots.database_id
+    mine = PrivateKeys.new()
+
+    def append(**fields: object) -> None:
+        last = roster.entries[-1]
+        entry = replace(
+            last,
+            sequence=last.sequence + 1,
+            previous=last.hash(database_id),
+            recovery_signature=None,
+            **fields,  # type: ignore[arg-type]
+        )
+        signer = head.keys if entry.signed_by == "p.head" else mine
+        assert signer is not None
+        roster.entries.append(
+            replace(entry, signature=signer.sign(entry.signed_message(database_id)))
+        )
+
+    append(
+        change="keys_renewed",
+        signed_by="p.head",
+        account="p.head",
+        role=None,
+        keys=head.keys.public,
+        recovery=mine.public,
+    )
+    append(
+        change="role_changed",
+        signed_by="recovery key",
+        account="p.head",
+        role="dsl",
+        keys=None,
+        recovery=None,
+    )
+    head.key_slots.save()
+    with pytest.raises(KeyFileAltered, match="carries a recovery key"):
+        sign_in(school.path, "p.head", HEAD_PASSWORD, DeviceSecretStore())

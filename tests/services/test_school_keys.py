@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from esafety_desktop.domain.roles import Role
-from esafety_desktop.errors import InvalidInput, WrongRecoveryKey
+from esafety_desktop.errors import InvalidInput, UnknownAccount, WrongRecoveryKey
 from esafety_desktop.services import accounts
 from esafety_desktop.services.access import sign_in, sign_in_with_recovery_key
 from esafety_desktop.services.audit_log import audit_entries
@@ -56,7 +56,7 @@ def add_head_to(signed_in: object) -> None:
     )
 
 
-def test_the_dsl_signing_in_upgrades_the_school_and_each_account_then_gets_its_keys(
+def test_the_dsl_signing_in_upgrades_the_school_and_resets_the_others_passwords(
     old_school: Path,
 ) -> None:
     old_recovery = RECOVERY_FILE.read_text().strip()
@@ -69,32 +69,36 @@ def test_the_dsl_signing_in_upgrades_the_school_and_each_account_then_gets_its_k
     )
     new_recovery = dsl.recovery_key_to_print
     assert new_recovery is not None and new_recovery != old_recovery
+    assert dsl.accounts_needing_passwords == ["fixture.deputy", "fixture.head"]
     assert dsl.keys is not None
     raw = _keys(old_school)
     assert raw["version"] == 2
     roster = raw["roster"]
     assert isinstance(roster, list)
     assert [(e["change"], e["account"], e["role"]) for e in roster] == [
-        ("keys_upgraded", "fixture.dsl", "dsl"),
-        ("account_added", "fixture.deputy", "deputy_dsl"),
-        ("account_added", "fixture.head", "headteacher"),
-    ]  # the removed account is not on it
+        ("keys_upgraded", "fixture.dsl", "dsl")
+    ]
     assert [a["account"] for a in raw["accounts"]] == ["fixture.dsl"]  # type: ignore[index]
-    assert {s["account"] for s in raw["legacy_slots"]} == {  # type: ignore[union-attr]
-        "fixture.head",
-        "fixture.deputy",
-    }
+    assert raw["legacy_slots"] == []  # no old slot is left to open the database
     assert verify_open_database(dsl).sound
     upgraded = [e for e in audit_entries(dsl) if e.action == "security.keys_upgraded"]
-    assert upgraded[0].details == {"accounts": 3, "new_recovery_key": True}
+    assert upgraded[0].details == {
+        "need_new_passwords": ["fixture.deputy", "fixture.head"],
+        "new_recovery_key": True,
+    }
+    # Until the DSL sets a new password, the head's old one opens nothing.
+    with pytest.raises(UnknownAccount):
+        sign_in(old_school, "fixture.head", PASSWORDS["fixture.head"], DeviceSecretStore())
+    accounts.reset_password(dsl, username="fixture.head", new_password=HEAD_PASSWORD)
     dsl.sign_out()
 
-    head = sign_in(old_school, "fixture.head", PASSWORDS["fixture.head"], DeviceSecretStore())
+    head = sign_in(old_school, "fixture.head", HEAD_PASSWORD, DeviceSecretStore())
     assert head.keys is not None and head.account.role is Role.HEADTEACHER
     head.sign_out()
     file = KeySlotFile.load(Path(f"{old_school}.keys"))
-    assert file.account_slot("fixture.head") is not None
-    assert file.legacy_slot("fixture.head") is None
+    assert [(e.change, e.account, e.signed_by) for e in file.signed.entries][1:] == [
+        ("account_added", "fixture.head", "fixture.dsl")
+    ]
     assert file.signed.check() == []
 
     # The old sheet no longer opens today's database; the new one does.
@@ -102,20 +106,20 @@ def test_the_dsl_signing_in_upgrades_the_school_and_each_account_then_gets_its_k
         sign_in_with_recovery_key(
             old_school,
             recovery_key=old_recovery,
-            username="fixture.deputy",
+            username="fixture.dsl",
             new_password=DSL_PASSWORD,
             device_secrets=DeviceSecretStore(),
         )
-    deputy = sign_in_with_recovery_key(
+    again = sign_in_with_recovery_key(
         old_school,
         recovery_key=new_recovery,
-        username="fixture.deputy",
+        username="fixture.dsl",
         new_password=DSL_PASSWORD,
         device_secrets=DeviceSecretStore(),
     )
-    assert deputy.keys is not None and deputy.account.role is Role.DEPUTY_DSL
-    deputy.sign_out()
-    assert KeySlotFile.load(Path(f"{old_school}.keys")).legacy == []
+    assert again.keys is not None and again.account.role is Role.DSL
+    assert verify_open_database(again).sound
+    again.sign_out()
 
 
 def test_a_new_school_signs_every_account_change(school: School) -> None:

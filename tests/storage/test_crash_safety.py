@@ -1,5 +1,6 @@
-"""The kill harness (bench/crash_kills.py) in small: real SIGKILLs while saving, backing up and
-upgrading. The README's figures come from the full run of 1,000 kills of each kind."""
+"""The kill harness (bench/crash_kills.py) in small: real SIGKILLs while saving, backing up,
+upgrading and changing the school's key. The README's figures come from the full run of 1,000
+kills of each kind."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def test_nothing_reported_saved_is_lost_when_the_writer_is_killed() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     figures = {f["kind"]: f for f in json.loads(result.stdout)}
-    assert set(figures) == {"save", "backup", "migrate"}
+    assert set(figures) == {"save", "backup", "migrate", "rotate"}
     for kind, f in figures.items():
         assert f["trials"] == 12, kind
         assert f["lost"] == 0 and f["corrupt"] == 0 and f["problems"] == [], (kind, f)
@@ -32,3 +33,11 @@ def test_nothing_reported_saved_is_lost_when_the_writer_is_killed() -> None:
     # kills landed both during upgrades and after them, and every backup left was sound
     assert figures["migrate"]["kills"] >= 1
     assert figures["migrate"]["backups_checked"] > 0
+    # key changes were killed at every step, each finished or undone on opening
+    rotate = figures["rotate"]
+    assert rotate["kills"] == 12 and rotate["saved_reported"] > 12, rotate
+    assert set(rotate["key_changes_interrupted"]) == {
+        "copy begun",
+        "key file holds the next one",
+        "database swapped",
+    }, rotate

@@ -274,9 +274,9 @@ class AccountsTab(QWidget):
         me = self._signed_in
         self.dialog = PasswordDialog(
             f"Reset the password of {chosen.display_name}",
-            f"{chosen.display_name}'s old password no longer signs in. Give them the new one "
-            "in person. If you fear someone else knows the old password, change the school's "
-            "key afterwards (Settings › Security).",
+            f"{chosen.display_name}'s old password will no longer let them sign in. Give them "
+            "the new one in person. If you fear someone else knows the old password, change "
+            "the school's key afterwards (Settings › Security).",
             lambda _current, new: accounts.reset_password(
                 me, username=chosen.username, new_password=new
             ),

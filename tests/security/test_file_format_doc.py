@@ -1,0 +1,709 @@
+"""docs/file-format.md, followed step by step by someone without this program.
+
+Everything that reads the school's files here is written from the document alone, with only
+``cryptography``, ``argon2`` (argon2-cffi's low level), ``json``, ``hashlib``, ``base64``,
+``keyring`` (to read the device secret as the document says) and raw ``sqlcipher3``: never the
+program's own key-file, key-slot, key-pair or roster code, which is what the document describes.
+The program's services are used only to make the school (and its backups, key changes and
+review packs) that the document is checked against. If the document and the code part ways,
+a test here fails.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+import sqlcipher3
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from tests.conftest import DSL_PASSWORD, SCHOOL_NAME, School, add_head
+
+# -- section 1: conventions ------------------------------------------------------------------
+
+
+def unb64(text: str) -> bytes:
+    return base64.b64decode(text, validate=True)
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def hkdf(ikm: bytes, salt: bytes | None, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(ikm)
+
+
+def x25519_public(private: bytes) -> bytes:
+    return X25519PrivateKey.from_private_bytes(private).public_key().public_bytes_raw()
+
+
+def ed25519_public(seed: bytes) -> bytes:
+    return Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes_raw()
+
+
+def signature_holds(public: bytes, message: bytes, signature: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
+    except InvalidSignature:
+        return False
+    return True
+
+
+# -- section 4: the recovery key -------------------------------------------------------------
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+RFC4648 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def base32(data: bytes) -> str:
+    return base64.b32encode(data).decode("ascii").translate(str.maketrans(RFC4648, CROCKFORD))
+
+
+def parse_typed_secret(text: str, size: int, label: bytes) -> bytes:
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    body_length = size * 8 // 5
+    if len(cleaned) != body_length + 4 or any(ch not in CROCKFORD for ch in cleaned):
+        raise ValueError("not a well-formed key")
+    body, check = cleaned[:body_length], cleaned[body_length:]
+    if base32(hashlib.sha256(label + body.encode("ascii")).digest()[:5])[:4] != check:
+        raise ValueError("mistyped")
+    return base64.b32decode(body.translate(str.maketrans(CROCKFORD, RFC4648)))
+
+
+def parse_recovery_key(text: str) -> bytes:
+    return parse_typed_secret(text, 20, b"esafety-recovery-key:")
+
+
+def recovery_key_pairs(recovery: bytes, database_id: str) -> tuple[bytes, bytes]:
+    """The recovery key's X25519 private key and Ed25519 seed for one database."""
+    salt = database_id.encode("utf-8")
+    return (
+        hkdf(recovery, salt, b"esafety-desktop/recovery/x25519/v2"),
+        hkdf(recovery, salt, b"esafety-desktop/recovery/ed25519/v2"),
+    )
+
+
+# -- section 5: the device secret ------------------------------------------------------------
+
+
+def device_secret_from_keyring() -> bytes:
+    stored = keyring.get_password("eSafety Desktop", "device secret")
+    assert stored is not None, "this PC has no device secret"
+    secret = base64.b64decode(stored, validate=True)
+    assert len(secret) == 32
+    return secret
+
+
+def device_secret_id(secret: bytes) -> str:
+    return hashlib.sha256(b"esafety-desktop/device-secret-id/" + secret).hexdigest()[:16]
+
+
+# -- section 6: the key file -----------------------------------------------------------------
+
+
+def read_key_file(database: Path) -> dict[str, Any]:
+    document = json.loads(database.with_name(database.name + ".keys").read_bytes())
+    assert document["format"] == "esafety-desktop-key-slots"
+    return dict(document)
+
+
+def data_key_context(document: dict[str, Any], recipient: str) -> bytes:
+    return canonical(
+        {
+            "wrap": 2,
+            "database_id": document["database_id"],
+            "to": recipient,
+            "key": "data key",
+            "generation": document["generation"],
+        }
+    )
+
+
+def unwrap(wrap: dict[str, str], x25519_private: bytes, associated: bytes) -> bytes:
+    recipient, ephemeral = unb64(wrap["recipient"]), unb64(wrap["ephemeral"])
+    assert x25519_public(x25519_private) == recipient, "wrapped to someone else"
+    private = X25519PrivateKey.from_private_bytes(x25519_private)
+    shared = private.exchange(X25519PublicKey.from_public_bytes(ephemeral))
+    wrapping = hkdf(shared, ephemeral + recipient, b"esafety-desktop/wrap/v2")
+    return AESGCM(wrapping).decrypt(unb64(wrap["nonce"]), unb64(wrap["sealed"]), associated)
+
+
+def unwrap_data_key(document: dict[str, Any], recipient: str, x25519_private: bytes) -> bytes:
+    wrap = document["data_key"][recipient]
+    data_key = unwrap(wrap, x25519_private, data_key_context(document, recipient))
+    assert len(data_key) == 32
+    return data_key
+
+
+def argon2id(password: str, salt: bytes, kdf: dict[str, int]) -> bytes:
+    return hash_secret_raw(
+        secret=unicodedata.normalize("NFC", password).encode("utf-8"),
+        salt=salt,
+        time_cost=kdf["time_cost"],
+        memory_cost=kdf["memory_kib"],
+        parallelism=kdf["parallelism"],
+        hash_len=32,
+        type=Type.ID,
+        version=19,
+    )
+
+
+def open_password_slot(
+    document: dict[str, Any], account: str, password: str, device_secret: bytes | None
+) -> tuple[bytes, bytes]:
+    """Section 6.4: the account's X25519 private key and Ed25519 seed."""
+    slot = next(s for s in document["accounts"] if s["account"] == account)
+    salt = unb64(slot["salt"])
+    assert len(salt) == 16 and len(unb64(slot["nonce"])) == 12
+    stretched = argon2id(password, salt, slot["kdf"])
+    if slot["device_secret_id"] is None:
+        wrapping = hkdf(stretched, salt, b"esafety-desktop/slot/v2/password-only")
+    else:
+        assert device_secret is not None
+        assert device_secret_id(device_secret) == slot["device_secret_id"], "another PC"
+        wrapping = hkdf(stretched + device_secret, salt, b"esafety-desktop/slot/v2/password+device")
+    described = {k: v for k, v in slot.items() if k not in ("nonce", "sealed_private_keys")}
+    associated = canonical({"slot": 2, "database_id": document["database_id"], **described})
+    sealed = unb64(slot["sealed_private_keys"])
+    assert len(sealed) == 80
+    both = AESGCM(wrapping).decrypt(unb64(slot["nonce"]), sealed, associated)
+    x25519_private, ed25519_seed = both[:32], both[32:]
+    assert x25519_public(x25519_private) == unb64(slot["public"]["x25519"])
+    assert ed25519_public(ed25519_seed) == unb64(slot["public"]["ed25519"])
+    return x25519_private, ed25519_seed
+
+
+# -- section 10: the signed roster -----------------------------------------------------------
+
+ROLES = {"dsl", "deputy_dsl", "headteacher", "online_safety_lead"}
+FIRST_CHANGES = {"school_created", "keys_upgraded"}
+SIGNED_FIELDS = (
+    "sequence",
+    "previous",
+    "at",
+    "change",
+    "signed_by",
+    "account",
+    "role",
+    "keys",
+    "legacy_slot",
+    "recovery",
+)
+
+
+def roster_content(database_id: str, entry: dict[str, Any]) -> dict[str, Any]:
+    return {"database_id": database_id, **{f: entry.get(f) for f in SIGNED_FIELDS}}
+
+
+def roster_message(database_id: str, entry: dict[str, Any]) -> bytes:
+    return b"esafety-desktop/roster/v2\n" + canonical(roster_content(database_id, entry))
+
+
+def roster_hash(database_id: str, entry: dict[str, Any]) -> str:
+    recovery_signature = entry.get("recovery_signature")
+    whole = roster_content(database_id, entry) | {
+        "signature": base64.b64encode(unb64(entry["signature"])).decode("ascii"),
+        "recovery_signature": (
+            base64.b64encode(unb64(recovery_signature)).decode("ascii")
+            if recovery_signature
+            else None
+        ),
+    }
+    return hashlib.sha256(canonical(whole)).hexdigest()
+
+
+def walk_roster(document: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
+    """Section 10: every problem, and the state the roster leads to."""
+    database_id = document["database_id"]
+    members: dict[str, dict[str, Any]] = {}
+    state: dict[str, Any] = {"members": members, "recovery": None}
+    problems: list[str] = []
+    previous = "0" * 64
+    for number, entry in enumerate(document["roster"], start=1):
+        if entry["sequence"] != number or entry["previous"] != previous:
+            problems.append(f"{number}: out of the chain")
+        message = roster_message(database_id, entry)
+        signature = unb64(entry["signature"])
+        problem = None
+        if number == 1:
+            keys = entry.get("keys")
+            if (
+                entry["change"] not in FIRST_CHANGES
+                or keys is None
+                or entry.get("account") is None
+                or entry["signed_by"] != entry["account"]
+                or entry.get("role") != "dsl"
+            ):
+                problem = "the first change is not a DSL creating the school"
+            elif not signature_holds(unb64(keys["ed25519"]), message, signature):
+                problem = "the first change is not signed by its DSL"
+            elif entry["change"] == "school_created":
+                recovery = entry.get("recovery")
+                recovery_signature = entry.get("recovery_signature")
+                if (
+                    recovery is None
+                    or not recovery_signature
+                    or not signature_holds(
+                        unb64(recovery["ed25519"]), message, unb64(recovery_signature)
+                    )
+                ):
+                    problem = "the first change is not signed by the recovery key"
+        else:
+            problem = _later_problem(entry, state, message, signature)
+        if problem:
+            problems.append(f"{number}: {problem}")
+        else:
+            _apply(entry, state)
+        previous = roster_hash(database_id, entry)
+    return problems, state
+
+
+def _later_problem(
+    entry: dict[str, Any], state: dict[str, Any], message: bytes, signature: bytes
+) -> str | None:
+    members = state["members"]
+    change = entry["change"]
+    if change in FIRST_CHANGES:
+        return "can only be the first change"
+    signer_keys: dict[str, str] | None
+    if entry["signed_by"] == "recovery key":
+        signer_keys = state["recovery"]
+    else:
+        signer = members.get(entry["signed_by"])
+        if signer is None or not signer["active"]:
+            signer_keys = None
+        elif change == "keys_renewed" and entry.get("account") == entry["signed_by"]:
+            signer_keys = signer["keys"] if signer["keys"] is not None else entry.get("keys")
+        elif signer["role"] != "dsl" or signer["keys"] is None:
+            signer_keys = None
+        else:
+            signer_keys = signer["keys"]
+    if signer_keys is None:
+        return "signed by someone who may not sign it"
+    if not signature_holds(unb64(signer_keys["ed25519"]), message, signature):
+        return "the signature does not hold"
+    member = members.get(entry.get("account") or "")
+    if change == "account_added":
+        if not entry.get("account") or not entry.get("role") or (member and member["active"]):
+            return "adds an account that is already there"
+        if entry["role"] not in ROLES:
+            return "an unknown role"
+        if entry.get("keys") is None and entry.get("legacy_slot") is None:
+            return "an account with no keys"
+    elif change in ("account_removed", "role_changed", "keys_renewed"):
+        if member is None or not member["active"]:
+            return "names an account not on the roster"
+        if change == "role_changed" and entry.get("role") not in ROLES:
+            return "an unknown role"
+        if change == "keys_renewed" and entry.get("keys") is None:
+            return "no keys"
+    elif change == "recovery_replaced" and entry.get("recovery") is None:
+        return "no recovery key"
+    return None
+
+
+def _apply(entry: dict[str, Any], state: dict[str, Any]) -> None:
+    if entry.get("recovery") is not None:
+        state["recovery"] = entry["recovery"]
+    account = entry.get("account")
+    if account is None:
+        return
+    members = state["members"]
+    change = entry["change"]
+    if change in FIRST_CHANGES or change == "account_added":
+        members[account] = {
+            "role": entry.get("role"),
+            "keys": entry.get("keys"),
+            "legacy_slot": entry.get("legacy_slot"),
+            "active": True,
+        }
+    elif account in members and change == "account_removed":
+        members[account]["active"] = False
+    elif account in members and change == "role_changed":
+        members[account]["role"] = entry["role"]
+    elif account in members and change == "keys_renewed":
+        members[account]["keys"] = entry["keys"]
+        members[account]["legacy_slot"] = None
+
+
+# -- section 7: the database -----------------------------------------------------------------
+
+
+def open_database(path: Path, data_key: bytes) -> sqlcipher3.dbapi2.Connection:
+    connection = sqlcipher3.dbapi2.connect(str(path))
+    connection.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+    return connection
+
+
+def setting(connection: sqlcipher3.dbapi2.Connection, key: str) -> Any:
+    row = connection.execute("SELECT value FROM school_setting WHERE key = ?", (key,)).fetchone()
+    assert row is not None, key
+    return json.loads(row[0])
+
+
+def file_salt(path: Path) -> str:
+    return path.read_bytes()[:16].hex()
+
+
+def recovered_data_key(database: Path, recovery_text: str) -> bytes:
+    """Section 8, steps 2 to 7."""
+    document = read_key_file(database)
+    assert document["version"] == 2 and document["rotation"] is None
+    x25519_private, _seed = recovery_key_pairs(
+        parse_recovery_key(recovery_text), document["database_id"]
+    )
+    return unwrap_data_key(document, "recovery key", x25519_private)
+
+
+# -- the tests -------------------------------------------------------------------------------
+
+
+def test_the_recovery_key_alone_opens_the_school(school: School) -> None:
+    document = read_key_file(school.path)
+    assert document["version"] == 2 and document["generation"] == 1
+    assert re.fullmatch(r"[0-9a-f]{32}", document["database_id"])
+    assert document["rotation"] is None and document["legacy_slots"] == []
+
+    # Section 4: the text on the sheet, and the same key typed carelessly.
+    assert re.fullmatch(r"([0-9A-HJKMNP-TV-Z]{4}-){8}[0-9A-HJKMNP-TV-Z]{4}", school.recovery_key)
+    recovery = parse_recovery_key(school.recovery_key)
+    assert len(recovery) == 20
+    typed = school.recovery_key.lower().replace("-", " ")
+    assert parse_recovery_key(typed.replace("0", "o").replace("1", "l")) == recovery
+    changed = "0" if school.recovery_key[0] != "0" else "1"
+    with pytest.raises(ValueError, match="mistyped"):
+        parse_recovery_key(changed + school.recovery_key[1:])
+
+    x25519_private, ed25519_seed = recovery_key_pairs(recovery, document["database_id"])
+    wrap = document["data_key"]["recovery key"]
+    assert x25519_public(x25519_private) == unb64(wrap["recipient"])
+    first = document["roster"][0]
+    assert first["recovery"] == {
+        "x25519": base64.b64encode(x25519_public(x25519_private)).decode("ascii"),
+        "ed25519": base64.b64encode(ed25519_public(ed25519_seed)).decode("ascii"),
+    }
+
+    data_key = unwrap_data_key(document, "recovery key", x25519_private)
+    # The associated data is exact: another recipient's or generation's context fails.
+    with pytest.raises(InvalidTag):
+        unwrap(wrap, x25519_private, data_key_context(document, "account:jo.dsl"))
+
+    connection = open_database(school.path, data_key)
+    try:
+        assert setting(connection, "school_name") == SCHOOL_NAME
+        assert setting(connection, "database_id") == document["database_id"]
+        assert setting(connection, "key_storage") == "device"
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    finally:
+        connection.close()
+
+
+def test_a_password_and_this_pcs_device_secret_open_an_account(school: School) -> None:
+    document = read_key_file(school.path)
+    secret = device_secret_from_keyring()
+    slot = next(s for s in document["accounts"] if s["account"] == "jo.dsl")
+    assert slot["device_secret_id"] == device_secret_id(secret)
+
+    x25519_private, _seed = open_password_slot(document, "jo.dsl", school.password, secret)
+    data_key = unwrap_data_key(document, "account:jo.dsl", x25519_private)
+    assert data_key == recovered_data_key(school.path, school.recovery_key)
+
+    with pytest.raises(InvalidTag):  # a wrong password
+        open_password_slot(document, "jo.dsl", school.password + "!", secret)
+    with pytest.raises(AssertionError, match="another PC"):
+        open_password_slot(document, "jo.dsl", school.password, bytes(32))
+
+    connection = open_database(school.path, data_key)
+    try:
+        assert setting(connection, "school_name") == SCHOOL_NAME
+        display = connection.execute(
+            "SELECT display_name FROM account WHERE username = 'jo.dsl'"
+        ).fetchone()[0]
+    finally:
+        connection.close()
+    assert display == "Jo Bloggs"
+    assert b"Jo Bloggs" not in school.path.with_name("school.db.keys").read_bytes()
+
+
+def test_every_roster_change_is_signed_and_chained(school: School) -> None:
+    from esafety_desktop.domain.roles import Role
+    from esafety_desktop.services import accounts
+
+    add_head(school)
+    accounts.change_role(school.signed_in, username="p.head", role=Role.DEPUTY_DSL)
+    new_password = "Saucer-Thimble-Harbour-83"
+    accounts.change_own_password(
+        school.signed_in, current_password=DSL_PASSWORD, new_password=new_password
+    )
+    new_recovery = accounts.replace_recovery_key(school.signed_in)
+    accounts.remove_account(school.signed_in, username="p.head")
+
+    document = read_key_file(school.path)
+    changes = [(e["change"], e["signed_by"], e.get("account")) for e in document["roster"]]
+    assert changes == [
+        ("school_created", "jo.dsl", "jo.dsl"),
+        ("account_added", "jo.dsl", "p.head"),
+        ("role_changed", "jo.dsl", "p.head"),
+        ("keys_renewed", "jo.dsl", "jo.dsl"),
+        ("recovery_replaced", "jo.dsl", None),
+        ("account_removed", "jo.dsl", "p.head"),
+    ]
+    assert all("database_id" not in e for e in document["roster"])
+    assert [("recovery_signature" in e) for e in document["roster"]] == [True] + [False] * 5
+
+    problems, state = walk_roster(document)
+    assert problems == []
+    members = state["members"]
+    assert members["jo.dsl"]["role"] == "dsl" and members["jo.dsl"]["active"]
+    assert members["p.head"]["role"] == "deputy_dsl" and not members["p.head"]["active"]
+    slot = next(s for s in document["accounts"] if s["account"] == "jo.dsl")
+    assert members["jo.dsl"]["keys"] == slot["public"]
+    assert [s["account"] for s in document["accounts"]] == ["jo.dsl"]
+    assert sorted(document["data_key"]) == ["account:jo.dsl", "recovery key"]
+
+    # The roster's recovery key is the new sheet's, and only the new sheet opens today's key.
+    new_x25519, new_ed25519 = recovery_key_pairs(
+        parse_recovery_key(new_recovery), document["database_id"]
+    )
+    assert unb64(state["recovery"]["x25519"]) == x25519_public(new_x25519)
+    assert unb64(state["recovery"]["ed25519"]) == ed25519_public(new_ed25519)
+    old_x25519, _ = recovery_key_pairs(
+        parse_recovery_key(school.recovery_key), document["database_id"]
+    )
+    with pytest.raises(AssertionError, match="wrapped to someone else"):
+        unwrap_data_key(document, "recovery key", old_x25519)
+    # Replacing the recovery key and removing an account each changed the school's key.
+    assert document["generation"] == 3
+    data_key = recovered_data_key(school.path, new_recovery)
+    own, _ = open_password_slot(document, "jo.dsl", new_password, device_secret_from_keyring())
+    assert unwrap_data_key(document, "account:jo.dsl", own) == data_key
+
+    # The walk is not a formality: an edited role, or an entry taken out, is found.
+    edited = json.loads(json.dumps(document))
+    edited["roster"][2]["role"] = "dsl"
+    assert walk_roster(edited)[0] == [
+        "3: the signature does not hold",
+        "4: out of the chain",  # its hash changed, so the next entry no longer follows it
+    ]
+    cut = json.loads(json.dumps(document))
+    del cut["roster"][3]
+    assert any("out of the chain" in p for p in walk_roster(cut)[0])
+
+
+def test_the_key_file_names_its_database_and_its_newest_audit_entry(school: School) -> None:
+    document = read_key_file(school.path)
+    assert document["database_salt"] == file_salt(school.path)
+    data_key = recovered_data_key(school.path, school.recovery_key)
+
+    anchor = document["audit_anchor"]
+    anchor_key = hkdf(data_key, None, b"esafety-desktop/audit-anchor/v1")
+    message = f"{document['database_id']}|{anchor['sequence']}|{anchor['hash']}".encode()
+    assert anchor["seal"] == hmac.new(anchor_key, message, hashlib.sha256).hexdigest()
+
+    connection = open_database(school.path, data_key)
+    try:
+        row = connection.execute(
+            "SELECT hash FROM audit_entry WHERE sequence = ?", (anchor["sequence"],)
+        ).fetchone()
+        first = connection.execute(
+            "SELECT prev_hash FROM audit_entry ORDER BY sequence LIMIT 1"
+        ).fetchone()
+    finally:
+        connection.close()
+    assert row == (anchor["hash"],)
+    assert first == ("0" * 64,)
+
+
+def test_a_change_of_the_schools_key_is_as_described(school: School) -> None:
+    from esafety_desktop.services import accounts
+
+    before = read_key_file(school.path)
+    old_key = recovered_data_key(school.path, school.recovery_key)
+    accounts.change_school_key(school.signed_in)
+
+    after = read_key_file(school.path)
+    assert after["generation"] == before["generation"] + 1 == 2
+    assert after["rotation"] is None and after["database_id"] == before["database_id"]
+    assert after["database_salt"] == file_salt(school.path) != before["database_salt"]
+    assert not school.path.with_name("school.db.next").exists()
+    assert after["roster"] == before["roster"]
+
+    x25519_private, _ = recovery_key_pairs(
+        parse_recovery_key(school.recovery_key), after["database_id"]
+    )
+    new_key = unwrap_data_key(after, "recovery key", x25519_private)
+    assert new_key != old_key
+    # The generation is bound into the wrap: read with the old generation, it fails.
+    with pytest.raises(InvalidTag):
+        unwrap(
+            after["data_key"]["recovery key"],
+            x25519_private,
+            data_key_context(before, "recovery key"),
+        )
+
+    connection = open_database(school.path, new_key)
+    try:
+        assert setting(connection, "school_name") == SCHOOL_NAME
+    finally:
+        connection.close()
+    stale = open_database(school.path, old_key)
+    try:
+        with pytest.raises(sqlcipher3.dbapi2.DatabaseError, match="not a database"):
+            stale.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        stale.close()
+
+
+def test_a_backup_folder_is_as_described(school: School, tmp_path: Path) -> None:
+    from esafety_desktop.services.backups import BY_HAND, back_up
+
+    folder = back_up(school.signed_in, BY_HAND).backup.folder
+    assert folder.parent == school.path.parent / "eSafety Desktop backups"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{6} by hand", folder.name)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "backup.json",
+        "school.db",
+        "school.db.keys",
+    ]
+
+    manifest = json.loads((folder / "backup.json").read_text(encoding="utf-8"))
+    assert set(manifest) == {
+        "format",
+        "version",
+        "database_id",
+        "made_at",
+        "kind",
+        "app_version",
+        "layout",
+        "counts",
+        "audit_entries",
+        "files",
+        "made_on",
+    }
+    assert manifest["format"] == "esafety-desktop-backup" and manifest["version"] == 1
+    assert manifest["kind"] == "by hand" and manifest["made_at"].endswith("+00:00")
+    assert set(manifest["counts"]) == {"cases", "people", "accounts"}
+    for name in ("school.db", "school.db.keys"):
+        assert manifest["files"][name] == hashlib.sha256((folder / name).read_bytes()).hexdigest()
+
+    # Same key and same salt as the live database; it opens with the recovery key alone.
+    document = read_key_file(folder / "school.db")
+    assert document["database_id"] == manifest["database_id"]
+    assert file_salt(folder / "school.db") == file_salt(school.path)
+    assert document["database_salt"] == file_salt(folder / "school.db")
+    copy = tmp_path / "recovered" / "school.db"
+    copy.parent.mkdir()
+    shutil.copyfile(folder / "school.db", copy)
+    shutil.copyfile(folder / "school.db.keys", copy.with_name("school.db.keys"))
+    connection = open_database(copy, recovered_data_key(copy, school.recovery_key))
+    try:
+        assert setting(connection, "school_name") == SCHOOL_NAME
+        layout = connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        accounts = connection.execute("SELECT count(*) FROM account").fetchone()[0]
+    finally:
+        connection.close()
+    assert layout == manifest["layout"]
+    assert accounts == manifest["counts"]["accounts"]
+
+
+def test_a_version_1_key_file_opens_as_described(tmp_path: Path) -> None:
+    from tests.storage.fixtures.make_school_v1 import HERE, PASSWORDS, RECOVERY_FILE
+
+    copy = tmp_path / "school.db"
+    shutil.copyfile(HERE / "school.db", copy)
+    shutil.copyfile(HERE / "school.db.keys", tmp_path / "school.db.keys")
+    document = read_key_file(copy)
+    assert document["version"] == 1
+    database_id = document["database_id"]
+
+    def associated(slot: dict[str, Any]) -> bytes:
+        described = {k: v for k, v in slot.items() if k not in ("nonce", "sealed_key")}
+        described |= {"database_id": database_id, "format": 1}
+        return json.dumps(described, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+    def open_slot(slot: dict[str, Any], wrapping: bytes) -> bytes:
+        sealed = unb64(slot["sealed_key"])
+        assert len(sealed) == 48
+        return AESGCM(wrapping).decrypt(unb64(slot["nonce"]), sealed, associated(slot))
+
+    recovery_slot = next(s for s in document["slots"] if s["kind"] == "recovery")
+    assert recovery_slot["account"] is None and recovery_slot["kdf"] is None
+    recovery = parse_recovery_key(RECOVERY_FILE.read_text())
+    data_key = open_slot(
+        recovery_slot,
+        hkdf(recovery, unb64(recovery_slot["salt"]), b"esafety-desktop/slot/recovery/v1"),
+    )
+
+    password_slot = next(s for s in document["slots"] if s["account"] == "fixture.dsl")
+    assert password_slot["kind"] == "password" and password_slot["device_secret_id"] is None
+    salt = unb64(password_slot["salt"])
+    stretched = argon2id(PASSWORDS["fixture.dsl"], salt, password_slot["kdf"])
+    wrapping = hkdf(stretched, salt, b"esafety-desktop/slot/password-only/v1")
+    assert open_slot(password_slot, wrapping) == data_key
+
+    connection = open_database(copy, data_key)
+    try:
+        assert setting(connection, "database_id") == database_id
+        assert setting(connection, "school_name") == "Fixture Primary (invented)"
+    finally:
+        connection.close()
+
+
+def test_a_review_pack_opens_with_its_passphrase_as_described(
+    school: School, tmp_path: Path
+) -> None:
+    from esafety_desktop.services import incidents, review_packs
+    from tests.services.test_incidents import NUDES_REFERRED, _new, _pupil
+
+    case = incidents.record_incident(school.signed_in, _new(_pupil(school), NUDES_REFERRED)).id
+    out = tmp_path / "for-the-head.esreview"
+    exported = review_packs.export_review_pack(school.signed_in, [case], "Pat Head", out)
+
+    assert re.fullmatch(r"([0-9A-HJKMNP-TV-Z]{4}-){6}[0-9A-HJKMNP-TV-Z]{4}", exported.passphrase)
+    secret = parse_typed_secret(exported.passphrase, 15, b"esafety-review-pack:")
+    key = hkdf(secret, None, b"esafety-desktop/review-pack/v1")
+    pack = open_database(out, key)
+    try:
+        info = dict(pack.execute("SELECT key, value FROM pack_info").fetchall())
+        rows = pack.execute("SELECT reference, record, sha256 FROM pack_case").fetchall()
+        journal = pack.execute("PRAGMA journal_mode").fetchone()[0]
+    finally:
+        pack.close()
+    assert info["format"] == "esafety-desktop-review-pack" and info["version"] == "1"
+    assert info["school_name"] == SCHOOL_NAME and info["reviewer"] == "Pat Head"
+    assert journal == "delete"
+    assert [r[0] for r in rows] == exported.references
+    for _reference, record, digest in rows:
+        assert hashlib.sha256(record.encode("utf-8")).hexdigest() == digest
+        json.loads(record)
+
+    # The school keeps the pack's key, so the recovery key opens the school's own packs.
+    document = read_key_file(school.path)
+    assert info["database_id"] == document["database_id"]
+    connection = open_database(school.path, recovered_data_key(school.path, school.recovery_key))
+    try:
+        kept = connection.execute(
+            "SELECT pack_key FROM review_pack WHERE pack_id = ?", (info["pack_id"],)
+        ).fetchone()
+    finally:
+        connection.close()
+    assert kept == (key.hex(),)
