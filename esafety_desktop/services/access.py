@@ -52,6 +52,9 @@ log = logging.getLogger(__name__)
 KEY_STORAGE_SETTING = "key_storage"  # "device" (keyring) or "password_only" (chosen, audited)
 SCHOOL_NAME_SETTING = "school_name"
 RECOVERY_SHEET_SETTING = "recovery_sheet"  # how the current sheet was kept; None: not yet
+# Why the school's key must still change (an account removed, the keys upgraded), cleared once
+# it has: a DSL's next sign-in changes it if the program stopped in between.
+SCHOOL_KEY_CHANGE_DUE_SETTING = "school_key_change_due"
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 
@@ -168,6 +171,7 @@ class SignedIn:
         if newest is not None:
             self.device_secrets.remember_position(
                 database.database_id,
+                _where(database),
                 {"audit": list(newest), "generation": database.key_slots.generation},
             )
 
@@ -303,10 +307,11 @@ def sign_in(
     """Open the school database as ``username``; the session reads the time from ``clock``
     (the system clock unless given).
 
-    An account still on a slot from before per-account keys gets its key pairs now, when the
-    school's roster has begun. Where it has not, a DSL signing in with ``upgrade_keys`` (the
-    window, which can show the new recovery sheet at once) begins it; the new recovery key is
-    then in ``recovery_key_to_print``."""
+    A school made before keys for each account opens as it did (its version 1 slots) until a
+    DSL signs in with ``upgrade_keys`` (the window, which can show the new recovery sheet at
+    once): the DSL gets key pairs and the roster begins, the other accounts need new passwords
+    (``accounts_needing_passwords``), the new recovery key is in ``recovery_key_to_print``, and
+    the school's key is changed, so no copy of the old key file opens the database any more."""
     files = DatabaseFiles(Path(path))
     unlocked = unlock(files, username, password, device_secrets)
     database = SchoolDatabase.open(files, unlocked.key_slots, unlocked.data_key)
@@ -321,13 +326,7 @@ def sign_in(
         if unlocked.keys is None and upgrade_keys and signed_in.account.role is Role.DSL:
             recovery = _upgrade_school_keys(signed_in, password, recovery=None)
             signed_in.recovery_key_to_print = format_recovery_key(recovery)
-        begin_sealing(signed_in)
-        if signed_in.keys is not None and signed_in.account.role is Role.DSL:
-            from esafety_desktop.services import accounts  # it builds on this module
-
-            due = accounts.school_key_change_due(signed_in)
-            if due:  # an account was removed and the program stopped before the key changed
-                accounts.change_school_key(signed_in, due)
+        _after_upgrading(signed_in)
     except BaseException:
         database.close()
         raise
@@ -377,6 +376,7 @@ def sign_in_with_recovery_key(
             signed_in = _recovery_session(database, account, device_secrets, clock)
             recovery = parse_recovery_key(recovery_key)  # it opened the slot, so it parses
             _upgrade_school_keys(signed_in, new_password, recovery=recovery)
+            _after_upgrading(signed_in)
             return signed_in
         keys, slot = school_keys.new_account_keys(database, account, new_password, device_secret)
         with database.changing_key_slots() as slots:
@@ -414,6 +414,19 @@ def _recovery_session(
     )
 
 
+def _after_upgrading(signed_in: SignedIn) -> None:
+    """Seal every record for checking (once), and change the school's key if that is due: an
+    upgrade (copies of the old key file held the same data key), or an account removed when
+    the program stopped before the key changed."""
+    begin_sealing(signed_in)
+    if signed_in.keys is not None and signed_in.account.role is Role.DSL:
+        from esafety_desktop.services import accounts  # it builds on this module
+
+        due = accounts.school_key_change_due(signed_in)
+        if due:
+            accounts.change_school_key(signed_in, due)
+
+
 def _upgrade_school_keys(signed_in: SignedIn, password: str, *, recovery: bytes | None) -> bytes:
     """Begin the signed roster (a DSL signing in to a school made before per-account keys)."""
     database = signed_in.database
@@ -431,6 +444,8 @@ def _upgrade_school_keys(signed_in: SignedIn, password: str, *, recovery: bytes 
         database.keys = keys
         if recovery is None:
             write_setting(session, RECOVERY_SHEET_SETTING, None)  # the new sheet is not kept yet
+        # Old copies of the key file open the same data key: it changes next (_after_upgrading).
+        write_setting(session, SCHOOL_KEY_CHANGE_DUE_SETTING, "keys upgraded")
         signed_in.record(
             session,
             "security.keys_upgraded",
@@ -492,7 +507,7 @@ def refuse_if_older(database: SchoolDatabase, device_secrets: DeviceSecretStore)
     """Refuse a database and key file older than the pair this PC last closed: someone may
     have put back an older copy to undo what was recorded since. The recovery key opens it
     anyway (a deliberate choice, recorded), and Restore puts a backup back openly."""
-    pinned = device_secrets.remembered_position(database.database_id)
+    pinned = device_secrets.remembered_position(database.database_id, _where(database))
     if not pinned:
         return
     try:
@@ -515,6 +530,10 @@ def refuse_if_older(database: SchoolDatabase, device_secrets: DeviceSecretStore)
             "sign-in screen), and tell your headteacher or chair of governors. If this copy was "
             "put back on purpose, sign in with the recovery key to go on with it.",
         )
+
+
+def _where(database: SchoolDatabase) -> str:
+    return str(database.files.database.resolve())
 
 
 def begin_sealing(signed_in: SignedIn) -> None:

@@ -13,6 +13,7 @@ from esafety_desktop.errors import InvalidInput, UnknownAccount, WrongPassword
 from esafety_desktop.services import school_keys
 from esafety_desktop.services.access import (
     RECOVERY_SHEET_SETTING,
+    SCHOOL_KEY_CHANGE_DUE_SETTING,
     AccountInfo,
     SignedIn,
     active_account,
@@ -27,10 +28,6 @@ from esafety_desktop.storage.key_file import KeySlotFile, recipient_of
 from esafety_desktop.storage.keypairs import PrivateKeys, PublicKeys
 from esafety_desktop.storage.models import Account
 from esafety_desktop.storage.roster import RECOVERY_SIGNER
-
-# Set when an account is removed, cleared once the school's key has changed: a DSL's next
-# sign-in changes it if the program stopped in between.
-SCHOOL_KEY_CHANGE_DUE_SETTING = "school_key_change_due"
 
 
 def list_accounts(signed_in: SignedIn, *, include_removed: bool = False) -> list[AccountInfo]:
@@ -182,8 +179,8 @@ def remove_account(signed_in: SignedIn, *, username: str) -> None:
 @dataclass(frozen=True)
 class SchoolKeyChanged:
     generation: int
-    # Accounts that had not signed in since the school's keys were upgraded: the new key could
-    # not be wrapped to them, so a DSL must reset their passwords.
+    # Accounts still waiting for a new password since the school's keys were upgraded: they
+    # cannot sign in until a DSL resets it.
     need_new_passwords: list[str]
 
 
@@ -201,19 +198,19 @@ def change_school_key(signed_in: SignedIn, why: str = "asked for") -> SchoolKeyC
             "the app once as a Designated Safeguarding Lead: it upgrades the keys, and then "
             "the school's key can be changed."
         )
-    left_out: list[str] = []
 
     def recipients_in(key_slots: KeySlotFile) -> dict[str, PublicKeys]:
         state = school_keys.roster_state(key_slots)
         assert state is not None
-        members = [m for m in state.members.values() if m.active]
-        left_out[:] = sorted(m.account for m in members if m.keys is None)
-        recipients = {recipient_of(m.account): m.keys for m in members if m.keys is not None}
+        recipients = {recipient_of(m.account): m.keys for m in state.members.values() if m.active}
         if state.recovery is not None:
             recipients[RECOVERY_SIGNER] = state.recovery
         return recipients
 
     database.change_data_key(recipients_in)
+    roster = database.key_slots.signed.state()
+    with database.reading() as session:
+        left_out = [n for n in active_usernames(session) if roster.active(n) is None]
     with database.transaction() as session:
         write_setting(session, SCHOOL_KEY_CHANGE_DUE_SETTING, None)
         signed_in.record(
@@ -262,7 +259,7 @@ def change_own_password(signed_in: SignedIn, *, current_password: str, new_passw
     # New key pairs with the new password: a slot copied with the old one opens nothing new.
     keys, slot = school_keys.new_account_keys(database, username, new_password, device_secret)
     with database.changing_key_slots(), database.transaction() as session:
-        _renew_keys(signed_in, username, slot.public, own_keys=keys)
+        _renew_keys(signed_in, username, slot.public)
         school_keys.give_account(database, slot)
         old, database.keys = database.keys, keys
         if old is not None:
@@ -306,18 +303,14 @@ def _renew_keys(
     signed_in: SignedIn,
     account: str,
     public: PublicKeys,
-    own_keys: PrivateKeys | None = None,
 ) -> None:
     """Sign an account's new public keys into the roster: a DSL signs for anyone; an account
-    changing its own password signs with its current keys (or, on a slot from before
-    per-account keys, with the new ones)."""
-    database = signed_in.database
-    own = account == signed_in.account.username
+    changing its own password signs with its current keys."""
     school_keys.sign_change(
-        database,
+        signed_in.database,
         "keys_renewed",
         signer=signed_in.account.username,
-        signer_keys=(signed_in.keys or own_keys) if own else signed_in.keys,
+        signer_keys=signed_in.keys,
         account=account,
         keys=public,
     )

@@ -109,11 +109,14 @@ class DeviceSecretStore:
 
     # -- the newest state of each school database this PC has opened -----------------------
 
-    def remembered_position(self, database_id: str) -> dict[str, Any] | None:
-        """Where the school database was when this PC last closed it (newest audit entry,
-        key generation): None when this PC never opened it or keeps no keyring."""
+    def remembered_position(self, database_id: str, where: str) -> dict[str, Any] | None:
+        """Where the school database at ``where`` (its full path) was when this PC last closed
+        it (newest audit entry, key generation): None when this PC never opened it there, or
+        keeps no keyring. A copy elsewhere (a database set aside by a restore) has its own."""
         try:
-            stored = self._call(keyring.get_password, self.service, _position_entry(database_id))
+            stored = self._call(
+                keyring.get_password, self.service, _position_entry(database_id, where)
+            )
         except (KeyringUnavailable, KeyringIsLocked):
             return None
         if stored is None:
@@ -124,7 +127,7 @@ class DeviceSecretStore:
             return None
         return position if isinstance(position, dict) else None
 
-    def remember_position(self, database_id: str, position: dict[str, Any]) -> None:
+    def remember_position(self, database_id: str, where: str, position: dict[str, Any]) -> None:
         """Keep the database's newest state in this PC's keyring (nothing when there is none:
         password-only protection keeps no record here)."""
         with contextlib.suppress(KeyringUnavailable, KeyringIsLocked):
@@ -132,7 +135,7 @@ class DeviceSecretStore:
                 self._call(
                     keyring.set_password,
                     self.service,
-                    _position_entry(database_id),
+                    _position_entry(database_id, where),
                     json.dumps(position, sort_keys=True),
                 )
 
@@ -162,8 +165,8 @@ class DeviceSecretStore:
             raise KeyringUnavailable(str(exc) or type(exc).__name__) from exc
 
 
-def _position_entry(database_id: str) -> str:
-    return f"newest state of {database_id}"
+def _position_entry(database_id: str, where: str) -> str:
+    return f"newest state of {database_id} at {where}"
 
 
 def _usable_backends() -> list[Any]:

@@ -9,8 +9,9 @@
 * during a change of the school's key, the **next** key file, so a crash at any point finishes
   or undoes the change on the next opening (storage/rotation.py).
 
-Version 1 (before per-account keys) is read too: its slots become ``legacy`` slots, which still
-open the database until each account has signed in once. ``docs/file-format.md`` describes the
+Version 1 (before per-account keys) is read too: its slots become ``legacy`` slots, which open
+the database as before until a DSL signs in to the app and upgrades the school (then they are
+dropped and the other accounts get new passwords). ``docs/file-format.md`` describes the
 file for anyone who must recover a school's data without this program.
 """
 

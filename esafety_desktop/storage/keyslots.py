@@ -116,11 +116,6 @@ class KeySlot:
             sealed_key=unb64(raw["sealed_key"]),
         )
 
-    def fingerprint(self) -> str:
-        """Names this exact slot in the signed roster (an account from before per-account keys
-        may claim its keys only with the slot it had then)."""
-        return hashlib.sha256(canonical(self.to_json())).hexdigest()
-
     def associated_data(self, database_id: str) -> bytes:
         """Everything about the slot except the sealed key, bound into the GCM tag."""
         described = self.to_json()

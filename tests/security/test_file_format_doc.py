@@ -2,11 +2,13 @@
 
 Everything that reads the school's files here is written from the document alone, with only
 ``cryptography``, ``argon2`` (argon2-cffi's low level), ``json``, ``hashlib``, ``base64``,
-``keyring`` (to read the device secret as the document says) and raw ``sqlcipher3``: never the
-program's own key-file, key-slot, key-pair or roster code, which is what the document describes.
-The program's services are used only to make the school (and its backups, key changes and
-review packs) that the document is checked against. If the document and the code part ways,
-a test here fails.
+``datetime``, ``keyring`` (to read the device secret and the newest state as the document says)
+and raw ``sqlcipher3``: never the program's own key-file, key-slot, key-pair, roster, audit or
+history code, which is what the document describes. The program's services are used to make
+the school (and its backups, key changes, upgrades and review packs) that the document is
+checked against, and, where the document states a rule, to see that the program keeps the same
+rule (it refuses what the walk by hand refuses). If the document and the code part ways, a test
+here fails.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 import re
 import shutil
 import unicodedata
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -205,7 +208,6 @@ SIGNED_FIELDS = (
     "account",
     "role",
     "keys",
-    "legacy_slot",
     "recovery",
 )
 
@@ -280,23 +282,21 @@ def walk_roster(document: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
 def _later_problem(
     entry: dict[str, Any], state: dict[str, Any], message: bytes, signature: bytes
 ) -> str | None:
+    """Section 10, step 3, in its order: the first rule the entry breaks."""
     members = state["members"]
     change = entry["change"]
     if change in FIRST_CHANGES:
         return "can only be the first change"
-    signer_keys: dict[str, str] | None
+    signer_keys: dict[str, str] | None = None
     if entry["signed_by"] == "recovery key":
         signer_keys = state["recovery"]
     else:
         signer = members.get(entry["signed_by"])
-        if signer is None or not signer["active"]:
-            signer_keys = None
-        elif change == "keys_renewed" and entry.get("account") == entry["signed_by"]:
-            signer_keys = signer["keys"] if signer["keys"] is not None else entry.get("keys")
-        elif signer["role"] != "dsl" or signer["keys"] is None:
-            signer_keys = None
-        else:
-            signer_keys = signer["keys"]
+        if signer is not None and signer["active"]:
+            if change == "keys_renewed" and entry.get("account") == entry["signed_by"]:
+                signer_keys = signer["keys"]  # its current keys, never the entry's new ones
+            elif signer["role"] == "dsl":
+                signer_keys = signer["keys"]
     if signer_keys is None:
         return "signed by someone who may not sign it"
     if not signature_holds(unb64(signer_keys["ed25519"]), message, signature):
@@ -307,7 +307,7 @@ def _later_problem(
             return "adds an account that is already there"
         if entry["role"] not in ROLES:
             return "an unknown role"
-        if entry.get("keys") is None and entry.get("legacy_slot") is None:
+        if entry.get("keys") is None:
             return "an account with no keys"
     elif change in ("account_removed", "role_changed", "keys_renewed"):
         if member is None or not member["active"]:
@@ -318,6 +318,10 @@ def _later_problem(
             return "no keys"
     elif change == "recovery_replaced" and entry.get("recovery") is None:
         return "no recovery key"
+    if entry.get("recovery") is not None and change != "recovery_replaced":
+        return "carries a recovery key"
+    if entry.get("keys") is not None and change not in ("account_added", "keys_renewed"):
+        return "carries keys it may not give"
     return None
 
 
@@ -330,19 +334,45 @@ def _apply(entry: dict[str, Any], state: dict[str, Any]) -> None:
     members = state["members"]
     change = entry["change"]
     if change in FIRST_CHANGES or change == "account_added":
-        members[account] = {
-            "role": entry.get("role"),
-            "keys": entry.get("keys"),
-            "legacy_slot": entry.get("legacy_slot"),
-            "active": True,
-        }
+        members[account] = {"role": entry.get("role"), "keys": entry["keys"], "active": True}
     elif account in members and change == "account_removed":
         members[account]["active"] = False
     elif account in members and change == "role_changed":
         members[account]["role"] = entry["role"]
     elif account in members and change == "keys_renewed":
         members[account]["keys"] = entry["keys"]
-        members[account]["legacy_slot"] = None
+
+
+def public_keys_json(x25519_public_key: bytes, ed25519_public_key: bytes) -> dict[str, str]:
+    return {
+        "x25519": base64.b64encode(x25519_public_key).decode("ascii"),
+        "ed25519": base64.b64encode(ed25519_public_key).decode("ascii"),
+    }
+
+
+def new_public_keys() -> tuple[dict[str, str], bytes]:
+    """Fresh key pairs: their public keys as the roster writes them, and the Ed25519 seed."""
+    x25519_private = X25519PrivateKey.generate().private_bytes_raw()
+    seed = Ed25519PrivateKey.generate().private_bytes_raw()
+    return public_keys_json(x25519_public(x25519_private), ed25519_public(seed)), seed
+
+
+def with_entry(document: dict[str, Any], seed: bytes, **fields: Any) -> dict[str, Any]:
+    """A copy of ``document`` with one more roster entry, made and signed (with ``seed``) as
+    section 6.5 says: the next sequence, the hash of the last entry, the signed message."""
+    database_id = document["database_id"]
+    copy = json.loads(json.dumps(document))
+    roster = copy["roster"]
+    entry: dict[str, Any] = {f: None for f in SIGNED_FIELDS} | {
+        "sequence": len(roster) + 1,
+        "previous": roster_hash(database_id, roster[-1]),
+        "at": "2026-12-01T10:00:00",
+    }
+    entry |= fields
+    signature = Ed25519PrivateKey.from_private_bytes(seed).sign(roster_message(database_id, entry))
+    entry["signature"] = base64.b64encode(signature).decode("ascii")
+    roster.append(entry)
+    return copy
 
 
 # -- section 7: the database -----------------------------------------------------------------
@@ -372,6 +402,193 @@ def recovered_data_key(database: Path, recovery_text: str) -> bytes:
         parse_recovery_key(recovery_text), document["database_id"]
     )
     return unwrap_data_key(document, "recovery key", x25519_private)
+
+
+def newest_audit_entry(path: Path, data_key: bytes) -> tuple[int, str]:
+    connection = open_database(path, data_key)
+    try:
+        row = connection.execute(
+            "SELECT sequence, hash FROM audit_entry ORDER BY sequence DESC LIMIT 1"
+        ).fetchone()
+    finally:
+        connection.close()
+    return int(row[0]), str(row[1])
+
+
+# -- sections 7.3 and 7.4: the audit chain and signed history --------------------------------
+
+GENESIS = "0" * 64
+AUDIT_COLUMNS = (
+    "sequence",
+    "occurred_at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "subject_type",
+    "subject_id",
+    "details",
+    "prev_hash",
+    "hash",
+    "signer",
+    "signature",
+    "rows_hash",
+)
+HASHED = AUDIT_COLUMNS[:8]
+NOT_SEALED = {"audit_entry", "row_seal", "incident_draft", "alembic_version"}
+
+
+def audit_entries(connection: sqlcipher3.dbapi2.Connection) -> list[dict[str, Any]]:
+    rows = connection.execute(
+        f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_entry ORDER BY sequence"
+    ).fetchall()
+    return [dict(zip(AUDIT_COLUMNS, row, strict=True)) for row in rows]
+
+
+def audit_hash(entry: dict[str, Any]) -> str:
+    content = {k: entry[k] for k in HASHED}
+    if entry["signer"] is not None or entry["rows_hash"] is not None:
+        content |= {"signer": entry["signer"], "rows_hash": entry["rows_hash"]}
+    return hashlib.sha256(bytes.fromhex(entry["prev_hash"]) + canonical(content)).hexdigest()
+
+
+def audit_message(database_id: str, entry_hash: str) -> bytes:
+    return b"esafety-desktop/audit/v2\n" + f"{database_id}\n{entry_hash}".encode("ascii")
+
+
+def signing_keys(document: dict[str, Any]) -> dict[str, list[bytes]]:
+    """Every Ed25519 key the roster ever gave each account, and the recovery key's."""
+    keys: dict[str, list[bytes]] = {}
+    for entry in document["roster"]:
+        if entry.get("keys") and entry.get("account"):
+            keys.setdefault(entry["account"], []).append(unb64(entry["keys"]["ed25519"]))
+        if entry.get("recovery"):
+            keys.setdefault("recovery key", []).append(unb64(entry["recovery"]["ed25519"]))
+    return keys
+
+
+def sealed_tables(connection: sqlcipher3.dbapi2.Connection) -> list[str]:
+    names = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return sorted(
+        name
+        for (name,) in names
+        if name not in NOT_SEALED and not name.startswith(("sqlite_", "incident_search"))
+    )
+
+
+def row_for_sealing(columns: list[tuple[Any, ...]], values: tuple[Any, ...]) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for (_cid, name, declared, *_rest), value in zip(columns, values, strict=True):
+        if value is not None and declared.upper() == "BOOLEAN":
+            value = bool(value)
+        elif value is not None and declared.upper() == "DATETIME":
+            value = datetime.fromisoformat(value).isoformat()
+        elif isinstance(value, bytes):
+            value = "sha256:" + hashlib.sha256(value).hexdigest()
+        row[name] = value
+    return row
+
+
+def table_hashes(
+    connection: sqlcipher3.dbapi2.Connection, table: str
+) -> dict[tuple[str, str], str]:
+    columns = connection.execute(f'PRAGMA table_info("{table}")').fetchall()
+    primary = [i for i, column in enumerate(columns) if column[5]]
+    assert len(primary) == 1, f"{table} has a one-column primary key"
+    found = {}
+    for values in connection.execute(f'SELECT * FROM "{table}"'):
+        row = row_for_sealing(columns, values)
+        found[(table, str(values[primary[0]]))] = hashlib.sha256(canonical(row)).hexdigest()
+    return found
+
+
+def rows_hash(seals: dict[tuple[str, str], str]) -> str:
+    listed = [[table, key, content] for (table, key), content in sorted(seals.items())]
+    return hashlib.sha256(canonical(listed)).hexdigest()
+
+
+def sealed_from(connection: sqlcipher3.dbapi2.Connection) -> int | None:
+    row = connection.execute(
+        "SELECT value FROM school_setting WHERE key = 'records_sealed_from'"
+    ).fetchone()
+    return None if row is None else int(json.loads(row[0]))
+
+
+def check_signed_history(
+    connection: sqlcipher3.dbapi2.Connection, document: dict[str, Any]
+) -> list[str]:
+    """Section 7.3 and 7.4's "what verify checks", by hand: every problem found."""
+    problems = []
+    entries = audit_entries(connection)
+    previous = GENESIS
+    for number, entry in enumerate(entries, start=1):
+        if entry["sequence"] != number or entry["prev_hash"] != previous:
+            problems.append(f"audit {entry['sequence']}: out of the chain")
+        if audit_hash(entry) != entry["hash"]:
+            problems.append(f"audit {entry['sequence']}: changed")
+        previous = entry["hash"]
+    since = sealed_from(connection)
+    if since is None:
+        return problems
+    by_sequence: dict[int, dict[tuple[str, str], str]] = {}
+    newest: dict[tuple[str, str], str] = {}
+    for sequence, table, key, content in connection.execute(
+        "SELECT sequence, table_name, row_key, content_hash FROM row_seal ORDER BY id"
+    ):
+        by_sequence.setdefault(sequence, {})[(table, key)] = content
+        newest[(table, key)] = content
+    keys = signing_keys(document)
+    for entry in entries:
+        if entry["sequence"] < since:
+            continue
+        about = f"audit {entry['sequence']}"
+        if not entry["signer"] or not entry["signature"]:
+            problems.append(f"{about}: not signed")
+        else:
+            message = audit_message(document["database_id"], entry["hash"])
+            signature = unb64(entry["signature"])
+            if not any(
+                signature_holds(k, message, signature) for k in keys.get(entry["signer"], [])
+            ):
+                problems.append(f"{about}: not signed by {entry['signer']}")
+        seals = by_sequence.pop(entry["sequence"], {})
+        if entry["rows_hash"] is None and seals:
+            problems.append(f"{about}: seals slipped in")
+        elif entry["rows_hash"] is not None and rows_hash(seals) != entry["rows_hash"]:
+            problems.append(f"{about}: its seals were changed")
+    problems += [f"seals for no entry {sequence}" for sequence in sorted(by_sequence)]
+    current: dict[tuple[str, str], str] = {}
+    for table in sealed_tables(connection):
+        current |= table_hashes(connection, table)
+    for (table, key), content in sorted(current.items()):
+        if (table, key) not in newest:
+            problems.append(f"{table} {key}: added")
+        elif newest[(table, key)] != content:
+            problems.append(f"{table} {key}: changed")
+    for (table, key), content in sorted(newest.items()):
+        if content != "deleted" and (table, key) not in current:
+            problems.append(f"{table} {key}: deleted")
+    return problems
+
+
+# -- section 11: the version 1 key file -------------------------------------------------------
+
+
+def open_version_1_slot(database_id: str, slot: dict[str, Any], wrapping: bytes) -> bytes:
+    described = {k: v for k, v in slot.items() if k not in ("nonce", "sealed_key")}
+    described |= {"database_id": database_id, "format": 1}
+    associated = json.dumps(described, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    sealed = unb64(slot["sealed_key"])
+    assert len(sealed) == 48
+    return AESGCM(wrapping).decrypt(unb64(slot["nonce"]), sealed, associated)
+
+
+def open_version_1_recovery_slot(
+    database_id: str, slots: list[dict[str, Any]], recovery: bytes
+) -> bytes:
+    slot = next(s for s in slots if s["kind"] == "recovery")
+    assert slot["account"] is None and slot["kdf"] is None
+    wrapping = hkdf(recovery, unb64(slot["salt"]), b"esafety-desktop/slot/recovery/v1")
+    return open_version_1_slot(database_id, slot, wrapping)
 
 
 # -- the tests -------------------------------------------------------------------------------
@@ -444,9 +661,13 @@ def test_a_password_and_this_pcs_device_secret_open_an_account(school: School) -
     assert b"Jo Bloggs" not in school.path.with_name("school.db.keys").read_bytes()
 
 
-def test_every_roster_change_is_signed_and_chained(school: School) -> None:
+def test_every_roster_change_is_signed_and_chained(school: School, tmp_path: Path) -> None:
     from esafety_desktop.domain.roles import Role
+    from esafety_desktop.errors import KeyFileAltered
     from esafety_desktop.services import accounts
+    from esafety_desktop.services.access import unlock
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+    from esafety_desktop.storage.files import DatabaseFiles
 
     add_head(school)
     accounts.change_role(school.signed_in, username="p.head", role=Role.DEPUTY_DSL)
@@ -468,7 +689,21 @@ def test_every_roster_change_is_signed_and_chained(school: School) -> None:
         ("account_removed", "jo.dsl", "p.head"),
     ]
     assert all("database_id" not in e for e in document["roster"])
+    assert all(
+        set(e) <= {*SIGNED_FIELDS, "signature", "recovery_signature"} for e in document["roster"]
+    )
     assert [("recovery_signature" in e) for e in document["roster"]] == [True] + [False] * 5
+    # Keys only on the first entry, account_added and keys_renewed; recovery keys only on the
+    # first entry and recovery_replaced.
+    assert [e["change"] for e in document["roster"] if e["keys"]] == [
+        "school_created",
+        "account_added",
+        "keys_renewed",
+    ]
+    assert [e["change"] for e in document["roster"] if e["recovery"]] == [
+        "school_created",
+        "recovery_replaced",
+    ]
 
     problems, state = walk_roster(document)
     assert problems == []
@@ -507,6 +742,54 @@ def test_every_roster_change_is_signed_and_chained(school: School) -> None:
     cut = json.loads(json.dumps(document))
     del cut["roster"][3]
     assert any("out of the chain" in p for p in walk_roster(cut)[0])
+
+    # Entries made and signed as section 6.5 says, by the DSL's own key: the walk accepts a
+    # proper one and names each rule the others break; the program agrees on every one.
+    _x25519, jo_seed = open_password_slot(
+        document, "jo.dsl", new_password, device_secret_from_keyring()
+    )
+    other_keys, other_seed = new_public_keys()
+    stray_recovery, _ = new_public_keys()
+    head_again = {"change": "account_added", "signed_by": "jo.dsl", "account": "p.head"}
+    made = {
+        None: with_entry(document, jo_seed, **head_again, role="headteacher", keys=other_keys),
+        "7: carries a recovery key": with_entry(
+            document,
+            jo_seed,
+            **head_again,
+            role="headteacher",
+            keys=other_keys,
+            recovery=stray_recovery,
+        ),
+        "7: carries keys it may not give": with_entry(
+            document,
+            jo_seed,
+            change="role_changed",
+            signed_by="jo.dsl",
+            account="jo.dsl",
+            role="dsl",
+            keys=other_keys,
+        ),
+        # Renewing one's own keys is signed with the current keys, never the new ones.
+        "7: the signature does not hold": with_entry(
+            document,
+            other_seed,
+            change="keys_renewed",
+            signed_by="jo.dsl",
+            account="jo.dsl",
+            keys=other_keys,
+        ),
+    }
+    elsewhere = DatabaseFiles(tmp_path / "elsewhere" / "school.db")
+    elsewhere.database.parent.mkdir()
+    for problem, edited in made.items():
+        assert walk_roster(edited)[0] == ([problem] if problem else [])
+        elsewhere.key_slots.write_text(json.dumps(edited, indent=2), encoding="utf-8")
+        if problem is None:
+            unlock(elsewhere, "jo.dsl", new_password, DeviceSecretStore()).wipe()
+        else:
+            with pytest.raises(KeyFileAltered):
+                unlock(elsewhere, "jo.dsl", new_password, DeviceSecretStore())
 
 
 def test_the_key_file_names_its_database_and_its_newest_audit_entry(school: School) -> None:
@@ -635,35 +918,256 @@ def test_a_version_1_key_file_opens_as_described(tmp_path: Path) -> None:
     assert document["version"] == 1
     database_id = document["database_id"]
 
-    def associated(slot: dict[str, Any]) -> bytes:
-        described = {k: v for k, v in slot.items() if k not in ("nonce", "sealed_key")}
-        described |= {"database_id": database_id, "format": 1}
-        return json.dumps(described, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-    def open_slot(slot: dict[str, Any], wrapping: bytes) -> bytes:
-        sealed = unb64(slot["sealed_key"])
-        assert len(sealed) == 48
-        return AESGCM(wrapping).decrypt(unb64(slot["nonce"]), sealed, associated(slot))
-
-    recovery_slot = next(s for s in document["slots"] if s["kind"] == "recovery")
-    assert recovery_slot["account"] is None and recovery_slot["kdf"] is None
     recovery = parse_recovery_key(RECOVERY_FILE.read_text())
-    data_key = open_slot(
-        recovery_slot,
-        hkdf(recovery, unb64(recovery_slot["salt"]), b"esafety-desktop/slot/recovery/v1"),
-    )
+    data_key = open_version_1_recovery_slot(database_id, document["slots"], recovery)
 
     password_slot = next(s for s in document["slots"] if s["account"] == "fixture.dsl")
     assert password_slot["kind"] == "password" and password_slot["device_secret_id"] is None
     salt = unb64(password_slot["salt"])
     stretched = argon2id(PASSWORDS["fixture.dsl"], salt, password_slot["kdf"])
     wrapping = hkdf(stretched, salt, b"esafety-desktop/slot/password-only/v1")
-    assert open_slot(password_slot, wrapping) == data_key
+    assert open_version_1_slot(database_id, password_slot, wrapping) == data_key
 
     connection = open_database(copy, data_key)
     try:
         assert setting(connection, "database_id") == database_id
         assert setting(connection, "school_name") == "Fixture Primary (invented)"
+    finally:
+        connection.close()
+
+
+def test_audit_entries_are_signed_and_records_sealed_as_described(school: School) -> None:
+    from esafety_desktop.domain.evidence import EvidenceKind
+    from esafety_desktop.domain.roles import Role
+    from esafety_desktop.services import accounts, checks, incidents
+    from tests.services.test_incidents import BULLYING, PNG, _new, _pupil
+
+    add_head(school)
+    accounts.change_role(school.signed_in, username="p.head", role=Role.DEPUTY_DSL)
+    case = incidents.record_incident(school.signed_in, _new(_pupil(school), BULLYING)).id
+    incidents.add_evidence(
+        school.signed_in,
+        case,
+        EvidenceKind.SCREENSHOT,
+        "Group chat",
+        file_name="a.png",
+        content=PNG,
+    )
+    # New keys for jo.dsl: what was signed before is signed with the keys of its day.
+    accounts.change_own_password(
+        school.signed_in, current_password=DSL_PASSWORD, new_password="Saucer-Thimble-Harbour-83"
+    )
+
+    document = read_key_file(school.path)
+    database_id = document["database_id"]
+    first_keys, renewed = document["roster"][0]["keys"], document["roster"][-1]
+    assert renewed["change"] == "keys_renewed" and renewed["account"] == "jo.dsl"
+    connection = open_database(school.path, recovered_data_key(school.path, school.recovery_key))
+    try:
+        since = sealed_from(connection)
+        assert isinstance(since, int) and since >= 1
+        entries = {e["sequence"]: e for e in audit_entries(connection)}
+
+        # One entry, step by step: the head's account being added.
+        added = next(
+            e
+            for e in entries.values()
+            if e["action"] == "account.created" and '"p.head"' in e["details"]
+        )
+        assert added["sequence"] > since and added["signer"] == "jo.dsl"
+        content = {k: added[k] for k in HASHED} | {
+            "signer": added["signer"],
+            "rows_hash": added["rows_hash"],
+        }
+        digest = hashlib.sha256(bytes.fromhex(added["prev_hash"]) + canonical(content))
+        assert digest.hexdigest() == added["hash"]
+        assert added["prev_hash"] == entries[added["sequence"] - 1]["hash"]
+        assert len(added["signature"]) == 88
+        message = b"esafety-desktop/audit/v2\n" + f"{database_id}\n{added['hash']}".encode()
+        signature = unb64(added["signature"])
+        assert signature_holds(unb64(first_keys["ed25519"]), message, signature)
+        assert not signature_holds(unb64(renewed["keys"]["ed25519"]), message, signature)
+        # It carries the seal of the one record it wrote: the account row.
+        seals = connection.execute(
+            "SELECT table_name, row_key, content_hash FROM row_seal WHERE sequence = ?",
+            (added["sequence"],),
+        ).fetchall()
+        head_id = connection.execute("SELECT id FROM account WHERE username = 'p.head'").fetchone()
+        assert [(t, k) for t, k, _ in seals] == [("account", str(head_id[0]))]
+        assert added["rows_hash"] == hashlib.sha256(canonical([list(seals[0])])).hexdigest()
+
+        # One row seal, by hand: the school's name, sealed when sealing began.
+        value = connection.execute(
+            "SELECT value FROM school_setting WHERE key = 'school_name'"
+        ).fetchone()[0]
+        sealed = connection.execute(
+            "SELECT sequence, content_hash FROM row_seal WHERE table_name = 'school_setting' "
+            "AND row_key = 'school_name' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        row = {"key": "school_name", "value": value}
+        assert sealed == (since, hashlib.sha256(canonical(row)).hexdigest())
+        assert entries[since]["rows_hash"] is not None
+
+        # Then everything section 7.4 says verify checks: dates, times, true/false and the
+        # screenshot's bytes included, with the entries signed before the new password.
+        assert check_signed_history(connection, document) == []
+        assert {e["signer"] for e in entries.values()} == {"jo.dsl"}
+        assert {"person", "incident", "incident_entry", "evidence"} <= set(
+            sealed_tables(connection)
+        )
+
+        # An edit with the data key and raw SQL is named, by hand and by the program alike.
+        connection.execute(
+            "UPDATE school_setting SET value = '\"Elsewhere Primary\"' WHERE key = 'school_name'"
+        )
+        connection.commit()
+        assert check_signed_history(connection, document) == ["school_setting school_name: changed"]
+    finally:
+        connection.close()
+    report = checks.verify_open_database(school.signed_in)
+    assert [p for p in report.problems if "school_name" in p and "changed outside" in p]
+
+
+def test_the_keyring_keeps_the_newest_state_as_described(school: School) -> None:
+    from esafety_desktop.errors import DatabaseOlderThanLastUsed
+    from esafety_desktop.services.access import sign_in
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+
+    document = read_key_file(school.path)
+    data_key = recovered_data_key(school.path, school.recovery_key)
+    entry = f"newest state of {document['database_id']} at {school.path.resolve()}"
+    assert keyring.get_password("eSafety Desktop", entry) is None  # not on creating a school
+
+    school.signed_in.sign_out()
+    sequence, entry_hash = newest_audit_entry(school.path, data_key)
+    stored = keyring.get_password("eSafety Desktop", entry)
+    assert stored == f'{{"audit": [{sequence}, "{entry_hash}"], "generation": 1}}'
+
+    # A password sign-in refuses a database older than the entry says, and writes nothing.
+    for pinned in (
+        {"audit": [sequence + 1, entry_hash], "generation": 1},
+        {"audit": [sequence, "0" * 64], "generation": 1},
+        {"audit": [sequence, entry_hash], "generation": 2},
+    ):
+        keyring.set_password("eSafety Desktop", entry, json.dumps(pinned, sort_keys=True))
+        with pytest.raises(DatabaseOlderThanLastUsed):
+            sign_in(school.path, "jo.dsl", school.password, DeviceSecretStore())
+    assert newest_audit_entry(school.path, data_key) == (sequence, entry_hash)
+
+    # An entry that is not one the program wrote checks nothing; the sign-in writes it anew.
+    keyring.set_password("eSafety Desktop", entry, "not the program's")
+    signed_in = sign_in(school.path, "jo.dsl", school.password, DeviceSecretStore())
+    try:
+        now = json.loads(keyring.get_password("eSafety Desktop", entry) or "")
+        assert now["generation"] == 1 and now["audit"][0] > sequence
+    finally:
+        signed_in.sign_out()
+    assert json.loads(keyring.get_password("eSafety Desktop", entry) or "") == {
+        "audit": list(newest_audit_entry(school.path, data_key)),
+        "generation": 1,
+    }
+
+
+def test_a_version_1_school_is_upgraded_as_described(tmp_path: Path) -> None:
+    from esafety_desktop.services import accounts
+    from esafety_desktop.services.access import sign_in
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+    from tests.storage.fixtures.make_school_v1 import HERE, PASSWORDS, RECOVERY_FILE
+
+    copy = tmp_path / "school.db"
+    shutil.copyfile(HERE / "school.db", copy)
+    shutil.copyfile(HERE / "school.db.keys", tmp_path / "school.db.keys")
+    database_id = read_key_file(copy)["database_id"]
+    old_recovery = parse_recovery_key(RECOVERY_FILE.read_text())
+
+    # Not upgraded (a headteacher signs in): the file is written again in the version 2 layout,
+    # every version 1 slot kept in legacy_slots, and nothing is signed.
+    sign_in(copy, "fixture.head", PASSWORDS["fixture.head"], DeviceSecretStore()).sign_out()
+    document = read_key_file(copy)
+    assert document["version"] == 2 and document["generation"] == 1
+    assert document["roster"] == [] and document["accounts"] == [] and document["data_key"] == {}
+    assert sorted((s["kind"], s["account"] or "") for s in document["legacy_slots"]) == [
+        ("password", "fixture.deputy"),
+        ("password", "fixture.dsl"),
+        ("password", "fixture.head"),
+        ("recovery", ""),
+    ]
+    data_key = open_version_1_recovery_slot(database_id, document["legacy_slots"], old_recovery)
+    connection = open_database(copy, data_key)
+    try:
+        assert sealed_from(connection) is None
+        assert {e["signer"] for e in audit_entries(connection)} == {None}
+        assert check_signed_history(connection, document) == []  # the chain alone
+    finally:
+        connection.close()
+
+    # The upgrade: a DSL signs in; then a DSL gives the headteacher a new password.
+    dsl = sign_in(
+        copy, "fixture.dsl", PASSWORDS["fixture.dsl"], DeviceSecretStore(), upgrade_keys=True
+    )
+    try:
+        new_recovery = dsl.recovery_key_to_print
+        assert new_recovery is not None
+        assert dsl.accounts_needing_passwords == ["fixture.deputy", "fixture.head"]
+        head_password = "Pebble-Quarry-Teapot-85"
+        accounts.reset_password(dsl, username="fixture.head", new_password=head_password)
+    finally:
+        dsl.sign_out()
+
+    document = read_key_file(copy)
+    # The school's key changed straight after the upgrade: copies of the old key file held it.
+    assert document["legacy_slots"] == [] and document["generation"] == 2
+    changes = [(e["change"], e["signed_by"], e["account"], e["role"]) for e in document["roster"]]
+    assert changes == [
+        ("keys_upgraded", "fixture.dsl", "fixture.dsl", "dsl"),
+        ("account_added", "fixture.dsl", "fixture.head", "headteacher"),
+    ]
+    problems, state = walk_roster(document)
+    assert problems == []
+    assert sorted(state["members"]) == ["fixture.dsl", "fixture.head"]  # no fixture.deputy
+    assert sorted(s["account"] for s in document["accounts"]) == ["fixture.dsl", "fixture.head"]
+    assert sorted(document["data_key"]) == [
+        "account:fixture.dsl",
+        "account:fixture.head",
+        "recovery key",
+    ]
+
+    # The first entry names a new recovery key, which signed it too; the old sheet opens
+    # nothing in this key file, the new one opens the new data key.
+    new_x25519, new_ed25519 = recovery_key_pairs(parse_recovery_key(new_recovery), database_id)
+    first = document["roster"][0]
+    assert first["recovery"] == public_keys_json(
+        x25519_public(new_x25519), ed25519_public(new_ed25519)
+    )
+    assert signature_holds(
+        ed25519_public(new_ed25519),
+        roster_message(database_id, first),
+        unb64(first["recovery_signature"]),
+    )
+    old_x25519, _ = recovery_key_pairs(old_recovery, database_id)
+    with pytest.raises(AssertionError, match="wrapped to someone else"):
+        unwrap_data_key(document, "recovery key", old_x25519)
+    new_data_key = unwrap_data_key(document, "recovery key", new_x25519)
+    assert new_data_key != data_key
+    head_x25519, _ = open_password_slot(document, "fixture.head", head_password, None)
+    assert unwrap_data_key(document, "account:fixture.head", head_x25519) == new_data_key
+    data_key = new_data_key
+
+    # Signed history began with the DSL's sign-in: older entries unsigned, later ones signed.
+    connection = open_database(copy, data_key)
+    try:
+        since = sealed_from(connection)
+        assert since is not None
+        entries = audit_entries(connection)
+        sealing = next(e for e in entries if e["sequence"] == since)
+        assert sealing["action"] == "security.records_sealed"
+        seals = connection.execute(
+            "SELECT count(*) FROM row_seal WHERE sequence = ?", (since,)
+        ).fetchone()[0]
+        assert json.loads(sealing["details"]) == {"records": seals}
+        assert {e["signer"] for e in entries if e["sequence"] >= since} == {"fixture.dsl"}
+        assert None in {e["signer"] for e in entries if e["sequence"] < since}
+        assert check_signed_history(connection, document) == []
     finally:
         connection.close()
 
