@@ -58,7 +58,9 @@ def main() -> None:
     sign_ins = []
     for _ in range(SIGN_INS):
         start = time.perf_counter()
-        me = sign_in(folder / "school.db", "bench", "Kettle-Orchard-Lantern-42", DeviceSecretStore())
+        me = sign_in(
+            folder / "school.db", "bench", "Kettle-Orchard-Lantern-42", DeviceSecretStore()
+        )
         sign_ins.append(time.perf_counter() - start)
         me.sign_out()
     me = sign_in(folder / "school.db", "bench", "Kettle-Orchard-Lantern-42", DeviceSecretStore())
