@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,10 @@ from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.errors import (
     DatabaseOlderThanLastUsed,
     InvalidInput,
+    KeyFileAltered,
     KeyFileProblem,
     NotAllowed,
+    ProblemForUser,
     UnknownAccount,
     WrongPassword,
 )
@@ -55,6 +58,7 @@ RECOVERY_SHEET_SETTING = "recovery_sheet"  # how the current sheet was kept; Non
 # Why the school's key must still change (an account removed, the keys upgraded), cleared once
 # it has: a DSL's next sign-in changes it if the program stopped in between.
 SCHOOL_KEY_CHANGE_DUE_SETTING = "school_key_change_due"
+REMEMBER_EVERY_SECONDS = 30.0
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 
@@ -104,6 +108,8 @@ class SignedIn:
         self.account = account
         self.device_secrets = device_secrets
         self.clock = clock if clock is not None else SystemClock()
+        self._remembered_at = 0.0
+        database.after_commit = self._remember_now_and_then
         # Set when signing in upgraded the school to per-account keys and made a new recovery
         # key: the window shows its sheet at once (it is never stored).
         self.recovery_key_to_print: str | None = None
@@ -161,6 +167,17 @@ class SignedIn:
             self.record(session, "sign_out")
         self.remember_position()
         self.database.close()
+
+    def _remember_now_and_then(self) -> None:
+        """After a commit: this PC's record of the newest state, at most twice a minute (the
+        keyring is slow to write); signing out or locking always writes it."""
+        now = time.monotonic()
+        if now - self._remembered_at >= REMEMBER_EVERY_SECONDS:
+            self._remembered_at = now
+            try:
+                self.remember_position()
+            except ProblemForUser as exc:
+                log.warning("The newest state was not remembered (%s)", type(exc).__name__)
 
     def remember_position(self) -> None:
         """Keep the database's newest state in this PC's keyring, so an older pair of files
@@ -451,6 +468,8 @@ def _upgrade_school_keys(signed_in: SignedIn, password: str, *, recovery: bytes 
             "security.keys_upgraded",
             details={"need_new_passwords": others, "new_recovery_key": recovery is None},
         )
+        database.signer_name = me.username  # the entries from here on are signed
+        _seal_everything(signed_in, session)
     signed_in.accounts_needing_passwords = others
     return made
 
@@ -473,6 +492,9 @@ def start_session(
     the signed roster gives it (the database's copy is for showing and counting)."""
     try:
         role = school_keys.roster_role(database.key_slots, username)
+        altered = database.roster_problem()
+        if altered:
+            raise KeyFileAltered(database.files.key_slots.name, altered)
         attempts = _read_failed_attempts(database.files)
         with database.transaction() as session:
             row = active_account(session, username)
@@ -545,9 +567,13 @@ def begin_sealing(signed_in: SignedIn) -> None:
         if read_setting(session, history.SEALED_FROM_SETTING) is not None:
             return
     with signed_in.database.transaction() as session:
-        signed_in.record(session, "security.records_sealed")
-        sealed = history.begin_sealing(session)
-        audit.pending(session)[-1].details = audit.canonical_details({"records": sealed})
+        _seal_everything(signed_in, session)
+
+
+def _seal_everything(signed_in: SignedIn, session: Session) -> None:
+    signed_in.record(session, "security.records_sealed")
+    sealed = history.begin_sealing(session)
+    audit.pending(session)[-1].details = audit.canonical_details({"records": sealed})
 
 
 def _load_key_slots(files: DatabaseFiles) -> KeySlotFile:

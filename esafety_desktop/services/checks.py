@@ -107,6 +107,9 @@ def _chain_report(database: SchoolDatabase) -> VerificationReport:
         accounts = session.scalar(select(func.count()).select_from(Account)) or 0
         rows = list(session.scalars(select(Account).where(Account.removed_at.is_(None))))
         key_problems = _key_file_problems(key_slots, rows)
+        recorded = database.roster_problem(key_slots)
+        if recorded:
+            key_problems.append(f"The key file does not match the database: {recorded}")
         waiting = [
             r.username
             for r in rows

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlcipher3
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,7 +35,7 @@ from esafety_desktop.storage.key_file import KeySlotFile
 from esafety_desktop.storage.keypairs import PrivateKeys, PublicKeys
 from esafety_desktop.storage.keyslots import AuditAnchor
 from esafety_desktop.storage.migrate import needs_upgrade, upgrade_to_head
-from esafety_desktop.storage.models import SchoolSetting
+from esafety_desktop.storage.models import RosterRecord, SchoolSetting
 
 DATABASE_ID_SETTING = "database_id"
 log = logging.getLogger(__name__)
@@ -64,6 +64,9 @@ class SchoolDatabase:
         # to open restricted cases); None until a session starts, or for a version 1 slot.
         self.keys: PrivateKeys | None = None
         self.signer_name: str | None = None  # the account the session's entries are signed by
+        # Called after each commit that moved the audit anchor (the session keeps this PC's
+        # record of the newest state up to date, so a copy taken mid-session is noticed).
+        self.after_commit: Callable[[], None] | None = None
         self._unsaved_slots = False
         self.read_only = read_only
         # Set when a check or a statement finds the file damaged: from then on nothing is
@@ -192,6 +195,8 @@ class SchoolDatabase:
                 with self._translated_errors(), session.begin():
                     session.connection(execution_options={WRITING: True})
                     yield session
+                    if self._unsaved_slots:
+                        self._record_roster(session)
                     history.seal_written(session, self.signer_name)
                     audit.finish(session, self.signer())
                     if self._unsaved_slots:
@@ -205,6 +210,8 @@ class SchoolDatabase:
                         log.warning(
                             "The audit anchor could not be written (%s)", type(exc).__name__
                         )
+                    if self.after_commit is not None:
+                        self.after_commit()
             finally:
                 session.close()
 
@@ -240,8 +247,12 @@ class SchoolDatabase:
             raise problem from exc
 
     def _move_anchor(self, sequence: int, hash_: str) -> None:
+        """Only the anchor changes, in the key file as it is on disk: another program (a
+        password changed from the command line) may have saved it since this one read it."""
         seal = keyslots.seal_anchor(self._data_key, self.database_id, sequence, hash_)
-        self.key_slots.audit_anchor = AuditAnchor(sequence=sequence, hash=hash_, seal=seal)
+        anchor = AuditAnchor(sequence=sequence, hash=hash_, seal=seal)
+        self._reload_key_slots()
+        self.key_slots.audit_anchor = anchor
         self.key_slots.save()
 
     def anchor_is_genuine(self) -> bool:
@@ -279,6 +290,47 @@ class SchoolDatabase:
 
     # -- key slots -----------------------------------------------------------------------
 
+    def _record_roster(self, session: Session) -> None:
+        """Record in the database each roster change the key file gained in this unit of work
+        (and any an earlier one saved to the key file but could not commit)."""
+        recorded = session.scalar(select(func.max(RosterRecord.sequence))) or 0
+        for entry in self.key_slots.signed.entries[recorded:]:
+            session.add(
+                RosterRecord(
+                    sequence=entry.sequence,
+                    hash=entry.hash(self.database_id),
+                    signed_by=entry.signed_by,
+                )
+            )
+        session.flush()
+
+    def roster_problem(self, key_slots: KeySlotFile | None = None) -> str | None:
+        """Why the key file's roster (``key_slots``, or the one in use) does not continue the
+        one this database recorded (a re-founded, older or version 1 key file), or None."""
+        key_slots = key_slots if key_slots is not None else self.key_slots
+        with self.reading() as session:
+            recorded = [
+                (int(row[0]), str(row[1]))
+                for row in session.execute(
+                    select(RosterRecord.sequence, RosterRecord.hash).order_by(RosterRecord.sequence)
+                )
+            ]
+        entries = key_slots.signed.entries
+        if recorded and not entries:
+            return "it is an older kind of key file than this database's."
+        if len(recorded) > len(entries):
+            return (
+                "its list of accounts is older than the one this database recorded: an older "
+                "key file was put back."
+            )
+        for sequence, recorded_hash in recorded:
+            if entries[sequence - 1].hash(self.database_id) != recorded_hash:
+                return (
+                    f"its list of accounts differs from the one this database recorded (change "
+                    f"{sequence})."
+                )
+        return None
+
     def _reload_key_slots(self) -> None:
         """The key file as it is on disk, before changing it: a command run beside the window
         (a scheduled backup, an account's own password change) may have saved it since."""
@@ -286,7 +338,11 @@ class SchoolDatabase:
             on_disk = KeySlotFile.load(self.files.key_slots)
         except ProblemForUser:
             return  # the change then writes the copy held here, which opened the database
-        if on_disk.database_id == self.database_id and on_disk.rotation is None:
+        if (
+            on_disk.database_id == self.database_id
+            and on_disk.rotation is None
+            and on_disk.generation == self.key_slots.generation
+        ):
             self.key_slots = on_disk
 
     def signer(self) -> history.Signer | None:

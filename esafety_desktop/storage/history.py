@@ -30,15 +30,20 @@ from typing import Any
 from sqlalchemy import Table, event, func, select
 from sqlalchemy.orm import Session
 
+from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.storage import audit
 from esafety_desktop.storage.keypairs import PrivateKeys, b64, signature_holds, unb64
-from esafety_desktop.storage.models import AuditEntry, Base, RowSeal, SchoolSetting
+from esafety_desktop.storage.models import Account, AuditEntry, Base, RowSeal, SchoolSetting
 
 NOT_SEALED = frozenset({"audit_entry", "row_seal", "incident_draft"})
+# Rows the app never changes once written (a correction is a new row): a second seal with
+# other content means the row was rewritten outside the app, however the seals were forged.
+NEVER_CHANGED = frozenset({"roster_record", "incident_entry", "evidence", "aup_signature"})
 SEALED_FROM_SETTING = "records_sealed_from"
 DELETED = "deleted"
 SIGNED_PREFIX = b"esafety-desktop/audit/v2\n"
 _WRITTEN = "esafety_rows_written"
+_CARRIED = "esafety_seals_carried"  # the seals each pending entry carries, by its sequence
 _BATCH = 500
 
 
@@ -103,15 +108,22 @@ def seal_written(session: Session, signer_name: str | None) -> None:
             action="records.saved",
         )
         entries = audit.pending(session)
-    last = entries[-1]
-    seals = _hashes(session, written)
+    _add_seals(session, entries[-1], _hashes(session, written))
+
+
+def _add_seals(session: Session, entry: AuditEntry, seals: dict[tuple[str, str], str]) -> None:
+    """Seal rows on a pending ``entry``; its ``rows_hash`` covers every seal it carries (a
+    row sealed twice in one transaction counts as its later seal, as ``verify`` reads it)."""
+    carried: dict[int, dict[tuple[str, str], str]] = session.info.setdefault(_CARRIED, {})
+    mine = carried.setdefault(entry.sequence, {})
     for (table, key), content_hash in sorted(seals.items()):
         session.add(
             RowSeal(
-                sequence=last.sequence, table_name=table, row_key=key, content_hash=content_hash
+                sequence=entry.sequence, table_name=table, row_key=key, content_hash=content_hash
             )
         )
-    last.rows_hash = rows_hash(seals)
+        mine[(table, key)] = content_hash
+    entry.rows_hash = rows_hash(mine)
     session.flush()
 
 
@@ -120,6 +132,8 @@ def begin_sealing(session: Session) -> int | None:
     signed session). Returns how many rows, or None if sealing had begun already."""
     if _sealed_from(session) is not None:
         return None
+    if _signed_before(session):
+        raise HistoryAltered()
     entries = audit.pending(session)
     assert entries, "record the entry that seals everything first"
     last = entries[-1]
@@ -129,17 +143,7 @@ def begin_sealing(session: Session) -> int | None:
     seals: dict[tuple[str, str], str] = {}
     for each in sealed_tables():
         seals.update(_table_hashes(session, each))
-    for (table_name, key), content_hash in sorted(seals.items()):
-        session.add(
-            RowSeal(
-                sequence=last.sequence,
-                table_name=table_name,
-                row_key=key,
-                content_hash=content_hash,
-            )
-        )
-    last.rows_hash = rows_hash(seals)
-    session.flush()
+    _add_seals(session, last, seals)
     return len(seals)
 
 
@@ -156,25 +160,44 @@ def check(session: Session, database_id: str, signers: dict[str, list[bytes]]) -
     each account's Ed25519 public keys over time (and the recovery key's), from the roster."""
     since = _sealed_from(session)
     if since is None:
-        return []
+        return [HistoryAltered.found] if _signed_before(session) else []
     problems: list[str] = []
     by_sequence: dict[int, dict[tuple[str, str], str]] = {}
     newest_seal: dict[tuple[str, str], str] = {}
+    rewritten: set[tuple[str, str]] = set()
     for seal in session.scalars(select(RowSeal).order_by(RowSeal.id)):
         by_sequence.setdefault(seal.sequence, {})[(seal.table_name, seal.row_key)] = (
             seal.content_hash
         )
-        newest_seal[(seal.table_name, seal.row_key)] = seal.content_hash
+        row = (seal.table_name, seal.row_key)
+        if seal.table_name in NEVER_CHANGED and newest_seal.get(row, seal.content_hash) != (
+            seal.content_hash
+        ):
+            rewritten.add(row)
+        newest_seal[row] = seal.content_hash
+    names = dict(session.execute(select(Account.id, Account.username)).all())
     for entry in session.scalars(
         select(AuditEntry).where(AuditEntry.sequence >= since).order_by(AuditEntry.sequence)
     ):
         problems += _entry_problems(
             entry, database_id, signers, by_sequence.pop(entry.sequence, {})
         )
+        actor = names.get(entry.actor_id) if entry.actor_id is not None else None
+        if entry.actor_id is not None and entry.signer and entry.signer != actor:
+            problems.append(
+                f"Audit entry {entry.sequence} ({entry.action}, {entry.occurred_at[:10]}) names "
+                f"{entry.actor_name} but was signed by {entry.signer}: it was written outside "
+                "the app."
+            )
     for sequence in sorted(by_sequence):
         problems.append(
             f"Seals of records were added for audit entry {sequence}, which does not exist: "
             "the database was altered outside the app."
+        )
+    for table, key in sorted(rewritten):
+        problems.append(
+            f"{_record(table, key)} was rewritten outside the app: it is never changed once "
+            "written, yet it was sealed again with other content."
         )
     current: dict[tuple[str, str], str] = {}
     for each in sealed_tables():
@@ -270,11 +293,38 @@ def _table_hashes(
     return found
 
 
+class HistoryAltered(ProblemForUser):
+    found = (
+        "The record of where the signed history begins was removed from the database, though "
+        "signed entries and seals are there: the database was altered outside the app."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(
+            self.found,
+            "Nothing has been changed. Restore the newest backup, and tell your headteacher or "
+            "chair of governors: someone may have tried to hide changes to the records.",
+        )
+
+
+def _signed_before(session: Session) -> bool:
+    """Seals or signed entries exist: sealing began once, whatever the setting says."""
+    signed = session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.signer.is_not(None))
+    )
+    return bool(signed) or count_seals(session) > 0
+
+
 def _sealed_from(session: Session) -> int | None:
     value = session.scalar(
         select(SchoolSetting.value).where(SchoolSetting.key == SEALED_FROM_SETTING)
     )
-    return None if value is None else int(json.loads(value))
+    if value is None:
+        return None
+    try:
+        return int(json.loads(value))
+    except (ValueError, TypeError):
+        return 0  # altered: every entry is then checked, and the setting's own seal names it
 
 
 def count_seals(session: Session) -> int:

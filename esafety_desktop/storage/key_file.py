@@ -42,6 +42,10 @@ DATA_KEY = "data key"
 MAXIMUM_BYTES = 4 * 1024 * 1024
 
 
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not a number a key file holds")
+
+
 def recipient_of(account: str) -> str:
     return f"account:{normalise_account(account)}"
 
@@ -84,8 +88,17 @@ class KeySlotFile:
         try:
             if path.stat().st_size > MAXIMUM_BYTES:
                 raise ValueError("far too large for a key file")
-            return cls.from_document(path, json.loads(path.read_bytes().decode("utf-8")))
-        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
+            raw = json.loads(path.read_bytes().decode("utf-8"), parse_constant=_no_constants)
+            return cls.from_document(path, raw)
+        except (
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            UnicodeDecodeError,
+            RecursionError,
+            OverflowError,
+        ) as exc:
             raise KeyFileProblem(
                 f"The key file {path.name} is damaged or is not an eSafety Desktop key file "
                 f"({exc}).",
@@ -117,8 +130,10 @@ class KeySlotFile:
         if type(generation) is not int or generation < 1:
             raise ValueError("the data key's generation is a whole number")
         rotation = raw.get("rotation")
-        if rotation is not None and not isinstance(rotation, dict):
-            raise ValueError("the key change under way is a key file")
+        if rotation is not None:
+            if not isinstance(rotation, dict) or rotation.get("rotation") is not None:
+                raise ValueError("the key change under way is a key file")
+            cls.from_document(path, rotation)  # refused here, in words, if it is not one
         return cls(
             path,
             database_id,

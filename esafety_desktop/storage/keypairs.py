@@ -187,6 +187,20 @@ def wrap_key(key: bytes | bytearray, recipient: bytes, context: dict[str, Any]) 
     return WrappedKey(recipient=recipient, ephemeral=ephemeral_public, nonce=nonce, sealed=sealed)
 
 
+def usable_x25519(public: bytes) -> bool:
+    """False for a public key no key can be wrapped to (a low-order point, such as all zeros,
+    gives an all-zero shared secret, which ``cryptography`` refuses)."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+    try:
+        X25519PrivateKey.from_private_bytes(bytes(range(1, 33))).exchange(
+            X25519PublicKey.from_public_bytes(public)
+        )
+    except ValueError:
+        return False
+    return True
+
+
 def signature_holds(public_ed25519: bytes, message: bytes, signature: bytes) -> bool:
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey

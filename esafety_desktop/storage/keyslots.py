@@ -103,6 +103,10 @@ class KeySlot:
         kind = raw["kind"]
         if kind not in ("password", "recovery"):
             raise ValueError(f"unknown slot kind {kind!r}")
+        if raw.get("account") is not None and not isinstance(raw["account"], str):
+            raise ValueError("a slot names its account with text")
+        if raw.get("device_secret_id") is not None and not isinstance(raw["device_secret_id"], str):
+            raise ValueError("a device secret is named by text")
         kdf = kdf_from_json(raw["kdf"]) if raw.get("kdf") else None
         if kind == "password" and (kdf is None or not raw.get("account")):
             raise ValueError("a password slot needs an account and Argon2 parameters")
@@ -140,11 +144,17 @@ class AuditAnchor:
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> AuditAnchor:
         anchor = cls(sequence=raw["sequence"], hash=raw["hash"], seal=raw["seal"])
-        if type(anchor.sequence) is not int or not isinstance(anchor.hash, str):
+        if type(anchor.sequence) is not int or not _hex64(anchor.hash):
             raise ValueError("the audit anchor is a number and a hash")
-        if not isinstance(anchor.seal, str):
-            raise ValueError("the audit anchor's seal is text")
+        if not _hex64(anchor.seal):
+            raise ValueError("the audit anchor's seal is 64 hexadecimal digits")
         return anchor
+
+
+def _hex64(value: object) -> bool:
+    return (
+        isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+    )
 
 
 def normalise_account(account: str) -> str:

@@ -57,6 +57,17 @@ class AuditEntry(Base):
     rows_hash: Mapped[str | None] = mapped_column(String(64))
 
 
+class RosterRecord(Base):
+    """The hash of each change to the key file's signed roster, as the database saw it made
+    (append-only). Sign-in refuses a key file whose roster does not continue this record."""
+
+    __tablename__ = "roster_record"
+
+    sequence: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+    signed_by: Mapped[str] = mapped_column(String(64))
+
+
 class RowSeal(Base):
     """The hash of one row as a transaction left it (append-only: triggers refuse changes).
     The newest seal of each row must match the row, or ``verify`` names it."""

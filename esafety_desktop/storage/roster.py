@@ -28,6 +28,7 @@ from esafety_desktop.storage.keypairs import (
     canonical,
     signature_holds,
     unb64,
+    usable_x25519,
 )
 
 GENESIS = "0" * 64
@@ -114,12 +115,22 @@ class RosterEntry:
     def from_json(cls, raw: dict[str, Any]) -> RosterEntry:
         if raw["change"] not in CHANGES:
             raise ValueError(f"unknown roster change {raw['change']!r}")
+        if type(raw["sequence"]) is not int:
+            raise ValueError("a roster change's sequence is a whole number")
+        for name in ("previous", "at", "signed_by"):
+            if not isinstance(raw[name], str) or len(raw[name]) > 200:
+                raise ValueError(f"a roster change's {name} is short text")
+        for name in ("account", "role"):
+            if raw.get(name) is not None and (
+                not isinstance(raw[name], str) or len(raw[name]) > 64
+            ):
+                raise ValueError(f"a roster change's {name} is short text")
         return cls(
-            sequence=int(raw["sequence"]),
-            previous=str(raw["previous"]),
-            at=str(raw["at"]),
+            sequence=raw["sequence"],
+            previous=raw["previous"],
+            at=raw["at"],
             change=raw["change"],
-            signed_by=str(raw["signed_by"]),
+            signed_by=raw["signed_by"],
             account=raw.get("account"),
             role=raw.get("role"),
             keys=PublicKeys.from_json(raw["keys"]) if raw.get("keys") else None,
@@ -291,7 +302,9 @@ def _problem_with_first(entry: RosterEntry, database_id: str) -> str | None:
         return "The roster's first change is not a DSL creating the school."
     if not signature_holds(entry.keys.ed25519, message, entry.signature):
         return "The roster's first change is not signed by the DSL who created the school."
-    if entry.change == "school_created" and (
+    if not usable_x25519(entry.keys.x25519):
+        return "The roster's first change gives keys nobody can wrap a key to."
+    if (
         entry.recovery is None
         or entry.recovery_signature is None
         or not signature_holds(entry.recovery.ed25519, message, entry.recovery_signature)
@@ -331,6 +344,9 @@ def _problem_with(entry: RosterEntry, state: RosterState, database_id: str) -> s
         return f"{where} carries a recovery key, which only replacing the recovery key may."
     if entry.keys is not None and entry.change not in ("account_added", "keys_renewed"):
         return f"{where} carries keys it may not give."
+    for given in (entry.keys, entry.recovery):
+        if given is not None and not usable_x25519(given.x25519):
+            return f"{where} gives keys nobody can wrap a key to."
     return None
 
 

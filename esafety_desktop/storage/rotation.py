@@ -24,7 +24,6 @@ put back as it was. Nothing the user saved is ever in only one of the two files.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 from collections.abc import Callable
@@ -33,7 +32,7 @@ from typing import Any
 
 import sqlcipher3
 
-from esafety_desktop.errors import DatabaseBusy
+from esafety_desktop.errors import DatabaseBusy, ProblemForUser
 from esafety_desktop.storage import keyslots
 from esafety_desktop.storage.files import DatabaseFiles, problem_from_os_error, sync_directory
 from esafety_desktop.storage.key_file import KeySlotFile
@@ -62,7 +61,7 @@ def settle(files: DatabaseFiles) -> None:
     leftover = next_path(files)
     try:
         key_slots = KeySlotFile.load(files.key_slots)
-    except Exception:  # the sign-in that follows reports the key file in words
+    except ProblemForUser:  # the sign-in that follows reports the key file in words
         return
     if key_slots.rotation is None:
         if leftover.exists():  # stopped before step 2: a copy under a key nobody holds
@@ -184,5 +183,9 @@ def swap_in(
 
 def _remove(path: Path) -> None:
     for leftover in (path, path.with_name(path.name + "-journal")):
-        with contextlib.suppress(FileNotFoundError):
+        try:
             leftover.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:  # a folder of that name, a file held open: said, not a crash
+            raise problem_from_os_error(exc, leftover) from exc

@@ -987,14 +987,19 @@ def test_audit_entries_are_signed_and_records_sealed_as_described(school: School
         signature = unb64(added["signature"])
         assert signature_holds(unb64(first_keys["ed25519"]), message, signature)
         assert not signature_holds(unb64(renewed["keys"]["ed25519"]), message, signature)
-        # It carries the seal of the one record it wrote: the account row.
         seals = connection.execute(
             "SELECT table_name, row_key, content_hash FROM row_seal WHERE sequence = ?",
             (added["sequence"],),
         ).fetchall()
         head_id = connection.execute("SELECT id FROM account WHERE username = 'p.head'").fetchone()
-        assert [(t, k) for t, k, _ in seals] == [("account", str(head_id[0]))]
-        assert added["rows_hash"] == hashlib.sha256(canonical([list(seals[0])])).hexdigest()
+        # It carries the seals of the records it wrote: the account row, and the record of
+        # the roster change that added it.
+        seals = sorted(seals)
+        assert [(t, k) for t, k, _ in seals] == [
+            ("account", str(head_id[0])),
+            ("roster_record", "2"),
+        ]
+        assert added["rows_hash"] == hashlib.sha256(canonical([list(s) for s in seals])).hexdigest()
 
         # One row seal, by hand: the school's name, sealed when sealing began.
         value = connection.execute(
@@ -1036,7 +1041,8 @@ def test_the_keyring_keeps_the_newest_state_as_described(school: School) -> None
     document = read_key_file(school.path)
     data_key = recovered_data_key(school.path, school.recovery_key)
     entry = f"newest state of {document['database_id']} at {school.path.resolve()}"
-    assert keyring.get_password("eSafety Desktop", entry) is None  # not on creating a school
+    # Written after each commit now and then (at most twice a minute), and on signing out.
+    assert keyring.get_password("eSafety Desktop", entry) is not None
 
     school.signed_in.sign_out()
     sequence, entry_hash = newest_audit_entry(school.path, data_key)
@@ -1164,7 +1170,13 @@ def test_a_version_1_school_is_upgraded_as_described(tmp_path: Path) -> None:
         seals = connection.execute(
             "SELECT count(*) FROM row_seal WHERE sequence = ?", (since,)
         ).fetchone()[0]
-        assert json.loads(sealing["details"]) == {"records": seals}
+        # Everything as it was, and the record of the roster's first change, written with it.
+        assert json.loads(sealing["details"]) == {"records": seals - 1}
+        roster_seal = connection.execute(
+            "SELECT row_key FROM row_seal WHERE sequence = ? AND table_name = 'roster_record'",
+            (since,),
+        ).fetchall()
+        assert roster_seal == [("1",)]
         assert {e["signer"] for e in entries if e["sequence"] >= since} == {"fixture.dsl"}
         assert None in {e["signer"] for e in entries if e["sequence"] < since}
         assert check_signed_history(connection, document) == []

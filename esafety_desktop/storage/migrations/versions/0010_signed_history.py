@@ -1,4 +1,6 @@
-"""Signed history: each audit entry names the account that signed it, carries its Ed25519
+"""Signed history: ``roster_record`` keeps the hash of each change to the key file's signed
+roster, so a key file whose roster was re-founded, rolled back or put back to version 1 no
+longer matches the database. Each audit entry names the account that signed it, carries its Ed25519
 signature and, for the last entry of a transaction, the hash of the rows it wrote; ``row_seal``
 keeps the hash of each row as each transaction left it, so ``verify`` names a row changed
 outside the app. Entries from before this version stay as they were (unsigned): the first
@@ -41,9 +43,26 @@ def upgrade() -> None:
         "CREATE TRIGGER row_seal_no_delete BEFORE DELETE ON row_seal "
         "BEGIN SELECT RAISE(ABORT, 'row seals cannot be deleted'); END"
     )
+    op.create_table(
+        "roster_record",
+        sa.Column("sequence", sa.Integer(), primary_key=True, autoincrement=False),
+        sa.Column("hash", sa.String(64), nullable=False),
+        sa.Column("signed_by", sa.String(64), nullable=False),
+    )
+    op.execute(
+        "CREATE TRIGGER roster_record_no_update BEFORE UPDATE ON roster_record "
+        "BEGIN SELECT RAISE(ABORT, 'the roster record cannot be changed'); END"
+    )
+    op.execute(
+        "CREATE TRIGGER roster_record_no_delete BEFORE DELETE ON roster_record "
+        "BEGIN SELECT RAISE(ABORT, 'the roster record cannot be changed'); END"
+    )
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER roster_record_no_delete")
+    op.execute("DROP TRIGGER roster_record_no_update")
+    op.drop_table("roster_record")
     op.execute("DROP TRIGGER row_seal_no_delete")
     op.execute("DROP TRIGGER row_seal_no_update")
     op.drop_index("ix_row_seal_row", table_name="row_seal")
