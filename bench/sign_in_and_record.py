@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' case helpers
@@ -51,7 +52,7 @@ def main() -> None:
     add_bulk_cases(made, count)
     pupil = people.add_person(
         made,
-        people.PersonForm(people.PersonKind.PUPIL, "Amy", "Ash", date_of_birth=None),
+        people.PersonForm(people.PersonKind.PUPIL, "Amy", "Ash", date_of_birth=date(2014, 3, 1)),
     )
     made.sign_out()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,7 +28,7 @@ from esafety_desktop.services.passwords import require_acceptable_password
 from esafety_desktop.storage.key_file import KeySlotFile, recipient_of
 from esafety_desktop.storage.keypairs import PrivateKeys, PublicKeys
 from esafety_desktop.storage.models import Account
-from esafety_desktop.storage.roster import RECOVERY_SIGNER
+from esafety_desktop.storage.roster import RECOVERY_SIGNER, Change
 
 
 def list_accounts(signed_in: SignedIn, *, include_removed: bool = False) -> list[AccountInfo]:
@@ -65,11 +66,9 @@ def add_account(
         existing.role = role.value
         existing.removed_at = None
         session.flush()
-        school_keys.sign_change(
-            database,
+        _sign(
+            signed_in,
             "account_added",
-            signer=signed_in.account.username,
-            signer_keys=signed_in.keys,
             account=username,
             role=role,
             keys=slot.public,
@@ -101,11 +100,9 @@ def reset_password(signed_in: SignedIn, *, username: str, new_password: str) -> 
         if state is not None and state.active(row.username) is None:
             # Not signed onto the roster yet (its old slot was dropped when the school's keys
             # were upgraded): the DSL signs it on now, with its role.
-            school_keys.sign_change(
-                database,
+            _sign(
+                signed_in,
                 "account_added",
-                signer=signed_in.account.username,
-                signer_keys=signed_in.keys,
                 account=row.username,
                 role=Role(row.role),
                 keys=slot.public,
@@ -128,11 +125,9 @@ def change_role(signed_in: SignedIn, *, username: str, role: Role) -> None:
             return
         if old == Role.DSL:
             _refuse_if_last_dsl(session, row, "change the role of")
-        school_keys.sign_change(
-            database,
+        _sign(
+            signed_in,
             "role_changed",
-            signer=signed_in.account.username,
-            signer_keys=signed_in.keys,
             account=row.username,
             role=role,
         )
@@ -156,11 +151,9 @@ def remove_account(signed_in: SignedIn, *, username: str) -> None:
             raise InvalidInput("You cannot remove your own account while signed in with it.")
         if Role(row.role) == Role.DSL:
             _refuse_if_last_dsl(session, row, "remove")
-        school_keys.sign_change(
-            database,
+        _sign(
+            signed_in,
             "account_removed",
-            signer=signed_in.account.username,
-            signer_keys=signed_in.keys,
             account=row.username,
         )
         row.removed_at = signed_in.clock.utc_now()
@@ -280,11 +273,9 @@ def replace_recovery_key(signed_in: SignedIn) -> str:
     recovery = new_recovery_key()
     recovery_keys = PrivateKeys.from_recovery_key(recovery, database.database_id)
     with database.changing_key_slots() as slots, database.transaction() as session:
-        school_keys.sign_change(
-            database,
+        _sign(
+            signed_in,
             "recovery_replaced",
-            signer=signed_in.account.username,
-            signer_keys=signed_in.keys,
             recovery=recovery_keys.public,
         )
         database.wrap_data_key_to(RECOVERY_SIGNER, recovery_keys.public)
@@ -306,13 +297,22 @@ def _renew_keys(
 ) -> None:
     """Sign an account's new public keys into the roster: a DSL signs for anyone; an account
     changing its own password signs with its current keys."""
-    school_keys.sign_change(
-        signed_in.database,
+    _sign(
+        signed_in,
         "keys_renewed",
-        signer=signed_in.account.username,
-        signer_keys=signed_in.keys,
         account=account,
         keys=public,
+    )
+
+
+def _sign(signed_in: SignedIn, change: Change, **fields: Any) -> None:
+    """A roster change signed by the account signed in (refused unless it may sign it)."""
+    school_keys.sign_change(
+        signed_in.database,
+        change,
+        signer=signed_in.account.username,
+        signer_keys=signed_in.keys,
+        **fields,
     )
 
 

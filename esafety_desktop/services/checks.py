@@ -115,9 +115,9 @@ def _chain_report(database: SchoolDatabase) -> VerificationReport:
             for r in rows
             if key_slots.upgraded and not key_problems and not _on_roster(key_slots, r)
         ]
-        if not key_problems and key_slots.upgraded:
+        if key_slots.upgraded and not key_slots.signed.check():
             signers = history.signers_from_roster(key_slots.signed.entries, RECOVERY_SIGNER)
-            key_problems = history.check(session, database.database_id, signers)
+            key_problems += history.check(session, database.database_id, signers)
     if waiting:
         notes.append(
             "These accounts cannot sign in until a DSL gives them a new password (Settings › "
@@ -174,6 +174,13 @@ def _key_file_problems(key_slots: KeySlotFile, accounts: list[Account]) -> list[
             problems.append(
                 f"The school's key is wrapped for {account}, who is not on the signed roster: "
                 f"{altered}"
+            )
+    listed = {row.username for row in accounts}
+    for name in sorted(set(state.members) - listed):
+        if state.active(name) is not None:
+            problems.append(
+                f"The signed roster lists {name}, who has no account in the database: the key "
+                f"file or the database was altered outside the app."
             )
     for row in accounts:
         member = state.active(row.username)

@@ -67,6 +67,7 @@ class SchoolDatabase:
         # Called after each commit that moved the audit anchor (the session keeps this PC's
         # record of the newest state up to date, so a copy taken mid-session is noticed).
         self.after_commit: Callable[[], None] | None = None
+        self._sealing = False  # records are sealed (once begun it never stops)
         self._unsaved_slots = False
         self.read_only = read_only
         # Set when a check or a statement finds the file damaged: from then on nothing is
@@ -197,11 +198,12 @@ class SchoolDatabase:
                     yield session
                     if self._unsaved_slots:
                         self._record_roster(session)
-                    history.seal_written(session, self.signer_name)
+                    sealing = history.seal_written(session, self.signer_name, begun=self._sealing)
                     audit.finish(session, self.signer())
                     if self._unsaved_slots:
                         self.key_slots.save()
                         self._unsaved_slots = False
+                self._sealing = sealing  # committed: sealing has begun, or not yet
                 tail = session.info.pop(audit.PENDING_ANCHOR, None)
                 if tail is not None:
                     try:
@@ -310,7 +312,7 @@ class SchoolDatabase:
         key_slots = key_slots if key_slots is not None else self.key_slots
         with self.reading() as session:
             recorded = [
-                (int(row[0]), str(row[1]))
+                (row[0], str(row[1]))
                 for row in session.execute(
                     select(RosterRecord.sequence, RosterRecord.hash).order_by(RosterRecord.sequence)
                 )
@@ -323,8 +325,8 @@ class SchoolDatabase:
                 "its list of accounts is older than the one this database recorded: an older "
                 "key file was put back."
             )
-        for sequence, recorded_hash in recorded:
-            if entries[sequence - 1].hash(self.database_id) != recorded_hash:
+        for number, (sequence, recorded_hash) in enumerate(recorded, start=1):
+            if sequence != number or entries[number - 1].hash(self.database_id) != recorded_hash:
                 return (
                     f"its list of accounts differs from the one this database recorded (change "
                     f"{sequence})."
@@ -334,6 +336,8 @@ class SchoolDatabase:
     def _reload_key_slots(self) -> None:
         """The key file as it is on disk, before changing it: a command run beside the window
         (a scheduled backup, an account's own password change) may have saved it since."""
+        if not self.key_slots.changed_on_disk():
+            return
         try:
             on_disk = KeySlotFile.load(self.files.key_slots)
         except ProblemForUser:

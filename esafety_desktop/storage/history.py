@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, event, func, select
+from sqlalchemy import Table, event, func, insert, select
 from sqlalchemy.orm import Session
 
 from esafety_desktop.errors import ProblemForUser
@@ -60,7 +60,7 @@ class Signer:
 
 
 def signed_message(database_id: str, entry_hash: str) -> bytes:
-    return SIGNED_PREFIX + f"{database_id}\n{entry_hash}".encode("ascii")
+    return SIGNED_PREFIX + f"{database_id}\n{entry_hash}".encode()
 
 
 def sealed_tables() -> list[Table]:
@@ -91,14 +91,17 @@ def _note_written(session: Session, _context: Any) -> None:
             written[(table, key)] = deleted
 
 
-def seal_written(session: Session, signer_name: str | None) -> None:
+def seal_written(session: Session, signer_name: str | None, *, begun: bool = False) -> bool:
     """Just before the commit: seal the rows this transaction wrote, on its last audit entry
     (one is added, "Records saved", if the work wrote none). Nothing is sealed before sealing
-    has begun (a school not yet upgraded to per-account keys)."""
+    has begun (a school not yet upgraded to per-account keys); ``begun`` says it has, as the
+    last call returned (it never stops once begun), so the setting is not read every time."""
     session.flush()
     written: dict[tuple[str, str], bool] = session.info.pop(_WRITTEN, {})
-    if not written or _sealed_from(session) is None:
-        return
+    if not written:
+        return begun
+    if not begun and _sealed_from(session) is None:
+        return False
     entries = audit.pending(session)
     if not entries:
         audit.append(
@@ -109,6 +112,7 @@ def seal_written(session: Session, signer_name: str | None) -> None:
         )
         entries = audit.pending(session)
     _add_seals(session, entries[-1], _hashes(session, written))
+    return True
 
 
 def _add_seals(session: Session, entry: AuditEntry, seals: dict[tuple[str, str], str]) -> None:
@@ -116,15 +120,14 @@ def _add_seals(session: Session, entry: AuditEntry, seals: dict[tuple[str, str],
     row sealed twice in one transaction counts as its later seal, as ``verify`` reads it)."""
     carried: dict[int, dict[tuple[str, str], str]] = session.info.setdefault(_CARRIED, {})
     mine = carried.setdefault(entry.sequence, {})
-    for (table, key), content_hash in sorted(seals.items()):
-        session.add(
-            RowSeal(
-                sequence=entry.sequence, table_name=table, row_key=key, content_hash=content_hash
-            )
-        )
-        mine[(table, key)] = content_hash
+    rows = [
+        {"sequence": entry.sequence, "table_name": t, "row_key": k, "content_hash": h}
+        for (t, k), h in sorted(seals.items())
+    ]
+    if rows:
+        session.execute(insert(RowSeal), rows)  # one statement: a school's whole roll at once
+    mine.update(seals)
     entry.rows_hash = rows_hash(mine)
-    session.flush()
 
 
 def begin_sealing(session: Session) -> int | None:
@@ -183,13 +186,19 @@ def check(session: Session, database_id: str, signers: dict[str, list[bytes]]) -
             entry, database_id, signers, by_sequence.pop(entry.sequence, {})
         )
         actor = names.get(entry.actor_id) if entry.actor_id is not None else None
+        if entry.actor_id is None and entry.signer and not _may_have_no_actor(entry):
+            problems.append(
+                f"Audit entry {entry.sequence} ({entry.action}, {entry.occurred_at[:10]}) names "
+                f"{entry.actor_name} but no account, and was signed by {entry.signer}: it was "
+                "written outside the app."
+            )
         if entry.actor_id is not None and entry.signer and entry.signer != actor:
             problems.append(
                 f"Audit entry {entry.sequence} ({entry.action}, {entry.occurred_at[:10]}) names "
                 f"{entry.actor_name} but was signed by {entry.signer}: it was written outside "
                 "the app."
             )
-    for sequence in sorted(by_sequence):
+    for sequence in sorted(by_sequence, key=str):
         problems.append(
             f"Seals of records were added for audit entry {sequence}, which does not exist: "
             "the database was altered outside the app."
@@ -225,6 +234,14 @@ def signers_from_roster(entries: Iterable[Any], recovery_name: str) -> dict[str,
         if entry.recovery is not None:
             signers.setdefault(recovery_name, []).append(entry.recovery.ed25519)
     return signers
+
+
+def _may_have_no_actor(entry: AuditEntry) -> bool:
+    """The two kinds of entry the app writes with no account: a failed sign-in (moved in by
+    the next session) and records saved with no entry of their own (named by their signer)."""
+    return entry.action == "sign_in.failed" or (
+        entry.action == "records.saved" and entry.actor_name == entry.signer
+    )
 
 
 def _entry_problems(

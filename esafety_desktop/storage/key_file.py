@@ -42,6 +42,14 @@ DATA_KEY = "data key"
 MAXIMUM_BYTES = 4 * 1024 * 1024
 
 
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ino
+
+
 def _no_constants(name: str) -> None:
     raise ValueError(f"{name} is not a number a key file holds")
 
@@ -65,6 +73,8 @@ class KeySlotFile:
     database_salt: str | None = None
     legacy: list[KeySlot] = field(default_factory=list)  # version 1 slots still to be replaced
     rotation: dict[str, Any] | None = None  # the next key file, while the key is being changed
+    # The file's size and change time when this copy was loaded or saved (None: never).
+    seen: tuple[int, int, int] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.roster is None:
@@ -88,8 +98,11 @@ class KeySlotFile:
         try:
             if path.stat().st_size > MAXIMUM_BYTES:
                 raise ValueError("far too large for a key file")
+            seen = _stamp(path)
             raw = json.loads(path.read_bytes().decode("utf-8"), parse_constant=_no_constants)
-            return cls.from_document(path, raw)
+            loaded = cls.from_document(path, raw)
+            loaded.seen = seen
+            return loaded
         except (
             ValueError,
             KeyError,
@@ -170,6 +183,11 @@ class KeySlotFile:
 
     def save(self) -> None:
         write_atomically(self.path, self.document())
+        self.seen = _stamp(self.path)
+
+    def changed_on_disk(self) -> bool:
+        """True unless the file on disk is the one this copy last loaded or saved."""
+        return self.seen is None or _stamp(self.path) != self.seen
 
     # -- what it holds -------------------------------------------------------------------
 

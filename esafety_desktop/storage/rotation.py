@@ -65,7 +65,10 @@ def settle(files: DatabaseFiles) -> None:
         return
     if key_slots.rotation is None:
         if leftover.exists():  # stopped before step 2: a copy under a key nobody holds
-            _remove(leftover)
+            try:
+                _remove(leftover)
+            except (ProblemForUser, OSError):
+                log.warning("A leftover copy beside the database could not be removed")
         return
     next_file = KeySlotFile.from_document(files.key_slots, key_slots.rotation)
     salt = file_salt(files.database)
