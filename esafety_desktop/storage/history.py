@@ -300,11 +300,12 @@ def _table_hashes(
     else:
         typed = [_typed(primary[0].type.python_type, k) for k in keys] if len(primary) == 1 else []
         batches = [typed[i : i + _BATCH] for i in range(0, len(typed), _BATCH)]
+    connection = session.connection()  # Core, not the ORM: a few rows, many times a day
     for batch in batches:
         query = select(table)
         if batch is not None:
             query = query.where(primary[0].in_(batch))
-        for row in session.execute(query).mappings():
+        for row in connection.execute(query).mappings():
             key = _key(tuple(row[c.name] for c in primary))
             found[(table.name, key)] = hashlib.sha256(_canonical(dict(row))).hexdigest()
     return found
