@@ -31,6 +31,8 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="esafety-bench-"))
     os.environ["HOME"] = str(folder)
 
+    import keyring
+    import keyring.backends.fail
     from bench_school import add_bulk_cases
 
     from esafety_desktop.services import incidents, people
@@ -39,6 +41,9 @@ def main() -> None:
     from esafety_desktop.storage.device_secret import DeviceSecretStore
     from tests.services.test_incidents import NUDES_REFERRED, _new
 
+    # The tests' stand-in keyrings are imported with the case helpers; none of them here (the
+    # school is protected by its passwords alone, as on a PC without a keyring).
+    keyring.set_keyring(keyring.backends.fail.Keyring())
     print(f"Argon2id: {keyslots.DEFAULT_KDF}")
     made = create_school(
         folder / "school.db",

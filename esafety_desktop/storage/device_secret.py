@@ -32,6 +32,7 @@ KEYRING_ENTRY = "device secret"
 SECRET_BYTES = 32
 UNATTENDED_WAIT_SECONDS = 15.0  # a keyring answers in well under a second unless it prompts
 CHECK_WAIT_SECONDS = 20.0  # the setup wizard's look: time to answer an unlock prompt
+REMEMBER_WAIT_SECONDS = 5.0  # the newest state is kept after commits: never a long wait
 
 # Backends that keep secrets in a plain or weakly protected file are not a secure store.
 _REFUSED_BACKEND_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
@@ -137,6 +138,7 @@ class DeviceSecretStore:
                     self.service,
                     _position_entry(database_id, where),
                     json.dumps(position, sort_keys=True),
+                    wait=REMEMBER_WAIT_SECONDS,  # the one writer never waits on a prompt
                 )
 
     def _ready(self) -> None:
