@@ -251,3 +251,27 @@ def test_accounts_that_need_a_new_password_are_named(
         "• Fixture Head (fixture.head)\n\n"
         "Every other account signs in with its password as before."
     )
+
+
+def test_signing_in_to_an_old_school_shows_its_new_recovery_sheet_and_names_who_needs_a_password(
+    qtbot: QtBot, upgraded_old_school: SignedIn
+) -> None:
+    """The window the controller opens after an upgrading sign-in: it says what changed, names
+    the accounts that need a new password, and shows the new sheet to print at once."""
+    from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
+
+    key = upgraded_old_school.recovery_key_to_print
+    assert key is not None
+    window = _window(qtbot, upgraded_old_school)
+    dialogs.set_next_answer(None)  # the message is read
+    window.print_upgrade_recovery_sheet(key, upgraded_old_school.accounts_needing_passwords)
+    title, text = dialogs.shown[-1]
+    assert title == "Print the school's new recovery sheet"
+    assert "fixture.deputy, fixture.head" in text
+    assert "The old recovery sheet opens only backups made before today" in text
+    tab = window.settings.security_tab
+    assert tab is not None
+    qtbot.waitUntil(lambda: isinstance(getattr(tab, "preview", None), PdfPreviewDialog))
+    qtbot.waitUntil(lambda: tab.preview.isVisible())
+    assert window.settings.tabs.currentWidget() is tab
+    tab.preview.close()
