@@ -80,15 +80,18 @@ class AccountInfo:
     display_name: str
     role: Role
     removed: bool
+    # Cannot sign in until a DSL sets a new password (since the school's keys were upgraded).
+    needs_password: bool = False
 
     @classmethod
-    def of(cls, row: Account) -> AccountInfo:
+    def of(cls, row: Account, needs_password: bool = False) -> AccountInfo:
         return cls(
             id=row.id,
             username=row.username,
             display_name=row.display_name,
             role=Role(row.role),
             removed=row.removed_at is not None,
+            needs_password=needs_password,
         )
 
 

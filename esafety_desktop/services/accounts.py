@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from esafety_desktop.domain.recovery_key import format_recovery_key, new_recovery_key
-from esafety_desktop.domain.roles import Permission, Role
+from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.errors import InvalidInput, UnknownAccount, WrongPassword
 from esafety_desktop.services import school_keys
 from esafety_desktop.services.access import (
@@ -37,7 +37,26 @@ def list_accounts(signed_in: SignedIn, *, include_removed: bool = False) -> list
         query = select(Account).order_by(Account.display_name)
         if not include_removed:
             query = query.where(Account.removed_at.is_(None))
-        return [AccountInfo.of(row) for row in session.scalars(query)]
+        roster = school_keys.roster_state(signed_in.database.key_slots)
+        return [
+            AccountInfo.of(
+                row,
+                needs_password=(
+                    roster is not None
+                    and row.removed_at is None
+                    and roster.active(row.username) is None
+                ),
+            )
+            for row in session.scalars(query)
+        ]
+
+
+def accounts_needing_passwords(signed_in: SignedIn) -> list[AccountInfo]:
+    """Accounts that cannot sign in until a DSL gives them a new password (the school's keys
+    were upgraded since they last signed in)."""
+    if not can(signed_in.account.role, Permission.MANAGE_ACCOUNTS):
+        return []
+    return [a for a in list_accounts(signed_in) if a.needs_password]
 
 
 def add_account(

@@ -90,6 +90,7 @@ def dashboard(signed_in: SignedIn) -> Dashboard:
     counts = _counts(signed_in)
     found = [
         _recovery_sheet_item(signed_in, settings),
+        _passwords_item(signed_in),
         *_backup_items(signed_in),
         _failed_sign_ins_item(signed_in, counts.failed_sign_ins),
         _verify_item(counts.last_verified, signed_in.clock.now()),
@@ -359,6 +360,25 @@ def _contacts_item(signed_in: SignedIn, settings: SchoolSettings) -> DashboardIt
         "incident steps where you need them.",
         "Fill in contacts",
         Target.CONTACTS,
+    )
+
+
+def _passwords_item(signed_in: SignedIn) -> DashboardItem | None:
+    """After the school's keys were upgraded, the other accounts cannot sign in until a DSL
+    gives each a new password."""
+    from esafety_desktop.services.accounts import accounts_needing_passwords
+
+    waiting = accounts_needing_passwords(signed_in)
+    if not waiting:
+        return None
+    names = ", ".join(f"{a.display_name} ({a.username})" for a in waiting)
+    return DashboardItem(
+        f"{len(waiting)} account{'s' if len(waiting) != 1 else ''} cannot sign in yet",
+        f"Since the school's keys were upgraded they need a new password from you: {names}. "
+        "Reset each password, then tell the person theirs.",
+        "Reset passwords",
+        Target.ACCOUNTS,
+        urgency=Urgency.URGENT,
     )
 
 

@@ -232,6 +232,11 @@ def account_model() -> RecordTableModel[AccountInfo]:
             ("Name", lambda a: a.display_name, lambda a: a.display_name.lower()),
             ("Account", lambda a: a.username, lambda a: a.username),
             ("Role", lambda a: a.role.label, lambda a: a.role.label),
+            (
+                "Signing in",
+                lambda a: "Needs a new password from you" if a.needs_password else "Ready",
+                lambda a: a.needs_password,
+            ),
         ]
     )
 

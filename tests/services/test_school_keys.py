@@ -86,6 +86,14 @@ def test_the_dsl_signing_in_upgrades_the_school_and_resets_the_others_passwords(
         "need_new_passwords": ["fixture.deputy", "fixture.head"],
         "new_recovery_key": True,
     }
+    # The accounts list and the dashboard say who cannot sign in yet.
+    listed = {a.username: a.needs_password for a in accounts.list_accounts(dsl)}
+    assert listed == {"fixture.dsl": False, "fixture.deputy": True, "fixture.head": True}
+    from esafety_desktop.services.dashboard import dashboard
+
+    [waiting] = [i for i in dashboard(dsl).items if "cannot sign in yet" in i.title]
+    assert waiting.title == "2 accounts cannot sign in yet"
+    assert "Fixture Head (fixture.head)" in waiting.detail
     # Until the DSL sets a new password, the head's old one opens nothing.
     with pytest.raises(UnknownAccount):
         sign_in(old_school, "fixture.head", PASSWORDS["fixture.head"], DeviceSecretStore())
