@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from esafety_desktop import APP_NAME
 from esafety_desktop.errors import (
     DatabaseDamaged,
+    DatabaseOlderThanLastUsed,
     DeviceSecretMissing,
     ProblemForUser,
     WrongPassword,
@@ -206,6 +207,16 @@ class UnlockWindow(QWidget):
         elif isinstance(exc, DatabaseDamaged):
             self._say(exc.what)
             self.offer_newest_backup(exc)
+        elif isinstance(exc, DatabaseOlderThanLastUsed):
+            self._say(exc.what)
+            if dialogs.ask(
+                self,
+                "An older copy of the school database",
+                f"{exc.what}\n\n{exc.advice}",
+                yes="Restore from a backup…",
+                no="Close",
+            ):
+                self.restore_requested.emit(None)
         elif isinstance(exc, ProblemForUser):
             self._say(exc.what)
             dialogs.report_problem(self, exc, "The school database did not open")

@@ -412,3 +412,38 @@ def test_a_save_that_fails_after_the_window_was_locked_is_said_after_signing_in(
     title, text = dialogs.shown[-1]
     assert title == "While eSafety Desktop was locked, this was not saved"
     assert "The disk is full" in text
+
+
+def test_an_older_pair_of_files_put_back_is_refused_and_a_restore_offered(
+    qtbot: QtBot, school: School, tmp_path: Path
+) -> None:
+    import shutil
+
+    from esafety_desktop.services import incidents
+    from esafety_desktop.services.access import sign_in
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+    from esafety_desktop.storage.files import DatabaseFiles
+    from esafety_desktop.ui import dialogs
+    from tests.services.test_incidents import NUDES_REFERRED, _new, _pupil
+
+    files = DatabaseFiles(school.path)
+    school.signed_in.sign_out()
+    older = tmp_path / "older"
+    older.mkdir()
+    for path in (files.database, files.key_slots):
+        shutil.copy(path, older / path.name)
+    school.signed_in = sign_in(school.path, "jo.dsl", DSL_PASSWORD, DeviceSecretStore())
+    incidents.record_incident(school.signed_in, _new(_pupil(school), NUDES_REFERRED))
+    school.signed_in.sign_out()
+    for path in (files.database, files.key_slots):
+        shutil.copy(older / path.name, path)  # an older pair put back
+    window = UnlockWindow(school.path)
+    qtbot.addWidget(window)
+    window.show()
+    dialogs.set_next_answer(True)  # yes: restore from a backup
+    with qtbot.waitSignal(window.restore_requested, timeout=10000):
+        _type_and_sign_in(qtbot, window, DSL_PASSWORD)
+    title, text = dialogs.shown[-1]
+    assert title == "An older copy of the school database"
+    assert "older than the ones last used on this PC" in text
+    assert "sign in with the recovery key" in text
