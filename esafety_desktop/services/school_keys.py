@@ -8,7 +8,9 @@ never writes a roster that will not check.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from esafety_desktop.domain.clock import SystemClock
 from esafety_desktop.domain.recovery_key import (
@@ -52,6 +54,9 @@ class Unlocked:
             self.keys.wipe()
 
 
+T = TypeVar("T")
+
+
 class RecoveryKeyDoesNotFit(WrongRecoveryKey):
     """A well-formed recovery key that belongs to another database (or an older sheet)."""
 
@@ -86,33 +91,44 @@ def open_password_slot(
             raise KeyFileAltered(
                 key_slots.path.name, f"{name} is not on its signed list of accounts."
             )
-        device_secret = _device_secret_for(slot.device_secret_id, device_secrets)
-        try:
-            keys = keyslots.open_account_keys(
-                slot,
-                database_id=key_slots.database_id,
-                password=password,
-                device_secret=device_secret,
-            )
-        except SlotLocked:
-            raise WrongPassword(name) from None
+        keys = _with_password(
+            name,
+            slot.device_secret_id,
+            device_secrets,
+            lambda secret: keyslots.open_account_keys(
+                slot, database_id=key_slots.database_id, password=password, device_secret=secret
+            ),
+        )
         return Unlocked(key_slots, _data_key_for(key_slots, recipient_of(name), keys), name, keys)
     legacy = key_slots.legacy_slot(name)
     if legacy is None:
         raise UnknownAccount(name, key_slots.accounts())
     if state is not None:  # the upgrade dropped every old slot
         raise KeyFileAltered(key_slots.path.name, f"{name} is not on its signed list of accounts.")
-    device_secret = _device_secret_for(legacy.device_secret_id, device_secrets)
+    data_key = _with_password(
+        name,
+        legacy.device_secret_id,
+        device_secrets,
+        lambda secret: keyslots.open_with_password(
+            legacy, database_id=key_slots.database_id, password=password, device_secret=secret
+        ),
+    )
+    return Unlocked(key_slots, data_key, name, None)
+
+
+def _with_password(
+    name: str,
+    device_secret_id: str | None,
+    device_secrets: DeviceSecretStore,
+    open_slot: Callable[[bytes | None], T],
+) -> T:
+    """Open a slot with this PC's device secret (if it needs one): a wrong password, or this
+    PC's secret not being the one, said in words."""
+    device_secret = _device_secret_for(device_secret_id, device_secrets)
     try:
-        data_key = keyslots.open_with_password(
-            legacy,
-            database_id=key_slots.database_id,
-            password=password,
-            device_secret=device_secret,
-        )
+        return open_slot(device_secret)
     except SlotLocked:
         raise WrongPassword(name) from None
-    return Unlocked(key_slots, data_key, name, None)
 
 
 def open_with_recovery(key_slots: KeySlotFile, recovery_key: str, wrong_key: str) -> Unlocked:
