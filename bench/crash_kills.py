@@ -80,7 +80,7 @@ ANSWERS = [
 ]
 # The longest a kill waits after the fork, per kind: long enough to land anywhere from signing
 # in to many saves (or the whole upgrade), short enough to keep trials quick.
-KILL_WINDOW = {"save": 0.5, "backup": 0.8, "rotate": 1.0}
+KILL_WINDOW = {"save": 0.5, "backup": 1.2, "rotate": 1.0}  # a signed sign-in and backup take longer
 # Cases recorded between two changes of the school's key (kind "rotate").
 ROTATE_EVERY = 3
 KINDS = ["save", "backup", "migrate", "rotate"]
