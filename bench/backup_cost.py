@@ -24,7 +24,7 @@ def main() -> None:
 
     from bench_school import add_bulk_cases, bench_school
 
-    from esafety_desktop.services import backups
+    from esafety_desktop.services import backups, restoring
     from esafety_desktop.services.access import sign_in
     from esafety_desktop.storage.device_secret import DeviceSecretStore
 
@@ -49,14 +49,14 @@ def main() -> None:
         seconds, run = timed(partial(backups.back_up, me, backups.BY_HAND))
         print(f"backup written and verified in {seconds:.2f} s ({run.backup.size / 1e6:.1f} MB)")
         me.sign_out()
-    opened = backups.open_backup(
+    opened = restoring.open_backup(
         run.backup,
         username="bench",
         password="Kettle-Orchard-Lantern-42",
         device_secrets=DeviceSecretStore(),
     )
     seconds, restored = timed(
-        lambda: backups.restore(
+        lambda: restoring.restore(
             opened,
             folder / "restored" / "school.db",
             username="bench",

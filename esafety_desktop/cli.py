@@ -362,7 +362,8 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from esafety_desktop.services.backups import backup_at, open_backup, restore
+    from esafety_desktop.services.backups import backup_at
+    from esafety_desktop.services.restoring import open_backup, restore
 
     backup = backup_at(args.source)
     secrets = _this_pc()

@@ -21,7 +21,6 @@ from esafety_desktop.domain.recovery_key import (
 )
 from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.errors import (
-    DatabaseOlderThanLastUsed,
     InvalidInput,
     KeyFileAltered,
     KeyFileProblem,
@@ -30,7 +29,7 @@ from esafety_desktop.errors import (
     UnknownAccount,
     WrongPassword,
 )
-from esafety_desktop.services import school_keys
+from esafety_desktop.services import history_guard, school_keys
 from esafety_desktop.services.passwords import require_acceptable_password
 from esafety_desktop.services.school_keys import (
     RecoveryKeyDoesNotFit,
@@ -45,7 +44,7 @@ from esafety_desktop.storage.device_secret import KeyringState as KeyringState  
 from esafety_desktop.storage.files import DatabaseFiles, append_line
 from esafety_desktop.storage.key_file import KeySlotFile
 from esafety_desktop.storage.keypairs import PrivateKeys
-from esafety_desktop.storage.models import Account, AuditEntry, SchoolSetting
+from esafety_desktop.storage.models import Account, SchoolSetting
 from esafety_desktop.storage.roster import RECOVERY_SIGNER
 
 __all__ = ["RecoveryKeyDoesNotFit", "Unlocked", "open_password_slot"]
@@ -184,16 +183,8 @@ class SignedIn:
 
     def remember_position(self) -> None:
         """Keep the database's newest state in this PC's keyring, so an older pair of files
-        put back later is noticed at the next sign-in (:func:`refuse_if_older`)."""
-        database = self.database
-        with database.reading() as session:
-            newest = audit.newest(session)
-        if newest is not None:
-            self.device_secrets.remember_position(
-                database.database_id,
-                _where(database),
-                {"audit": list(newest), "generation": database.key_slots.generation},
-            )
+        put back later is noticed at the next sign-in (services/history_guard.py)."""
+        history_guard.remember(self.database, self.device_secrets)
 
 
 @dataclass(frozen=True)
@@ -337,7 +328,7 @@ def sign_in(
     database = SchoolDatabase.open(files, unlocked.key_slots, unlocked.data_key)
     database.keys = unlocked.keys
     try:
-        refuse_if_older(database, device_secrets)
+        history_guard.refuse_if_older(database, device_secrets)
     except BaseException:
         database.close()
         raise
@@ -438,7 +429,7 @@ def _after_upgrading(signed_in: SignedIn) -> None:
     """Seal every record for checking (once), and change the school's key if that is due: an
     upgrade (copies of the old key file held the same data key), or an account removed when
     the program stopped before the key changed."""
-    begin_sealing(signed_in)
+    history_guard.begin_sealing(signed_in)
     if signed_in.keys is not None and signed_in.account.role is Role.DSL:
         from esafety_desktop.services import accounts  # it builds on this module
 
@@ -472,7 +463,7 @@ def _upgrade_school_keys(signed_in: SignedIn, password: str, *, recovery: bytes 
             details={"need_new_passwords": others, "new_recovery_key": recovery is None},
         )
         database.signer_name = me.username  # the entries from here on are signed
-        _seal_everything(signed_in, session)
+        history_guard.seal_everything(signed_in, session)
     signed_in.accounts_needing_passwords = others
     return made
 
@@ -520,63 +511,12 @@ def start_session(
             if extra_action:
                 signed_in.record(session, extra_action, subject_type="account", subject_id=row.id)
         database.files.sign_in_attempts.unlink(missing_ok=True)
-        begin_sealing(signed_in)
+        history_guard.begin_sealing(signed_in)
         signed_in.remember_position()
     except BaseException:
         database.close()
         raise
     return signed_in
-
-
-def refuse_if_older(database: SchoolDatabase, device_secrets: DeviceSecretStore) -> None:
-    """Refuse a database and key file older than the pair this PC last closed: someone may
-    have put back an older copy to undo what was recorded since. The recovery key opens it
-    anyway (a deliberate choice, recorded), and Restore puts a backup back openly."""
-    pinned = device_secrets.remembered_position(database.database_id, _where(database))
-    if not pinned:
-        return
-    try:
-        sequence, entry_hash = int(pinned["audit"][0]), str(pinned["audit"][1])
-        generation = int(pinned.get("generation", 0))
-    except (KeyError, IndexError, TypeError, ValueError):
-        return  # not a record this program wrote
-    with database.reading() as session:
-        newest = audit.newest(session)
-        there = session.scalar(select(AuditEntry.hash).where(AuditEntry.sequence == sequence))
-    older = newest is None or newest[0] < sequence or database.key_slots.generation < generation
-    if older or there != entry_hash:
-        found = newest[0] if newest else 0
-        raise DatabaseOlderThanLastUsed(
-            f"The school database and its key file are {'older than' if older else 'not'} "
-            f"the ones last used on this PC: this PC last saw audit entry {sequence}, and "
-            f"{'the newest here is ' + str(found) if older else 'that entry is different here'}"
-            ". Someone may have put back another copy to undo what was recorded since.",
-            "Nothing has been changed. Restore the newest backup (Restore from a backup on the "
-            "sign-in screen), and tell your headteacher or chair of governors. If this copy was "
-            "put back on purpose, sign in with the recovery key to go on with it.",
-        )
-
-
-def _where(database: SchoolDatabase) -> str:
-    return str(database.files.database.resolve())
-
-
-def begin_sealing(signed_in: SignedIn) -> None:
-    """The first signed session seals every record as it is (storage/history.py), so an edit
-    made outside the app from then on is named by ``verify``."""
-    if signed_in.keys is None:
-        return
-    with signed_in.database.reading() as session:
-        if read_setting(session, history.SEALED_FROM_SETTING) is not None:
-            return
-    with signed_in.database.transaction() as session:
-        _seal_everything(signed_in, session)
-
-
-def _seal_everything(signed_in: SignedIn, session: Session) -> None:
-    signed_in.record(session, "security.records_sealed")
-    sealed = history.begin_sealing(session)
-    audit.pending(session)[-1].details = audit.canonical_details({"records": sealed})
 
 
 def _load_key_slots(files: DatabaseFiles) -> KeySlotFile:

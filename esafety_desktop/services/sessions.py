@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from esafety_desktop.services.access import SignedIn
-    from esafety_desktop.services.backups import OpenedBackup, Restored
+    from esafety_desktop.services.restoring import OpenedBackup, Restored
     from esafety_desktop.storage.device_secret import DeviceSecretStore
 
 
@@ -64,12 +64,12 @@ def restore_in_place_of(
     """Restore ``opened`` at ``target``. A session still open there is ended first, with a
     sign-out backup that thins out nothing (so the backup being restored stays); how that
     went comes back with the restored session."""
-    from esafety_desktop.services import backups
+    from esafety_desktop.services import restoring
 
     ended = None
     if signed_in is not None:
         ended = end_session(signed_in, "sign_out", backup=True, prune_backups=False)
-    restored = backups.restore(
+    restored = restoring.restore(
         opened,
         target,
         username=username,

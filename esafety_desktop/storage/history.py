@@ -333,6 +333,11 @@ def _signed_before(session: Session) -> bool:
     return bool(signed) or count_seals(session) > 0
 
 
+def sealed_from(session: Session) -> int | None:
+    """The audit entry sealing began with, or None (not yet: no signed session so far)."""
+    return _sealed_from(session)
+
+
 def _sealed_from(session: Session) -> int | None:
     value = session.scalar(
         select(SchoolSetting.value).where(SchoolSetting.key == SEALED_FROM_SETTING)

@@ -25,7 +25,8 @@ from esafety_desktop.ui.unlock_window import UnlockWindow
 
 if TYPE_CHECKING:
     from esafety_desktop.services.access import SignedIn
-    from esafety_desktop.services.backups import BackupRun, Restored
+    from esafety_desktop.services.backups import BackupRun
+    from esafety_desktop.services.restoring import Restored
     from esafety_desktop.services.review_packs import OpenPack
     from esafety_desktop.services.sessions import SessionEnd
     from esafety_desktop.ui.autolock import InactivityTimer

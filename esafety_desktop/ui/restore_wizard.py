@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from esafety_desktop.errors import ProblemForUser
-from esafety_desktop.services import backups
+from esafety_desktop.services import backups, restoring
 from esafety_desktop.services.access import this_pc
-from esafety_desktop.services.backups import Backup, OpenedBackup
+from esafety_desktop.services.backups import Backup
+from esafety_desktop.services.restoring import OpenedBackup
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import run_in_background
 from esafety_desktop.ui.look import ERROR_STYLE, error_label
@@ -232,10 +233,10 @@ class UnlockPage(QWizardPage):
 
         def work() -> OpenedBackup:
             if password:
-                return backups.open_backup(
+                return restoring.open_backup(
                     backup, username=account, password=secret, device_secrets=this_pc()
                 )
-            return backups.open_backup(backup, recovery_key=secret, device_secrets=this_pc())
+            return restoring.open_backup(backup, recovery_key=secret, device_secrets=this_pc())
 
         run_in_background(work, self._opened, self._failed, owner=self, on_orphaned=_close_opened)
         return False

@@ -18,7 +18,7 @@ from esafety_desktop.errors import (
     WorkStopped,
     WrongRecoveryKey,
 )
-from esafety_desktop.services import backups, incidents
+from esafety_desktop.services import backups, incidents, restoring
 from esafety_desktop.services.access import sign_in
 from esafety_desktop.services.audit_log import audit_entries
 from esafety_desktop.storage.backup import (
@@ -89,11 +89,11 @@ def test_restore_on_this_pc_sets_the_current_database_aside_and_brings_back_the_
     school.signed_in.sign_out()
     before = _tree_bytes(school.path.parent)
 
-    opened = backups.open_backup(
+    opened = restoring.open_backup(
         run.backup, username="jo.dsl", password=DSL_PASSWORD, device_secrets=DeviceSecretStore()
     )
     assert opened.check.counts["cases"] == 1 and not opened.by_recovery_key
-    restored = backups.restore(
+    restored = restoring.restore(
         opened,
         school.path,
         username="jo.dsl",
@@ -134,23 +134,23 @@ def test_restore_on_a_new_pc_with_the_recovery_key_and_a_new_password(
     found = backups.backups_in(usb)
     assert [b.folder for b in found] == [run.second.folder]
     with pytest.raises(DeviceSecretMissing):  # a new PC: the password alone cannot open it
-        backups.open_backup(
+        restoring.open_backup(
             found[0], username="jo.dsl", password="x", device_secrets=DeviceSecretStore()
         )
     with pytest.raises(WrongRecoveryKey):
-        backups.open_backup(
+        restoring.open_backup(
             found[0], recovery_key="AAAAA-" * 8 + "AAAA", device_secrets=DeviceSecretStore()
         )
-    opened = backups.open_backup(
+    opened = restoring.open_backup(
         found[0], recovery_key=school.recovery_key, device_secrets=DeviceSecretStore()
     )
     assert opened.accounts == ["jo.dsl"] and opened.by_recovery_key
     target = tmp_path / "new-pc" / "school.db"
     with pytest.raises(Exception, match="new password"):
-        backups.restore(
+        restoring.restore(
             opened, target, username="jo.dsl", new_password=None, device_secrets=DeviceSecretStore()
         )
-    restored = backups.restore(
+    restored = restoring.restore(
         opened,
         target,
         username="jo.dsl",
@@ -170,11 +170,11 @@ def test_a_restore_never_overwrites_unless_asked_to_set_the_database_aside(
     school: School, tmp_path: Path
 ) -> None:
     run = backups.back_up(school.signed_in, backups.BY_HAND)
-    opened = backups.open_backup(
+    opened = restoring.open_backup(
         run.backup, username="jo.dsl", password=DSL_PASSWORD, device_secrets=DeviceSecretStore()
     )
     with pytest.raises(DatabaseExists):
-        backups.restore(
+        restoring.restore(
             opened,
             school.path,
             username="jo.dsl",
@@ -188,7 +188,7 @@ def test_a_headteacher_cannot_restore_and_a_changed_backup_is_refused(school: Sc
     add_head(school)
     run = backups.back_up(school.signed_in, backups.BY_HAND)
     with pytest.raises(NotAllowed, match="restore"):
-        backups.open_backup(
+        restoring.open_backup(
             run.backup,
             username="p.head",
             password=HEAD_PASSWORD,
@@ -200,7 +200,7 @@ def test_a_headteacher_cannot_restore_and_a_changed_backup_is_refused(school: Sc
     data[5000] ^= 0x40
     copy.write_bytes(bytes(data))
     with pytest.raises(BackupProblem, match="has changed since it was made"):
-        backups.open_backup(
+        restoring.open_backup(
             run.backup, username="jo.dsl", password=DSL_PASSWORD, device_secrets=DeviceSecretStore()
         )
     # ... even when someone also rewrote the manifest's checksum to match
@@ -208,7 +208,7 @@ def test_a_headteacher_cannot_restore_and_a_changed_backup_is_refused(school: Sc
     manifest["files"]["school.db"] = sha256_of(copy)
     (run.backup.folder / MANIFEST).write_text(json.dumps(manifest))
     with pytest.raises(BackupProblem, match="failed its check"):
-        backups.open_backup(
+        restoring.open_backup(
             Backup.read(run.backup.folder),
             username="jo.dsl",
             password=DSL_PASSWORD,

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from esafety_desktop.services import backups, incidents
+from esafety_desktop.services import backups, incidents, restoring
 from esafety_desktop.services.access import sign_in
 from esafety_desktop.services.app_config import AppConfig
 from esafety_desktop.storage.backup import find_backups, sha256_of
@@ -147,7 +147,7 @@ def test_restore_from_settings_brings_back_the_backup_and_keeps_the_replaced_dat
     title, text = dialogs.shown[-1]
     assert title == "Restored" and "kept, unchanged, in" in text
     assert _summaries(controller.signed_in) == ["In the backup."]
-    aside = backups.restore_aside_folders(school.path)
+    aside = restoring.restore_aside_folders(school.path)
     assert len(aside) == 1
     # the replaced database, with the case saved after the backup, still opens
     old = sign_in(aside[0] / "school.db", "jo.dsl", DSL_PASSWORD, DeviceSecretStore())
@@ -244,6 +244,6 @@ def test_a_damaged_database_is_left_alone_and_the_newest_good_backup_offered(
     qtbot.mouseClick(wizard.button(wizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: isinstance(controller.window, MainWindow), timeout=15000)
     assert _summaries(controller.signed_in) == ["Amy was asked for photos by an older boy online."]
-    [aside] = backups.restore_aside_folders(school.path)
+    [aside] = restoring.restore_aside_folders(school.path)
     assert sha256_of(aside / "school.db") == damaged  # kept for IT support, unchanged
     shutil.rmtree(aside)

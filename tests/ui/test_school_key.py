@@ -16,7 +16,7 @@ from esafety_desktop.services.audit_log import audit_entries
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.main_window import MainWindow
-from esafety_desktop.ui.pages.settings import SecurityTab
+from esafety_desktop.ui.pages.settings_security import SecurityTab
 from tests.conftest import HEAD_PASSWORD, School, add_head
 from tests.storage.fixtures.make_school_v1 import HERE, PASSWORDS
 from tests.ui.stepping import click, type_into
