@@ -401,7 +401,10 @@ def sign_in_with_recovery_key(
             )
             school_keys.give_account(database, slot)
             database.keys = keys
-            return _recovery_session(database, account, device_secrets, clock)
+            signed_in = _recovery_session(database, account, device_secrets, clock)
+        # The account's new keys: the recovery key opens the restricted cases it may see.
+        _after_upgrading(signed_in, also=[(RECOVERY_SIGNER, recovery_keys)])
+        return signed_in
     except BaseException:
         database.close()
         raise
@@ -425,10 +428,14 @@ def _recovery_session(
     )
 
 
-def _after_upgrading(signed_in: SignedIn) -> None:
+def _after_upgrading(
+    signed_in: SignedIn, also: list[tuple[str, PrivateKeys]] | None = None
+) -> None:
     """Seal every record for checking (once), and change the school's key if that is due: an
     upgrade (copies of the old key file held the same data key), or an account removed when
-    the program stopped before the key changed."""
+    the program stopped before the key changed. Then restricted cases: their keys reach the
+    accounts that joined (or renewed their keys) since, and cases kept from an account before
+    they were sealed are moved into seals (a DSL's sign-in)."""
     history_guard.begin_sealing(signed_in)
     if signed_in.keys is not None and signed_in.account.role is Role.DSL:
         from esafety_desktop.services import accounts  # it builds on this module
@@ -436,6 +443,11 @@ def _after_upgrading(signed_in: SignedIn) -> None:
         due = accounts.school_key_change_due(signed_in)
         if due:
             accounts.change_school_key(signed_in, due)
+    if signed_in.keys is not None:
+        from esafety_desktop.services import restricted_cases, restricting  # they build on this
+
+        restricting.move_kept_from_cases(signed_in)
+        restricted_cases.settle_case_keys(signed_in, also)
 
 
 def _upgrade_school_keys(signed_in: SignedIn, password: str, *, recovery: bytes | None) -> bytes:

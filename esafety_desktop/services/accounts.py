@@ -12,6 +12,7 @@ from esafety_desktop.domain.recovery_key import format_recovery_key, new_recover
 from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.errors import InvalidInput, UnknownAccount, WrongPassword
 from esafety_desktop.services import school_keys
+from esafety_desktop.services.restricted_cases import settle_case_keys
 from esafety_desktop.services.access import (
     RECOVERY_SHEET_SETTING,
     SCHOOL_KEY_CHANGE_DUE_SETTING,
@@ -100,7 +101,9 @@ def add_account(
             subject_id=existing.id,
             details={"username": username, "role": role.value},
         )
-        return AccountInfo.of(existing)
+        added = AccountInfo.of(existing)
+    settle_case_keys(signed_in)  # the restricted cases it may see, wrapped to it now
+    return added
 
 
 def reset_password(signed_in: SignedIn, *, username: str, new_password: str) -> None:
@@ -132,6 +135,7 @@ def reset_password(signed_in: SignedIn, *, username: str, new_password: str) -> 
         signed_in.record(
             session, "account.password_reset", subject_type="account", subject_id=row.id
         )
+    settle_case_keys(signed_in)  # its new keys open the restricted cases it may see
 
 
 def change_role(signed_in: SignedIn, *, username: str, role: Role) -> None:
@@ -185,6 +189,7 @@ def remove_account(signed_in: SignedIn, *, username: str) -> None:
             subject_id=row.id,
             details={"username": row.username},
         )
+    settle_case_keys(signed_in)  # its wraps of restricted cases' keys go
     change_school_key(signed_in, "account removed")
 
 
@@ -282,6 +287,7 @@ def change_own_password(signed_in: SignedIn, *, current_password: str, new_passw
             subject_type="account",
             subject_id=signed_in.account.id,
         )
+    settle_case_keys(signed_in)  # the restricted cases it holds, wrapped to its new keys
 
 
 def replace_recovery_key(signed_in: SignedIn) -> str:
@@ -303,6 +309,7 @@ def replace_recovery_key(signed_in: SignedIn) -> str:
         write_setting(session, RECOVERY_SHEET_SETTING, None)  # the new sheet is not kept yet
         write_setting(session, SCHOOL_KEY_CHANGE_DUE_SETTING, "recovery key replaced")
         signed_in.record(session, "recovery_key.replaced")
+    settle_case_keys(signed_in)  # restricted cases: wrapped to the new recovery key
     # The old sheet could unwrap the old data key from an older copy of the key file: a new
     # data key makes it open nothing current.
     change_school_key(signed_in, "recovery key replaced")

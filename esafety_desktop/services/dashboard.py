@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from collections import Counter
+
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import IntEnum, StrEnum
@@ -459,16 +463,19 @@ def incident_bars(signed_in: SignedIn) -> tuple[list[Bar], list[Bar]]:
     school_year = school_year_containing(today, school_year_start(signed_in))
     first_month = datetime(months[0][0], months[0][1], 1)
     month_of = func.strftime("%Y-%m", Incident.reported_at)
-    with signed_in.database.reading() as session:
-        per_month: dict[str, int] = dict(
-            session.execute(
-                select(month_of, func.count())
-                .where(visible_to(signed_in), Incident.reported_at >= first_month)
-                .group_by(month_of)
-            ).all()
-        )
-        per_type = session.execute(
-            select(Incident.incident_type, func.count())
+    from esafety_desktop.services.restricted_cases import every_store
+
+    per_month: Counter[str] = Counter()
+    per_type: dict[str | None, list[Any]] = {}
+    for session in every_store(signed_in):  # the school's cases, then restricted ones held
+        for month, count in session.execute(
+            select(month_of, func.count())
+            .where(visible_to(signed_in), Incident.reported_at >= first_month)
+            .group_by(month_of)
+        ).all():
+            per_month[month] += count
+        for kind, count, latest in session.execute(
+            select(Incident.incident_type, func.count(), func.max(Incident.reported_at))
             .where(
                 visible_to(signed_in),
                 Incident.reported_at >= datetime.combine(school_year.start, datetime.min.time()),
@@ -476,8 +483,11 @@ def incident_bars(signed_in: SignedIn) -> tuple[list[Bar], list[Bar]]:
                 < datetime.combine(school_year.end + timedelta(days=1), datetime.min.time()),
             )
             .group_by(Incident.incident_type)
-            .order_by(func.count().desc(), func.max(Incident.reported_at).desc())
-        ).all()
+        ).all():
+            seen = per_type.setdefault(kind, [0, latest])
+            seen[0] += count
+            seen[1] = max(seen[1], latest)
+    ordered = sorted(per_type.items(), key=lambda kv: (kv[1][0], kv[1][1]), reverse=True)
     by_month = [
         Bar(
             date(y, m, 1).strftime("%b %y"),
@@ -486,7 +496,7 @@ def incident_bars(signed_in: SignedIn) -> tuple[list[Bar], list[Bar]]:
         )
         for y, m in months
     ]
-    by_type = [Bar(incident_type_name(kind), int(count), kind or "") for kind, count in per_type]
+    by_type = [Bar(incident_type_name(kind), int(c), kind or "") for kind, (c, _) in ordered]
     return by_month, by_type
 
 

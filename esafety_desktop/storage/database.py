@@ -67,6 +67,8 @@ class SchoolDatabase:
         # Called after each commit that moved the audit anchor (the session keeps this PC's
         # record of the newest state up to date, so a copy taken mid-session is noticed).
         self.after_commit: Callable[[], None] | None = None
+        # Called on closing (the session's restricted cases, open in memory, are wiped).
+        self.closing: list[Callable[[], None]] = []
         self._sealing = False  # records are sealed (once begun it never stops)
         self._unsaved_slots = False
         self.read_only = read_only
@@ -523,6 +525,9 @@ class SchoolDatabase:
         remembers)."""
         with self._writer:
             self.closed = True
+            for hook in self.closing:
+                hook()
+            self.closing.clear()
             self.engine.dispose()
             for i in range(len(self._data_key)):
                 self._data_key[i] = 0

@@ -39,6 +39,9 @@ NOT_SEALED = frozenset({"audit_entry", "row_seal", "incident_draft"})
 # Rows the app never changes once written (a correction is a new row): a second seal with
 # other content means the row was rewritten outside the app, however the seals were forged.
 NEVER_CHANGED = frozenset({"roster_record", "incident_entry", "evidence", "aup_signature"})
+# The entry that moves a case into a seal of its own (services/restricting.py): the one
+# transaction that removes rows the app otherwise never removes.
+SEALED_AWAY = "restricted_case.sealed"
 SEALED_FROM_SETTING = "records_sealed_from"
 DELETED = "deleted"
 SIGNED_PREFIX = b"esafety-desktop/audit/v2\n"
@@ -168,13 +171,19 @@ def check(session: Session, database_id: str, signers: dict[str, list[bytes]]) -
     by_sequence: dict[int, dict[tuple[str, str], str]] = {}
     newest_seal: dict[tuple[str, str], str] = {}
     rewritten: set[tuple[str, str]] = set()
+    moves = set(
+        session.scalars(select(AuditEntry.sequence).where(AuditEntry.action == SEALED_AWAY))
+    )
     for seal in session.scalars(select(RowSeal).order_by(RowSeal.id)):
         by_sequence.setdefault(seal.sequence, {})[(seal.table_name, seal.row_key)] = (
             seal.content_hash
         )
         row = (seal.table_name, seal.row_key)
-        if seal.table_name in NEVER_CHANGED and newest_seal.get(row, seal.content_hash) != (
-            seal.content_hash
+        moved = seal.content_hash == DELETED and seal.sequence in moves
+        if (
+            seal.table_name in NEVER_CHANGED
+            and not moved
+            and newest_seal.get(row, seal.content_hash) != seal.content_hash
         ):
             rewritten.add(row)
         newest_seal[row] = seal.content_hash

@@ -163,6 +163,18 @@ class Incident(Base):
     closed_at: Mapped[datetime | None]
 
 
+class SealedCase(Base):
+    """A restricted case, sealed under its own key (storage/case_room.py): only its number, its
+    version and its key wrapped to each account that may see it are in clear."""
+
+    __tablename__ = "sealed_case"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # the case's number (R-0001)
+    version: Mapped[int] = mapped_column(Integer)  # one more on every change
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)  # nonce, AES-256-GCM ciphertext and tag
+    keys: Mapped[str] = mapped_column(Text)  # JSON {recipient: wrapped case key}
+
+
 class IncidentPerson(Base):
     __tablename__ = "incident_person"
     __table_args__ = (

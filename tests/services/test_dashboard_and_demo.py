@@ -195,7 +195,11 @@ def _steps_are_honest(me: SignedIn) -> None:
     assert statuses[IncidentStatus.AWAITING_POLICE] >= 1
     # The grooming case: an unknown online person, the CEOP report still to do, the police
     # done, and the case waiting for the police's response.
-    grooming = cases["OS-2026-0013"]
+    grooming = next(
+        c
+        for c in cases.values()
+        if c.incident_type == "exploitation" and c.status is IncidentStatus.AWAITING_POLICE
+    )
     assert grooming.incident_type == "exploitation"
     assert grooming.status is IncidentStatus.AWAITING_POLICE
     plan = case_plan(me, grooming.id)

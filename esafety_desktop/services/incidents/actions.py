@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.restricted_cases import every_store, store_for
 from esafety_desktop.services.incidents._common import (
     _case_changed,
     _entry,
@@ -39,7 +41,7 @@ def add_action(signed_in: SignedIn, incident_id: int, title: str, owner: str, du
     signed_in.require(Permission.RECORD_INCIDENTS)
     if not title.strip() or not owner.strip():
         raise InvalidInput("Say what must be done and who will do it.")
-    with signed_in.database.transaction() as session:
+    with store_for(signed_in, incident_id).transaction() as session:
         incident = _visible_incident(session, signed_in, incident_id)
         now = signed_in.clock.utc_now()
         session.add(
@@ -67,7 +69,7 @@ def add_action(signed_in: SignedIn, incident_id: int, title: str, owner: str, du
 
 def complete_action(signed_in: SignedIn, action_id: int, outcome: str) -> None:
     signed_in.require(Permission.RECORD_INCIDENTS)
-    with signed_in.database.transaction() as session:
+    with store_for(signed_in, action_id).transaction() as session:
         action = session.get(IncidentAction, action_id)
         if action is None or action.done_at is not None:
             raise InvalidInput("That action is already done or does not exist.")
@@ -97,20 +99,32 @@ def actions(
     signed_in: SignedIn, incident_id: int | None = None, *, open_only: bool = False
 ) -> list[ActionInfo]:
     """Actions of one case, or of every visible case (for the Dashboard), soonest due first."""
-    with signed_in.database.reading() as session:
-        query = (
-            select(IncidentAction, Incident.reference)
-            .join(Incident, Incident.id == IncidentAction.incident_id)
-            .where(visible_to(signed_in))
-            .order_by(IncidentAction.due, IncidentAction.id)
+    if incident_id is not None:
+        with store_for(signed_in, incident_id).reading() as session:
+            return _actions(session, signed_in, incident_id, open_only)
+    found: list[ActionInfo] = []
+    for session in every_store(signed_in):
+        found += _actions(session, signed_in, None, open_only)
+    found.sort(key=lambda a: (a.due, a.id < 0, abs(a.id)))
+    return found
+
+
+def _actions(
+    session: Session, signed_in: SignedIn, incident_id: int | None, open_only: bool
+) -> list[ActionInfo]:
+    query = (
+        select(IncidentAction, Incident.reference)
+        .join(Incident, Incident.id == IncidentAction.incident_id)
+        .where(visible_to(signed_in))
+        .order_by(IncidentAction.due, IncidentAction.id)
+    )
+    if incident_id is not None:
+        query = query.where(IncidentAction.incident_id == incident_id)
+    if open_only:
+        query = query.where(IncidentAction.done_at.is_(None))
+    return [
+        ActionInfo(
+            a.id, a.incident_id, ref, a.title, a.owner, a.due, a.done_at is not None, a.step_id
         )
-        if incident_id is not None:
-            query = query.where(IncidentAction.incident_id == incident_id)
-        if open_only:
-            query = query.where(IncidentAction.done_at.is_(None))
-        return [
-            ActionInfo(
-                a.id, a.incident_id, ref, a.title, a.owner, a.due, a.done_at is not None, a.step_id
-            )
-            for a, ref in session.execute(query).all()
-        ]
+        for a, ref in session.execute(query).all()
+    ]

@@ -13,6 +13,7 @@ from esafety_desktop.domain.incidents import StepState
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.restricted_cases import store_for
 from esafety_desktop.services.incidents._common import (
     _case_changed,
     _entry,
@@ -90,7 +91,7 @@ class ChronologyEntry:
 
 def chronology(signed_in: SignedIn, incident_id: int) -> list[ChronologyEntry]:
     """The case's entries in time order; reading them is recorded in the audit log."""
-    with signed_in.database.transaction() as session:
+    with store_for(signed_in, incident_id).transaction() as session:
         incident = _visible_incident(session, signed_in, incident_id)
         entries = list(
             session.scalars(
@@ -135,7 +136,7 @@ def add_note(signed_in: SignedIn, incident_id: int, text: str) -> None:
     signed_in.require(Permission.RECORD_INCIDENTS)
     if not text.strip():
         raise InvalidInput("The note is empty.")
-    with signed_in.database.transaction() as session:
+    with store_for(signed_in, incident_id).transaction() as session:
         incident = _visible_incident(session, signed_in, incident_id)
         now = signed_in.clock.utc_now()
         session.add(_entry(signed_in, incident.id, now, kind="note", title="Note", text=text))
@@ -147,7 +148,7 @@ def correct_entry(signed_in: SignedIn, entry_id: int, corrected_text: str, why: 
     signed_in.require(Permission.RECORD_INCIDENTS)
     if not why.strip():
         raise InvalidInput("Say why the entry is being corrected.")
-    with signed_in.database.transaction() as session:
+    with store_for(signed_in, entry_id).transaction() as session:
         original = session.get(IncidentEntry, entry_id)
         if original is None:
             raise InvalidInput("That entry does not exist.")

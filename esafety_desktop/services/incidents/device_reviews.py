@@ -11,6 +11,7 @@ from esafety_desktop.domain.device_review import DeviceSiteReview, ReviewProblem
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.restricted_cases import store_for
 from esafety_desktop.services.incidents._common import (
     _case_changed,
     _entry,
@@ -27,7 +28,7 @@ def record_device_review(signed_in: SignedIn, incident_id: int, review: DeviceSi
         review.check()
     except ReviewProblem as exc:
         raise InvalidInput(str(exc)) from None
-    with signed_in.database.transaction() as session:
+    with store_for(signed_in, incident_id).transaction() as session:
         incident = _visible_incident(session, signed_in, incident_id)
         now = signed_in.clock.utc_now()
         session.add(
@@ -58,7 +59,7 @@ def device_review_form(signed_in: SignedIn, incident_id: int) -> bytes | None:
     from esafety_desktop.reports.device_review import ReviewForm, device_review_pdf
     from esafety_desktop.services.settings import school_settings
 
-    with signed_in.database.reading() as session:
+    with store_for(signed_in, incident_id).reading() as session:
         incident = _visible_incident(session, signed_in, incident_id)
         row = session.scalar(
             select(DeviceReview)

@@ -13,6 +13,7 @@ from esafety_desktop.domain.evidence import EvidenceKind, image_refusal, looks_l
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.restricted_cases import store_for
 from esafety_desktop.services.incidents._common import (
     _case_changed,
     _entry,
@@ -58,19 +59,19 @@ def add_evidence(
         raise InvalidInput("Say where the device is kept and who holds it (chain of custody).")
     if kind is EvidenceKind.SCREENSHOT and not content:
         raise InvalidInput("Choose the screenshot to attach.")
-    with signed_in.database.reading() as session:
+    with store_for(signed_in, incident_id).reading() as session:
         incident_type = _visible_incident(session, signed_in, incident_id).incident_type
     refusal = image_refusal(incident_type)
     is_image = kind is EvidenceKind.SCREENSHOT or (
         content is not None and looks_like_image(content, file_name)
     )
     if refusal and is_image:
-        with signed_in.database.transaction() as session:
+        with store_for(signed_in, incident_id).transaction() as session:
             signed_in.record(
                 session, "evidence.image_refused", subject_type="incident", subject_id=incident_id
             )
         raise InvalidInput(refusal)
-    with signed_in.database.transaction() as session:
+    with store_for(signed_in, incident_id).transaction() as session:
         incident = _visible_incident(session, signed_in, incident_id)
         digest = hashlib.sha256(content).hexdigest() if content is not None else None
         now = signed_in.clock.utc_now()
@@ -111,7 +112,7 @@ def add_evidence(
 
 
 def evidence_for(signed_in: SignedIn, incident_id: int) -> list[EvidenceItem]:
-    with signed_in.database.reading() as session:
+    with store_for(signed_in, incident_id).reading() as session:
         incident = _visible_incident(session, signed_in, incident_id)
         rows = session.scalars(
             select(Evidence).where(Evidence.incident_id == incident.id).order_by(Evidence.id)

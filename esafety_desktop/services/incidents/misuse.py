@@ -15,6 +15,7 @@ from esafety_desktop.domain.misuse_grid import (
 )
 from esafety_desktop.paths import resources_dir
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.restricted_cases import every_store
 from esafety_desktop.storage.models import Incident, IncidentPerson
 
 
@@ -26,8 +27,9 @@ def shipped_misuse_grid() -> dict[str, MisuseCategory]:
 
 def misuse_suggestion(signed_in: SignedIn, person_id: int, category: str) -> Suggestion:
     """The grid's response for this pupil, from their earlier incidents in the category."""
-    with signed_in.database.reading() as session:
-        earlier = session.scalar(
+    earlier = 0
+    for session in every_store(signed_in):
+        earlier += session.scalar(  # type: ignore[operator]
             select(func.count(func.distinct(Incident.id)))
             .join(IncidentPerson, IncidentPerson.incident_id == Incident.id)
             .where(IncidentPerson.person_id == person_id, Incident.misuse_category == category)

@@ -26,6 +26,7 @@ from esafety_desktop.domain.incidents import (
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.restricted_cases import store_for
 from esafety_desktop.services.incidents._common import (
     _account_concerned,
     _case_changed,
@@ -39,7 +40,7 @@ from esafety_desktop.storage.models import Incident, IncidentAction, IncidentEnt
 
 def case_plan(signed_in: SignedIn, incident_id: int) -> CasePlan:
     """Where the case stands in the flowchart, from its chronology."""
-    with signed_in.database.reading() as session:
+    with store_for(signed_in, incident_id).reading() as session:
         incident = _visible_incident(session, signed_in, incident_id)
         return plan_of(shipped_flowchart(), _answers(session, incident.id))
 
@@ -65,7 +66,7 @@ def carry_on(
         check_step(step, taken, signed_in.clock.local_now())
     except WalkProblem as problem:
         raise InvalidInput(str(problem)) from None
-    with signed_in.database.transaction() as session:
+    with store_for(signed_in, incident_id).transaction() as session:
         incident = _visible_incident(session, signed_in, incident_id)
         if incident.status == IncidentStatus.CLOSED.value:
             raise InvalidInput("The case is closed: reopen it (Change status) to carry it on.")

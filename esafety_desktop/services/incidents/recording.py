@@ -25,6 +25,8 @@ from esafety_desktop.domain.roles import Permission, Role
 from esafety_desktop.domain.school_year import year_group_then
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.restricted_cases import new_restricted_case
+from esafety_desktop.storage.case_room import CASE_NUMBER, case_reference
 from esafety_desktop.services.incidents._common import HEAD_ROUTE, _account_concerned, _case_changed
 from esafety_desktop.services.incidents.flowcharts import shipped_flowchart
 from esafety_desktop.services.incidents.plan import record_walk
@@ -48,6 +50,8 @@ class NewIncident:
     online_service: str = ""
     concerns_account_id: int | None = None  # an allegation about this account holder
     misuse_category: str | None = None  # C1..C4 when a pupil misused school systems
+    # Other accounts the case is kept from (the DSL restricted it): it is then sealed.
+    kept_from: tuple[int, ...] = ()
     # People not in the register, added from the wizard, each with their role.
     newcomers: list[tuple[Newcomer, PersonRole]] = field(default_factory=list)
 
@@ -81,11 +85,14 @@ def record_incident(signed_in: SignedIn, new: NewIncident) -> IncidentSummary:
         )
     routes = [chart.step(w.step_id).routes_to for w in new.walk if chart.step(w.step_id).routes_to]
     routed = routes[0] if routes else None
-    with signed_in.database.transaction() as session:
+    with signed_in.database.reading() as session:
+        concerns = _account_concerned(session, signed_in, new.concerns_account_id, routes)
+        kept_from = _kept_from(session, signed_in, concerns, new.kept_from)
+    store = new_restricted_case(signed_in, kept_from) if kept_from else signed_in.database
+    with store.transaction() as session:
         for person_id, _ in new.people:
             if session.get(Person, person_id) is None:
                 raise InvalidInput("One of the people involved is not in the register.")
-        concerns = _account_concerned(session, signed_in, new.concerns_account_id, routes)
         now = signed_in.clock.utc_now()
         incident = Incident(
             reference=_next_reference(session, new.reported_at),
@@ -168,7 +175,31 @@ def _year_group_then(person: Person, then: date, today: date) -> str | None:
     return year_group_then(person.year_group, as_of, then)
 
 
+def _kept_from(
+    session: Session, signed_in: SignedIn, concerns: int | None, chosen: tuple[int, ...]
+) -> list[str]:
+    """The accounts a new case is kept from (their user names): the one it is about, and any
+    the DSL chose. Empty: an ordinary case."""
+    ids = sorted({*chosen, *([concerns] if concerns is not None else [])})
+    if signed_in.account.id in ids:
+        raise InvalidInput("A case cannot be kept from the account recording it.")
+    names = {
+        account_id: name
+        for account_id, name in session.execute(
+            select(Account.id, Account.username).where(
+                Account.id.in_(ids), Account.removed_at.is_(None)
+            )
+        )
+    }
+    if len(names) != len(ids):
+        raise InvalidInput("An account this case is kept from no longer exists.")
+    return [names[i] for i in ids]
+
+
 def _next_reference(session: Session, reported_at: datetime) -> str:
+    number = session.info.get(CASE_NUMBER)
+    if number is not None:
+        return case_reference(number)  # a restricted case: its own series
     prefix = f"OS-{reported_at:%Y}-"
     count = session.scalar(
         select(func.count()).select_from(Incident).where(Incident.reference.startswith(prefix))

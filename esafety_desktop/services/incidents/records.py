@@ -21,6 +21,7 @@ from esafety_desktop.domain.incidents import (
     plan_of,
 )
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.restricted_cases import every_store, store_for
 from esafety_desktop.services.incidents._common import _visible_incident, visible_to
 from esafety_desktop.services.incidents.actions import ActionInfo, actions
 from esafety_desktop.services.incidents.chronology import chronology
@@ -64,7 +65,8 @@ class IncidentSummary:
 
 def list_incidents(signed_in: SignedIn) -> list[IncidentSummary]:
     """Every case this account may see, newest first."""
-    with signed_in.database.reading() as session:
+    found: list[IncidentSummary] = []
+    for session in every_store(signed_in):
         query = (
             select(Incident)
             .where(visible_to(signed_in))
@@ -72,13 +74,15 @@ def list_incidents(signed_in: SignedIn) -> list[IncidentSummary]:
         )
         cases = list(session.scalars(query))
         involved = _involved(session, None)
-        return [_summary(i, involved.get(i.id, ())) for i in cases]
+        found += [_summary(i, involved.get(i.id, ())) for i in cases]
+    found.sort(key=lambda s: (s.reported_at, s.id), reverse=True)
+    return found
 
 
 def incident_summary(signed_in: SignedIn, incident_id: int) -> IncidentSummary | None:
     """One case as the list shows it (after a change to it), or None if this account may
     not see it."""
-    with signed_in.database.reading() as session:
+    with store_for(signed_in, incident_id).reading() as session:
         incident = session.scalar(
             select(Incident).where(Incident.id == incident_id, visible_to(signed_in))
         )
@@ -161,7 +165,7 @@ def incident_record_data(signed_in: SignedIn, incident_id: int) -> IncidentRecor
         + (f" (file {e.file_name}, SHA-256 {e.sha256})" if e.sha256 else "")
         for e in evidence_for(signed_in, incident_id)
     ]
-    with signed_in.database.reading() as session:
+    with store_for(signed_in, incident_id).reading() as session:
         incident = _visible_incident(session, signed_in, incident_id)
         involved = session.execute(
             select(Person, IncidentPerson.role)
@@ -229,14 +233,17 @@ class PersonIncident:
 
 def incidents_about(signed_in: SignedIn, person_id: int) -> list[PersonIncident]:
     """The cases a person is involved in (that this account may see), newest first."""
-    with signed_in.database.reading() as session:
+    found: list[PersonIncident] = []
+    for session in every_store(signed_in):
         rows = session.execute(
             select(Incident, IncidentPerson.role)
             .join(IncidentPerson, IncidentPerson.incident_id == Incident.id)
             .where(IncidentPerson.person_id == person_id, visible_to(signed_in))
             .order_by(Incident.reported_at.desc())
         ).all()
-        return [PersonIncident(_summary(i), PersonRole(role)) for i, role in rows]
+        found += [PersonIncident(_summary(i), PersonRole(role)) for i, role in rows]
+    found.sort(key=lambda p: p.incident.reported_at, reverse=True)
+    return found
 
 
 def _still_to_do(taken: PlanStep) -> str:

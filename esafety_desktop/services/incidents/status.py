@@ -11,6 +11,7 @@ from esafety_desktop.domain.incidents import IncidentStatus, plan_of
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.restricted_cases import every_store, store_for
 from esafety_desktop.services.incidents._common import (
     _case_changed,
     _entry,
@@ -48,7 +49,7 @@ def change_status(
             raise InvalidInput("Before closing, record the outcome.")
         if not closing.lessons_learned.strip():
             raise InvalidInput("Before closing, record the lessons learned (or 'none').")
-    with signed_in.database.transaction() as session:
+    with store_for(signed_in, incident_id).transaction() as session:
         incident = _visible_incident(session, signed_in, incident_id)
         old = IncidentStatus(incident.status)
         if old is status:
@@ -89,19 +90,22 @@ def change_status(
 
 def open_case_count(signed_in: SignedIn) -> dict[IncidentStatus, int]:
     """Open cases by status (closed ones left out), for the Dashboard."""
-    with signed_in.database.reading() as session:
+    counts: dict[IncidentStatus, int] = {}
+    for session in every_store(signed_in):
         rows = session.execute(
             select(Incident.status, func.count())
             .where(Incident.status != IncidentStatus.CLOSED.value, visible_to(signed_in))
             .group_by(Incident.status)
         ).all()
-        return {IncidentStatus(status): count for status, count in rows}
+        for status, count in rows:
+            counts[IncidentStatus(status)] = counts.get(IncidentStatus(status), 0) + count
+    return counts
 
 
 def sign_off(signed_in: SignedIn, incident_id: int, comment: str) -> None:
     """The headteacher's (or DSL's) review of a case, signed with their name and the date."""
     signed_in.require(Permission.SIGN_OFF_CASES)
-    with signed_in.database.transaction() as session:
+    with store_for(signed_in, incident_id).transaction() as session:
         incident = _visible_incident(session, signed_in, incident_id)
         me = signed_in.account
         session.add(
@@ -119,9 +123,10 @@ def sign_off(signed_in: SignedIn, incident_id: int, comment: str) -> None:
 
 def awaiting_sign_off(signed_in: SignedIn) -> int:
     """Visible cases with no review entry yet (for the headteacher's Dashboard)."""
-    with signed_in.database.reading() as session:
+    waiting = 0
+    for session in every_store(signed_in):
         reviewed = select(IncidentEntry.incident_id).where(IncidentEntry.kind == "review")
-        return (
+        waiting += (
             session.scalar(
                 select(func.count())
                 .select_from(Incident)
@@ -129,3 +134,4 @@ def awaiting_sign_off(signed_in: SignedIn) -> int:
             )
             or 0
         )
+    return waiting

@@ -1,0 +1,392 @@
+"""Restricted cases: kept from the accounts they must be kept from, by cryptography and not only
+by the window.
+
+Each restricted case is sealed under its own key (storage/case_room.py), wrapped to every
+account that may see it and to the recovery key, never to an account it is kept from. The
+services reach a restricted case through :func:`store_for` (by its id, negative for a restricted
+case) or :func:`every_store` (the school database, then the room of restricted cases this
+account holds), so the same code reads and writes every case.
+
+Audit entries about a restricted case keep only "a restricted case was changed" in clear; what
+was done is sealed under the case key, and also kept in the case's own history.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from esafety_desktop.domain.roles import Role
+from esafety_desktop.errors import InvalidInput
+from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.school_keys import roster_state
+from esafety_desktop.storage import audit
+from esafety_desktop.storage.case_room import (
+    CASE_NUMBER,
+    FORMAT,
+    CaseRoom,
+    case_key_context,
+    case_number,
+    case_rows,
+    document_associated,
+    open_document,
+    search_text,
+    seal_document,
+)
+from esafety_desktop.storage.key_file import RECOVERY_SIGNER, recipient_of
+from esafety_desktop.storage.keypairs import (
+    PrivateKeys,
+    WrappedKey,
+    WrongKeys,
+    b64,
+    canonical,
+    seal,
+    wrap_key,
+)
+from esafety_desktop.storage.models import Account, SealedCase
+
+log = logging.getLogger(__name__)
+
+CHANGED = "restricted_case.changed"  # the one action an audit entry shows in clear
+SUBJECT = "restricted_case"
+_STATE = "_restricted_cases"
+
+
+@dataclass
+class _Held:
+    key: bytearray
+    document: dict[str, Any]
+
+
+@dataclass
+class RestrictedCases:
+    """The restricted cases one signed-in account holds, open in a room in memory."""
+
+    signed_in: SignedIn
+    room: CaseRoom = field(default_factory=CaseRoom)
+    held: dict[int, _Held] = field(default_factory=dict)
+    not_held: set[int] = field(default_factory=set)  # cases this account has no key for
+
+    @property
+    def me(self) -> str:
+        return recipient_of(self.signed_in.account.username)
+
+    def refresh(self, *, writing: bool = False) -> None:
+        """Bring the room up to date with the school database: the register's copy when
+        anything was saved since (only once there are restricted cases, or one is being
+        made), and each case whose version changed."""
+        database = self.signed_in.database
+        with database.reading() as school:
+            versions = {n: v for n, v in school.execute(select(SealedCase.id, SealedCase.version))}
+            if versions or writing:
+                mark = audit.newest(school)
+                if mark != self.room.reference_mark:
+                    self.room.copy_reference(school)
+                    self.room.reference_mark = mark
+            changed = [n for n, v in versions.items() if self.room.versions.get(n) != v]
+            for number in changed:
+                row = school.get(SealedCase, number)
+                assert row is not None
+                self._load(row)
+        for number in [n for n in self.held if n not in versions]:
+            self.room.drop_case(number)
+            self.held.pop(number)
+        self.not_held &= set(versions)
+
+    def _load(self, row: SealedCase) -> None:
+        key = self._unwrap(row, self.me, self.signed_in.keys)
+        if key is None:
+            self.not_held.add(row.id)
+            return
+        try:
+            document = open_document(key, self.signed_in.database.database_id, row.id, row.sealed)
+            self.room.put_case(row.id, row.version, document)
+        except (WrongKeys, ValueError, KeyError, TypeError) as exc:
+            log.warning("Restricted case %s could not be opened (%s)", row.id, type(exc).__name__)
+            self.not_held.add(row.id)
+            return
+        self.not_held.discard(row.id)
+        self.held[row.id] = _Held(key, document)
+
+    def _unwrap(self, row: SealedCase, recipient: str, keys: PrivateKeys | None) -> bytearray | None:
+        if keys is None:
+            return None
+        raw = _wraps(row).get(recipient)
+        if raw is None:
+            return None
+        context = case_key_context(self.signed_in.database.database_id, row.id, recipient)
+        try:
+            return keys.unwrap(WrappedKey.from_json(raw), context)
+        except (WrongKeys, ValueError, KeyError, TypeError):
+            return None
+
+    def close(self) -> None:
+        for held in self.held.values():
+            held.key[:] = bytes(len(held.key))
+        self.held.clear()
+        self.room.close()
+
+
+def state_of(signed_in: SignedIn, *, writing: bool = False) -> RestrictedCases:
+    """This session's restricted cases, opened the first time they are needed."""
+    state: RestrictedCases | None = getattr(signed_in, _STATE, None)
+    if state is None:
+        state = RestrictedCases(signed_in)
+        setattr(signed_in, _STATE, state)
+        signed_in.database.closing.append(state.close)
+    state.refresh(writing=writing)
+    return state
+
+
+def left_out(signed_in: SignedIn) -> int:
+    """How many restricted cases this account cannot open (so a printout can say so)."""
+    return len(state_of(signed_in).not_held)
+
+
+def held_count(signed_in: SignedIn) -> int:
+    return len(state_of(signed_in).held)
+
+
+# -- reaching a case -----------------------------------------------------------------------
+
+
+class CaseStore:
+    """One restricted case's way in, with the school database's ``reading``/``transaction``."""
+
+    def __init__(self, state: RestrictedCases, number: int | None, kept_from: list[str] | None = None):
+        self.state = state
+        self.number = number
+        self.kept_from = kept_from  # a new case's, before it has a number
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self.state.room.session(self.number) as session:
+            yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        state = self.state
+        room = state.room
+        if room.busy_here():  # a service called by another: the caller's session seals it
+            with room.session(self.number, writing=True) as session:
+                yield session
+            return
+        saved = False
+        with room.session(self.number, writing=True) as session:
+            try:
+                with state.signed_in.database.transaction() as school:
+                    if self.number is None:
+                        self.number = _new_case(state, school, self.kept_from or [])
+                        session.info[CASE_NUMBER] = self.number
+                    yield session
+                    session.flush()
+                    _seal_changes(state, school, session, self.number)
+                saved = True
+            finally:
+                room.finish(session, saved)
+                if not saved:
+                    state.room.reference_mark = None
+                    for number in room.touched(session) | {self.number or 0}:
+                        state.room.versions.pop(number, None)  # reloaded as it is on disk
+
+
+def store_for(signed_in: SignedIn, incident_id: int) -> Any:
+    """Where a case lives: the school database, or (a negative id) this account's room."""
+    if incident_id >= 0:
+        return signed_in.database
+    state = state_of(signed_in, writing=True)
+    number = case_number(incident_id)
+    if number not in state.held:
+        raise InvalidInput("That incident does not exist.")
+    return CaseStore(state, number)
+
+
+def new_restricted_case(signed_in: SignedIn, kept_from: list[str]) -> CaseStore:
+    """A store whose first transaction makes a new restricted case, kept from ``kept_from``
+    (account names)."""
+    if signed_in.keys is None:
+        raise InvalidInput(
+            "A restricted case needs the school's keys for each account: a DSL signs in first "
+            "to upgrade the school's key file."
+        )
+    if recipient_of(signed_in.account.username) in {recipient_of(k) for k in kept_from}:
+        raise InvalidInput("A case about you must be recorded by someone else: ask the deputy DSL.")
+    return CaseStore(state_of(signed_in, writing=True), None, kept_from)
+
+
+def every_store(signed_in: SignedIn) -> Iterator[Session]:
+    """Reading sessions on the school database, then on this account's restricted cases."""
+    with signed_in.database.reading() as session:
+        yield session
+    state = state_of(signed_in)
+    if state.held:
+        with state.room.session() as session:
+            yield session
+
+
+# -- sealing -------------------------------------------------------------------------------
+
+
+def _wraps(row: SealedCase) -> dict[str, Any]:
+    try:
+        raw = json.loads(row.keys)
+    except ValueError:
+        return {}
+    return raw if isinstance(raw, dict) else {}
+
+
+def _recipients(signed_in: SignedIn, kept_from: list[str]) -> dict[str, bytes]:
+    """Every account on the signed roster the case is not kept from, and the recovery key:
+    each one's X25519 public key."""
+    state = roster_state(signed_in.database.key_slots)
+    if state is None:
+        return {}
+    excluded = {recipient_of(k) for k in kept_from}
+    found = {
+        recipient_of(name): member.keys.x25519
+        for name, member in state.members.items()
+        if member.active and recipient_of(name) not in excluded
+    }
+    if state.recovery is not None:
+        found[RECOVERY_SIGNER] = state.recovery.x25519
+    return found
+
+
+def _wrap_all(signed_in: SignedIn, number: int, key: bytearray, kept_from: list[str], old: dict[str, Any]) -> dict[str, Any]:
+    """The case key's wraps: kept where the recipient's key is unchanged, made where new."""
+    wraps: dict[str, Any] = {}
+    for recipient, public in _recipients(signed_in, kept_from).items():
+        existing = old.get(recipient)
+        if isinstance(existing, dict) and existing.get("recipient") == b64(public):
+            wraps[recipient] = existing
+            continue
+        context = case_key_context(signed_in.database.database_id, number, recipient)
+        wraps[recipient] = wrap_key(key, public, context).to_json()
+    return wraps
+
+
+def _new_case(state: RestrictedCases, school: Session, kept_from: list[str]) -> int:
+    row = SealedCase(version=0, sealed=b"", keys="{}")
+    school.add(row)
+    school.flush()
+    key = bytearray(secrets.token_bytes(32))
+    wraps = _wrap_all(state.signed_in, row.id, key, kept_from, {})
+    if state.me not in wraps:
+        raise InvalidInput("This account is not on the school's signed list of accounts.")
+    row.keys = json.dumps(wraps, sort_keys=True)
+    state.held[row.id] = _Held(key, {"format": FORMAT, "kept_from": sorted(kept_from), "history": []})
+    return row.id
+
+
+def _seal_changes(state: RestrictedCases, school: Session, session: Session, number: int | None) -> None:
+    """Seal again every case the room session changed, with its history, into the school
+    database's transaction; the audit log gets one generic entry for each entry the work wrote."""
+    entries = session.info.pop(audit.PENDING_ENTRIES, [])
+    touched = state.room.touched(session) | ({number} if number else set())
+    signed_in = state.signed_in
+    for each in sorted(touched):
+        held = state.held.get(each)
+        if held is None:
+            raise InvalidInput("That incident does not exist.")
+        mine = [e for e in entries if _entry_case(e) in (each, None)] if len(touched) > 1 else entries
+        history = list(held.document.get("history", []))
+        database_id = signed_in.database.database_id
+        for entry in mine:
+            said = {
+                "at": entry.occurred_at,
+                "actor": entry.actor_name,
+                "account": signed_in.account.username,
+                "action": entry.action,
+                "details": json.loads(entry.details) if entry.details else None,
+            }
+            history.append(said)
+            audit.append(
+                school,
+                actor_id=entry.actor_id,
+                actor_name=entry.actor_name,
+                action=CHANGED,
+                subject_type=SUBJECT,
+                subject_id=each,
+                details={"sealed": b64(seal(held.key, canonical(said), document_associated(database_id, each)))},
+            )
+        document = {
+            "format": FORMAT,
+            "kept_from": held.document.get("kept_from", []),
+            "tables": case_rows(session, -each),
+            "search": search_text(session, -each),
+            "history": history,
+        }
+        row = school.get(SealedCase, each)
+        assert row is not None
+        row.sealed = seal_document(held.key, database_id, each, document)
+        row.version += 1
+        held.document = document
+        state.room.versions[each] = row.version
+    if not touched and entries:
+        for entry in entries:  # work in the room that wrote no case (a refusal): kept as it was
+            school.add(entry)
+
+
+def _entry_case(entry: Any) -> int | None:
+    try:
+        return case_number(int(entry.subject_id)) if entry.subject_type == "incident" else None
+    except (TypeError, ValueError):
+        return None
+
+
+# -- keys for accounts that joined, renewed their keys, or left ---------------------------
+
+
+def settle_case_keys(signed_in: SignedIn, also: list[tuple[str, PrivateKeys]] | None = None) -> int:
+    """Wrap each case key this account holds (or that ``also`` opens: the recovery key during a
+    recovery sign-in) to the accounts that may see the case and whose keys it does not yet
+    reach, and drop the wraps of accounts that left. A DSL does this for everyone; any other
+    account for itself (its keys renewed by a password change). Returns the cases changed."""
+    if signed_in.keys is None:
+        return 0
+    state = state_of(signed_in)
+    if not state.held and not state.not_held:
+        return 0  # no restricted cases (most schools, most days): nothing to write
+    everyone = signed_in.account.role in (Role.DSL, Role.DEPUTY_DSL)
+    changed = 0
+    with signed_in.database.transaction() as school:
+        for row in list(school.scalars(select(SealedCase))):
+            key = state.held[row.id].key if row.id in state.held else None
+            document = state.held[row.id].document if row.id in state.held else None
+            for recipient, keys in also or []:
+                if key is None:
+                    key = state._unwrap(row, recipient, keys)
+                    if key is not None:
+                        document = open_document(key, signed_in.database.database_id, row.id, row.sealed)
+            if key is None or document is None:
+                continue
+            old = _wraps(row)
+            wanted = _wrap_all(signed_in, row.id, key, list(document.get("kept_from", [])), old)
+            if not everyone:
+                wanted = {**old, state.me: wanted[state.me]} if state.me in wanted else old
+            if wanted != old:
+                row.keys = json.dumps(wanted, sort_keys=True)
+                signed_in.record(
+                    school,
+                    "restricted_case.keys_given",
+                    subject_type=SUBJECT,
+                    subject_id=row.id,
+                    details={"to": sorted(set(wanted) - set(old)), "dropped": sorted(set(old) - set(wanted))},
+                )
+                changed += 1
+    if changed:
+        state.room.versions.clear()  # reopened with the keys as they are now
+        state.refresh()
+    return changed
+
+
+def account_names(session: Session, ids: list[int]) -> list[str]:
+    return list(session.scalars(select(Account.username).where(Account.id.in_(ids))))
