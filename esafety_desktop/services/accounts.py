@@ -12,6 +12,7 @@ from esafety_desktop.domain.recovery_key import format_recovery_key, new_recover
 from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.errors import InvalidInput, UnknownAccount, WrongPassword
 from esafety_desktop.services import school_keys
+from esafety_desktop.services.incidents.drafts import reseal_my_drafts
 from esafety_desktop.services.restricted_cases import settle_case_keys
 from esafety_desktop.services.access import (
     RECOVERY_SHEET_SETTING,
@@ -280,6 +281,7 @@ def change_own_password(signed_in: SignedIn, *, current_password: str, new_passw
         school_keys.give_account(database, slot)
         old, database.keys = database.keys, keys
         if old is not None:
+            reseal_my_drafts(session, signed_in, old, keys.public)
             old.wipe()
         signed_in.record(
             session,

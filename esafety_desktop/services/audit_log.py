@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from esafety_desktop.domain.roles import Permission
+from esafety_desktop.services import restricted_cases
 from esafety_desktop.services.access import AccountInfo
 from esafety_desktop.services.access import SignedIn as SignedIn
 from esafety_desktop.storage.models import Account, AuditEntry
@@ -48,7 +49,7 @@ def audit_entries(
     if on_or_before:
         query = query.where(AuditEntry.occurred_at < (on_or_before + timedelta(days=1)).isoformat())
     with signed_in.database.reading() as session:
-        return [
+        found = [
             AuditRecord(
                 sequence=e.sequence,
                 occurred_at=datetime.fromisoformat(e.occurred_at),
@@ -60,6 +61,21 @@ def audit_entries(
             )
             for e in session.scalars(query)
         ]
+    return [_in_words_for_holders(signed_in, r) for r in found]
+
+
+def _in_words_for_holders(signed_in: SignedIn, record: AuditRecord) -> AuditRecord:
+    """An entry about a restricted case says what was done only to an account that holds the
+    case's key; to any other, only that a restricted case was changed."""
+    if record.action != restricted_cases.CHANGED or record.subject_id is None:
+        return record
+    number = int(record.subject_id)
+    said = restricted_cases.opened_entry(signed_in, number, record.details)
+    if said is None:
+        return replace(record, details={})
+    details = dict(said.get("details") or {})
+    details["restricted case"] = restricted_cases.reference_of(signed_in, number)
+    return replace(record, action=str(said.get("action", record.action)), details=details)
 
 
 def _start_of_local_day(day: date) -> str:

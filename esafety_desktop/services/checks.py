@@ -83,10 +83,30 @@ def verify_open_database(signed_in: SignedIn) -> VerificationReport:
         report = VerificationReport(problems=problems) if problems else _chain_report(database)
     except DatabaseDamaged as exc:
         report = VerificationReport(problems=[str(exc)])
+    if not report.problems:
+        report = _with_restricted_cases(signed_in, report)
     if report.sound:
         with database.transaction() as session:
             signed_in.record(session, "database.verified", details={"pages": report.pages})
     return report
+
+
+def _with_restricted_cases(signed_in: SignedIn, report: VerificationReport) -> VerificationReport:
+    """Each restricted case this account holds opens with its key and is kept from nobody it
+    was given to; the others are counted, not checked (their keys are not this account's)."""
+    from dataclasses import replace
+
+    from esafety_desktop.services import restricted_cases
+
+    found = restricted_cases.case_problems(signed_in)
+    problems, notes = report.problems + found.problems, list(report.notes)
+    if found.not_held:
+        cases = "case" if found.not_held == 1 else "cases"
+        notes.append(
+            f"{found.not_held} restricted {cases} could not be checked by this account: it does "
+            "not hold their keys (an account they are not kept from can check them)."
+        )
+    return replace(report, problems=problems, notes=notes)
 
 
 def _page_and_structure_problems(database: SchoolDatabase) -> list[str]:

@@ -49,6 +49,8 @@ from esafety_desktop.storage.keypairs import (
     b64,
     canonical,
     seal,
+    unb64,
+    unseal,
     wrap_key,
 )
 from esafety_desktop.storage.models import Account, SealedCase
@@ -333,6 +335,66 @@ def _seal_changes(state: RestrictedCases, school: Session, session: Session, num
     if not touched and entries:
         for entry in entries:  # work in the room that wrote no case (a refusal): kept as it was
             school.add(entry)
+
+
+@dataclass(frozen=True)
+class CaseProblems:
+    problems: list[str]
+    not_held: int
+
+
+def case_problems(signed_in: SignedIn) -> CaseProblems:
+    """For ``verify``: restricted cases whose seal does not open with the key this account
+    holds, or whose key was given to an account the case is kept from."""
+    state = state_of(signed_in)
+    problems: list[str] = []
+    with signed_in.database.reading() as school:
+        rows = [(r.id, r.sealed, r.keys) for r in school.scalars(select(SealedCase))]
+    for number, sealed, keys in rows:
+        row = SealedCase(id=number, version=0, sealed=sealed, keys=keys)
+        key = state._unwrap(row, state.me, signed_in.keys)
+        if key is None:
+            continue
+        try:
+            document = open_document(key, signed_in.database.database_id, row.id, row.sealed)
+        except (WrongKeys, ValueError, KeyError, TypeError):
+            problems.append(
+                f"Restricted case {row.id} does not open with its key: it was changed outside "
+                "the app."
+            )
+            continue
+        given = set(_wraps(row))
+        for name in document.get("kept_from", []):
+            if recipient_of(name) in given:
+                problems.append(
+                    f"Restricted case {row.id}'s key was given to {name}, whom it is kept from."
+                )
+    return CaseProblems(problems, len(state.not_held))
+
+
+def opened_entry(signed_in: SignedIn, number: int, details: dict[str, Any]) -> dict[str, Any] | None:
+    """What a generic audit entry about restricted case ``number`` says inside its seal, for
+    an account that holds the case's key (None for any other)."""
+    state = state_of(signed_in)
+    held = state.held.get(number)
+    sealed = details.get("sealed")
+    if held is None or not isinstance(sealed, str):
+        return None
+    associated = document_associated(signed_in.database.database_id, number)
+    try:
+        said = json.loads(unseal(held.key, unb64(sealed), associated))
+    except (WrongKeys, ValueError):
+        return None
+    return said if isinstance(said, dict) else None
+
+
+def reference_of(signed_in: SignedIn, number: int) -> str | None:
+    state = state_of(signed_in)
+    held = state.held.get(number)
+    if held is None:
+        return None
+    rows = held.document.get("tables", {}).get("incident", [])
+    return str(rows[0]["reference"]) if rows else None
 
 
 def _entry_case(entry: Any) -> int | None:

@@ -242,3 +242,25 @@ def test_editing_a_sealed_case_outside_the_app_is_named_by_verify(attacker_schoo
         attacker.close()
     problems = verify_open_database(school.signed_in).problems
     assert "Record 1 of the sealed case table was changed outside the app." in problems
+
+
+def test_a_draft_about_the_head_is_sealed_to_its_author(attacker_school: School) -> None:
+    """The wizard saves as the DSL types: the half-written case is no more readable to the head
+    than the finished one, and it survives the DSL's password change."""
+    from esafety_desktop.services.accounts import change_own_password
+
+    school = attacker_school
+    dsl = school.signed_in
+    draft = incidents.save_draft(
+        dsl, None, "Zephyrine: about the head", {"summary": "Quillfeather messages"}
+    )
+    attacker = Attacker(school)
+    try:
+        assert attacker.tables_holding("Zephyrine", "Quillfeather") == {}
+    finally:
+        attacker.close()
+    change_own_password(
+        dsl, current_password=school.password, new_password="Saddle-Otter-Crimson-64"
+    )
+    assert [d.label for d in incidents.my_drafts(dsl)] == ["Zephyrine: about the head"]
+    assert incidents.load_draft(dsl, draft) == {"summary": "Quillfeather messages"}

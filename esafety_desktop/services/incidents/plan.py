@@ -99,7 +99,14 @@ def carry_on(
             "incident.step_recorded",
             details={"step": step.id, "state": taken.state.value if taken.state else "answered"},
         )
+        about = incident.concerns_account_id if incident_id >= 0 else None
+    if about is None:
         return after
+    # Routed past an account holder (the headteacher): the case is sealed away from them now.
+    from esafety_desktop.services.restricting import restrict_case
+
+    restrict_case(signed_in, incident_id, [about])
+    return after
 
 
 def _answers(session: Session, incident_id: int) -> dict[str, WalkStep]:

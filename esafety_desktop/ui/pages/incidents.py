@@ -116,6 +116,7 @@ class IncidentsPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._show_selected)
         self.case_actions.case_changed.connect(self._case_changed)
         self.selected_id: int | None = None
+        self._choose_again: str | None = None  # a case moved (restricted): its reference
         self.refresh()
 
     def _lay_out(self) -> None:
@@ -170,6 +171,9 @@ class IncidentsPage(QWidget):
         self.filters.fill_choices(self.all_rows)
         self.apply_filters()
         self._refresh_drafts()
+        reference, self._choose_again = self._choose_again, None
+        if reference is not None:
+            select_where(self.table, self.model, lambda shown: shown.reference == reference)
 
     def _refresh_drafts(self) -> None:
         if self.can_record:
@@ -245,7 +249,11 @@ class IncidentsPage(QWidget):
         case = incidents.incident_summary(self._signed_in, incident_id)
         at = next((n for n, c in enumerate(self.all_rows) if c.id == incident_id), None)
         if at is None or case is None:
-            self.refresh()  # new to this account, or no longer to be seen
+            # New to this account, no longer to be seen, or moved: a case restricted as it
+            # went on is sealed under a new id, and chosen again by its reference.
+            if at is not None and self.selected_id == incident_id:
+                self._choose_again = self.all_rows[at].reference
+            self.refresh()
             return
         self.all_rows[at] = case
         row = self.model.row_where(lambda shown: shown.id == incident_id)
