@@ -81,11 +81,13 @@ def case_reference(number: int) -> str:
 
 
 def case_key_context(database_id: str, number: int, recipient: str) -> dict[str, Any]:
-    return {"database": database_id, "key": "restricted case", "case": number, "to": recipient}
+    """The context a case key's wrap binds in (``docs/file-format.md`` section 17)."""
+    return {"database_id": database_id, "to": recipient, "key": "restricted case", "case": number}
 
 
 def document_associated(database_id: str, number: int) -> bytes:
-    return canonical({"database": database_id, "restricted case": number})
+    """The associated data of a case's sealed document and of its audit entries' details."""
+    return canonical({"database_id": database_id, "sealed": "restricted case", "case": number})
 
 
 def seal_document(key: bytes | bytearray, database_id: str, number: int, doc: dict[str, Any]) -> bytes:

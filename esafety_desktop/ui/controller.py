@@ -53,7 +53,7 @@ DAILY_CHECK_EVERY_MS = 3_600_000
 
 # Raised whenever the demo school gains content: a newer app then builds a fresh demo beside
 # the old one instead of opening a demo without the new features' records.
-DEMO_EDITION = 5  # 5: keys for each account and signed history
+DEMO_EDITION = 6  # 6: a restricted case about the headteacher, sealed from the head
 
 
 def demo_database_path(folder: Path | None = None) -> Path:

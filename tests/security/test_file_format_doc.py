@@ -1223,3 +1223,102 @@ def test_a_review_pack_opens_with_its_passphrase_as_described(
     finally:
         connection.close()
     assert kept == (key.hex(),)
+
+
+# -- section 17: restricted cases ------------------------------------------------------------
+
+
+def test_a_restricted_case_opens_with_the_recovery_key_as_described(school: School) -> None:
+    """Only the recovery key and the document: the data key, then the case key, then the
+    case's rows, its history and each audit entry's sealed details."""
+    from esafety_desktop.services import incidents
+    from tests.services.test_incidents import ABOUT_THE_HEAD, _new, _pupil
+
+    add_head(school)
+    from esafety_desktop.services.accounts import list_accounts
+
+    head = next(a.id for a in list_accounts(school.signed_in) if a.username == "p.head")
+    case = incidents.record_incident(
+        school.signed_in,
+        _new(
+            _pupil(school),
+            ABOUT_THE_HEAD,
+            summary="Łucja's words, sealed",
+            concerns_account_id=head,
+        ),
+    )
+    incidents.add_note(school.signed_in, case.id, "A note inside the seal")
+    document = read_key_file(school.path)
+    x25519_private, _ = recovery_key_pairs(
+        parse_recovery_key(school.recovery_key), document["database_id"]
+    )
+    data_key = unwrap_data_key(document, "recovery key", x25519_private)
+    connection = open_database(school.path, data_key)
+    try:
+        number, version, sealed, keys = connection.execute(
+            "SELECT id, version, sealed, keys FROM sealed_case"
+        ).fetchone()
+        entries = connection.execute(
+            "SELECT action, subject_type, subject_id, details FROM audit_entry "
+            "WHERE subject_type = 'restricted_case'"
+        ).fetchall()
+        assert connection.execute("SELECT count(*) FROM incident").fetchone() == (0,)
+    finally:
+        connection.close()
+    assert number == 1 and version >= 2
+    wraps = json.loads(keys)
+    assert set(wraps) == {"account:jo.dsl", "recovery key"}  # never the head's
+    context = {
+        "wrap": 2,
+        "database_id": document["database_id"],
+        "to": "recovery key",
+        "key": "restricted case",
+        "case": number,
+    }
+    case_key = unwrap(wraps["recovery key"], x25519_private, canonical(context))
+    associated = canonical(
+        {"case": number, "database_id": document["database_id"], "sealed": "restricted case"}
+    )
+    opened = json.loads(AESGCM(case_key).decrypt(sealed[:12], sealed[12:], associated))
+    assert opened["format"] == 1 and opened["kept_from"] == ["p.head"]
+    [incident] = opened["tables"]["incident"]
+    assert (incident["id"], incident["reference"]) == (-1, "R-0001")
+    assert incident["summary"] == "Łucja's words, sealed"
+    notes = [e for e in opened["tables"]["incident_entry"] if e["kind"] == "note"]
+    assert [n["text"] for n in notes] == ["A note inside the seal"]
+    assert all(-(2**33) < e["id"] <= -(2**32) and e["incident_id"] == -1 for e in notes)
+    assert "sealed" in opened["search"]
+    assert [h["action"] for h in opened["history"]][:1] == ["incident.created"]
+    assert {a for a, *_ in entries} == {"restricted_case.changed"}
+    said = []
+    for _action, subject_type, subject_id, details in entries:
+        assert (subject_type, subject_id) == ("restricted_case", "1")
+        blob = unb64(json.loads(details)["sealed"])
+        said.append(json.loads(AESGCM(case_key).decrypt(blob[:12], blob[12:], associated)))
+    assert said == opened["history"][-len(said) :]
+
+
+# -- section 18: wizard drafts ---------------------------------------------------------------
+
+
+def test_a_draft_is_sealed_to_its_author_as_described(school: School) -> None:
+    from esafety_desktop.services import incidents
+
+    incidents.save_draft(school.signed_in, None, "Tŷ: half written", {"page": 2})
+    document = read_key_file(school.path)
+    secret = device_secret_from_keyring()
+    x25519_private, _ = open_password_slot(document, "jo.dsl", school.password, secret)
+    connection = open_database(
+        school.path, unwrap_data_key(document, "account:jo.dsl", x25519_private)
+    )
+    try:
+        label, data = connection.execute("SELECT label, data FROM incident_draft").fetchone()
+    finally:
+        connection.close()
+    assert label == "(sealed)"
+    raw = json.loads(data)
+    context = {"database_id": document["database_id"], "key": "draft", "to": "account:jo.dsl"}
+    key = unwrap(raw["key"], x25519_private, canonical({"wrap": 2, **context}))
+    body = unb64(raw["sealed"])
+    inside = json.loads(AESGCM(key).decrypt(body[:12], body[12:], canonical(context)))
+    assert inside == {"label": "Tŷ: half written", "data": '{"page": 2}'}

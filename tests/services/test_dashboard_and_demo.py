@@ -146,7 +146,11 @@ def test_the_demo_school_is_lived_in(tmp_path: Path) -> None:
     head = sign_in(demo.path, "c.evans", demo.password, DeviceSecretStore())
     about_head = [c for c in cases if any(i.name == "Chris Evans" for i in c.involved)]
     assert len(about_head) == 1
+    assert about_head[0].reference == "R-0001" and about_head[0].id < 0  # sealed from the head
     assert {c.id for c in list_incidents(head)} == {c.id for c in cases} - {about_head[0].id}
+    from esafety_desktop.services.restricted_cases import left_out
+
+    assert left_out(head) == 1
     _charts_count_the_cases(head)  # the case kept from the head is not counted for them
     head.sign_out()
 

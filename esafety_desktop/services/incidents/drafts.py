@@ -126,7 +126,7 @@ def reseal_my_drafts(
 
 def _context(signed_in: SignedIn) -> dict[str, Any]:
     return {
-        "database": signed_in.database.database_id,
+        "database_id": signed_in.database.database_id,
         "key": "draft",
         "to": recipient_of(signed_in.account.username),
     }
