@@ -27,13 +27,19 @@ def child_chronology_pdf(
     lines: list[ChronologyLine],
     transfers: list[list[str]],
     printing: Printing,
+    *,
+    left_out: int = 0,
 ) -> bytes:
+    """``left_out``: the restricted cases the account that printed it cannot open (whether
+    they concern the pupil cannot be known; the chronology says they are not in it)."""
     s = styles()
     story: list[Flowable] = [
         Paragraph("Safeguarding chronology: online safety", s["title"]),
         facts_table(facts, [50 * mm, 120 * mm]),
         Paragraph("Chronology", s["heading"]),
     ]
+    if left_out:
+        story.append(Paragraph(restricted_left_out(left_out), s["body"]))
     if not lines:
         story.append(Paragraph("No online safety incidents are recorded.", s["body"]))
     for line in lines:
@@ -66,4 +72,18 @@ def child_chronology_pdf(
         printing.document(
             f"Safeguarding chronology: {name}", "Safeguarding chronology: online safety"
         ),
+    )
+
+
+def restricted_left_out(count: int) -> str:
+    """What a chronology says of the restricted cases the account cannot open ("This account
+    cannot open 1 restricted case; if it concerns this pupil it is not in this chronology.")."""
+    if count == 1:
+        return (
+            "This account cannot open 1 restricted case; if it concerns this pupil it is not in "
+            "this chronology."
+        )
+    return (
+        f"This account cannot open {count} restricted cases; any of them that concerns this "
+        "pupil is not in this chronology."
     )

@@ -21,6 +21,7 @@ from esafety_desktop.domain.reporting import (
     incidents_chart,
     shown_count,
 )
+from esafety_desktop.reports.incident_log import restricted_left_out
 from esafety_desktop.reports.incident_record import facts_table
 from esafety_desktop.reports.layout import FONT, Printing, render, styles
 
@@ -32,7 +33,9 @@ BAR = colors.HexColor("#1565c0")
 WIDTH = 170 * mm
 
 
-def governors_pdf(f: GovernorsFigures, printing: Printing) -> bytes:
+def governors_pdf(f: GovernorsFigures, printing: Printing, *, left_out: int = 0) -> bytes:
+    """``left_out``: the restricted cases the account that made the report cannot open (not
+    counted in it; the report says how many)."""
     s = styles()
     n = f.threshold
 
@@ -52,6 +55,7 @@ def governors_pdf(f: GovernorsFigures, printing: Printing) -> bytes:
             f"“fewer than {n}” and left out of the charts, so that no child can be identified.",
             s["small"],
         ),
+        *([Paragraph(restricted_left_out(left_out), s["body"])] if left_out else []),
         Paragraph("Summary", s["heading"]),
         facts_table(
             [

@@ -16,8 +16,15 @@ if TYPE_CHECKING:
 
 
 def incident_log_pdf(
-    period: Period, lines: list[LogLine], names: bool, printing: Printing
+    period: Period,
+    lines: list[LogLine],
+    names: bool,
+    printing: Printing,
+    *,
+    left_out: int = 0,
 ) -> bytes:
+    """``left_out``: the restricted cases the account that printed the log cannot open (they
+    are not in it, and the log says how many)."""
     s = styles()
     who = (
         "People are named."
@@ -38,6 +45,7 @@ def incident_log_pdf(
             "overdue (listed under each case's status).",
             s["body"],
         ),
+        *([Paragraph(restricted_left_out(left_out), s["body"])] if left_out else []),
     ]
     rows = [
         [
@@ -69,3 +77,11 @@ def _steps(line: LogLine) -> str:
         f"\nTo do: {step.title}, due {step.due:%d/%m/%Y}" + (" (overdue)" if step.overdue else "")
         for step in line.steps_to_do
     )
+
+
+def restricted_left_out(count: int) -> str:
+    """What a printed report says of the restricted cases the account cannot open: "2
+    restricted cases are left out of this report: this account cannot open them."."""
+    if count == 1:
+        return "1 restricted case is left out of this report: this account cannot open it."
+    return f"{count} restricted cases are left out of this report: this account cannot open them."

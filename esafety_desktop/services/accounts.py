@@ -12,8 +12,6 @@ from esafety_desktop.domain.recovery_key import format_recovery_key, new_recover
 from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.errors import InvalidInput, UnknownAccount, WrongPassword
 from esafety_desktop.services import school_keys
-from esafety_desktop.services.incidents.drafts import reseal_my_drafts
-from esafety_desktop.services.restricted_cases import settle_case_keys
 from esafety_desktop.services.access import (
     RECOVERY_SHEET_SETTING,
     SCHOOL_KEY_CHANGE_DUE_SETTING,
@@ -26,7 +24,9 @@ from esafety_desktop.services.access import (
     validate_username,
     write_setting,
 )
+from esafety_desktop.services.incidents.drafts import reseal_my_drafts
 from esafety_desktop.services.passwords import require_acceptable_password
+from esafety_desktop.services.restricted_cases import settle_case_keys
 from esafety_desktop.storage.key_file import KeySlotFile, recipient_of
 from esafety_desktop.storage.keypairs import PrivateKeys, PublicKeys
 from esafety_desktop.storage.models import Account
@@ -276,12 +276,14 @@ def change_own_password(signed_in: SignedIn, *, current_password: str, new_passw
         return
     # New key pairs with the new password: a slot copied with the old one opens nothing new.
     keys, slot = school_keys.new_account_keys(database, username, new_password, device_secret)
+    previous: PrivateKeys | None = None
     with database.changing_key_slots(), database.transaction() as session:
         _renew_keys(signed_in, username, slot.public)
         school_keys.give_account(database, slot)
         old, database.keys = database.keys, keys
         if old is not None:
             reseal_my_drafts(session, signed_in, old, keys.public)
+            previous = old.copy()  # opens the restricted cases' wraps until they are renewed
             old.wipe()
         signed_in.record(
             session,
@@ -289,7 +291,11 @@ def change_own_password(signed_in: SignedIn, *, current_password: str, new_passw
             subject_type="account",
             subject_id=signed_in.account.id,
         )
-    settle_case_keys(signed_in)  # the restricted cases it holds, wrapped to its new keys
+    try:  # the restricted cases it holds, wrapped to its new keys
+        settle_case_keys(signed_in, also=[(recipient_of(username), previous)] if previous else None)
+    finally:
+        if previous is not None:
+            previous.wipe()
 
 
 def replace_recovery_key(signed_in: SignedIn) -> str:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from collections import Counter
-
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import IntEnum, StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 

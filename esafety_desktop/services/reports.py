@@ -7,7 +7,9 @@ passes it a name, a UPN or any text typed about a case, so it cannot leak one.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -85,14 +87,23 @@ def governors_figures(
     signed_in.require(Permission.MAKE_REPORTS)
     from esafety_desktop.services.agreements import coverage_counts, register, school_year_start
     from esafety_desktop.services.incidents import visible_to
+    from esafety_desktop.services.restricted_cases import every_store
 
     year_start = school_year_start(signed_in)
     before = compare_with or previous(period, year_start)
     start, end = _bounds(period)
-    with signed_in.database.reading() as session:
-        visible = visible_to(signed_in)
-        in_period = (Incident.reported_at >= start, Incident.reported_at < end, visible)
-        rows = session.execute(
+    b_start, b_end = _bounds(before)
+    visible = visible_to(signed_in)
+    in_period = (Incident.reported_at >= start, Incident.reported_at < end, visible)
+    rows: list[Any] = []
+    earlier: Counter[str] = Counter()
+    per_year: Counter[str] = Counter()
+    actions: list[tuple[date, bool]] = []
+    closings: list[str] = []
+    # The school's cases, then the restricted cases this account holds (each counted once: a
+    # case lives in one store only).
+    for session in every_store(signed_in):
+        rows += session.execute(
             select(
                 Incident.id,
                 Incident.incident_type,
@@ -102,28 +113,31 @@ def governors_figures(
                 Incident.reported_at,
             ).where(*in_period)
         ).all()
-        b_start, b_end = _bounds(before)
-        earlier = Counter(
+        earlier.update(
             session.scalars(
                 select(Incident.incident_type).where(
                     Incident.reported_at >= b_start, Incident.reported_at < b_end, visible
                 )
             )
         )
-        years = session.execute(
+        for year, count in session.execute(
             select(IncidentPerson.year_group, func.count(func.distinct(Incident.id)))
             .join(Incident, Incident.id == IncidentPerson.incident_id)
             .where(*in_period, IncidentPerson.year_group.is_not(None))
             .group_by(IncidentPerson.year_group)
-        ).all()
+        ):
+            per_year[str(year)] += int(count)
         # Actions still open on any case the account sees: those set by hand, and the steps of
         # the flowchart still to do (a step to do is one of its case's actions).
-        actions = session.execute(
-            select(IncidentAction.due, IncidentAction.step_id.is_not(None))
-            .join(Incident, Incident.id == IncidentAction.incident_id)
-            .where(IncidentAction.done_at.is_(None), visible)
-        ).all()
-        closings = session.scalars(
+        actions += [
+            (due, bool(step))
+            for due, step in session.execute(
+                select(IncidentAction.due, IncidentAction.step_id.is_not(None))
+                .join(Incident, Incident.id == IncidentAction.incident_id)
+                .where(IncidentAction.done_at.is_(None), visible)
+            )
+        ]
+        closings += session.scalars(
             select(IncidentEntry.text)
             .join(Incident, Incident.id == IncidentEntry.incident_id)
             .where(
@@ -153,7 +167,6 @@ def governors_figures(
     touched = [t for t in terms_touching(period, year_start) if t.start <= today]
     per_term = Counter(term_index([r.reported_at.date() for r in rows], touched))
     by_term = [Counted(t.label, per_term.get(n, 0)) for n, t in enumerate(touched)]
-    per_year = {str(year): int(count) for year, count in years}
     by_year_group = [
         Counted(YEAR_GROUP_LABELS.get(year, year), per_year[year])
         for year in sorted(per_year, key=lambda y: YEAR_ORDER.index(y) if y in YEAR_ORDER else 99)
@@ -200,14 +213,27 @@ def governors_report(
     from esafety_desktop.services.exports import printing
 
     figures = governors_figures(signed_in, period, compare_with)
-    pdf = governors_pdf(figures, printing(signed_in))
+    missing = restricted_left_out(signed_in)
+    pdf = governors_pdf(figures, printing(signed_in), left_out=missing)
     with signed_in.database.transaction() as session:
         signed_in.record(
             session,
             "report.governors_made",
-            details={"from": period.start.isoformat(), "to": period.end.isoformat()},
+            details={
+                "from": period.start.isoformat(),
+                "to": period.end.isoformat(),
+                **({"restricted_cases_left_out": missing} if missing else {}),
+            },
         )
     return pdf
+
+
+def restricted_left_out(signed_in: SignedIn) -> int:
+    """How many restricted cases this account cannot open: a printout leaves them out and
+    says how many."""
+    from esafety_desktop.services.restricted_cases import left_out
+
+    return left_out(signed_in)
 
 
 def _bounds(period: Period) -> tuple[datetime, datetime]:
@@ -242,10 +268,16 @@ def incident_log_lines(
     from esafety_desktop.domain.incidents import PersonRole, incident_type_name
     from esafety_desktop.domain.people import display_name
     from esafety_desktop.services.incidents import visible_to
+    from esafety_desktop.services.restricted_cases import every_store
     from esafety_desktop.storage.models import Person
 
     start, end = _bounds(period)
-    with signed_in.database.reading() as session:
+    today = signed_in.clock.today()
+    found: list[_LoggedCase] = []
+    involved: list[tuple[int, str, int, str, str]] = []  # case, role, person, kind, name
+    # The school's cases, then the restricted cases this account holds; people in the register
+    # have the same id in both, so each keeps one pseudonym.
+    for session in every_store(signed_in):
         query = (
             select(Incident)
             .where(Incident.reported_at >= start, Incident.reported_at < end, visible_to(signed_in))
@@ -257,12 +289,21 @@ def incident_log_lines(
             query = query.where(Incident.status == status.value)
         cases = list(session.scalars(query))
         ids = [c.id for c in cases]
-        involved = session.execute(
-            select(IncidentPerson.incident_id, IncidentPerson.role, Person)
-            .join(Person, Person.id == IncidentPerson.person_id)
-            .where(IncidentPerson.incident_id.in_(ids))
-            .order_by(IncidentPerson.id)
-        ).all()
+        involved += [
+            (
+                incident_id,
+                role,
+                person.id,
+                person.kind,
+                display_name(person.forename, person.surname, person.preferred_name),
+            )
+            for incident_id, role, person in session.execute(
+                select(IncidentPerson.incident_id, IncidentPerson.role, Person)
+                .join(Person, Person.id == IncidentPerson.person_id)
+                .where(IncidentPerson.incident_id.in_(ids))
+                .order_by(IncidentPerson.id)
+            )
+        ]
         closings = dict(
             session.execute(
                 select(IncidentEntry.incident_id, IncidentEntry.text).where(
@@ -272,7 +313,6 @@ def incident_log_lines(
                 )
             ).all()
         )
-        today = signed_in.clock.today()
         steps: dict[int, list[OutstandingStep]] = {}
         for incident_id, title, due in session.execute(
             select(IncidentAction.incident_id, IncidentAction.title, IncidentAction.due)
@@ -284,32 +324,61 @@ def incident_log_lines(
             .order_by(IncidentAction.due, IncidentAction.id)
         ):
             steps.setdefault(incident_id, []).append(OutstandingStep(title, due, due < today))
-        pseudonyms: dict[int, str] = {}
-        per_kind: Counter[str] = Counter()
-        people: dict[int, list[str]] = {}
-        for incident_id, role, person in involved:
-            if names:
-                who = display_name(person.forename, person.surname, person.preferred_name)
-            else:
-                if person.id not in pseudonyms:
-                    per_kind[person.kind] += 1
-                    word = _KIND_WORDS.get(person.kind, "Person")
-                    pseudonyms[person.id] = f"{word} {per_kind[person.kind]}"
-                who = pseudonyms[person.id]
-            people.setdefault(incident_id, []).append(f"{who} ({PersonRole(role).label.lower()})")
-        return [
-            LogLine(
+        found += [
+            _LoggedCase(
+                id=c.id,
                 reference=c.reference,
-                reported=c.reported_at.date(),
-                closed=c.closed_at.date() if c.closed_at else None,
-                incident_type=incident_type_name(c.incident_type),
-                status=IncidentStatus(c.status).label,
-                people="; ".join(people.get(c.id, [])),
+                reported_at=c.reported_at,
+                closed_at=c.closed_at,
+                incident_type=c.incident_type,
+                status=c.status,
                 outcome=_outcome(closings.get(c.id, "")),
                 steps_to_do=tuple(steps.get(c.id, [])),
             )
             for c in cases
         ]
+    # Oldest first; a restricted case (a negative id) after the school's on the same moment.
+    found.sort(key=lambda c: (c.reported_at, c.id < 0, abs(c.id)))
+    pseudonyms: dict[int, str] = {}
+    per_kind: Counter[str] = Counter()
+    people: dict[int, list[str]] = {}
+    for incident_id, role, person_id, kind, name in involved:
+        if names:
+            who = name
+        else:
+            if person_id not in pseudonyms:
+                per_kind[kind] += 1
+                word = _KIND_WORDS.get(kind, "Person")
+                pseudonyms[person_id] = f"{word} {per_kind[kind]}"
+            who = pseudonyms[person_id]
+        people.setdefault(incident_id, []).append(f"{who} ({PersonRole(role).label.lower()})")
+    return [
+        LogLine(
+            reference=c.reference,
+            reported=c.reported_at.date(),
+            closed=c.closed_at.date() if c.closed_at else None,
+            incident_type=incident_type_name(c.incident_type),
+            status=IncidentStatus(c.status).label,
+            people="; ".join(people.get(c.id, [])),
+            outcome=c.outcome,
+            steps_to_do=c.steps_to_do,
+        )
+        for c in found
+    ]
+
+
+@dataclass(frozen=True)
+class _LoggedCase:
+    """One case of the log, as read in its store."""
+
+    id: int
+    reference: str
+    reported_at: datetime
+    closed_at: datetime | None
+    incident_type: str | None
+    status: str
+    outcome: str
+    steps_to_do: tuple[OutstandingStep, ...]
 
 
 # Pseudonyms by kind of person, including people recorded only on a case (an unknown or online
@@ -340,7 +409,8 @@ def incident_log(
     lines = incident_log_lines(
         signed_in, period, names=names, incident_type=incident_type, status=status
     )
-    pdf = incident_log_pdf(period, lines, names, printing(signed_in))
+    missing = restricted_left_out(signed_in)
+    pdf = incident_log_pdf(period, lines, names, printing(signed_in), left_out=missing)
     with signed_in.database.transaction() as session:
         signed_in.record(
             session,
@@ -350,6 +420,7 @@ def incident_log(
                 "to": period.end.isoformat(),
                 "cases": len(lines),
                 "names": names,
+                **({"restricted_cases_left_out": missing} if missing else {}),
             },
         )
     return pdf

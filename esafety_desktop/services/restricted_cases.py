@@ -38,8 +38,8 @@ from esafety_desktop.storage.case_room import (
     case_rows,
     document_associated,
     open_document,
-    search_text,
     seal_document,
+    search_text,
 )
 from esafety_desktop.storage.key_file import RECOVERY_SIGNER, recipient_of
 from esafety_desktop.storage.keypairs import (
@@ -118,7 +118,9 @@ class RestrictedCases:
         self.not_held.discard(row.id)
         self.held[row.id] = _Held(key, document)
 
-    def _unwrap(self, row: SealedCase, recipient: str, keys: PrivateKeys | None) -> bytearray | None:
+    def _unwrap(
+        self, row: SealedCase, recipient: str, keys: PrivateKeys | None
+    ) -> bytearray | None:
         if keys is None:
             return None
         raw = _wraps(row).get(recipient)
@@ -163,7 +165,9 @@ def held_count(signed_in: SignedIn) -> int:
 class CaseStore:
     """One restricted case's way in, with the school database's ``reading``/``transaction``."""
 
-    def __init__(self, state: RestrictedCases, number: int | None, kept_from: list[str] | None = None):
+    def __init__(
+        self, state: RestrictedCases, number: int | None, kept_from: list[str] | None = None
+    ):
         self.state = state
         self.number = number
         self.kept_from = kept_from  # a new case's, before it has a number
@@ -262,7 +266,9 @@ def _recipients(signed_in: SignedIn, kept_from: list[str]) -> dict[str, bytes]:
     return found
 
 
-def _wrap_all(signed_in: SignedIn, number: int, key: bytearray, kept_from: list[str], old: dict[str, Any]) -> dict[str, Any]:
+def _wrap_all(
+    signed_in: SignedIn, number: int, key: bytearray, kept_from: list[str], old: dict[str, Any]
+) -> dict[str, Any]:
     """The case key's wraps: kept where the recipient's key is unchanged, made where new."""
     wraps: dict[str, Any] = {}
     for recipient, public in _recipients(signed_in, kept_from).items():
@@ -284,11 +290,15 @@ def _new_case(state: RestrictedCases, school: Session, kept_from: list[str]) -> 
     if state.me not in wraps:
         raise InvalidInput("This account is not on the school's signed list of accounts.")
     row.keys = json.dumps(wraps, sort_keys=True)
-    state.held[row.id] = _Held(key, {"format": FORMAT, "kept_from": sorted(kept_from), "history": []})
+    state.held[row.id] = _Held(
+        key, {"format": FORMAT, "kept_from": sorted(kept_from), "history": []}
+    )
     return row.id
 
 
-def _seal_changes(state: RestrictedCases, school: Session, session: Session, number: int | None) -> None:
+def _seal_changes(
+    state: RestrictedCases, school: Session, session: Session, number: int | None
+) -> None:
     """Seal again every case the room session changed, with its history, into the school
     database's transaction; the audit log gets one generic entry for each entry the work wrote."""
     entries = session.info.pop(audit.PENDING_ENTRIES, [])
@@ -298,7 +308,9 @@ def _seal_changes(state: RestrictedCases, school: Session, session: Session, num
         held = state.held.get(each)
         if held is None:
             raise InvalidInput("That incident does not exist.")
-        mine = [e for e in entries if _entry_case(e) in (each, None)] if len(touched) > 1 else entries
+        mine = (
+            [e for e in entries if _entry_case(e) in (each, None)] if len(touched) > 1 else entries
+        )
         history = list(held.document.get("history", []))
         database_id = signed_in.database.database_id
         for entry in mine:
@@ -317,7 +329,11 @@ def _seal_changes(state: RestrictedCases, school: Session, session: Session, num
                 action=CHANGED,
                 subject_type=SUBJECT,
                 subject_id=each,
-                details={"sealed": b64(seal(held.key, canonical(said), document_associated(database_id, each)))},
+                details={
+                    "sealed": b64(
+                        seal(held.key, canonical(said), document_associated(database_id, each))
+                    )
+                },
             )
         document = {
             "format": FORMAT,
@@ -372,7 +388,9 @@ def case_problems(signed_in: SignedIn) -> CaseProblems:
     return CaseProblems(problems, len(state.not_held))
 
 
-def opened_entry(signed_in: SignedIn, number: int, details: dict[str, Any]) -> dict[str, Any] | None:
+def opened_entry(
+    signed_in: SignedIn, number: int, details: dict[str, Any]
+) -> dict[str, Any] | None:
     """What a generic audit entry about restricted case ``number`` says inside its seal, for
     an account that holds the case's key (None for any other)."""
     state = state_of(signed_in)
@@ -411,29 +429,39 @@ def settle_case_keys(signed_in: SignedIn, also: list[tuple[str, PrivateKeys]] | 
     """Wrap each case key this account holds (or that ``also`` opens: the recovery key during a
     recovery sign-in) to the accounts that may see the case and whose keys it does not yet
     reach, and drop the wraps of accounts that left. A DSL does this for everyone; any other
-    account for itself (its keys renewed by a password change). Returns the cases changed."""
+    account for itself (its keys renewed by a password change). Returns the cases changed.
+
+    It runs at every sign-in, so it does not open the room: only the case keys and each case's
+    list of accounts it is kept from."""
     if signed_in.keys is None:
         return 0
-    state = state_of(signed_in)
-    if not state.held and not state.not_held:
-        return 0  # no restricted cases (most schools, most days): nothing to write
+    me = recipient_of(signed_in.account.username)
+    database = signed_in.database
+    with database.reading() as school:
+        if not school.scalar(select(SealedCase.id).limit(1)):
+            return 0  # no restricted cases (most schools, most days): nothing to read
     everyone = signed_in.account.role in (Role.DSL, Role.DEPUTY_DSL)
+    openers = [(me, signed_in.keys), *(also or [])]
+    # Cases open in this session: their keys are at hand even after this account's keys were
+    # renewed (a password change wraps them to the new keys here).
+    state: RestrictedCases | None = getattr(signed_in, _STATE, None)
+    held = state.held if state is not None else {}
     changed = 0
-    with signed_in.database.transaction() as school:
+    with database.transaction() as school:
         for row in list(school.scalars(select(SealedCase))):
-            key = state.held[row.id].key if row.id in state.held else None
-            document = state.held[row.id].document if row.id in state.held else None
-            for recipient, keys in also or []:
-                if key is None:
-                    key = state._unwrap(row, recipient, keys)
-                    if key is not None:
-                        document = open_document(key, signed_in.database.database_id, row.id, row.sealed)
-            if key is None or document is None:
-                continue
             old = _wraps(row)
-            wanted = _wrap_all(signed_in, row.id, key, list(document.get("kept_from", [])), old)
+            opened = (
+                (bytearray(held[row.id].key), list(held[row.id].document.get("kept_from", [])))
+                if row.id in held
+                else _open_with(database.database_id, row, old, openers)
+            )
+            if opened is None:
+                continue
+            key, kept_from = opened
+            wanted = _wrap_all(signed_in, row.id, key, kept_from, old)
+            key[:] = bytes(len(key))
             if not everyone:
-                wanted = {**old, state.me: wanted[state.me]} if state.me in wanted else old
+                wanted = {**old, me: wanted[me]} if me in wanted else old
             if wanted != old:
                 row.keys = json.dumps(wanted, sort_keys=True)
                 signed_in.record(
@@ -441,13 +469,37 @@ def settle_case_keys(signed_in: SignedIn, also: list[tuple[str, PrivateKeys]] | 
                     "restricted_case.keys_given",
                     subject_type=SUBJECT,
                     subject_id=row.id,
-                    details={"to": sorted(set(wanted) - set(old)), "dropped": sorted(set(old) - set(wanted))},
+                    details={
+                        "to": sorted(k for k in wanted if wanted[k] != old.get(k)),
+                        "dropped": sorted(set(old) - set(wanted)),
+                    },
                 )
                 changed += 1
-    if changed:
-        state.room.versions.clear()  # reopened with the keys as they are now
-        state.refresh()
+    if changed and state is not None:
+        state.room.versions.clear()  # opened again with the keys as they are now
     return changed
+
+
+def _open_with(
+    database_id: str,
+    row: SealedCase,
+    wraps: dict[str, Any],
+    openers: list[tuple[str, PrivateKeys]],
+) -> tuple[bytearray, list[str]] | None:
+    """The case key and the accounts the case is kept from, if one of ``openers`` holds it."""
+    for recipient, keys in openers:
+        raw = wraps.get(recipient)
+        if raw is None:
+            continue
+        try:
+            key = keys.unwrap(
+                WrappedKey.from_json(raw), case_key_context(database_id, row.id, recipient)
+            )
+            document = open_document(key, database_id, row.id, row.sealed)
+        except (WrongKeys, ValueError, KeyError, TypeError):
+            continue
+        return key, [str(k) for k in document.get("kept_from", [])]
+    return None
 
 
 def account_names(session: Session, ids: list[int]) -> list[str]:

@@ -30,12 +30,13 @@ from esafety_desktop.storage.case_room import (
     CASE_TABLES,
     FORMAT,
     case_rows,
-    search_text,
     seal_document,
+    search_text,
 )
 from esafety_desktop.storage.history import SEALED_AWAY
 from esafety_desktop.storage.models import (
     Account,
+    Base,
     AuditEntry,
     Incident,
     IncidentPerson,
@@ -67,9 +68,7 @@ def restrict_case(signed_in: SignedIn, incident_id: int, kept_from: list[int]) -
             raise InvalidInput("Choose the accounts this case is kept from.")
         if signed_in.account.id in ids:
             raise InvalidInput("A case cannot be kept from the account restricting it.")
-        names = [
-            n for n in school.scalars(select(Account.username).where(Account.id.in_(ids)))
-        ]
+        names = [n for n in school.scalars(select(Account.username).where(Account.id.in_(ids)))]
         number = _seal_away(state, school, signed_in, incident, names)
     state.room.versions.pop(number, None)
     state.refresh()
@@ -91,7 +90,7 @@ def move_kept_from_cases(signed_in: SignedIn) -> int:
         )
     moved = 0
     for incident_id, about in waiting:
-        if about == signed_in.account.id:
+        if about is None or about == signed_in.account.id:
             continue  # a case about this DSL: the other DSL's sign-in moves it
         restrict_case(signed_in, incident_id, [about])
         moved += 1
@@ -173,7 +172,7 @@ def _people_only_here(school: Session, incident_id: int) -> list[int]:
 def _encoded_people(school: Session, ids: list[int]) -> list[dict[str, Any]]:
     from esafety_desktop.storage.case_room import _encode
 
-    table = Person.__table__
+    table = Base.metadata.tables[Person.__tablename__]
     return [_encode(table, r) for r in school.execute(select(table).where(table.c.id.in_(ids)))]
 
 
@@ -200,7 +199,12 @@ def _renumber(
         link["person_id"] = people.get(link["person_id"], link["person_id"])
     out["person"] = [{**p, "id": people[p["id"]]} for p in tables.get("person", [])]
     out["incident"] = [{**r, "id": -number} for r in tables.get("incident", [])]
-    assert all(r["incident_id"] == -number for name in out if name not in ("person", "incident") for r in out[name])
+    assert all(
+        r["incident_id"] == -number
+        for name in out
+        if name not in ("person", "incident")
+        for r in out[name]
+    )
     del incident_id
     return out
 

@@ -143,11 +143,13 @@ def child_chronology(signed_in: SignedIn, person_id: int) -> bytes:
     from esafety_desktop.services import incidents
     from esafety_desktop.services.exports import printing
     from esafety_desktop.services.people import person_details
+    from esafety_desktop.services.restricted_cases import left_out
 
     pupil = person_details(signed_in, person_id)
     if pupil.form.kind.value != "pupil":
         raise InvalidInput("A safeguarding chronology is made for a pupil.")
     lines: list[ChronologyLine] = []
+    # Every store: the school's cases and the restricted cases this account holds.
     cases = incidents.incidents_about(signed_in, person_id)
     for involvement in cases:
         case = involvement.incident
@@ -209,14 +211,20 @@ def child_chronology(signed_in: SignedIn, person_id: int) -> bytes:
         ]
         for t in transfers(signed_in, person_id)
     ]
-    pdf = child_chronology_pdf(pupil.name, facts, lines, sent, printing(signed_in))
+    missing = left_out(signed_in)
+    pdf = child_chronology_pdf(
+        pupil.name, facts, lines, sent, printing(signed_in), left_out=missing
+    )
     with signed_in.database.transaction() as session:
         signed_in.record(
             session,
             "report.chronology_made",
             subject_type="person",
             subject_id=person_id,
-            details={"cases": len(cases)},
+            details={
+                "cases": len(cases),
+                **({"restricted_cases_left_out": missing} if missing else {}),
+            },
         )
     return pdf
 

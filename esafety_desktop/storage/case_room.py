@@ -30,8 +30,19 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlcipher3
-from sqlalchemy import Date, DateTime, LargeBinary, Table, create_engine, delete, event, func
-from sqlalchemy import insert, select, text
+from sqlalchemy import (
+    Date,
+    DateTime,
+    LargeBinary,
+    Table,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -68,6 +79,10 @@ CASE_NUMBER = "esafety_sealed_case"
 _TOUCHED = "esafety_cases_touched"
 
 
+def _table(model: type[Base]) -> Table:
+    return Base.metadata.tables[model.__tablename__]
+
+
 def case_number(incident_id: int) -> int:
     """The restricted case a room id belongs to (``-k`` is case *k*'s own row)."""
     if incident_id >= 0:
@@ -90,11 +105,15 @@ def document_associated(database_id: str, number: int) -> bytes:
     return canonical({"database_id": database_id, "sealed": "restricted case", "case": number})
 
 
-def seal_document(key: bytes | bytearray, database_id: str, number: int, doc: dict[str, Any]) -> bytes:
+def seal_document(
+    key: bytes | bytearray, database_id: str, number: int, doc: dict[str, Any]
+) -> bytes:
     return seal(key, canonical(doc), document_associated(database_id, number))
 
 
-def open_document(key: bytes | bytearray, database_id: str, number: int, sealed: bytes) -> dict[str, Any]:
+def open_document(
+    key: bytes | bytearray, database_id: str, number: int, sealed: bytes
+) -> dict[str, Any]:
     """The case's document; ``WrongKeys`` if the key does not open it or it was altered."""
     raw = json.loads(unseal(key, sealed, document_associated(database_id, number)))
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
@@ -140,17 +159,18 @@ def _decode(table: Table, raw: dict[str, Any]) -> dict[str, Any]:
 def case_rows(session: Session, incident_id: int) -> dict[str, list[dict[str, Any]]]:
     """Every row of one case (its own people kept with it included), as JSON-ready dicts."""
     tables: dict[str, list[dict[str, Any]]] = {}
-    incident = Incident.__table__
+    incident = _table(Incident)
     tables[incident.name] = [
-        _encode(incident, r) for r in session.execute(select(incident).where(incident.c.id == incident_id))
+        _encode(incident, r)
+        for r in session.execute(select(incident).where(incident.c.id == incident_id))
     ]
     for model in CASE_TABLES:
-        table = model.__table__
+        table = _table(model)
         rows = session.execute(
             select(table).where(table.c.incident_id == incident_id).order_by(table.c.id)
         )
         tables[table.name] = [_encode(table, r) for r in rows]
-    person = Person.__table__
+    person = _table(Person)
     linked = {r["person_id"] for r in tables[IncidentPerson.__tablename__]}
     own = sorted(p for p in linked if p < 0)
     tables[person.name] = [
@@ -245,25 +265,33 @@ class CaseRoom:
 
     def copy_reference(self, school: Session) -> None:
         """Copy the register, accounts and settings from the school database (people kept with
-        a restricted case stay as they are)."""
+        a restricted case stay as they are). Raw rows, column by column: a school's whole
+        register is copied in milliseconds (``bench/restricted_cases.py``)."""
+        source = school.connection()
         with self._lock, self.engine.begin() as connection:
             for model in REFERENCE_TABLES:
-                table = model.__table__
+                table = _table(model)
                 if model is Person:
                     connection.execute(delete(table).where(table.c.id > 0))
                 else:
                     connection.execute(delete(table))
-                rows = [dict(r._mapping) for r in school.execute(select(table))]
+                names = [c.name for c in table.columns]
+                listed = ", ".join(f'"{n}"' for n in names)
+                rows = source.exec_driver_sql(f'SELECT {listed} FROM "{table.name}"').fetchall()
                 if rows:
-                    connection.execute(insert(table), rows)
+                    marks = ", ".join("?" for _ in names)
+                    connection.connection.driver_connection.executemany(  # type: ignore[union-attr]
+                        f'INSERT INTO "{table.name}" ({listed}) VALUES ({marks})', rows
+                    )
 
     def put_case(self, number: int, version: int, document: dict[str, Any]) -> None:
         """Load (or reload) one case from its opened document."""
         with self._lock, self.engine.begin() as connection:
             _drop_case(connection, number)
             tables: dict[str, Any] = document.get("tables", {})
-            for model in (Person, Incident, *CASE_TABLES):
-                table = model.__table__
+            models: tuple[type[Base], ...] = (Person, Incident, *CASE_TABLES)
+            for model in models:
+                table = _table(model)
                 rows = [_decode(table, r) for r in tables.get(table.name, [])]
                 if any(not _belongs(table.name, r, number) for r in rows):
                     raise ValueError("a restricted case holds rows of another case")
@@ -298,11 +326,11 @@ def _belongs(table: str, row: dict[str, Any], number: int) -> bool:
 def _drop_case(connection: Any, number: int) -> None:
     low, high = -(number + 1) * CASE_SPAN, -number * CASE_SPAN
     for model in CASE_TABLES:
-        table = model.__table__
+        table = _table(model)
         connection.execute(delete(table).where(table.c.incident_id == -number))
-    person = Person.__table__
+    person = _table(Person)
     connection.execute(delete(person).where(person.c.id > low, person.c.id <= high))
-    connection.execute(delete(Incident.__table__).where(Incident.__table__.c.id == -number))
+    connection.execute(delete(_table(Incident)).where(_table(Incident).c.id == -number))
     connection.execute(text("DELETE FROM incident_search WHERE rowid = :id"), {"id": -number})
 
 
@@ -322,7 +350,7 @@ def _give_ids(session: Session, _context: Any, _instances: Any) -> None:
         if isinstance(instance, Incident):
             instance.id = -number
             continue
-        table = instance.__table__
+        table = _table(type(instance))
         lowest = session.execute(
             select(func.min(table.c.id)).where(
                 table.c.id <= -number * CASE_SPAN, table.c.id > -(number + 1) * CASE_SPAN
@@ -337,9 +365,8 @@ def _give_ids(session: Session, _context: Any, _instances: Any) -> None:
 
 def _number_of(session: Session, instance: Any) -> int | None:
     if isinstance(instance, Incident):
-        if instance.id is not None:
-            return case_number(instance.id)
-        return session.info.get(CASE_NUMBER)
+        found: int | None = instance.id  # None until the room gives it one
+        return case_number(found) if found is not None else session.info.get(CASE_NUMBER)
     incident_id = getattr(instance, "incident_id", None)
     if incident_id is not None and incident_id < 0:
         return case_number(incident_id)

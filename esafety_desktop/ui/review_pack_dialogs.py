@@ -115,11 +115,11 @@ class ExportPackDialog(FormDialog):
         cases.addWidget(self.cases, 1)
         cases.addLayout(row)
         self.form.addRow(cases)
-        self.left_out = QLabel(_left_out_words(choice.left_out))
+        self.left_out = QLabel(_left_out_words(choice.left_out, choice.restricted_left_out))
         self.left_out.setObjectName("leftOut")
         self.left_out.setWordWrap(True)
         self.left_out.setAccessibleDescription("Cases left out")
-        self.left_out.setVisible(choice.left_out > 0)
+        self.left_out.setVisible(choice.left_out + choice.restricted_left_out > 0)
         self.form.addRow(self.left_out)
 
         self.reviewer = self.line("&Reviewer", heads[0] if heads else "", "e.g. the headteacher")
@@ -222,14 +222,21 @@ _CASE_COLUMNS: list[
 ]
 
 
-def _left_out_words(count: int) -> str:
-    if not count:
-        return ""
-    return (
-        f"{count} allegation{'s' if count != 1 else ''} about the headteacher "
-        f"{'are' if count != 1 else 'is'} left out: a case about the headteacher is never put "
-        "in a pack for them (such a case goes to the chair of governors and the LADO)."
-    )
+def _left_out_words(count: int, restricted: int = 0) -> str:
+    said = []
+    if count:
+        said.append(
+            f"{count} allegation{'s' if count != 1 else ''} about the headteacher "
+            f"{'are' if count != 1 else 'is'} left out: a case about the headteacher is never "
+            "put in a pack for them (such a case goes to the chair of governors and the LADO)."
+        )
+    if restricted:
+        said.append(
+            f"{restricted} other restricted case{'s' if restricted != 1 else ''} "
+            f"{'are' if restricted != 1 else 'is'} left out: kept from the headteacher, or not "
+            "open to your account."
+        )
+    return " ".join(said)
 
 
 def _accounts(signed_in: SignedIn) -> list[AccountInfo]:
@@ -255,12 +262,7 @@ class PassphraseDialog(QDialog):
         self.passphrase.setFont(big)
         self.passphrase.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.passphrase.setAccessibleDescription("Passphrase")  # read as the passphrase
-        left_out = (
-            f" {counted(len(exported.left_out), 'allegation')} about the headteacher "
-            f"{'was' if len(exported.left_out) == 1 else 'were'} left out."
-            if exported.left_out
-            else ""
-        )
+        left_out = f" {exported.left_out_words()}" if exported.left_out_words() else ""
         about = QLabel(
             f"Saved {counted(len(exported.references), 'case')} in {exported.path}.{left_out}\n\n"
             "Give the reviewer this passphrase separately from the file: read it out over the "

@@ -462,6 +462,11 @@ def test_a_staff_case_carried_on_is_routed_upwards_and_moves_to_the_illegal_bran
     head = sign_in(school.path, "p.head", HEAD_PASSWORD, DeviceSecretStore(), school.clock)
     assert incidents.list_incidents(head) == []
     head.sign_out()
+    # Routed past the head, the case was sealed away from them: same reference, a new id.
+    [sealed] = incidents.list_incidents(me)
+    assert sealed.reference == case.reference and sealed.id < 0
+    assert incidents.incident_summary(me, case.id) is None
+    case = sealed
     plan = incidents.carry_on(
         me,
         case.id,

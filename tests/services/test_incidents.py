@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from esafety_desktop.domain.incidents import Location, PersonRole, StepState, WalkStep
 from esafety_desktop.domain.people import PersonKind
-from esafety_desktop.errors import InvalidInput, NotAllowed
+from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services import incidents, people
 from esafety_desktop.services.access import sign_in
 from esafety_desktop.services.audit_log import audit_entries

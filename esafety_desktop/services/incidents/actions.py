@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
-from esafety_desktop.services.restricted_cases import every_store, store_for
 from esafety_desktop.services.incidents._common import (
     _case_changed,
     _entry,
     _visible_incident,
     visible_to,
 )
+from esafety_desktop.services.restricted_cases import every_store, store_for
 from esafety_desktop.storage.models import Incident, IncidentAction
 
 

@@ -13,7 +13,6 @@ from esafety_desktop.domain.incidents import StepState
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
-from esafety_desktop.services.restricted_cases import store_for
 from esafety_desktop.services.incidents._common import (
     _case_changed,
     _entry,
@@ -21,6 +20,7 @@ from esafety_desktop.services.incidents._common import (
     _visible_incident,
 )
 from esafety_desktop.services.incidents.plan import references_of
+from esafety_desktop.services.restricted_cases import store_for
 from esafety_desktop.storage.models import IncidentEntry
 
 

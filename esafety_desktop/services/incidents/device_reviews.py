@@ -11,13 +11,13 @@ from esafety_desktop.domain.device_review import DeviceSiteReview, ReviewProblem
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
-from esafety_desktop.services.restricted_cases import store_for
 from esafety_desktop.services.incidents._common import (
     _case_changed,
     _entry,
     _local,
     _visible_incident,
 )
+from esafety_desktop.services.restricted_cases import store_for
 from esafety_desktop.storage.models import DeviceReview
 
 

@@ -26,7 +26,6 @@ from esafety_desktop.domain.incidents import (
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
-from esafety_desktop.services.restricted_cases import store_for
 from esafety_desktop.services.incidents._common import (
     _account_concerned,
     _case_changed,
@@ -35,6 +34,7 @@ from esafety_desktop.services.incidents._common import (
     _visible_incident,
 )
 from esafety_desktop.services.incidents.flowcharts import shipped_flowchart
+from esafety_desktop.services.restricted_cases import store_for
 from esafety_desktop.storage.models import Incident, IncidentAction, IncidentEntry
 
 

@@ -25,12 +25,12 @@ from esafety_desktop.domain.roles import Permission, Role
 from esafety_desktop.domain.school_year import year_group_then
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
-from esafety_desktop.services.restricted_cases import new_restricted_case
-from esafety_desktop.storage.case_room import CASE_NUMBER, case_reference
 from esafety_desktop.services.incidents._common import HEAD_ROUTE, _account_concerned, _case_changed
 from esafety_desktop.services.incidents.flowcharts import shipped_flowchart
 from esafety_desktop.services.incidents.plan import record_walk
 from esafety_desktop.services.incidents.records import IncidentSummary, _involved, _summary
+from esafety_desktop.services.restricted_cases import new_restricted_case
+from esafety_desktop.storage.case_room import CASE_NUMBER, case_reference
 from esafety_desktop.storage.models import Account, Incident, IncidentPerson, Person
 
 __all__ = ["HEAD_ROUTE", "shipped_flowchart"]

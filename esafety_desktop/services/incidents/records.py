@@ -21,13 +21,13 @@ from esafety_desktop.domain.incidents import (
     plan_of,
 )
 from esafety_desktop.services.access import SignedIn
-from esafety_desktop.services.restricted_cases import every_store, store_for
 from esafety_desktop.services.incidents._common import _visible_incident, visible_to
 from esafety_desktop.services.incidents.actions import ActionInfo, actions
 from esafety_desktop.services.incidents.chronology import chronology
 from esafety_desktop.services.incidents.evidence import evidence_for
 from esafety_desktop.services.incidents.flowcharts import shipped_flowchart
 from esafety_desktop.services.incidents.plan import _answers
+from esafety_desktop.services.restricted_cases import every_store, store_for
 from esafety_desktop.storage.models import Incident, IncidentPerson, Person
 
 if TYPE_CHECKING:

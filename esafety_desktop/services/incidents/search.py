@@ -23,7 +23,6 @@ def search_words(words: str) -> list[str]:
 
 
 def search_incidents(signed_in: SignedIn, words: str) -> set[int]:
-
     """Ids of the visible cases whose facts, people or chronology contain every word typed
     (each word matched as a prefix, so typing "cyber" finds "cyberbullying")."""
     tokens = search_words(words)

@@ -11,7 +11,6 @@ from esafety_desktop.domain.incidents import IncidentStatus, plan_of
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
-from esafety_desktop.services.restricted_cases import every_store, store_for
 from esafety_desktop.services.incidents._common import (
     _case_changed,
     _entry,
@@ -20,6 +19,7 @@ from esafety_desktop.services.incidents._common import (
 )
 from esafety_desktop.services.incidents.flowcharts import shipped_flowchart
 from esafety_desktop.services.incidents.plan import _answers
+from esafety_desktop.services.restricted_cases import every_store, store_for
 from esafety_desktop.storage.models import Incident, IncidentEntry
 
 

@@ -32,6 +32,8 @@ from esafety_desktop.services.review_packs.exporting import (
     evidence_file_count,
     export_review_pack,
     head_allegations,
+    kept_from_the_head,
+    never_in_a_pack,
     review_choice,
 )
 from esafety_desktop.services.review_packs.returning import (
@@ -72,6 +74,8 @@ __all__ = [
     "export_review_pack",
     "head_allegations",
     "import_review",
+    "kept_from_the_head",
+    "never_in_a_pack",
     "open_for_review",
     "read_returned_pack",
     "review_choice",

@@ -44,18 +44,84 @@ class ExportedPack:
     passphrase: str  # shown once, never stored as it is
     references: list[str]
     left_out: list[str]  # references of allegations about the headteacher, never exported
+    # Restricted cases never put in a pack by this account (none of them an allegation about
+    # the headteacher, counted in ``left_out``): kept from a headteacher's account, or sealed
+    # from this account.
+    restricted_left_out: int = 0
+
+    def left_out_words(self) -> str:
+        """What was left out, in words ("" when nothing was)."""
+        return _left_out_words(len(self.left_out), self.restricted_left_out, "was", "were")
 
 
 def head_allegations(signed_in: SignedIn) -> set[int]:
-    """Cases that are allegations about a headteacher's account (never put in a pack)."""
-    with signed_in.database.reading() as session:
-        return set(
+    """Cases that are allegations about a headteacher's account (never put in a pack), in the
+    school database and among the restricted cases this account holds."""
+    from esafety_desktop.services.restricted_cases import every_store
+
+    found: set[int] = set()
+    for session in every_store(signed_in):
+        found.update(
             session.scalars(
                 select(Incident.id)
                 .join(Account, Account.id == Incident.concerns_account_id)
                 .where(Account.role == Role.HEADTEACHER.value)
             )
         )
+    return found
+
+
+def kept_from_the_head(signed_in: SignedIn) -> set[int]:
+    """The restricted cases this account holds that are kept from a headteacher's account
+    (never put in a pack: the pack is for the headteacher)."""
+    from esafety_desktop.services.restricted_cases import state_of
+    from esafety_desktop.storage.key_file import recipient_of
+
+    state = state_of(signed_in)
+    if not state.held:
+        return set()
+    with signed_in.database.reading() as session:
+        heads = {
+            recipient_of(name)
+            for name in session.scalars(
+                select(Account.username).where(
+                    Account.role == Role.HEADTEACHER.value, Account.removed_at.is_(None)
+                )
+            )
+        }
+    return {
+        -number
+        for number, held in state.held.items()
+        if heads & {recipient_of(str(name)) for name in held.document.get("kept_from", [])}
+    }
+
+
+def never_in_a_pack(signed_in: SignedIn) -> tuple[set[int], int]:
+    """The cases this account holds that may never go in a pack (allegations about the
+    headteacher, restricted cases kept from a headteacher), and how many of the restricted
+    cases left out are not allegations about the headteacher (those kept from the headteacher
+    for another reason, and those this account cannot open)."""
+    from esafety_desktop.services.restricted_cases import left_out
+
+    about_the_head = head_allegations(signed_in)
+    kept = kept_from_the_head(signed_in) - about_the_head
+    return about_the_head | kept, len(kept) + left_out(signed_in)
+
+
+def _left_out_words(about_the_head: int, restricted: int, singular: str, plural: str) -> str:
+    said = []
+    if about_the_head:
+        said.append(
+            f"{about_the_head} allegation{'s' if about_the_head != 1 else ''} about the "
+            f"headteacher {singular if about_the_head == 1 else plural} left out."
+        )
+    if restricted:
+        said.append(
+            f"{restricted} restricted case{'s' if restricted != 1 else ''} "
+            f"{singular if restricted == 1 else plural} left out: kept from the headteacher, "
+            "or not open to this account."
+        )
+    return " ".join(said)
 
 
 def cases_for_review(signed_in: SignedIn) -> list[int]:
@@ -82,13 +148,19 @@ def export_review_pack(
     reviewer = reviewer.strip()
     if not reviewer:
         raise InvalidInput("Say who will review the cases (for example the headteacher's name).")
-    excluded = head_allegations(signed_in)
+    about_the_head = head_allegations(signed_in)
+    excluded, restricted_left_out = never_in_a_pack(signed_in)
     chosen = [i for i in dict.fromkeys(incident_ids) if i not in excluded]
-    left_out = [_reference(signed_in, i) for i in incident_ids if i in excluded]
+    left_out = [_reference(signed_in, i) for i in incident_ids if i in about_the_head]
     if not chosen:
         raise InvalidInput(
             "There are no cases to put in the pack."
             + (" Allegations about the headteacher are never included." if left_out else "")
+            + (
+                " A restricted case kept from the headteacher is never included."
+                if set(incident_ids) & (excluded - about_the_head)
+                else ""
+            )
         )
     cases = []
     for incident_id in chosen:
@@ -132,13 +204,20 @@ def export_review_pack(
                     "reviewer": reviewer,
                     "file": out.name,
                     "evidence_files": len(files),
-                    "left_out_allegations_about_the_head": len(excluded),
+                    "left_out_allegations_about_the_head": len(about_the_head),
+                    **(
+                        {"left_out_restricted_cases": restricted_left_out}
+                        if restricted_left_out
+                        else {}
+                    ),
                 },
             )
     except BaseException:
         out.unlink(missing_ok=True)  # a pack the school has no record of could never come back
         raise
-    return ExportedPack(out, passphrase, [ref for _i, ref, _rec in cases], left_out)
+    return ExportedPack(
+        out, passphrase, [ref for _i, ref, _rec in cases], left_out, restricted_left_out
+    )
 
 
 def evidence_file_count(signed_in: SignedIn, incident_ids: list[int]) -> int:
@@ -146,17 +225,29 @@ def evidence_file_count(signed_in: SignedIn, incident_ids: list[int]) -> int:
 
 
 def _evidence_files(signed_in: SignedIn, incident_ids: list[int]) -> list[tuple[int, str, bytes]]:
-    with signed_in.database.reading() as session:
-        rows = session.execute(
-            select(Evidence.incident_id, Evidence.file_name, Evidence.content)
-            .where(Evidence.incident_id.in_(incident_ids), Evidence.content.is_not(None))
-            .order_by(Evidence.id)
-        ).all()
-    return [(int(i), str(name or "evidence"), bytes(data or b"")) for i, name, data in rows]
+    """The evidence files of the cases, the school database's first, then each restricted
+    case's (read in its own store)."""
+    from esafety_desktop.services.restricted_cases import store_for
+
+    found: list[tuple[int, str, bytes]] = []
+    school = [i for i in incident_ids if i >= 0]
+    stores = [(signed_in.database, school)] if school else []
+    stores += [(store_for(signed_in, i), [i]) for i in dict.fromkeys(incident_ids) if i < 0]
+    for store, ids in stores:
+        with store.reading() as session:
+            rows = session.execute(
+                select(Evidence.incident_id, Evidence.file_name, Evidence.content)
+                .where(Evidence.incident_id.in_(ids), Evidence.content.is_not(None))
+                .order_by(Evidence.id)
+            ).all()
+        found += [(int(i), str(name or "evidence"), bytes(data or b"")) for i, name, data in rows]
+    return found
 
 
 def _reference(signed_in: SignedIn, incident_id: int) -> str:
-    with signed_in.database.reading() as session:
+    from esafety_desktop.services.restricted_cases import store_for
+
+    with store_for(signed_in, incident_id).reading() as session:
         return str(session.scalar(select(Incident.reference).where(Incident.id == incident_id)))
 
 
@@ -195,6 +286,13 @@ class ReviewChoice:
     cases: list[CaseForReview]  # open cases, then recently closed ones, then older closed ones
     left_out: int  # allegations about the headteacher: never offered, never put in a pack
     last_pack: datetime | None  # local: when the latest pack was exported (None: no pack yet)
+    # Other restricted cases never offered: kept from a headteacher's account, or sealed from
+    # this account (see :func:`never_in_a_pack`).
+    restricted_left_out: int = 0
+
+    def left_out_words(self) -> str:
+        """What is never offered, in words ("" when nothing is)."""
+        return _left_out_words(self.left_out, self.restricted_left_out, "is", "are")
 
 
 def review_choice(signed_in: SignedIn) -> ReviewChoice:
@@ -202,7 +300,9 @@ def review_choice(signed_in: SignedIn) -> ReviewChoice:
 
     Listed: open cases first (any status but closed), then closed cases changed in the last
     :data:`RECENT_DAYS` days of the session's clock, then older closed cases; the most recently
-    changed first within each. Allegations about the headteacher are never listed (only counted).
+    changed first within each; the restricted cases this account holds with the school's.
+    Allegations about the headteacher, and restricted cases kept from a headteacher's account,
+    are never listed (only counted).
 
     Ticked at first: the cases that still need the head's sign-off (none yet, or the case
     changed after its latest sign-off; a review note or a comment is no sign-off) and that are
@@ -225,29 +325,33 @@ def review_choice(signed_in: SignedIn) -> ReviewChoice:
     review_kinds = ("review", "review_note")
     now = signed_in.clock.utc_now()
     recent = now - timedelta(days=RECENT_DAYS)
-    excluded = head_allegations(signed_in)
+    from esafety_desktop.services.restricted_cases import every_store
+
+    about_the_head = head_allegations(signed_in)
+    excluded, restricted_left_out = never_in_a_pack(signed_in)
     with signed_in.database.reading() as session:
         latest = session.execute(
             select(ReviewPack.exported_at, ReviewPack.cases).order_by(
                 ReviewPack.exported_at.desc(), ReviewPack.id.desc()
             )
         ).first()
-        last_pack = latest.exported_at if latest is not None else None
-        since = last_pack if last_pack is not None else recent
-        in_last_pack = {int(i) for i in json.loads(latest.cases or "{}")} if latest else set()
-        stats = (
-            select(
-                entry.incident_id,
-                func.max(entry.recorded_at).label("changed"),
-                func.max(case((entry.kind.not_in(review_kinds), entry.recorded_at))).label(
-                    "worked"
-                ),
-                func.max(case((entry.kind == "review", entry.recorded_at))).label("signed"),
-                func.max(case((entry.kind == "review_note", entry.recorded_at))).label("noted"),
-            )
-            .group_by(entry.incident_id)
-            .subquery()
+    last_pack = latest.exported_at if latest is not None else None
+    since = last_pack if last_pack is not None else recent
+    in_last_pack = {int(i) for i in json.loads(latest.cases or "{}")} if latest else set()
+    stats = (
+        select(
+            entry.incident_id,
+            func.max(entry.recorded_at).label("changed"),
+            func.max(case((entry.kind.not_in(review_kinds), entry.recorded_at))).label("worked"),
+            func.max(case((entry.kind == "review", entry.recorded_at))).label("signed"),
+            func.max(case((entry.kind == "review_note", entry.recorded_at))).label("noted"),
         )
+        .group_by(entry.incident_id)
+        .subquery()
+    )
+    found = []
+    # The school's cases, then the restricted cases this account holds.
+    for session in every_store(signed_in):
         rows = session.execute(
             select(
                 Incident,
@@ -259,7 +363,6 @@ def review_choice(signed_in: SignedIn) -> ReviewChoice:
             .outerjoin(stats, stats.c.incident_id == Incident.id)
             .where(visible_to(signed_in))
         ).all()
-        found = []
         for incident, changed, worked, signed, noted in rows:
             if incident.id in excluded:
                 continue
@@ -290,6 +393,7 @@ def review_choice(signed_in: SignedIn) -> ReviewChoice:
     found.sort(key=lambda f: (f[0], -f[1].timestamp(), f[2].reference))
     return ReviewChoice(
         cases=[f[2] for f in found],
-        left_out=len(excluded),
+        left_out=len(about_the_head),
         last_pack=local(last_pack) if last_pack is not None else None,
+        restricted_left_out=restricted_left_out,
     )

@@ -186,6 +186,7 @@ def import_review(signed_in: SignedIn, returned: ReturnedReview) -> ImportedRevi
     signed_in.require(Permission.EXPORT_REVIEW_PACKS)
     me = signed_in.account
     added: dict[str, dict[str, int]] = {}
+    _import_restricted(signed_in, returned)
     with signed_in.database.transaction() as session:
         row = session.scalar(select(ReviewPack).where(ReviewPack.pack_id == returned.pack_id))
         if row is None:
@@ -201,30 +202,12 @@ def import_review(signed_in: SignedIn, returned: ReturnedReview) -> ImportedRevi
                 kinds = added.setdefault(case.reference, {})
                 label = ENTRY_LABELS[entry.kind]
                 kinds[label] = kinds.get(label, 0) + 1
+                if case.incident_id < 0:
+                    continue  # a restricted case: added in its own store (_import_restricted)
                 if entry.kind not in FOR_THE_CHRONOLOGY:
                     _audit_review_mode_copy(session, signed_in, returned, case, entry)
                     continue
-                session.add(
-                    IncidentEntry(
-                        incident_id=case.incident_id,
-                        recorded_at=datetime.fromisoformat(entry.recorded_at)
-                        .astimezone(UTC)
-                        .replace(tzinfo=None),
-                        author_id=me.id,
-                        author_name=f"{entry.reviewer} (offline review, imported by "
-                        f"{me.display_name})",
-                        kind="review" if entry.kind == SIGNED_OFF else "review_note",
-                        step_id=None,
-                        title=entry_title(entry),
-                        choice=None,
-                        reasons="",
-                        done_by="",
-                        outcome="",
-                        reference_kind=None,
-                        reference_value=None,
-                        text=entry.text,
-                    )
-                )
+                session.add(_chronology_entry(signed_in, case, entry))
         row.imported_entries = json.dumps(sorted(taken))
         row.imported_at = signed_in.clock.utc_now()
         row.imported_by_name = me.display_name
@@ -261,3 +244,79 @@ def _audit_review_mode_copy(
             "pack": returned.pack_id,
         },
     )
+
+
+def _chronology_entry(signed_in: SignedIn, case: ReturnedCase, entry: PackEntry) -> IncidentEntry:
+    me = signed_in.account
+    return IncidentEntry(
+        incident_id=case.incident_id,
+        recorded_at=datetime.fromisoformat(entry.recorded_at).astimezone(UTC).replace(tzinfo=None),
+        author_id=me.id,
+        author_name=f"{entry.reviewer} (offline review, imported by {me.display_name})",
+        kind="review" if entry.kind == SIGNED_OFF else "review_note",
+        step_id=None,
+        title=entry_title(entry),
+        choice=None,
+        reasons="",
+        done_by="",
+        outcome="",
+        reference_kind=None,
+        reference_value=None,
+        text=entry.text,
+    )
+
+
+def _import_restricted(signed_in: SignedIn, returned: ReturnedReview) -> None:
+    """The new entries of the pack's restricted cases, each case's in its own store (sealed
+    again with them, before the pack is marked as imported). Refused, with nothing changed,
+    when this account cannot open one of them. An entry the case already has (an import
+    stopped half way) is not added again."""
+    from esafety_desktop.errors import InvalidInput
+    from esafety_desktop.services.restricted_cases import store_for
+
+    restricted = [c for c in returned.cases if c.incident_id < 0 and c.entries]
+    if not restricted:
+        return
+    with signed_in.database.reading() as session:
+        row = session.scalar(select(ReviewPack).where(ReviewPack.pack_id == returned.pack_id))
+        taken = set(json.loads(row.imported_entries or "[]")) if row is not None else set()
+    try:
+        stores = [(case, store_for(signed_in, case.incident_id)) for case in restricted]
+    except InvalidInput:
+        raise PackProblem(
+            "This pack holds a restricted case this account cannot open.",
+            "Ask a DSL who can open it to import the review. Nothing was changed.",
+        ) from None
+    for case, store in stores:
+        new = [e for e in case.entries if e.hash not in taken]
+        if not new:
+            continue
+        with store.transaction() as session:
+            for entry in new:
+                if entry.kind not in FOR_THE_CHRONOLOGY:
+                    _audit_review_mode_copy(session, signed_in, returned, case, entry)
+                    continue
+                made = _chronology_entry(signed_in, case, entry)
+                if (
+                    session.scalar(
+                        select(IncidentEntry.id).where(
+                            IncidentEntry.incident_id == case.incident_id,
+                            IncidentEntry.recorded_at == made.recorded_at,
+                            IncidentEntry.kind == made.kind,
+                            IncidentEntry.title == made.title,
+                            IncidentEntry.text == made.text,
+                            IncidentEntry.author_name.startswith(
+                                f"{entry.reviewer} (offline review", autoescape=True
+                            ),
+                        )
+                    )
+                    is None
+                ):
+                    session.add(made)
+            signed_in.record(
+                session,
+                "review_pack.imported",
+                subject_type="incident",
+                subject_id=case.incident_id,
+                details={"reviewer": returned.reviewer, "entries": len(new)},
+            )
