@@ -83,7 +83,7 @@ def verify_open_database(signed_in: SignedIn) -> VerificationReport:
         report = VerificationReport(problems=problems) if problems else _chain_report(database)
     except DatabaseDamaged as exc:
         report = VerificationReport(problems=[str(exc)])
-    if not report.problems:
+    if report.pages:  # the file reads: its restricted cases are checked too
         report = _with_restricted_cases(signed_in, report)
     if report.sound:
         with database.transaction() as session:

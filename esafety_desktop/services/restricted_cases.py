@@ -24,11 +24,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esafety_desktop.domain.roles import Role
+from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.school_keys import roster_state
-from esafety_desktop.storage import audit
+from esafety_desktop.storage import audit, history
 from esafety_desktop.storage.case_room import (
     CASE_NUMBER,
     FORMAT,
@@ -37,6 +37,7 @@ from esafety_desktop.storage.case_room import (
     case_number,
     case_rows,
     document_associated,
+    key_statement,
     open_document,
     seal_document,
     search_text,
@@ -49,6 +50,7 @@ from esafety_desktop.storage.keypairs import (
     b64,
     canonical,
     seal,
+    signature_holds,
     unb64,
     unseal,
     wrap_key,
@@ -76,6 +78,8 @@ class RestrictedCases:
     room: CaseRoom = field(default_factory=CaseRoom)
     held: dict[int, _Held] = field(default_factory=dict)
     not_held: set[int] = field(default_factory=set)  # cases this account has no key for
+    # Cases this account holds a key for but will not open: altered outside the app.
+    problems: dict[int, str] = field(default_factory=dict)
 
     @property
     def me(self) -> str:
@@ -110,6 +114,11 @@ class RestrictedCases:
             return
         try:
             document = open_document(key, self.signed_in.database.database_id, row.id, row.sealed)
+            problem = _untrusted(self.signed_in, row, key, document)
+            if problem is not None:
+                self.problems[row.id] = problem
+                self.not_held.add(row.id)
+                return
             self.room.put_case(row.id, row.version, document)
         except (WrongKeys, ValueError, KeyError, TypeError) as exc:
             log.warning("Restricted case %s could not be opened (%s)", row.id, type(exc).__name__)
@@ -291,7 +300,13 @@ def _new_case(state: RestrictedCases, school: Session, kept_from: list[str]) -> 
         raise InvalidInput("This account is not on the school's signed list of accounts.")
     row.keys = json.dumps(wraps, sort_keys=True)
     state.held[row.id] = _Held(
-        key, {"format": FORMAT, "kept_from": sorted(kept_from), "history": []}
+        key,
+        {
+            "format": FORMAT,
+            "kept_from": sorted(kept_from),
+            "sealed_by": signed_statement(state.signed_in, row.id, key, kept_from),
+            "history": [],
+        },
     )
     return row.id
 
@@ -338,6 +353,7 @@ def _seal_changes(
         document = {
             "format": FORMAT,
             "kept_from": held.document.get("kept_from", []),
+            "sealed_by": held.document.get("sealed_by"),
             "tables": case_rows(session, -each),
             "search": search_text(session, -each),
             "history": history,
@@ -385,7 +401,8 @@ def case_problems(signed_in: SignedIn) -> CaseProblems:
                 problems.append(
                     f"Restricted case {row.id}'s key was given to {name}, whom it is kept from."
                 )
-    return CaseProblems(problems, len(state.not_held))
+    problems += [p for p in state.problems.values() if p not in problems]
+    return CaseProblems(problems, len(state.not_held) - len(state.problems))
 
 
 def opened_entry(
@@ -413,6 +430,50 @@ def reference_of(signed_in: SignedIn, number: int) -> str | None:
         return None
     rows = held.document.get("tables", {}).get("incident", [])
     return str(rows[0]["reference"]) if rows else None
+
+
+def signed_statement(
+    signed_in: SignedIn, number: int, key: bytes | bytearray, kept_from: list[str]
+) -> dict[str, str]:
+    """The restricting account's signature over the case key and whom it is kept from."""
+    keys = signed_in.keys
+    assert keys is not None
+    message = key_statement(signed_in.database.database_id, number, key, kept_from)
+    return {"account": signed_in.account.username, "signature": b64(keys.sign(message))}
+
+
+def _untrusted(
+    signed_in: SignedIn, row: SealedCase, key: bytes | bytearray, document: dict[str, Any]
+) -> str | None:
+    """Why a restricted case that opens must still not be trusted, or None. Its key and the
+    accounts it is kept from must be signed by an account that may record cases (never by one
+    it is kept from), and the row must be as the app last sealed it."""
+    database = signed_in.database
+    said = f"Restricted case {row.id} was changed outside the app"
+    sealed_by = document.get("sealed_by")
+    if not isinstance(sealed_by, dict):
+        return f"{said}: nobody signed for its key."
+    signer = str(sealed_by.get("account", ""))
+    kept_from = [str(k) for k in document.get("kept_from", [])]
+    slots = database.key_slots
+    state = roster_state(slots)
+    member = state.members.get(signer) if state is not None else None
+    if member is None or not can(Role(member.role), Permission.RECORD_INCIDENTS):
+        return f"{said}: its key was signed by {signer or 'nobody'}, who may not record cases."
+    if signer in kept_from:
+        return f"{said}: its key was signed by {signer}, whom it is kept from."
+    message = key_statement(database.database_id, row.id, key, kept_from)
+    try:
+        signature = unb64(str(sealed_by.get("signature", "")))
+    except ValueError:
+        return f"{said}: the signature on its key does not hold."
+    known = history.signers_from_roster(slots.signed.entries, RECOVERY_SIGNER).get(signer, [])
+    if not any(signature_holds(public, message, signature) for public in known):
+        return f"{said}: the signature on its key does not hold."
+    with database.reading() as school:
+        if history.row_differs_from_seal(school, SealedCase.__tablename__, str(row.id)):
+            return f"{said}: it is not as the app last saved it."
+    return None
 
 
 def _entry_case(entry: Any) -> int | None:

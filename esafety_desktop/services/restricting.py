@@ -23,6 +23,7 @@ from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.restricted_cases import (
     SUBJECT,
     _wrap_all,
+    signed_statement,
     state_of,
 )
 from esafety_desktop.storage.case_room import (
@@ -137,8 +138,9 @@ def _seal_away(
     document = {
         "format": FORMAT,
         "kept_from": sorted(kept_from),
+        "sealed_by": signed_statement(signed_in, number, key, kept_from),
         "tables": renumbered,
-        "search": search_text(school, incident.id).replace(str(incident.id), str(-number)),
+        "search": search_text(school, incident.id),
         "history": history,
     }
     database_id = signed_in.database.database_id

@@ -105,6 +105,27 @@ def document_associated(database_id: str, number: int) -> bytes:
     return canonical({"database_id": database_id, "sealed": "restricted case", "case": number})
 
 
+STATEMENT_PREFIX = b"esafety-desktop/restricted-case/v1\n"
+
+
+def key_statement(
+    database_id: str, number: int, key: bytes | bytearray, kept_from: list[str]
+) -> bytes:
+    """What the account that restricts a case signs (Ed25519), kept inside its document: this
+    key is the case's, and it is kept from these accounts. An account that could write the
+    row but may not record cases (the headteacher) cannot put in a case key of its own."""
+    import hashlib
+
+    return STATEMENT_PREFIX + canonical(
+        {
+            "database_id": database_id,
+            "case": number,
+            "key": hashlib.sha256(bytes(key)).hexdigest(),
+            "kept_from": sorted(kept_from),
+        }
+    )
+
+
 def seal_document(
     key: bytes | bytearray, database_id: str, number: int, doc: dict[str, Any]
 ) -> bytes:

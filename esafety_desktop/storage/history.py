@@ -320,6 +320,22 @@ def _table_hashes(
     return found
 
 
+def row_differs_from_seal(session: Session, table_name: str, key: str) -> bool:
+    """True if a row is not as the newest seal written for it says (or has none), once
+    sealing has begun: a record about to be trusted was changed outside the app."""
+    if _sealed_from(session) is None:
+        return False
+    newest = session.scalar(
+        select(RowSeal.content_hash)
+        .where(RowSeal.table_name == table_name, RowSeal.row_key == key)
+        .order_by(RowSeal.id.desc())
+        .limit(1)
+    )
+    table = next(t for t in sealed_tables() if t.name == table_name)
+    now = _table_hashes(session, table, [key]).get((table_name, key), DELETED)
+    return newest != now
+
+
 class HistoryAltered(ProblemForUser):
     found = (
         "The record of where the signed history begins was removed from the database, though "

@@ -1281,6 +1281,19 @@ def test_a_restricted_case_opens_with_the_recovery_key_as_described(school: Scho
     )
     opened = json.loads(AESGCM(case_key).decrypt(sealed[:12], sealed[12:], associated))
     assert opened["format"] == 1 and opened["kept_from"] == ["p.head"]
+    statement = b"esafety-desktop/restricted-case/v1\n" + canonical(
+        {
+            "case": number,
+            "database_id": document["database_id"],
+            "key": hashlib.sha256(case_key).hexdigest(),
+            "kept_from": ["p.head"],
+        }
+    )
+    signer = next(e for e in document["roster"] if e.get("account") == "jo.dsl" and e.get("keys"))
+    assert opened["sealed_by"]["account"] == "jo.dsl"
+    Ed25519PublicKey.from_public_bytes(unb64(signer["keys"]["ed25519"])).verify(
+        unb64(opened["sealed_by"]["signature"]), statement
+    )
     [incident] = opened["tables"]["incident"]
     assert (incident["id"], incident["reference"]) == (-1, "R-0001")
     assert incident["summary"] == "Łucja's words, sealed"

@@ -81,6 +81,8 @@ class Attacker:
         key_file = KeySlotFile.load(files.key_slots)
         unlocked = open_password_slot(key_file, "p.head", HEAD_PASSWORD, DeviceSecretStore())
         self.data_key = bytes(unlocked.data_key)
+        self.keys = unlocked.keys
+        self.database_id = key_file.database_id
         self.files = files
         self.connection = sqlcipher3.dbapi2.connect(str(school.path))
         self.connection.execute("PRAGMA cipher_log_level = NONE")
@@ -264,3 +266,94 @@ def test_a_draft_about_the_head_is_sealed_to_its_author(attacker_school: School)
     )
     assert [d.label for d in incidents.my_drafts(dsl)] == ["Zephyrine: about the head"]
     assert incidents.load_draft(dsl, draft) == {"summary": "Quillfeather messages"}
+
+
+def _fresh_sign_in(school: School) -> incidents.IncidentSummary | None:
+    from tests.conftest import DSL_PASSWORD
+
+    school.signed_in.sign_out()
+    school.signed_in = sign_in(school.path, "jo.dsl", DSL_PASSWORD, DeviceSecretStore())
+    return next((c for c in incidents.list_incidents(school.signed_in) if c.id < 0), None)
+
+
+def test_a_case_slipped_in_by_the_head_is_not_opened_and_is_named(attacker_school: School) -> None:
+    """The head writes a restricted case of their own, wrapped to the DSL and to themselves,
+    hoping the DSL writes into it. Its key is signed by the head, who may not record cases:
+    the DSL's app does not open it, and verify says why."""
+    import json
+    import secrets
+
+    from esafety_desktop.storage.case_room import (
+        FORMAT,
+        case_key_context,
+        key_statement,
+        seal_document,
+    )
+    from esafety_desktop.storage.keypairs import b64, wrap_key
+    from esafety_desktop.storage.roster import RosterState
+
+    school = attacker_school
+    attacker = Attacker(school)
+    try:
+        roster: RosterState = KeySlotFile.load(attacker.files.key_slots).signed.state()
+        key = secrets.token_bytes(32)
+        assert attacker.keys is not None
+        document = {
+            "format": FORMAT,
+            "kept_from": [],
+            "sealed_by": {
+                "account": "p.head",
+                "signature": b64(
+                    attacker.keys.sign(key_statement(attacker.database_id, 1, key, []))
+                ),
+            },
+            "tables": {},
+            "search": "",
+            "history": [],
+        }
+        wraps = {
+            f"account:{name}": wrap_key(
+                key,
+                roster.members[name].keys.x25519,
+                case_key_context(attacker.database_id, 1, f"account:{name}"),
+            ).to_json()
+            for name in ("jo.dsl", "p.head")
+        }
+        attacker.connection.execute(
+            "INSERT INTO sealed_case (id, version, sealed, keys) VALUES (1, 1, ?, ?)",
+            (seal_document(key, attacker.database_id, 1, document), json.dumps(wraps)),
+        )
+        attacker.connection.commit()
+    finally:
+        attacker.close()
+    assert _fresh_sign_in(school) is None  # not opened, so nothing can be written into it
+    problems = verify_open_database(school.signed_in).problems
+    assert (
+        "Restricted case 1 was changed outside the app: its key was signed by p.head, who may "
+        "not record cases." in problems
+    )
+
+
+def test_a_restricted_case_put_back_as_it_was_is_not_opened(attacker_school: School) -> None:
+    """An older version of the sealed row written back (to undo a note the head dislikes,
+    though they cannot read it): the row is not as the app last saved it."""
+    school = attacker_school
+    case = _record_about_the_head(school)
+    attacker = Attacker(school)
+    try:
+        old = attacker.connection.execute("SELECT version, sealed FROM sealed_case").fetchone()
+    finally:
+        attacker.close()
+    incidents.add_note(school.signed_in, case.id, "The LADO's advice, written down")
+    attacker = Attacker(school)
+    try:
+        attacker.connection.execute("UPDATE sealed_case SET version = ?, sealed = ?", old)
+        attacker.connection.commit()
+    finally:
+        attacker.close()
+    assert _fresh_sign_in(school) is None
+    problems = verify_open_database(school.signed_in).problems
+    assert (
+        "Restricted case 1 was changed outside the app: it is not as the app last saved it."
+        in problems
+    )
