@@ -37,8 +37,8 @@ from esafety_desktop.storage.case_room import (
 from esafety_desktop.storage.history import SEALED_AWAY
 from esafety_desktop.storage.models import (
     Account,
-    Base,
     AuditEntry,
+    Base,
     Incident,
     IncidentPerson,
     Person,
