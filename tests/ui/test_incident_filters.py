@@ -80,3 +80,11 @@ def test_the_case_shows_names_as_written_and_escapes_what_was_typed() -> None:
     assert "<li>Łucja Wiśniewska (Year 5 at the time): Target</li>" in html
     assert "She wrote &lt;b&gt;everyone hates you&lt;/b&gt; &amp; left." in html
     assert "<b>everyone" not in html
+
+
+def test_a_restricted_case_says_so_and_an_ordinary_one_does_not() -> None:
+    def html(**fields: object) -> str:
+        return case_html(_case(**fields), entries=[], actions=[], evidence=[], today=date.today())
+
+    assert "Restricted case:" in html(id=-1, reference="R-0001")
+    assert "Restricted case:" not in html()

@@ -46,6 +46,13 @@ def case_html(
         + "</p>",
         f"<p>{escape(case.summary)}</p>",
     ]
+    if case.id < 0:
+        parts.insert(
+            2,
+            "<p><b>Restricted case:</b> sealed under a key of its own. Only the accounts it is "
+            "not kept from, and the school's recovery key, can open it; it is in no other "
+            "account's lists, searches or printouts.</p>",
+        )
     if case.child_words:
         parts.append(f"<p><b>The child's own words:</b> “{escape(case.child_words)}”</p>")
     if plan is not None:
