@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from esafety_desktop.domain.roles import Permission
-from esafety_desktop.services import restricted_cases
+from esafety_desktop.services import restricted_cases, restricted_keys
 from esafety_desktop.services.access import AccountInfo
 from esafety_desktop.services.access import SignedIn as SignedIn
 from esafety_desktop.storage.models import Account, AuditEntry
@@ -67,7 +67,7 @@ def audit_entries(
 def _in_words_for_holders(signed_in: SignedIn, record: AuditRecord) -> AuditRecord:
     """An entry about a restricted case says what was done only to an account that holds the
     case's key; to any other, only that a restricted case was changed."""
-    if record.action != restricted_cases.CHANGED or record.subject_id is None:
+    if record.action != restricted_keys.CHANGED or record.subject_id is None:
         return record
     number = int(record.subject_id)
     said = restricted_cases.opened_entry(signed_in, number, record.details)

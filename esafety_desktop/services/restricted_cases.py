@@ -24,11 +24,22 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esafety_desktop.domain.roles import Permission, Role, can
+from esafety_desktop.domain.clock import SystemClock
 from esafety_desktop.errors import InvalidInput
+from esafety_desktop.services import restricted_keys
 from esafety_desktop.services.access import SignedIn
-from esafety_desktop.services.school_keys import roster_state
-from esafety_desktop.storage import audit, history
+from esafety_desktop.services.restricted_keys import (
+    CHANGED,
+    SUBJECT,
+    commitment,
+    commitment_details,
+    next_number,
+    untrusted,
+    wrap_all,
+    wrap_problems,
+    wraps_of,
+)
+from esafety_desktop.storage import audit
 from esafety_desktop.storage.case_room import (
     CASE_NUMBER,
     FORMAT,
@@ -37,12 +48,11 @@ from esafety_desktop.storage.case_room import (
     case_number,
     case_rows,
     document_associated,
-    key_statement,
     open_document,
     seal_document,
     search_text,
 )
-from esafety_desktop.storage.key_file import RECOVERY_SIGNER, recipient_of
+from esafety_desktop.storage.key_file import recipient_of
 from esafety_desktop.storage.keypairs import (
     PrivateKeys,
     WrappedKey,
@@ -50,17 +60,13 @@ from esafety_desktop.storage.keypairs import (
     b64,
     canonical,
     seal,
-    signature_holds,
     unb64,
     unseal,
-    wrap_key,
 )
-from esafety_desktop.storage.models import Account, SealedCase
+from esafety_desktop.storage.models import Account, AuditEntry, SealedCase
 
 log = logging.getLogger(__name__)
 
-CHANGED = "restricted_case.changed"  # the one action an audit entry shows in clear
-SUBJECT = "restricted_case"
 _STATE = "_restricted_cases"
 
 
@@ -68,6 +74,7 @@ _STATE = "_restricted_cases"
 class _Held:
     key: bytearray
     document: dict[str, Any]
+    new: bool = False  # made in the transaction under way: its first entry commits to the key
 
 
 @dataclass
@@ -101,29 +108,49 @@ class RestrictedCases:
             for number in changed:
                 row = school.get(SealedCase, number)
                 assert row is not None
-                self._load(row)
+                self._load(school, row)
         for number in [n for n in self.held if n not in versions]:
             self.room.drop_case(number)
             self.held.pop(number)
         self.not_held &= set(versions)
 
-    def _load(self, row: SealedCase) -> None:
+    def _load(self, school: Session, row: SealedCase) -> None:
         key = self._unwrap(row, self.me, self.signed_in.keys)
-        if key is None:
+        problem: str | None = None
+        document: dict[str, Any] = {}
+        if key is not None:
+            try:
+                document = open_document(
+                    key, self.signed_in.database.database_id, row.id, row.sealed
+                )
+            except (WrongKeys, ValueError, KeyError, TypeError):
+                problem = (
+                    f"Restricted case {row.id} does not open with its key: it was changed "
+                    "outside the app."
+                )
+            else:
+                problem = untrusted(self.signed_in, school, row, key, document)
+        if key is None or problem is not None:
+            # Not opened, and nothing of it kept open: no work is written into a case that
+            # is not what the app last saved.
+            self.room.drop_case(row.id)
+            self.held.pop(row.id, None)
             self.not_held.add(row.id)
+            if problem is not None:
+                log.warning("Restricted case %s is not opened: %s", row.id, problem)
+                self.problems[row.id] = problem
             return
         try:
-            document = open_document(key, self.signed_in.database.database_id, row.id, row.sealed)
-            problem = _untrusted(self.signed_in, row, key, document)
-            if problem is not None:
-                self.problems[row.id] = problem
-                self.not_held.add(row.id)
-                return
             self.room.put_case(row.id, row.version, document)
-        except (WrongKeys, ValueError, KeyError, TypeError) as exc:
-            log.warning("Restricted case %s could not be opened (%s)", row.id, type(exc).__name__)
+        except (ValueError, KeyError, TypeError) as exc:
+            self.problems[row.id] = (
+                f"Restricted case {row.id} could not be opened ({type(exc).__name__})."
+            )
+            self.room.drop_case(row.id)
+            self.held.pop(row.id, None)
             self.not_held.add(row.id)
             return
+        self.problems.pop(row.id, None)
         self.not_held.discard(row.id)
         self.held[row.id] = _Held(key, document)
 
@@ -132,7 +159,7 @@ class RestrictedCases:
     ) -> bytearray | None:
         if keys is None:
             return None
-        raw = _wraps(row).get(recipient)
+        raw = wraps_of(row).get(recipient)
         if raw is None:
             return None
         context = case_key_context(self.signed_in.database.database_id, row.id, recipient)
@@ -250,64 +277,17 @@ def every_store(signed_in: SignedIn) -> Iterator[Session]:
 # -- sealing -------------------------------------------------------------------------------
 
 
-def _wraps(row: SealedCase) -> dict[str, Any]:
-    try:
-        raw = json.loads(row.keys)
-    except ValueError:
-        return {}
-    return raw if isinstance(raw, dict) else {}
-
-
-def _recipients(signed_in: SignedIn, kept_from: list[str]) -> dict[str, bytes]:
-    """Every account on the signed roster the case is not kept from, and the recovery key:
-    each one's X25519 public key."""
-    state = roster_state(signed_in.database.key_slots)
-    if state is None:
-        return {}
-    excluded = {recipient_of(k) for k in kept_from}
-    found = {
-        recipient_of(name): member.keys.x25519
-        for name, member in state.members.items()
-        if member.active and recipient_of(name) not in excluded
-    }
-    if state.recovery is not None:
-        found[RECOVERY_SIGNER] = state.recovery.x25519
-    return found
-
-
-def _wrap_all(
-    signed_in: SignedIn, number: int, key: bytearray, kept_from: list[str], old: dict[str, Any]
-) -> dict[str, Any]:
-    """The case key's wraps: kept where the recipient's key is unchanged, made where new."""
-    wraps: dict[str, Any] = {}
-    for recipient, public in _recipients(signed_in, kept_from).items():
-        existing = old.get(recipient)
-        if isinstance(existing, dict) and existing.get("recipient") == b64(public):
-            wraps[recipient] = existing
-            continue
-        context = case_key_context(signed_in.database.database_id, number, recipient)
-        wraps[recipient] = wrap_key(key, public, context).to_json()
-    return wraps
-
-
 def _new_case(state: RestrictedCases, school: Session, kept_from: list[str]) -> int:
-    row = SealedCase(version=0, sealed=b"", keys="{}")
+    row = SealedCase(id=next_number(school), version=0, sealed=b"", keys="{}")
     school.add(row)
     school.flush()
     key = bytearray(secrets.token_bytes(32))
-    wraps = _wrap_all(state.signed_in, row.id, key, kept_from, {})
+    wraps = wrap_all(state.signed_in, row.id, key, kept_from, {})
     if state.me not in wraps:
         raise InvalidInput("This account is not on the school's signed list of accounts.")
     row.keys = json.dumps(wraps, sort_keys=True)
-    state.held[row.id] = _Held(
-        key,
-        {
-            "format": FORMAT,
-            "kept_from": sorted(kept_from),
-            "sealed_by": signed_statement(state.signed_in, row.id, key, kept_from),
-            "history": [],
-        },
-    )
+    document = {"format": FORMAT, "kept_from": sorted(kept_from), "changes": 0, "history": []}
+    state.held[row.id] = _Held(key, document, new=True)
     return row.id
 
 
@@ -328,6 +308,16 @@ def _seal_changes(
         )
         history = list(held.document.get("history", []))
         database_id = signed_in.database.database_id
+        if held.new and not mine:  # the entry that commits to the key is never missing
+            mine = [
+                AuditEntry(
+                    occurred_at=SystemClock().now().isoformat(timespec="microseconds"),
+                    actor_id=signed_in.account.id,
+                    actor_name=signed_in.account.display_name,
+                    action="incident.restricted",
+                    details=audit.canonical_details(None),
+                )
+            ]
         for entry in mine:
             said = {
                 "at": entry.occurred_at,
@@ -347,13 +337,17 @@ def _seal_changes(
                 details={
                     "sealed": b64(
                         seal(held.key, canonical(said), document_associated(database_id, each))
-                    )
+                    ),
+                    **(
+                        commitment_details(held.key, held.document["kept_from"]) if held.new else {}
+                    ),
                 },
             )
+            held.new = False
         document = {
             "format": FORMAT,
             "kept_from": held.document.get("kept_from", []),
-            "sealed_by": held.document.get("sealed_by"),
+            "changes": int(held.document.get("changes", 0)) + len(mine),
             "tables": case_rows(session, -each),
             "search": search_text(session, -each),
             "history": history,
@@ -376,33 +370,33 @@ class CaseProblems:
 
 
 def case_problems(signed_in: SignedIn) -> CaseProblems:
-    """For ``verify``: restricted cases whose seal does not open with the key this account
-    holds, or whose key was given to an account the case is kept from."""
+    """For ``verify``: restricted cases deleted, restricted by nobody, given to an account they
+    are kept from, with a wrap nobody may have made or this account's own wrap gone, and (for
+    the cases this account holds a key to) not opening or not as the app last saved them."""
     state = state_of(signed_in)
     problems: list[str] = []
     with signed_in.database.reading() as school:
-        rows = [(r.id, r.sealed, r.keys) for r in school.scalars(select(SealedCase))]
-    for number, sealed, keys in rows:
-        row = SealedCase(id=number, version=0, sealed=sealed, keys=keys)
-        key = state._unwrap(row, state.me, signed_in.keys)
-        if key is None:
-            continue
-        try:
-            document = open_document(key, signed_in.database.database_id, row.id, row.sealed)
-        except (WrongKeys, ValueError, KeyError, TypeError):
-            problems.append(
-                f"Restricted case {row.id} does not open with its key: it was changed outside "
-                "the app."
+        rows = list(school.scalars(select(SealedCase)))
+        named = {
+            int(s)
+            for s in school.scalars(
+                select(AuditEntry.subject_id).where(AuditEntry.subject_type == SUBJECT).distinct()
             )
-            continue
-        given = set(_wraps(row))
-        for name in document.get("kept_from", []):
-            if recipient_of(name) in given:
+            if s and s.isdigit()
+        }
+        for number in sorted(named - {r.id for r in rows}):
+            problems.append(f"Restricted case {number} was deleted outside the app.")
+        for row in rows:
+            committed = commitment(school, row.id)
+            if committed is None:
                 problems.append(
-                    f"Restricted case {row.id}'s key was given to {name}, whom it is kept from."
+                    f"Restricted case {row.id} was changed outside the app: the audit log has "
+                    "no entry that restricted it."
                 )
+                continue
+            problems += wrap_problems(signed_in, row, committed)
     problems += [p for p in state.problems.values() if p not in problems]
-    return CaseProblems(problems, len(state.not_held) - len(state.problems))
+    return CaseProblems(problems, len(state.not_held - set(state.problems)))
 
 
 def opened_entry(
@@ -432,48 +426,14 @@ def reference_of(signed_in: SignedIn, number: int) -> str | None:
     return str(rows[0]["reference"]) if rows else None
 
 
-def signed_statement(
-    signed_in: SignedIn, number: int, key: bytes | bytearray, kept_from: list[str]
-) -> dict[str, str]:
-    """The restricting account's signature over the case key and whom it is kept from."""
-    keys = signed_in.keys
-    assert keys is not None
-    message = key_statement(signed_in.database.database_id, number, key, kept_from)
-    return {"account": signed_in.account.username, "signature": b64(keys.sign(message))}
-
-
-def _untrusted(
-    signed_in: SignedIn, row: SealedCase, key: bytes | bytearray, document: dict[str, Any]
-) -> str | None:
-    """Why a restricted case that opens must still not be trusted, or None. Its key and the
-    accounts it is kept from must be signed by an account that may record cases (never by one
-    it is kept from), and the row must be as the app last sealed it."""
-    database = signed_in.database
-    said = f"Restricted case {row.id} was changed outside the app"
-    sealed_by = document.get("sealed_by")
-    if not isinstance(sealed_by, dict):
-        return f"{said}: nobody signed for its key."
-    signer = str(sealed_by.get("account", ""))
-    kept_from = [str(k) for k in document.get("kept_from", [])]
-    slots = database.key_slots
-    state = roster_state(slots)
-    member = state.members.get(signer) if state is not None else None
-    if member is None or not can(Role(member.role), Permission.RECORD_INCIDENTS):
-        return f"{said}: its key was signed by {signer or 'nobody'}, who may not record cases."
-    if signer in kept_from:
-        return f"{said}: its key was signed by {signer}, whom it is kept from."
-    message = key_statement(database.database_id, row.id, key, kept_from)
-    try:
-        signature = unb64(str(sealed_by.get("signature", "")))
-    except ValueError:
-        return f"{said}: the signature on its key does not hold."
-    known = history.signers_from_roster(slots.signed.entries, RECOVERY_SIGNER).get(signer, [])
-    if not any(signature_holds(public, message, signature) for public in known):
-        return f"{said}: the signature on its key does not hold."
-    with database.reading() as school:
-        if history.row_differs_from_seal(school, SealedCase.__tablename__, str(row.id)):
-            return f"{said}: it is not as the app last saved it."
-    return None
+def settle_case_keys(signed_in: SignedIn, also: list[tuple[str, PrivateKeys]] | None = None) -> int:
+    """``restricted_keys.settle_case_keys``, with the keys open in this session."""
+    state: RestrictedCases | None = getattr(signed_in, _STATE, None)
+    held = {n: h.key for n, h in state.held.items()} if state is not None else None
+    changed = restricted_keys.settle_case_keys(signed_in, also, held)
+    if changed and state is not None:
+        state.room.versions.clear()  # opened again with the keys as they are now
+    return changed
 
 
 def _entry_case(entry: Any) -> int | None:
@@ -484,83 +444,6 @@ def _entry_case(entry: Any) -> int | None:
 
 
 # -- keys for accounts that joined, renewed their keys, or left ---------------------------
-
-
-def settle_case_keys(signed_in: SignedIn, also: list[tuple[str, PrivateKeys]] | None = None) -> int:
-    """Wrap each case key this account holds (or that ``also`` opens: the recovery key during a
-    recovery sign-in) to the accounts that may see the case and whose keys it does not yet
-    reach, and drop the wraps of accounts that left. A DSL does this for everyone; any other
-    account for itself (its keys renewed by a password change). Returns the cases changed.
-
-    It runs at every sign-in, so it does not open the room: only the case keys and each case's
-    list of accounts it is kept from."""
-    if signed_in.keys is None:
-        return 0
-    me = recipient_of(signed_in.account.username)
-    database = signed_in.database
-    with database.reading() as school:
-        if not school.scalar(select(SealedCase.id).limit(1)):
-            return 0  # no restricted cases (most schools, most days): nothing to read
-    everyone = signed_in.account.role in (Role.DSL, Role.DEPUTY_DSL)
-    openers = [(me, signed_in.keys), *(also or [])]
-    # Cases open in this session: their keys are at hand even after this account's keys were
-    # renewed (a password change wraps them to the new keys here).
-    state: RestrictedCases | None = getattr(signed_in, _STATE, None)
-    held = state.held if state is not None else {}
-    changed = 0
-    with database.transaction() as school:
-        for row in list(school.scalars(select(SealedCase))):
-            old = _wraps(row)
-            opened = (
-                (bytearray(held[row.id].key), list(held[row.id].document.get("kept_from", [])))
-                if row.id in held
-                else _open_with(database.database_id, row, old, openers)
-            )
-            if opened is None:
-                continue
-            key, kept_from = opened
-            wanted = _wrap_all(signed_in, row.id, key, kept_from, old)
-            key[:] = bytes(len(key))
-            if not everyone:
-                wanted = {**old, me: wanted[me]} if me in wanted else old
-            if wanted != old:
-                row.keys = json.dumps(wanted, sort_keys=True)
-                signed_in.record(
-                    school,
-                    "restricted_case.keys_given",
-                    subject_type=SUBJECT,
-                    subject_id=row.id,
-                    details={
-                        "to": sorted(k for k in wanted if wanted[k] != old.get(k)),
-                        "dropped": sorted(set(old) - set(wanted)),
-                    },
-                )
-                changed += 1
-    if changed and state is not None:
-        state.room.versions.clear()  # opened again with the keys as they are now
-    return changed
-
-
-def _open_with(
-    database_id: str,
-    row: SealedCase,
-    wraps: dict[str, Any],
-    openers: list[tuple[str, PrivateKeys]],
-) -> tuple[bytearray, list[str]] | None:
-    """The case key and the accounts the case is kept from, if one of ``openers`` holds it."""
-    for recipient, keys in openers:
-        raw = wraps.get(recipient)
-        if raw is None:
-            continue
-        try:
-            key = keys.unwrap(
-                WrappedKey.from_json(raw), case_key_context(database_id, row.id, recipient)
-            )
-            document = open_document(key, database_id, row.id, row.sealed)
-        except (WrongKeys, ValueError, KeyError, TypeError):
-            continue
-        return key, [str(k) for k in document.get("kept_from", [])]
-    return None
 
 
 def account_names(session: Session, ids: list[int]) -> list[str]:

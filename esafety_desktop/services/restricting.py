@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session
 from esafety_desktop.domain.roles import Role
 from esafety_desktop.errors import InvalidInput, NotAllowed
 from esafety_desktop.services.access import SignedIn
-from esafety_desktop.services.restricted_cases import (
+from esafety_desktop.services.restricted_cases import state_of
+from esafety_desktop.services.restricted_keys import (
     SUBJECT,
-    _wrap_all,
-    signed_statement,
-    state_of,
+    commitment_details,
+    next_number,
+    wrap_all,
 )
 from esafety_desktop.storage.case_room import (
     CASE_SPAN,
@@ -101,12 +102,12 @@ def move_kept_from_cases(signed_in: SignedIn) -> int:
 def _seal_away(
     state: Any, school: Session, signed_in: SignedIn, incident: Incident, kept_from: list[str]
 ) -> int:
-    row = SealedCase(version=1, sealed=b"", keys="{}")
+    row = SealedCase(id=next_number(school), version=1, sealed=b"", keys="{}")
     school.add(row)
     school.flush()
     number = row.id
     key = bytearray(secrets.token_bytes(32))
-    wraps = _wrap_all(signed_in, number, key, kept_from, {})
+    wraps = wrap_all(signed_in, number, key, kept_from, {})
     if state.me not in wraps:
         raise InvalidInput("This account is not on the school's signed list of accounts.")
     tables = case_rows(school, incident.id)
@@ -138,7 +139,7 @@ def _seal_away(
     document = {
         "format": FORMAT,
         "kept_from": sorted(kept_from),
-        "sealed_by": signed_statement(signed_in, number, key, kept_from),
+        "changes": 0,
         "tables": renumbered,
         "search": search_text(school, incident.id),
         "history": history,
@@ -147,7 +148,14 @@ def _seal_away(
     row.sealed = seal_document(key, database_id, number, document)
     row.keys = json.dumps(wraps, sort_keys=True)
     _remove_plain_rows(school, incident, own_people)
-    signed_in.record(school, SEALED_AWAY, subject_type=SUBJECT, subject_id=number)
+    # The first entry about the case: it commits to its key and whom it is kept from.
+    signed_in.record(
+        school,
+        SEALED_AWAY,
+        subject_type=SUBJECT,
+        subject_id=number,
+        details=commitment_details(key, kept_from),
+    )
     return number
 
 

@@ -105,27 +105,6 @@ def document_associated(database_id: str, number: int) -> bytes:
     return canonical({"database_id": database_id, "sealed": "restricted case", "case": number})
 
 
-STATEMENT_PREFIX = b"esafety-desktop/restricted-case/v1\n"
-
-
-def key_statement(
-    database_id: str, number: int, key: bytes | bytearray, kept_from: list[str]
-) -> bytes:
-    """What the account that restricts a case signs (Ed25519), kept inside its document: this
-    key is the case's, and it is kept from these accounts. An account that could write the
-    row but may not record cases (the headteacher) cannot put in a case key of its own."""
-    import hashlib
-
-    return STATEMENT_PREFIX + canonical(
-        {
-            "database_id": database_id,
-            "case": number,
-            "key": hashlib.sha256(bytes(key)).hexdigest(),
-            "kept_from": sorted(kept_from),
-        }
-    )
-
-
 def seal_document(
     key: bytes | bytearray, database_id: str, number: int, doc: dict[str, Any]
 ) -> bytes:
@@ -193,7 +172,10 @@ def case_rows(session: Session, incident_id: int) -> dict[str, list[dict[str, An
         tables[table.name] = [_encode(table, r) for r in rows]
     person = _table(Person)
     linked = {r["person_id"] for r in tables[IncidentPerson.__tablename__]}
-    own = sorted(p for p in linked if p < 0)
+    number = case_number(incident_id) if incident_id < 0 else None
+    # Only the people kept with this case itself (its own span of ids): never one kept with
+    # another restricted case, whatever a link says.
+    own = sorted(p for p in linked if number is not None and _in_span(p, number))
     tables[person.name] = [
         _encode(person, r) for r in session.execute(select(person).where(person.c.id.in_(own)))
     ]
@@ -334,14 +316,20 @@ class CaseRoom:
         self.versions.clear()
 
 
+def _in_span(row_id: int, number: int) -> bool:
+    return bool(-(number + 1) * CASE_SPAN < row_id <= -number * CASE_SPAN)
+
+
 def _belongs(table: str, row: dict[str, Any], number: int) -> bool:
     low, high = -(number + 1) * CASE_SPAN, -number * CASE_SPAN
     if table == Incident.__tablename__:
         return bool(row["id"] == -number)
-    ok = low < row["id"] <= high or (table == Person.__tablename__ and row["id"] == -number)
+    ok = low < row["id"] <= high
     if table != Person.__tablename__:
         ok = ok and row["incident_id"] == -number
-    return ok
+    if table == IncidentPerson.__tablename__ and row["person_id"] < 0:
+        ok = ok and _in_span(row["person_id"], number)  # never a person kept with another case
+    return bool(ok)
 
 
 def _drop_case(connection: Any, number: int) -> None:

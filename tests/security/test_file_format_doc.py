@@ -1260,7 +1260,7 @@ def test_a_restricted_case_opens_with_the_recovery_key_as_described(school: Scho
         ).fetchone()
         entries = connection.execute(
             "SELECT action, subject_type, subject_id, details FROM audit_entry "
-            "WHERE subject_type = 'restricted_case'"
+            "WHERE subject_type = 'restricted_case' ORDER BY sequence"
         ).fetchall()
         assert connection.execute("SELECT count(*) FROM incident").fetchone() == (0,)
     finally:
@@ -1281,19 +1281,18 @@ def test_a_restricted_case_opens_with_the_recovery_key_as_described(school: Scho
     )
     opened = json.loads(AESGCM(case_key).decrypt(sealed[:12], sealed[12:], associated))
     assert opened["format"] == 1 and opened["kept_from"] == ["p.head"]
-    statement = b"esafety-desktop/restricted-case/v1\n" + canonical(
-        {
-            "case": number,
-            "database_id": document["database_id"],
-            "key": hashlib.sha256(case_key).hexdigest(),
-            "kept_from": ["p.head"],
-        }
-    )
-    signer = next(e for e in document["roster"] if e.get("account") == "jo.dsl" and e.get("keys"))
-    assert opened["sealed_by"]["account"] == "jo.dsl"
-    Ed25519PublicKey.from_public_bytes(unb64(signer["keys"]["ed25519"])).verify(
-        unb64(opened["sealed_by"]["signature"]), statement
-    )
+    first = json.loads(entries[0][3])
+    assert first["key"] == hashlib.sha256(case_key).hexdigest()
+    assert first["kept_from"] == ["p.head"] and opened["changes"] == len(entries)
+    roster_keys = {e["account"]: e["keys"]["ed25519"] for e in document["roster"] if e.get("keys")}
+    for name, wrap in wraps.items():
+        fields = {k: wrap[k] for k in ("recipient", "ephemeral", "nonce", "sealed")}
+        message = b"esafety-desktop/restricted-case-wrap/v1\n" + canonical(
+            {"database_id": document["database_id"], "case": number, "to": name, **fields}
+        )
+        Ed25519PublicKey.from_public_bytes(unb64(roster_keys[wrap["by"]])).verify(
+            unb64(wrap["signature"]), message
+        )
     [incident] = opened["tables"]["incident"]
     assert (incident["id"], incident["reference"]) == (-1, "R-0001")
     assert incident["summary"] == "Łucja's words, sealed"

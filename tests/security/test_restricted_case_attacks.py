@@ -278,18 +278,13 @@ def _fresh_sign_in(school: School) -> incidents.IncidentSummary | None:
 
 def test_a_case_slipped_in_by_the_head_is_not_opened_and_is_named(attacker_school: School) -> None:
     """The head writes a restricted case of their own, wrapped to the DSL and to themselves,
-    hoping the DSL writes into it. Its key is signed by the head, who may not record cases:
-    the DSL's app does not open it, and verify says why."""
+    hoping the DSL writes into it. No signed entry restricted it: the DSL's app does not open
+    it, and verify says why."""
     import json
     import secrets
 
-    from esafety_desktop.storage.case_room import (
-        FORMAT,
-        case_key_context,
-        key_statement,
-        seal_document,
-    )
-    from esafety_desktop.storage.keypairs import b64, wrap_key
+    from esafety_desktop.storage.case_room import FORMAT, case_key_context, seal_document
+    from esafety_desktop.storage.keypairs import wrap_key
     from esafety_desktop.storage.roster import RosterState
 
     school = attacker_school
@@ -301,12 +296,7 @@ def test_a_case_slipped_in_by_the_head_is_not_opened_and_is_named(attacker_schoo
         document = {
             "format": FORMAT,
             "kept_from": [],
-            "sealed_by": {
-                "account": "p.head",
-                "signature": b64(
-                    attacker.keys.sign(key_statement(attacker.database_id, 1, key, []))
-                ),
-            },
+            "changes": 0,
             "tables": {},
             "search": "",
             "history": [],
@@ -329,8 +319,8 @@ def test_a_case_slipped_in_by_the_head_is_not_opened_and_is_named(attacker_schoo
     assert _fresh_sign_in(school) is None  # not opened, so nothing can be written into it
     problems = verify_open_database(school.signed_in).problems
     assert (
-        "Restricted case 1 was changed outside the app: its key was signed by p.head, who may "
-        "not record cases." in problems
+        "Restricted case 1 was changed outside the app: the audit log has no entry that "
+        "restricted it." in problems
     )
 
 
@@ -354,6 +344,6 @@ def test_a_restricted_case_put_back_as_it_was_is_not_opened(attacker_school: Sch
     assert _fresh_sign_in(school) is None
     problems = verify_open_database(school.signed_in).problems
     assert (
-        "Restricted case 1 was changed outside the app: it is not as the app last saved it."
-        in problems
+        "Restricted case 1 was changed outside the app: it is older than its history in the "
+        "audit log (it was put back)." in problems
     )
