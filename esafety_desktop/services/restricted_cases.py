@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esafety_desktop.domain.clock import SystemClock
-from esafety_desktop.errors import InvalidInput
+from esafety_desktop.errors import InvalidInput, ProblemForUser
 from esafety_desktop.services import restricted_keys
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.restricted_keys import (
@@ -246,9 +246,23 @@ def store_for(signed_in: SignedIn, incident_id: int) -> Any:
         return signed_in.database
     state = state_of(signed_in, writing=True)
     number = case_number(incident_id)
+    if number in state.problems:  # this account holds it, but it was changed outside the app
+        raise CaseAltered(state.problems[number])
     if number not in state.held:
         raise InvalidInput("That incident does not exist.")
     return CaseStore(state, number)
+
+
+class CaseAltered(ProblemForUser):
+    """A restricted case this account may open was changed outside the app: not opened."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(
+            f"{problem} It is not opened, so nothing is written into it.",
+            "Run Verify (Settings › Database) to see what else was changed, and restore the "
+            "newest good backup; tell the chair of governors, as someone with access to the "
+            "database may have tried to read or undo this case.",
+        )
 
 
 def new_restricted_case(signed_in: SignedIn, kept_from: list[str]) -> CaseStore:

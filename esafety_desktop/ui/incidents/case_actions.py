@@ -18,6 +18,7 @@ from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import incidents
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents import IncidentSummary
+from esafety_desktop.services.restricting import DSL_ROLES, restrict_case
 from esafety_desktop.services.settings import SchoolSettings, school_settings
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.operations import Changes, Operation
@@ -65,6 +66,7 @@ class CaseActions(QWidget):
         self.review_button = QPushButton("De&vice or site review…")
         self.evidence_button = QPushButton("Add &evidence…")
         self.status_button = QPushButton("Change s&tatus…")
+        self.restrict_button = QPushButton("Restr&ict…")
         role = signed_in.account.role
         # Ten buttons do not fit side by side under the case on a laptop: they wrap.
         layout = FlowLayout(self)
@@ -74,6 +76,8 @@ class CaseActions(QWidget):
             layout.addWidget(button)
             if button is self.sign_off_button:
                 button.setVisible(can(role, Permission.SIGN_OFF_CASES))
+            elif button is self.restrict_button:  # only a DSL or a deputy seals a case away
+                button.setVisible(role in DSL_ROLES)
             elif button is not self.print_button:  # anyone who may see the case may print it
                 button.setVisible(can(role, Permission.RECORD_INCIDENTS))
 
@@ -87,6 +91,7 @@ class CaseActions(QWidget):
         self.action_button.clicked.connect(self.add_action)
         self.done_button.clicked.connect(self.action_done)
         self.sign_off_button.clicked.connect(self.sign_off)
+        self.restrict_button.clicked.connect(self.restrict)
 
     def _buttons(self) -> tuple[QPushButton, ...]:
         """In the order they stand under the case."""
@@ -100,13 +105,24 @@ class CaseActions(QWidget):
             self.correct_button,
             self.sign_off_button,
             self.status_button,
+            self.restrict_button,
             self.print_button,
         )
 
     def enable(self) -> None:
-        """A case is chosen: the buttons act on it."""
+        """A case is chosen: the buttons act on it (a restricted case is not restricted again)."""
         for button in self._buttons():
             button.setEnabled(True)
+        case = self._chosen()
+        restricted = case is not None and case.id < 0
+        tip = (
+            RESTRICTED_ALREADY
+            if restricted
+            else "Seal this case away from accounts you choose, such as the head's"
+        )
+        self.restrict_button.setEnabled(not restricted)
+        self.restrict_button.setToolTip(tip)
+        self.restrict_button.setAccessibleDescription(tip)
 
     def _open(
         self, dialog: QDialog, case: IncidentSummary, then: Callable[[], object] | None = None
@@ -322,6 +338,39 @@ class CaseActions(QWidget):
             partial(incidents.sign_off, self._signed_in, case.id, comment),
             "The case was not signed off",
         )
+
+    @_on_the_chosen_case
+    def restrict(self, case: IncidentSummary) -> None:
+        """The other accounts are read on the worker; then the form to choose among them."""
+        if case.id < 0:
+            dialogs.inform(self, "Restrict this case", f"{RESTRICTED_ALREADY}.")
+            return
+        Operation(
+            self,
+            partial(incidents.account_holders, self._signed_in),
+            Changes.NOTHING,
+            on_done=partial(self._restrict, case),
+            problem_title="The case could not be restricted",
+        ).run()
+
+    def _restrict(self, case: IncidentSummary, holders: list[incidents.AccountHolder]) -> None:
+        """Once sealed, the case has a new id: the page is told the old one, and finds the
+        case again by its reference."""
+        from esafety_desktop.ui.incidents.restrict_dialog import RestrictDialog
+
+        if not holders:
+            dialogs.inform(
+                self,
+                "Restrict this case",
+                "There is no other account to keep this case from. Add the account first "
+                "(Settings, Accounts), then restrict the case.",
+            )
+            return
+        restrict = partial(restrict_case, self._signed_in, case.id)
+        self._open(RestrictDialog(case.reference, holders, restrict, self), case)
+
+
+RESTRICTED_ALREADY = "This case is restricted already"
 
 
 def _device_review_form(signed_in: SignedIn, incident_id: int) -> bytes:
