@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from esafety_desktop.storage.device_secret import DeviceSecretStore
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+EXIT_BUG = 70  # EX_SOFTWARE: a bug, reported as the window reports one
 ATTENDED_KEYRING_WAIT_SECONDS = 120.0
 
 
@@ -232,6 +233,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nStopped. Nothing was changed.", file=sys.stderr)
         return EXIT_PROBLEM
+    except Exception as bug:  # a bug: where it happened, never what it said
+        from esafety_desktop.ui.crash import describe_bug
+
+        print(describe_bug(type(bug), bug.__traceback__), file=sys.stderr, flush=True)
+        return EXIT_BUG
 
 
 def _init(args: argparse.Namespace) -> int:

@@ -38,7 +38,9 @@ def create_encrypted_engine(
     checked): SQLite refuses every write, and the journal mode is left as it is."""
     if len(data_key) != 32:
         raise ValueError("the data key has 32 bytes")
-    key_pragma = f"PRAGMA key = \"x'{bytes(data_key).hex()}'\""
+    # The key is read from ``data_key`` (which the database wipes on closing) at each connection,
+    # never kept as text between connections (issue 19).
+    key = data_key
     engine = create_engine(
         (
             f"sqlite:///file:{quote(path.as_posix(), safe='/:')}?mode=ro&uri=true"
@@ -47,6 +49,9 @@ def create_encrypted_engine(
         ),
         module=sqlcipher3.dbapi2,
         connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        # An error names the statement, never its values (a pupil's name, a date of birth),
+        # in a console, a Task Scheduler log or a bug report.
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")
@@ -57,7 +62,10 @@ def create_encrypted_engine(
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA cipher_log_level = NONE")
-            cursor.execute(key_pragma)  # must be the first statement that touches the file
+            if not any(key):
+                raise sqlcipher3.dbapi2.OperationalError("the database was closed")
+            cursor.execute(f"PRAGMA key = \"x'{bytes(key).hex()}'\"")  # first to touch the file
+            cursor.execute("PRAGMA cipher_memory_security = ON")  # freed memory is wiped
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute("PRAGMA temp_store = MEMORY")
             if not read_only:
