@@ -46,8 +46,9 @@ class KdfParams:
 # About half a second on the office PCs we measured (bench/unlock_cost.py prints the figure).
 DEFAULT_KDF = KdfParams(time_cost=3, memory_kib=128 * 1024, parallelism=1)
 # Parameters lower than these are refused when read from a file, so a tampered file cannot
-# weaken a slot without being noticed. Tests use the floor.
-MINIMUM_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
+# weaken a slot without being noticed: the design's floor, 64 MiB (tests lower it, and one
+# test checks it as shipped).
+MINIMUM_KDF = KdfParams(time_cost=1, memory_kib=64 * 1024, parallelism=1)
 # ... and higher than these too, so a tampered file cannot make sign-in hang or exhaust memory.
 MAXIMUM_KDF = KdfParams(time_cost=12, memory_kib=1024 * 1024, parallelism=8)
 
