@@ -401,14 +401,15 @@ def _import_people(args: argparse.Namespace) -> int:
 
     from esafety_desktop.domain.mis_import import FIELDS_BY_KEY, FileProblem, mapping_from_headings
     from esafety_desktop.services.access import sign_in
-    from esafety_desktop.services.people_import import apply_import, open_table, plan_import
+    from esafety_desktop.services.people_import import (
+        apply_import,
+        open_table,
+        plan_import,
+        read_export_file,
+    )
 
     try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"The file {args.file} cannot be read ({exc.strerror}).") from None
-    try:
-        table, mapping = open_table(data)
+        table, mapping = open_table(read_export_file(args.file))
         if args.mapping:
             try:
                 saved = tomllib.loads(args.mapping.read_text(encoding="utf-8"))

@@ -7,13 +7,18 @@ DSL to confirm; nobody is marked as left without a person deciding.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esafety_desktop.domain.mis_import import (
+    MAX_BYTES,
+    FileProblem,
     PupilCheck,
     PupilRecord,
     RowProblem,
@@ -88,6 +93,24 @@ class ImportSummary:
         if self.possible_leavers:
             parts.append(f"{counted(self.possible_leavers, 'possible leaver')} to confirm")
         return "Imported: " + ", ".join(parts) + "."
+
+
+def read_export_file(path: Path) -> bytes:
+    """The file's bytes, its size checked before any is read (a huge or special file is
+    refused at once, never read into memory)."""
+    try:
+        found = os.stat(path)
+        if not stat.S_ISREG(found.st_mode):
+            raise FileProblem(f"{path.name or path} is not a file: choose the CSV export itself.")
+        if found.st_size > MAX_BYTES:
+            raise FileProblem("The file is larger than 20 MB; that is not a pupil list export.")
+        with path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise FileProblem(f"The file cannot be read: {exc.strerror or exc}.") from None
+    if len(data) > MAX_BYTES:  # it grew while it was read
+        raise FileProblem("The file is larger than 20 MB; that is not a pupil list export.")
+    return data
 
 
 def open_table(data: bytes) -> tuple[Table, dict[str, int | None]]:

@@ -38,6 +38,7 @@ from esafety_desktop.services.people_import import (
     apply_import,
     open_table,
     plan_import,
+    read_export_file,
 )
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import run_in_background
@@ -77,6 +78,8 @@ class FilePage(QWizardPage):
         layout.addStretch(1)
         self.browse.clicked.connect(self._browse)
         self.path.textChanged.connect(self.completeChanged)
+        self._reading = False
+        self._opened: tuple[Path, tuple[Table, dict[str, int | None]]] | None = None
 
     def _browse(self) -> None:
         chosen = dialogs.open_file_name(
@@ -89,22 +92,44 @@ class FilePage(QWizardPage):
         return bool(self.path.text().strip())
 
     def validatePage(self) -> bool:  # Qt names it
+        """The file is read and checked on the worker (a 20 MB export takes a while); Next
+        goes on by itself once it has been."""
         path = Path(self.path.text().strip())
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self.message.setText(f"The file cannot be read: {exc.strerror}.")
+        if self._opened is not None and self._opened[0] == path:
+            _path, (table, mapping) = self._opened
+            self._opened = None
+            self._wizard.table, self._wizard.mapping = table, mapping
+            self._wizard.file_name = path.name
+            self._wizard.full_roll = self.full_roll.isChecked()
+            return True
+        if self._reading:
             return False
-        try:
-            table, mapping = open_table(data)
-        except FileProblem as exc:
-            self.message.setText(str(exc))
-            return False
+        self._reading = True
+        self.message.setText("Reading the file…")
+        run_in_background(
+            lambda: read_and_open(path),
+            lambda opened: self._read(path, opened),
+            self._not_read,
+            owner=self,
+        )
+        return False
+
+    def _read(self, path: Path, opened: tuple[Table, dict[str, int | None]]) -> None:
+        self._reading = False
         self.message.setText("")
-        self._wizard.table, self._wizard.mapping = table, mapping
-        self._wizard.file_name = path.name
-        self._wizard.full_roll = self.full_roll.isChecked()
-        return True
+        self._opened = (path, opened)
+        self._wizard.next()
+
+    def _not_read(self, exc: BaseException) -> None:
+        self._reading = False
+        if not isinstance(exc, FileProblem):
+            raise exc
+        self.message.setText(str(exc))
+
+
+def read_and_open(path: Path) -> tuple[Table, dict[str, int | None]]:
+    """Read the export (its size checked first) and suggest which column is which."""
+    return open_table(read_export_file(path))
 
 
 class ColumnsPage(QWizardPage):

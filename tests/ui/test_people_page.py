@@ -178,8 +178,8 @@ def test_the_import_wizard_refuses_problems_until_skipped(
     wizard.show()
     dialogs.set_next_answer(str(bad))
     qtbot.mouseClick(wizard.file_page.browse, Qt.MouseButton.LeftButton)
-    wizard.next()
-    assert wizard.currentPage() is wizard.columns_page
+    wizard.next()  # the file is read on the worker; the wizard goes on once it is
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.columns_page, timeout=10000)
     assert wizard.columns_page.boxes["surname"].currentText() == "Legal Surname"
     assert wizard.columns_page.samples["surname"].text() == "e.g. Ashdown"
     wizard.next()
@@ -209,8 +209,36 @@ def test_an_excel_workbook_is_refused_on_the_first_page(
     wizard.show()
     wizard.file_page.path.setText(str(workbook))
     wizard.next()
+    qtbot.waitUntil(lambda: "CSV UTF-8" in wizard.file_page.message.text(), timeout=10000)
     assert wizard.currentPage() is wizard.file_page
-    assert "CSV UTF-8" in wizard.file_page.message.text()
+
+
+def test_the_export_is_read_off_the_windows_thread(
+    qtbot: QtBot, school: School, page: PeoplePage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 19, item 7: a 20 MB export takes a while to read and check; the window's thread
+    never does it."""
+    import threading
+
+    from esafety_desktop.ui import import_wizard
+
+    threads: list[int] = []
+    real = import_wizard.read_and_open
+
+    def watched(path: Path) -> object:
+        threads.append(threading.get_ident())
+        return real(path)
+
+    monkeypatch.setattr(import_wizard, "read_and_open", watched)
+    export = tmp_path / "roll.csv"
+    export.write_bytes((CSV / "sims_like.csv").read_bytes())
+    wizard = ImportWizard(school.signed_in, page)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(export))
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.columns_page, timeout=10000)
+    assert threads and threading.get_ident() not in threads
 
 
 def test_the_people_model_passes_the_model_tester(qtmodeltester, school: School) -> None:  # type: ignore[no-untyped-def]

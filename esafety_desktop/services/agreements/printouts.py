@@ -47,11 +47,11 @@ def cleared_csv(signed_in: SignedIn) -> bytes:
         writer.writerow(
             [
                 _safe_cell(r.name),
-                r.kind,
-                r.year_group or "",
+                _safe_cell(str(r.kind)),
+                _safe_cell(r.year_group or ""),
                 _safe_cell(r.class_name or ""),
                 _safe_cell(r.laptop or ""),
-                r.coverage.reason,
+                _safe_cell(r.coverage.reason),
             ]
         )
     with signed_in.database.transaction() as session:
@@ -231,6 +231,12 @@ def _agreement(versions: list[AgreementVersion], audience: Audience | None, day:
     return Agreement(audience.label, version.label, text)
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
 def _safe_cell(text: str) -> str:
-    """A spreadsheet must not run a name as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """A spreadsheet must not run a cell as a formula (OWASP's list: a cell starting with
+    = + - @, a TAB or a carriage return, or with spaces before one of them)."""
+    if text[:1] in _FORMULA_STARTS or text.lstrip()[:1] in _FORMULA_STARTS:
+        return "'" + text
+    return text
