@@ -40,6 +40,9 @@ def this_pc_keyring() -> Iterator[MemoryKeyring]:
 
 
 TEST_KDF = keyslots.KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
+# The floor as shipped: slots a separate process (the command line run as a program) must
+# accept are made with it.
+SHIPPED_FLOOR = keyslots.MINIMUM_KDF
 
 
 @pytest.fixture(autouse=True)

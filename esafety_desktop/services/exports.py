@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 from esafety_desktop.reports.layout import Printing
 from esafety_desktop.reports.recovery_sheet import RecoverySheet, recovery_sheet_pdf
@@ -11,20 +13,75 @@ from esafety_desktop.services.settings import school_settings
 from esafety_desktop.storage.files import write_atomically
 
 
-def record_printed(signed_in: SignedIn, document: str, pages: int) -> None:
-    with signed_in.database.transaction() as session:
+def record_printed(
+    signed_in: SignedIn, document: str, pages: int, incident_id: int | None = None
+) -> None:
+    """``incident_id``: the case the document is the record (or a form) of. A restricted
+    case's (a negative id) is audited inside its seal: its reference stays out of the clear
+    audit log."""
+    if incident_id is None:
+        incident_id = _restricted_case_named(signed_in, document)
+    with _store(signed_in, incident_id).transaction() as session:
         signed_in.record(
-            session, "document.printed", details={"document": document, "pages": pages}
+            session,
+            "document.printed",
+            **_subject(incident_id),
+            details={"document": document, "pages": pages},
         )
 
 
-def save_pdf(signed_in: SignedIn, document: str, pdf: bytes, path: Path) -> None:
-    """Write an unencrypted copy where the user chose, after they were warned."""
+def save_pdf(
+    signed_in: SignedIn,
+    document: str,
+    pdf: bytes,
+    path: Path,
+    incident_id: int | None = None,
+) -> None:
+    """Write an unencrypted copy where the user chose, after they were warned. ``incident_id``
+    as for :func:`record_printed` (the file's name and folder are sealed with the case)."""
+    if incident_id is None:
+        incident_id = _restricted_case_named(signed_in, document, str(path))
+    store = _store(signed_in, incident_id)
     write_atomically(Path(path), pdf)
-    with signed_in.database.transaction() as session:
+    with store.transaction() as session:
         signed_in.record(
-            session, "document.saved_unencrypted", details={"document": document, "file": str(path)}
+            session,
+            "document.saved_unencrypted",
+            **_subject(incident_id),
+            details={"document": document, "file": str(path)},
         )
+
+
+def _store(signed_in: SignedIn, incident_id: int | None) -> Any:
+    """Where an output is audited: the school database, or a restricted case's own store
+    (found before anything is written: a case this account cannot open is refused)."""
+    if incident_id is None or incident_id >= 0:
+        return signed_in.database
+    from esafety_desktop.services.restricted_cases import store_for
+
+    return store_for(signed_in, incident_id)
+
+
+def _restricted_case_named(signed_in: SignedIn, *words: str) -> int | None:
+    """The restricted case (held by this account) whose reference a document's name or file
+    names, when the caller did not say which case it is: audited in that case's seal all the
+    same, so its reference never reaches the clear audit log."""
+    numbers = {int(n) for text in words for n in _RESTRICTED_REFERENCE.findall(text)}
+    if not numbers:
+        return None
+    from esafety_desktop.services.restricted_cases import state_of
+
+    held = [n for n in sorted(numbers) if n in state_of(signed_in).held]
+    return -held[0] if held else None
+
+
+_RESTRICTED_REFERENCE = re.compile(r"(?<![A-Za-z0-9])R-(\d+)(?!\d)")
+
+
+def _subject(incident_id: int | None) -> dict[str, Any]:
+    if incident_id is None:
+        return {}
+    return {"subject_type": "incident", "subject_id": incident_id}
 
 
 def recovery_sheet(signed_in: SignedIn, recovery_key: str) -> bytes:

@@ -264,6 +264,17 @@ def incident_log_lines(
 ) -> list[LogLine]:
     """The cases reported in the period, oldest first, with the people named or given
     pseudonyms ("Pupil 1", "Staff 2"…: the same person keeps the same one in the log)."""
+    return [line for _id, line in _incident_log(signed_in, period, names, incident_type, status)]
+
+
+def _incident_log(
+    signed_in: SignedIn,
+    period: Period,
+    names: bool,
+    incident_type: str | None,
+    status: IncidentStatus | None,
+) -> list[tuple[int, LogLine]]:
+    """:func:`incident_log_lines`, each line with its case's id."""
     signed_in.require(Permission.MAKE_REPORTS)
     from esafety_desktop.domain.incidents import PersonRole, incident_type_name
     from esafety_desktop.domain.people import display_name
@@ -353,15 +364,18 @@ def incident_log_lines(
             who = pseudonyms[person_id]
         people.setdefault(incident_id, []).append(f"{who} ({PersonRole(role).label.lower()})")
     return [
-        LogLine(
-            reference=c.reference,
-            reported=c.reported_at.date(),
-            closed=c.closed_at.date() if c.closed_at else None,
-            incident_type=incident_type_name(c.incident_type),
-            status=IncidentStatus(c.status).label,
-            people="; ".join(people.get(c.id, [])),
-            outcome=c.outcome,
-            steps_to_do=c.steps_to_do,
+        (
+            c.id,
+            LogLine(
+                reference=c.reference,
+                reported=c.reported_at.date(),
+                closed=c.closed_at.date() if c.closed_at else None,
+                incident_type=incident_type_name(c.incident_type),
+                status=IncidentStatus(c.status).label,
+                people="; ".join(people.get(c.id, [])),
+                outcome=c.outcome,
+                steps_to_do=c.steps_to_do,
+            ),
         )
         for c in found
     ]
@@ -405,21 +419,31 @@ def incident_log(
     """The incident log as a PDF for the local authority or trust; audited."""
     from esafety_desktop.reports.incident_log import incident_log_pdf
     from esafety_desktop.services.exports import printing
+    from esafety_desktop.services.restricted_cases import store_for
 
-    lines = incident_log_lines(
-        signed_in, period, names=names, incident_type=incident_type, status=status
-    )
+    logged = _incident_log(signed_in, period, names, incident_type, status)
+    lines = [line for _id, line in logged]
     missing = restricted_left_out(signed_in)
     pdf = incident_log_pdf(period, lines, names, printing(signed_in), left_out=missing)
+    said = {"from": period.start.isoformat(), "to": period.end.isoformat(), "names": names}
+    # The clear audit log counts only the school database's cases; each restricted case in
+    # the log records it inside its own seal.
+    for incident_id in [i for i, _line in logged if i < 0]:
+        with store_for(signed_in, incident_id).transaction() as session:
+            signed_in.record(
+                session,
+                "report.incident_log_made",
+                subject_type="incident",
+                subject_id=incident_id,
+                details=said,
+            )
     with signed_in.database.transaction() as session:
         signed_in.record(
             session,
             "report.incident_log_made",
             details={
-                "from": period.start.isoformat(),
-                "to": period.end.isoformat(),
-                "cases": len(lines),
-                "names": names,
+                **said,
+                "cases": sum(1 for i, _line in logged if i >= 0),
                 **({"restricted_cases_left_out": missing} if missing else {}),
             },
         )

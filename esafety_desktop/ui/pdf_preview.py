@@ -173,21 +173,30 @@ def documents_folder() -> str:
 
 
 def preview_for(
-    parent: QWidget, signed_in: SignedIn, pdf: bytes, title: str, file_name: str
+    parent: QWidget,
+    signed_in: SignedIn,
+    pdf: bytes,
+    title: str,
+    file_name: str,
+    *,
+    incident_id: int | None = None,
 ) -> PdfPreviewDialog:
     """Open the preview of a document made from the records: printing and saving it are
-    written to the audit log (as operations, on the worker)."""
+    written to the audit log (as operations, on the worker). ``incident_id``: the case the
+    document is the record (or a form) of, so a restricted case's is audited in its seal."""
     from pathlib import Path
 
     from esafety_desktop.services.exports import record_printed, save_pdf
 
     def printed(pages: int) -> None:
-        Operation(dialog, partial(record_printed, signed_in, title, pages), Changes.AUDIT).run()
+        Operation(
+            dialog, partial(record_printed, signed_in, title, pages, incident_id), Changes.AUDIT
+        ).run()
 
     def save(path: str) -> None:
         Operation(
             dialog,
-            partial(save_pdf, signed_in, title, pdf, Path(path)),
+            partial(save_pdf, signed_in, title, pdf, Path(path), incident_id),
             Changes.AUDIT,
             on_done=partial(dialog.show_saved, path),
             problem_title="The PDF was not saved",
@@ -213,15 +222,24 @@ class PreviewLater:
         file_name: str,
         *,
         then: Callable[[PdfPreviewDialog], object] | None = None,
+        incident_id: int | None = None,
     ) -> None:
         self.dialog: PdfPreviewDialog | None = None
         self._parent, self._signed_in = parent, signed_in
         self._title, self._file_name, self._then = title, file_name, then
+        self._incident_id = incident_id
         Operation(
             parent, make, Changes.NOTHING, on_done=self._made, problem_title="Nothing to print"
         ).run()
 
     def _made(self, pdf: bytes) -> None:
-        self.dialog = preview_for(self._parent, self._signed_in, pdf, self._title, self._file_name)
+        self.dialog = preview_for(
+            self._parent,
+            self._signed_in,
+            pdf,
+            self._title,
+            self._file_name,
+            incident_id=self._incident_id,
+        )
         if self._then is not None:
             self._then(self.dialog)

@@ -15,9 +15,9 @@ from pypdf import PdfReader
 
 from esafety_desktop import __version__
 from esafety_desktop.cli import main
-from esafety_desktop.storage import device_secret
+from esafety_desktop.storage import device_secret, keyslots
 from esafety_desktop.storage.files import DatabaseFiles
-from tests.conftest import DSL_PASSWORD, new_pc
+from tests.conftest import DSL_PASSWORD, SHIPPED_FLOOR, new_pc
 from tests.memory_keyring import DismissedKeyring, WaitingKeyring
 
 SCHOOL = "Larkspur Primary (invented)"
@@ -36,6 +36,8 @@ def run(
 def made(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> tuple[Path, str]:
+    # Some tests go on in a separate process, which reads slots with the floor as shipped.
+    monkeypatch.setattr(keyslots, "DEFAULT_KDF", SHIPPED_FLOOR)
     db = tmp_path / "school.db"
     code, out, err = run(
         [

@@ -347,3 +347,36 @@ def test_a_restricted_case_put_back_as_it_was_is_not_opened(attacker_school: Sch
         "Restricted case 1 was changed outside the app: it is older than its history in the "
         "audit log (it was put back)." in problems
     )
+
+
+def test_a_pupils_chronology_writes_nothing_about_a_restricted_case(
+    attacker_school: School,
+) -> None:
+    """An entry about the restricted case written while a pupil's chronology is made would sit
+    next to the chronology's own entry, which names the pupil: none is written."""
+    from sqlalchemy import func, select
+
+    from esafety_desktop.services.transfers import child_chronology
+    from esafety_desktop.storage.models import AuditEntry
+
+    school = attacker_school
+    case = _record_about_the_head(school)
+    dsl = school.signed_in
+    summary = incidents.incident_summary(dsl, case.id)
+    assert summary is not None
+    pupil = next(i.person_id for i in summary.involved if i.person_id > 0)
+
+    def about_restricted() -> int:
+        with dsl.database.reading() as session:
+            return int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(AuditEntry)
+                    .where(AuditEntry.subject_type == "restricted_case")
+                )
+                or 0
+            )
+
+    before = about_restricted()
+    assert b"%PDF" in child_chronology(dsl, pupil)[:8]
+    assert about_restricted() == before

@@ -89,9 +89,14 @@ class ChronologyEntry:
         ]
 
 
-def chronology(signed_in: SignedIn, incident_id: int) -> list[ChronologyEntry]:
-    """The case's entries in time order; reading them is recorded in the audit log."""
-    with store_for(signed_in, incident_id).transaction() as session:
+def chronology(
+    signed_in: SignedIn, incident_id: int, *, record_view: bool = True
+) -> list[ChronologyEntry]:
+    """The case's entries in time order; reading them is recorded in the audit log (unless
+    the caller records what it makes of them instead: a pupil's chronology, whose entry of its
+    own must not follow a restricted case's "changed" entry, naming the pupil)."""
+    store = store_for(signed_in, incident_id)
+    with store.transaction() if record_view else store.reading() as session:
         incident = _visible_incident(session, signed_in, incident_id)
         entries = list(
             session.scalars(
@@ -100,9 +105,10 @@ def chronology(signed_in: SignedIn, incident_id: int) -> list[ChronologyEntry]:
                 .order_by(IncidentEntry.recorded_at, IncidentEntry.id)
             )
         )
-        signed_in.record(
-            session, "incident.viewed", subject_type="incident", subject_id=incident.id
-        )
+        if record_view:
+            signed_in.record(
+                session, "incident.viewed", subject_type="incident", subject_id=incident.id
+            )
         corrected: dict[int, list[int]] = {}
         for e in entries:
             if e.corrects_id:

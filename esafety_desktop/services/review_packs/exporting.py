@@ -54,19 +54,57 @@ class ExportedPack:
         return _left_out_words(len(self.left_out), self.restricted_left_out, "was", "were")
 
 
+EXPORTED = "review_pack.exported"
+
+
+@dataclass(frozen=True)
+class _Headteachers:
+    ids: set[int]  # accounts that are (or were) a headteacher: allegations about them
+    names: set[str]  # the active headteachers' recipient names ("account:…"): cases kept from them
+
+
+def _headteachers(signed_in: SignedIn) -> _Headteachers:
+    """The headteachers' accounts, as the school's signed roster says (the ``account`` table's
+    role is not trusted: anyone holding the data key can change it). An account not on the
+    roster (waiting for a new password since the keys were upgraded), and every account of a
+    school from before per-account keys, is taken as the ``account`` table says."""
+    from esafety_desktop.services.school_keys import roster_state
+    from esafety_desktop.storage.key_file import recipient_of
+
+    head = Role.HEADTEACHER.value
+    state = roster_state(signed_in.database.key_slots)
+    on_roster = {recipient_of(name): m for name, m in state.members.items()} if state else {}
+    ids: set[int] = set()
+    names = {name for name, m in on_roster.items() if m.role == head and m.active}
+    with signed_in.database.reading() as session:
+        rows = session.execute(
+            select(Account.id, Account.username, Account.role, Account.removed_at)
+        ).all()
+    for account_id, username, role, removed_at in rows:
+        name = recipient_of(username)
+        member = on_roster.get(name)
+        if member is not None:
+            if member.role == head:
+                ids.add(account_id)
+        elif role == head:
+            ids.add(account_id)
+            if removed_at is None:
+                names.add(name)
+    return _Headteachers(ids, names)
+
+
 def head_allegations(signed_in: SignedIn) -> set[int]:
     """Cases that are allegations about a headteacher's account (never put in a pack), in the
     school database and among the restricted cases this account holds."""
     from esafety_desktop.services.restricted_cases import every_store
 
+    heads = _headteachers(signed_in).ids
     found: set[int] = set()
+    if not heads:
+        return found
     for session in every_store(signed_in):
         found.update(
-            session.scalars(
-                select(Incident.id)
-                .join(Account, Account.id == Incident.concerns_account_id)
-                .where(Account.role == Role.HEADTEACHER.value)
-            )
+            session.scalars(select(Incident.id).where(Incident.concerns_account_id.in_(heads)))
         )
     return found
 
@@ -80,20 +118,31 @@ def kept_from_the_head(signed_in: SignedIn) -> set[int]:
     state = state_of(signed_in)
     if not state.held:
         return set()
-    with signed_in.database.reading() as session:
-        heads = {
-            recipient_of(name)
-            for name in session.scalars(
-                select(Account.username).where(
-                    Account.role == Role.HEADTEACHER.value, Account.removed_at.is_(None)
-                )
-            )
-        }
+    heads = _headteachers(signed_in).names
     return {
         -number
         for number, held in state.held.items()
         if heads & {recipient_of(str(name)) for name in held.document.get("kept_from", [])}
     }
+
+
+def sealed_exports(signed_in: SignedIn, pack_id: str) -> dict[int, str]:
+    """The restricted cases this account holds that went into pack ``pack_id``, each with the
+    SHA-256 of its record in the pack: the school database keeps neither (the export is
+    recorded inside each case's seal)."""
+    from esafety_desktop.services.restricted_cases import state_of
+
+    found: dict[int, str] = {}
+    for number, held in state_of(signed_in).held.items():
+        for said in held.document.get("history", []):
+            details = said.get("details") if isinstance(said, dict) else None
+            if (
+                said.get("action") == EXPORTED
+                and isinstance(details, dict)
+                and details.get("pack") == pack_id
+            ):
+                found[-number] = str(details.get("sha256", ""))
+    return found
 
 
 def never_in_a_pack(signed_in: SignedIn) -> tuple[set[int], int]:
@@ -180,8 +229,17 @@ def export_review_pack(
     }
     out = Path(out)
     files = _evidence_files(signed_in, chosen) if with_files else []
+    # What the school database keeps in clear names only its own cases: a restricted case's
+    # part in the pack (its reference, its record's hash) is recorded inside its own seal.
+    school = [(i, ref, rec) for i, ref, rec in cases if i >= 0]
+    restricted = [(i, ref, rec) for i, ref, rec in cases if i < 0]
+    # The allegations about the headteacher among the restricted cases are counted in clear
+    # only as restricted cases left out (the headteacher can read the audit log).
+    about_the_head_in_clear = sum(1 for i in about_the_head if i >= 0)
+    restricted_in_clear = restricted_left_out + len(about_the_head) - about_the_head_in_clear
     PackFile.write(out, key, info, cases, files)
     try:
+        _record_in_seals(signed_in, restricted, files, pack_id, reviewer, out.name)
         with signed_in.database.transaction() as session:
             session.add(
                 ReviewPack(
@@ -191,23 +249,23 @@ def export_review_pack(
                     exported_by_name=signed_in.account.display_name,
                     reviewer=reviewer,
                     pack_key=key.hex(),
-                    cases=json.dumps({str(i): record_hash(rec) for i, _ref, rec in cases}),
+                    cases=json.dumps({str(i): record_hash(rec) for i, _ref, rec in school}),
                 )
             )
             signed_in.record(
                 session,
-                "review_pack.exported",
+                EXPORTED,
                 subject_type="review_pack",
                 subject_id=pack_id,
                 details={
-                    "cases": [ref for _i, ref, _rec in cases],
+                    "cases": [ref for _i, ref, _rec in school],
                     "reviewer": reviewer,
                     "file": out.name,
-                    "evidence_files": len(files),
-                    "left_out_allegations_about_the_head": len(about_the_head),
+                    "evidence_files": sum(1 for i, _name, _data in files if i >= 0),
+                    "left_out_allegations_about_the_head": about_the_head_in_clear,
                     **(
-                        {"left_out_restricted_cases": restricted_left_out}
-                        if restricted_left_out
+                        {"left_out_restricted_cases": restricted_in_clear}
+                        if restricted_in_clear
                         else {}
                     ),
                 },
@@ -218,6 +276,36 @@ def export_review_pack(
     return ExportedPack(
         out, passphrase, [ref for _i, ref, _rec in cases], left_out, restricted_left_out
     )
+
+
+def _record_in_seals(
+    signed_in: SignedIn,
+    restricted: list[tuple[int, str, str]],
+    files: list[tuple[int, str, bytes]],
+    pack_id: str,
+    reviewer: str,
+    file_name: str,
+) -> None:
+    """The export, in the history of each restricted case in the pack (sealed with it), with
+    what the import checks the case against: the SHA-256 of its record in the pack."""
+    from esafety_desktop.services.restricted_cases import store_for
+
+    for incident_id, reference, record in restricted:
+        with store_for(signed_in, incident_id).transaction() as session:
+            signed_in.record(
+                session,
+                EXPORTED,
+                subject_type="incident",
+                subject_id=incident_id,
+                details={
+                    "pack": pack_id,
+                    "reference": reference,
+                    "sha256": record_hash(record),
+                    "reviewer": reviewer,
+                    "file": file_name,
+                    "evidence_files": sum(1 for i, _name, _data in files if i == incident_id),
+                },
+            )
 
 
 def evidence_file_count(signed_in: SignedIn, incident_ids: list[int]) -> int:
@@ -331,13 +419,15 @@ def review_choice(signed_in: SignedIn) -> ReviewChoice:
     excluded, restricted_left_out = never_in_a_pack(signed_in)
     with signed_in.database.reading() as session:
         latest = session.execute(
-            select(ReviewPack.exported_at, ReviewPack.cases).order_by(
+            select(ReviewPack.exported_at, ReviewPack.cases, ReviewPack.pack_id).order_by(
                 ReviewPack.exported_at.desc(), ReviewPack.id.desc()
             )
         ).first()
     last_pack = latest.exported_at if latest is not None else None
     since = last_pack if last_pack is not None else recent
     in_last_pack = {int(i) for i in json.loads(latest.cases or "{}")} if latest else set()
+    if latest is not None:  # the restricted cases in it: recorded in their own seals
+        in_last_pack |= set(sealed_exports(signed_in, latest.pack_id))
     stats = (
         select(
             entry.incident_id,

@@ -141,8 +141,8 @@ def read_returned_pack(signed_in: SignedIn, path: Path) -> ReturnedReview:
                 "Nothing was changed.",
             )
         problems = pack.problems()
-        sent = json.loads(row.cases or "{}")
         cases = pack.cases()
+        sent = _sent(signed_in, str(pack_id), row.cases, cases)
         if {str(c.incident_id) for c in cases} != set(sent):
             problems.append("its cases are not the ones that were exported")
         problems += [
@@ -179,6 +179,29 @@ def read_returned_pack(signed_in: SignedIn, path: Path) -> ReturnedReview:
         pack.close()
 
 
+def _sent(signed_in: SignedIn, pack_id: str, kept: str, cases: list[PackCase]) -> dict[str, str]:
+    """The cases exported in the pack, each with its record's SHA-256: the school database's
+    as its ``review_pack`` row keeps them, the restricted cases' as their own seals do (a pack
+    exported before those were sealed lists them in the row). Refused when the pack holds a
+    restricted case this account cannot open: it could not be checked, nor imported."""
+    from esafety_desktop.services.restricted_cases import state_of
+    from esafety_desktop.services.review_packs.exporting import sealed_exports
+
+    sent: dict[str, str] = json.loads(kept or "{}")
+    held = state_of(signed_in).held
+    if any(-c.incident_id not in held for c in cases if c.incident_id < 0):
+        raise _cannot_open()
+    sent.update({str(i): digest for i, digest in sealed_exports(signed_in, pack_id).items()})
+    return sent
+
+
+def _cannot_open() -> PackProblem:
+    return PackProblem(
+        "This pack holds a restricted case this account cannot open.",
+        "Ask a DSL who can open it to import the review. Nothing was changed.",
+    )
+
+
 def import_review(signed_in: SignedIn, returned: ReturnedReview) -> ImportedReview:
     """Add the reviewer's new entries to each case's chronology (what review mode printed or
     saved goes to the audit log); the pack remembers each entry taken, so a later copy of it
@@ -194,6 +217,7 @@ def import_review(signed_in: SignedIn, returned: ReturnedReview) -> ImportedRevi
         taken = set(json.loads(row.imported_entries or "[]"))
         if row.imported_at is not None and row.imported_entries is None:
             raise PackProblem("This review was already imported.", "Nothing was changed.")
+        in_clear = 0
         for case in returned.cases:
             for entry in case.entries:
                 if entry.hash in taken:
@@ -204,6 +228,7 @@ def import_review(signed_in: SignedIn, returned: ReturnedReview) -> ImportedRevi
                 kinds[label] = kinds.get(label, 0) + 1
                 if case.incident_id < 0:
                     continue  # a restricted case: added in its own store (_import_restricted)
+                in_clear += 1
                 if entry.kind not in FOR_THE_CHRONOLOGY:
                     _audit_review_mode_copy(session, signed_in, returned, case, entry)
                     continue
@@ -212,12 +237,14 @@ def import_review(signed_in: SignedIn, returned: ReturnedReview) -> ImportedRevi
         row.imported_at = signed_in.clock.utc_now()
         row.imported_by_name = me.display_name
         result = ImportedReview(added)
+        # Only the school database's cases are counted in clear: a restricted case's entries
+        # are recorded inside its own seal (_import_restricted).
         signed_in.record(
             session,
             "review_pack.imported",
             subject_type="review_pack",
             subject_id=returned.pack_id,
-            details={"reviewer": returned.reviewer, "entries": result.total},
+            details={"reviewer": returned.reviewer, "entries": in_clear},
         )
     return result
 
@@ -283,10 +310,7 @@ def _import_restricted(signed_in: SignedIn, returned: ReturnedReview) -> None:
     try:
         stores = [(case, store_for(signed_in, case.incident_id)) for case in restricted]
     except InvalidInput:
-        raise PackProblem(
-            "This pack holds a restricted case this account cannot open.",
-            "Ask a DSL who can open it to import the review. Nothing was changed.",
-        ) from None
+        raise _cannot_open() from None
     for case, store in stores:
         new = [e for e in case.entries if e.hash not in taken]
         if not new:

@@ -151,8 +151,11 @@ class CaseActions(QWidget):
             problem_title=problem_title,
         ).run()
 
-    def _preview(self, make: Callable[[], bytes], title: str, reference: str) -> None:
-        """The document is made on the worker, then shown in the print preview."""
+    def _preview(
+        self, make: Callable[[], bytes], title: str, reference: str, incident_id: int
+    ) -> None:
+        """The document is made on the worker, then shown in the print preview; printing or
+        saving it is recorded with the case (sealed with it, for a restricted case)."""
         from esafety_desktop.ui.pdf_preview import PreviewLater
 
         PreviewLater(
@@ -162,6 +165,7 @@ class CaseActions(QWidget):
             title,
             f"{reference}.pdf",
             then=partial(setattr, self, "preview"),
+            incident_id=incident_id,
         )
 
     @_on_the_chosen_case
@@ -203,6 +207,7 @@ class CaseActions(QWidget):
             partial(incidents.incident_record, self._signed_in, case.id),
             f"Incident record {case.reference}",
             case.reference,
+            case.id,
         )
 
     @_on_the_chosen_case
@@ -252,6 +257,7 @@ class CaseActions(QWidget):
             partial(_device_review_form, self._signed_in, case.id),
             f"Device / site review {case.reference}",
             case.reference,
+            case.id,
         )
 
     @_on_the_chosen_case
