@@ -42,6 +42,7 @@ class Permission(StrEnum):
     MAKE_REPORTS = "make_reports"
     RESTORE_BACKUPS = "restore_backups"
     EXPORT_REVIEW_PACKS = "export_review_packs"
+    RESTRICT_CASES = "restrict_cases"
 
     @property
     def description(self) -> str:
@@ -68,6 +69,7 @@ _PERMISSION_DESCRIPTIONS = {
     Permission.SIGN_OFF_CASES: "review and sign off cases",
     Permission.RESTORE_BACKUPS: "restore the school database from a backup",
     Permission.EXPORT_REVIEW_PACKS: "hand cases to the headteacher in a review pack, or import one",
+    Permission.RESTRICT_CASES: "restrict a case, sealing it away from chosen accounts",
 }
 
 _EVERYONE = frozenset({Permission.VERIFY_DATABASE, Permission.MAKE_REPORTS})
@@ -80,6 +82,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.MANAGE_PEOPLE,
         Permission.RECORD_INCIDENTS,
         Permission.KEEP_AGREEMENTS,
+        Permission.RESTRICT_CASES,
     },
     Role.HEADTEACHER: _EVERYONE | {Permission.VIEW_AUDIT_LOG, Permission.SIGN_OFF_CASES},
     Role.ONLINE_SAFETY_LEAD: _EVERYONE

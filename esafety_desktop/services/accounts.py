@@ -25,6 +25,7 @@ from esafety_desktop.services.access import (
     write_setting,
 )
 from esafety_desktop.services.incidents.drafts import reseal_my_drafts
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.services.passwords import require_acceptable_password
 from esafety_desktop.services.restricted_cases import settle_case_keys
 from esafety_desktop.storage.key_file import KeySlotFile, recipient_of
@@ -53,6 +54,7 @@ def list_accounts(signed_in: SignedIn, *, include_removed: bool = False) -> list
         ]
 
 
+@open_to_every_role("who cannot sign in yet: every role is told to ask a DSL")
 def accounts_needing_passwords(signed_in: SignedIn) -> list[AccountInfo]:
     """Accounts that cannot sign in until a DSL gives them a new password (the school's keys
     were upgraded since they last signed in)."""
@@ -244,6 +246,7 @@ def change_school_key(signed_in: SignedIn, why: str = "asked for") -> SchoolKeyC
     return SchoolKeyChanged(database.key_slots.generation, left_out)
 
 
+@open_to_every_role("whether the school's key must change: every session finishes it")
 def school_key_change_due(signed_in: SignedIn) -> str | None:
     """Why the school's key must still be changed (an account was removed and the program
     stopped before the key changed), or None."""
@@ -252,6 +255,7 @@ def school_key_change_due(signed_in: SignedIn) -> str | None:
     return str(due) if due else None
 
 
+@open_to_every_role("an account's own password")
 def change_own_password(signed_in: SignedIn, *, current_password: str, new_password: str) -> None:
     database = signed_in.database
     username = signed_in.account.username

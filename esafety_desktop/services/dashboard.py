@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from esafety_desktop.domain.incidents import IncidentStatus
 from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.services.settings import SchoolSettings, school_settings
 from esafety_desktop.storage.models import Account, AuditEntry, Person
 
@@ -83,6 +84,7 @@ class _Counts:
     possible_leavers: int
 
 
+@open_to_every_role("each account's own Dashboard, from what it may see")
 def dashboard(signed_in: SignedIn) -> Dashboard:
     """Every item that needs the signed-in person, the most urgent first; among equally
     urgent items, the order below is the order on screen."""
@@ -439,6 +441,7 @@ class Bar:
     key: str  # "2026-03" for a month, the incident type for a type
 
 
+@open_to_every_role("counts of the cases this account may see")
 def incident_bars(signed_in: SignedIn) -> tuple[list[Bar], list[Bar]]:
     """Cases reported in each of the last twelve months, and this school year's by type.
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esafety_desktop.errors import DatabaseOlderThanLastUsed
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.storage import audit, history
 from esafety_desktop.storage.database import SchoolDatabase
 from esafety_desktop.storage.device_secret import DeviceSecretStore
@@ -69,6 +70,7 @@ def where(database: SchoolDatabase) -> str:
     return str(database.files.database.resolve())
 
 
+@open_to_every_role("every session seals what it writes")
 def begin_sealing(signed_in: SignedIn) -> None:
     """The first signed session seals every record as it is (storage/history.py), so an edit
     made outside the app from then on is named by ``verify``."""
@@ -81,6 +83,7 @@ def begin_sealing(signed_in: SignedIn) -> None:
         seal_everything(signed_in, session)
 
 
+@open_to_every_role("every session seals what it writes")
 def seal_everything(signed_in: SignedIn, session: Session) -> None:
     signed_in.record(session, "security.records_sealed")
     sealed = history.begin_sealing(session)

@@ -15,6 +15,7 @@ from esafety_desktop.domain.roles import Permission
 from esafety_desktop.domain.upn import normalise_upn, upn_problem
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.storage.models import Person, PersonLink
 
 
@@ -88,6 +89,7 @@ class PersonDetails:
     links: list[LinkedPerson]
 
 
+@open_to_every_role("every role looks people up")
 def list_people(signed_in: SignedIn, *, include_left: bool = True) -> list[PersonRow]:
     with signed_in.database.reading() as session:
         query = (
@@ -100,6 +102,7 @@ def list_people(signed_in: SignedIn, *, include_left: bool = True) -> list[Perso
         return [_row(p) for p in session.scalars(query)]
 
 
+@open_to_every_role("every role looks people up (each look is audited)")
 def person_details(signed_in: SignedIn, person_id: int) -> PersonDetails:
     """A person's whole record; looking is recorded in the audit log."""
     with signed_in.database.transaction() as session:

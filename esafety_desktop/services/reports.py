@@ -32,6 +32,7 @@ from esafety_desktop.domain.roles import Permission
 from esafety_desktop.domain.school_year import YEAR_ORDER, Period
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn, read_setting, write_setting
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.storage.models import Incident, IncidentAction, IncidentEntry, IncidentPerson
 
 THRESHOLD_SETTING = "report_threshold"
@@ -41,6 +42,7 @@ POLICY_REVIEW_SETTING = "policy_review_date"
 # -- settings ------------------------------------------------------------------------------
 
 
+@open_to_every_role("a setting every report reads")
 def report_threshold(signed_in: SignedIn) -> int:
     with signed_in.database.reading() as session:
         saved = read_setting(session, THRESHOLD_SETTING)
@@ -58,6 +60,7 @@ def set_report_threshold(signed_in: SignedIn, threshold: int) -> None:
         signed_in.record(session, "settings.report_threshold", details={"below": threshold})
 
 
+@open_to_every_role("a date the Dashboard shows every role")
 def policy_review_date(signed_in: SignedIn) -> date | None:
     with signed_in.database.reading() as session:
         saved = read_setting(session, POLICY_REVIEW_SETTING)
@@ -209,6 +212,7 @@ def governors_report(
     signed_in: SignedIn, period: Period, compare_with: Period | None = None
 ) -> bytes:
     """The governors' report as a PDF: counts, comparisons and charts; nothing about a person."""
+    signed_in.require(Permission.MAKE_REPORTS)
     from esafety_desktop.reports.governors import governors_pdf
     from esafety_desktop.services.exports import printing
 
@@ -228,6 +232,7 @@ def governors_report(
     return pdf
 
 
+@open_to_every_role("a count, no record")
 def restricted_left_out(signed_in: SignedIn) -> int:
     """How many restricted cases this account cannot open: a printout leaves them out and
     says how many."""
@@ -264,6 +269,7 @@ def incident_log_lines(
 ) -> list[LogLine]:
     """The cases reported in the period, oldest first, with the people named or given
     pseudonyms ("Pupil 1", "Staff 2"…: the same person keeps the same one in the log)."""
+    signed_in.require(Permission.MAKE_REPORTS)
     return [line for _id, line in _incident_log(signed_in, period, names, incident_type, status)]
 
 
@@ -417,6 +423,7 @@ def incident_log(
     status: IncidentStatus | None = None,
 ) -> bytes:
     """The incident log as a PDF for the local authority or trust; audited."""
+    signed_in.require(Permission.MAKE_REPORTS)
     from esafety_desktop.reports.incident_log import incident_log_pdf
     from esafety_desktop.services.exports import printing
     from esafety_desktop.services.restricted_cases import store_for

@@ -28,6 +28,7 @@ from esafety_desktop.domain.clock import SystemClock
 from esafety_desktop.errors import InvalidInput, ProblemForUser
 from esafety_desktop.services import restricted_keys
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.services.restricted_keys import (
     CHANGED,
     SUBJECT,
@@ -175,6 +176,7 @@ class RestrictedCases:
         self.room.close()
 
 
+@open_to_every_role("the restricted cases this account holds the keys to")
 def state_of(signed_in: SignedIn, *, writing: bool = False) -> RestrictedCases:
     """This session's restricted cases, opened the first time they are needed."""
     state: RestrictedCases | None = getattr(signed_in, _STATE, None)
@@ -186,11 +188,13 @@ def state_of(signed_in: SignedIn, *, writing: bool = False) -> RestrictedCases:
     return state
 
 
+@open_to_every_role("a count of cases this account cannot open")
 def left_out(signed_in: SignedIn) -> int:
     """How many restricted cases this account cannot open (so a printout can say so)."""
     return len(state_of(signed_in).not_held)
 
 
+@open_to_every_role("a count of cases this account holds")
 def held_count(signed_in: SignedIn) -> int:
     return len(state_of(signed_in).held)
 
@@ -240,6 +244,7 @@ class CaseStore:
                         state.room.versions.pop(number, None)  # reloaded as it is on disk
 
 
+@open_to_every_role("where a case lives; the services that use it check")
 def store_for(signed_in: SignedIn, incident_id: int) -> Any:
     """Where a case lives: the school database, or (a negative id) this account's room."""
     if incident_id >= 0:
@@ -265,6 +270,7 @@ class CaseAltered(ProblemForUser):
         )
 
 
+@open_to_every_role("recording_incident checks RECORD_INCIDENTS first")
 def new_restricted_case(signed_in: SignedIn, kept_from: list[str]) -> CaseStore:
     """A store whose first transaction makes a new restricted case, kept from ``kept_from``
     (account names)."""
@@ -278,6 +284,7 @@ def new_restricted_case(signed_in: SignedIn, kept_from: list[str]) -> CaseStore:
     return CaseStore(state_of(signed_in, writing=True), None, kept_from)
 
 
+@open_to_every_role("the cases this account may see")
 def every_store(signed_in: SignedIn) -> Iterator[Session]:
     """Reading sessions on the school database, then on this account's restricted cases."""
     with signed_in.database.reading() as session:
@@ -383,6 +390,7 @@ class CaseProblems:
     not_held: int
 
 
+@open_to_every_role("verify checks VERIFY_DATABASE first")
 def case_problems(signed_in: SignedIn) -> CaseProblems:
     """For ``verify``: restricted cases deleted, restricted by nobody, given to an account they
     are kept from, with a wrap nobody may have made or this account's own wrap gone, and (for
@@ -413,6 +421,7 @@ def case_problems(signed_in: SignedIn) -> CaseProblems:
     return CaseProblems(problems, len(state.not_held - set(state.problems)))
 
 
+@open_to_every_role("audit_entries checks VIEW_AUDIT_LOG first")
 def opened_entry(
     signed_in: SignedIn, number: int, details: dict[str, Any]
 ) -> dict[str, Any] | None:
@@ -431,6 +440,7 @@ def opened_entry(
     return said if isinstance(said, dict) else None
 
 
+@open_to_every_role("a case this account holds")
 def reference_of(signed_in: SignedIn, number: int) -> str | None:
     state = state_of(signed_in)
     held = state.held.get(number)
@@ -440,6 +450,7 @@ def reference_of(signed_in: SignedIn, number: int) -> str | None:
     return str(rows[0]["reference"]) if rows else None
 
 
+@open_to_every_role("every session: a DSL's for everyone, others' for themselves")
 def settle_case_keys(signed_in: SignedIn, also: list[tuple[str, PrivateKeys]] | None = None) -> int:
     """``restricted_keys.settle_case_keys``, with the keys open in this session."""
     state: RestrictedCases | None = getattr(signed_in, _STATE, None)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from esafety_desktop.domain.roles import Permission, Role, can
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.services.school_keys import roster_state
 from esafety_desktop.storage import history
 from esafety_desktop.storage.case_room import case_key_context, open_document
@@ -110,6 +111,7 @@ def next_number(school: Session) -> int:
     return max([in_rows, *named]) + 1
 
 
+@open_to_every_role("a check on a case this account holds")
 def untrusted(
     signed_in: SignedIn,
     school: Session,
@@ -155,6 +157,7 @@ def wraps_of(row: SealedCase) -> dict[str, Any]:
     return raw if isinstance(raw, dict) else {}
 
 
+@open_to_every_role("public keys from the signed roster")
 def recipients(signed_in: SignedIn, kept_from: list[str]) -> dict[str, bytes]:
     """Every account on the signed roster the case is not kept from, and the recovery key:
     each one's X25519 public key."""
@@ -190,6 +193,7 @@ def _signed_wrap(
     return {**made, "by": signed_in.account.username, "signature": b64(keys.sign(message))}
 
 
+@open_to_every_role("a check, no record")
 def wrap_signer_problem(
     signed_in: SignedIn, number: int, recipient: str, wrap: Any, kept_from: list[str]
 ) -> str | None:
@@ -212,6 +216,7 @@ def wrap_signer_problem(
     return None
 
 
+@open_to_every_role("wraps only to accounts the case is not kept from")
 def wrap_all(
     signed_in: SignedIn,
     number: int,
@@ -235,6 +240,7 @@ def wrap_all(
     return wraps
 
 
+@open_to_every_role("verify checks VERIFY_DATABASE first")
 def wrap_problems(signed_in: SignedIn, row: SealedCase, committed: Commitment) -> list[str]:
     """For ``verify``, with no case key needed: wraps given to an account the case is kept
     from, wraps nobody (or an excluded account) signed, and this account's own wrap gone."""
@@ -266,6 +272,7 @@ def wrap_problems(signed_in: SignedIn, row: SealedCase, committed: Commitment) -
 # -- settling ------------------------------------------------------------------------------
 
 
+@open_to_every_role("every session: a DSL's for everyone, others' for themselves")
 def settle_case_keys(
     signed_in: SignedIn,
     also: list[tuple[str, PrivateKeys]] | None = None,

@@ -17,9 +17,10 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from esafety_desktop.domain.roles import Role
-from esafety_desktop.errors import InvalidInput, NotAllowed
+from esafety_desktop.domain.roles import Permission, Role
+from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.services.restricted_cases import state_of
 from esafety_desktop.services.restricted_keys import (
     SUBJECT,
@@ -53,8 +54,7 @@ DSL_ROLES = (Role.DSL, Role.DEPUTY_DSL)
 
 def restrict_case(signed_in: SignedIn, incident_id: int, kept_from: list[int]) -> int:
     """Seal a case away from the accounts ``kept_from``; returns its new id (negative)."""
-    if signed_in.account.role not in DSL_ROLES:
-        raise NotAllowed(signed_in.account.role.label, "restrict a case")
+    signed_in.require(Permission.RESTRICT_CASES)
     if incident_id < 0:
         raise InvalidInput("This case is restricted already.")
     if signed_in.keys is None:
@@ -77,6 +77,7 @@ def restrict_case(signed_in: SignedIn, incident_id: int, kept_from: list[int]) -
     return -number
 
 
+@open_to_every_role("a DSL's sign-in; restrict_case checks RESTRICT_CASES")
 def move_kept_from_cases(signed_in: SignedIn) -> int:
     """Cases kept from an account before restricted cases were sealed (upgraded databases)
     are moved into seals at a DSL's sign-in. Returns how many were moved."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from esafety_desktop.errors import ProblemForUser
+from esafety_desktop.services.open_to_all import open_to_every_role
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -24,6 +25,7 @@ class SessionEnd:
     closing_problem: ProblemForUser | None = None
 
 
+@open_to_every_role("every session ends")
 def end_session(
     signed_in: SignedIn, action: str, *, backup: bool = False, prune_backups: bool = True
 ) -> SessionEnd:
@@ -52,6 +54,7 @@ def end_session(
     return SessionEnd(backup_problem, second_problem, closing_problem)
 
 
+@open_to_every_role("open_backup let only a DSL or the recovery key open it")
 def restore_in_place_of(
     signed_in: SignedIn | None,
     opened: OpenedBackup,

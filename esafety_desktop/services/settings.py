@@ -19,6 +19,7 @@ from esafety_desktop.services.access import (
     read_setting,
     write_setting,
 )
+from esafety_desktop.services.open_to_all import open_to_every_role
 
 PUPIL_WORD_SETTING = "pupil_word"
 PUPIL_WORDS = ("pupil", "learner", "student")
@@ -48,6 +49,7 @@ class SchoolSettings:
         return self.pupil_word + "s"
 
 
+@open_to_every_role("every role reads the school's settings")
 def school_settings(signed_in: SignedIn) -> SchoolSettings:
     with signed_in.database.reading() as session:
         return SchoolSettings(
@@ -61,6 +63,7 @@ def school_settings(signed_in: SignedIn) -> SchoolSettings:
 
 
 def rename_school(signed_in: SignedIn, name: str) -> None:
+    signed_in.require(Permission.CHANGE_SETTINGS)
     _change(signed_in, SCHOOL_NAME_SETTING, check_school_name(name))
 
 
@@ -74,6 +77,7 @@ def check_school_name(name: str) -> str:
 
 
 def set_pupil_word(signed_in: SignedIn, word: str) -> None:
+    signed_in.require(Permission.CHANGE_SETTINGS)
     _change(signed_in, PUPIL_WORD_SETTING, check_pupil_word(word))
 
 
@@ -85,6 +89,7 @@ def check_pupil_word(word: str) -> str:
 
 
 def set_auto_lock_minutes(signed_in: SignedIn, minutes: int) -> None:
+    signed_in.require(Permission.CHANGE_SETTINGS)
     low, high = AUTO_LOCK_RANGE
     if not low <= minutes <= high:
         raise InvalidInput(f"Auto-lock must be between {low} and {high} minutes.")
@@ -92,6 +97,7 @@ def set_auto_lock_minutes(signed_in: SignedIn, minutes: int) -> None:
 
 
 def set_contacts(signed_in: SignedIn, contacts: list[Contact]) -> None:
+    signed_in.require(Permission.CHANGE_SETTINGS)
     _change(signed_in, CONTACTS_SETTING, to_saved(contacts))
 
 
@@ -106,6 +112,7 @@ def confirm_recovery_sheet(signed_in: SignedIn, how: str) -> None:
         signed_in.record(session, "recovery_sheet.confirmed", details={"how": how})
 
 
+@open_to_every_role("every role reads the school's settings")
 def school_year_start(signed_in: SignedIn) -> tuple[int, int]:
     """The day the school year starts (month, day): 1 September unless the school says."""
     with signed_in.database.reading() as session:
@@ -127,6 +134,7 @@ def set_school_year_start(signed_in: SignedIn, month: int, day: int) -> None:
         signed_in.record(session, "settings.school_year_start", details={"day": f"{day}/{month}"})
 
 
+@open_to_every_role("every role reads the school's settings")
 def parents_sign(signed_in: SignedIn) -> str:
     """Whose forms a parent or carer signs too: "younger" (the default), "all" or "none"."""
     with signed_in.database.reading() as session:

@@ -14,6 +14,7 @@ from esafety_desktop.domain.roles import Permission
 from esafety_desktop.domain.school_year import add_school_days
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.storage.models import FileTransfer, Person
 
 CONFIRM_WITHIN = 5  # school days
@@ -101,6 +102,7 @@ def confirm_receipt(
         )
 
 
+@open_to_every_role("every role sees where a pupil's file went")
 def transfers(signed_in: SignedIn, person_id: int | None = None) -> list[Transfer]:
     """Transfers of one pupil's file (or of every pupil's), newest first."""
     with signed_in.database.reading() as session:
@@ -128,6 +130,7 @@ def transfers(signed_in: SignedIn, person_id: int | None = None) -> list[Transfe
         ]
 
 
+@open_to_every_role("every role sees where a pupil's file went")
 def unconfirmed(signed_in: SignedIn) -> list[Transfer]:
     """Files sent more than five school days ago with no receipt confirmed."""
     today = signed_in.clock.today()

@@ -26,6 +26,7 @@ from esafety_desktop.domain.people import display_name
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.agreements._common import _versions
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.services.settings import parents_sign, school_year_start
 from esafety_desktop.storage.models import AupSignature, Person
 
@@ -42,6 +43,7 @@ class PersonCoverage:
     coverage: Coverage
 
 
+@open_to_every_role("the school's rules, no record")
 def renewal_rules(signed_in: SignedIn) -> dict[Audience, RenewalRule]:
     """The policies' rules, with the school's choice of whose forms a parent signs too."""
     from dataclasses import replace
@@ -57,6 +59,7 @@ def renewal_rules(signed_in: SignedIn) -> dict[Audience, RenewalRule]:
     return rules
 
 
+@open_to_every_role("every role reads the agreements register")
 def register(signed_in: SignedIn) -> list[PersonCoverage]:
     """Everyone who signs an agreement, on roll today, with their coverage."""
     day = signed_in.clock.today()
@@ -104,6 +107,7 @@ def _facts(p: Person) -> tuple[int, str, str | None, PersonFacts]:
     )
 
 
+@open_to_every_role("every role reads the agreements register")
 def person_coverage(signed_in: SignedIn, person_id: int) -> Coverage:
     day = signed_in.clock.today()
     with signed_in.database.reading() as session:
@@ -157,6 +161,7 @@ def coverage_counts(rows: list[PersonCoverage]) -> list[CoverageCount]:
     return [CoverageCount(k, signed[k], groups[k]) for k in sorted(groups, key=order.__getitem__)]
 
 
+@open_to_every_role("every role reads who is cleared to log on")
 def cleared_for_access(signed_in: SignedIn) -> list[PersonCoverage]:
     """Staff, pupils and visitors whose agreement is in order: who IT may let log on."""
     return [

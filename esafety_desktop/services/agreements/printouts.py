@@ -33,6 +33,7 @@ from esafety_desktop.services.agreements.coverage import (
     renewal_rules,
 )
 from esafety_desktop.services.exports import printing
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.storage.models import Person
 
 
@@ -60,11 +61,13 @@ def cleared_csv(signed_in: SignedIn) -> bytes:
 
 
 def save_cleared_csv(signed_in: SignedIn, path: Path) -> None:
+    signed_in.require(Permission.KEEP_AGREEMENTS)
     from esafety_desktop.storage.files import write_atomically
 
     write_atomically(path, cleared_csv(signed_in))
 
 
+@open_to_every_role("the class names, for choosing forms to print")
 def classes(signed_in: SignedIn) -> list[str]:
     """The classes of the pupils on roll, in year-group order."""
     from esafety_desktop.domain.school_year import YEAR_ORDER
@@ -88,6 +91,7 @@ def classes(signed_in: SignedIn) -> list[str]:
     return list(dict.fromkeys(name for _, name in sorted(found, key=rank) if name))
 
 
+@open_to_every_role("every role may print forms for people to sign")
 def pupil_forms(signed_in: SignedIn, class_name: str | None = None) -> bytes:
     """Pre-filled forms for one class (or every class, in order), one per pupil: their
     agreement, their name and class, their parents' and carers' names, and signature lines:
@@ -140,6 +144,7 @@ def pupil_forms(signed_in: SignedIn, class_name: str | None = None) -> bytes:
     return forms_pdf(pages, printing(signed_in), title)
 
 
+@open_to_every_role("every role may print blank forms")
 def blank_forms(signed_in: SignedIn, audience: Audience, copies: int = 1) -> bytes:
     """Blank forms to fill in by hand (visitors and community users sign one before using
     school technology)."""
@@ -157,6 +162,7 @@ def blank_forms(signed_in: SignedIn, audience: Audience, copies: int = 1) -> byt
     )
 
 
+@open_to_every_role("every role reads the agreements register")
 def coverage_summary(signed_in: SignedIn) -> bytes:
     day = signed_in.clock.today()
     rows = register(signed_in)

@@ -14,6 +14,7 @@ from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.agreements._common import _versions
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.storage.models import AupSignature, Person
 
 
@@ -134,6 +135,7 @@ def correct_signature(
         )
 
 
+@open_to_every_role("every role reads the agreements register")
 def signature_history(signed_in: SignedIn, person_id: int) -> list[SignatureRecord]:
     """Every signature row for a person, oldest first, corrections included."""
     with signed_in.database.reading() as session:

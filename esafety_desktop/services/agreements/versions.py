@@ -13,6 +13,7 @@ from esafety_desktop.errors import InvalidInput
 from esafety_desktop.paths import resources_dir
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.agreements._common import AgreementVersion, _versions
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.storage.models import AupSignature, AupVersion
 
 
@@ -21,6 +22,7 @@ def starter_text(audience: Audience) -> str:
     return (resources_dir() / "aup" / f"{audience.value}.txt").read_text(encoding="utf-8")
 
 
+@open_to_every_role("every role reads the agreements in force")
 def list_versions(signed_in: SignedIn) -> list[AgreementVersion]:
     with signed_in.database.reading() as session:
         return _versions(session)
@@ -114,10 +116,12 @@ def change_version_text(signed_in: SignedIn, version_id: int, text: str) -> None
 
 def issue_starter_agreements(signed_in: SignedIn, effective_from: date, label: str) -> None:
     """One version for every audience from the app's starter texts."""
+    signed_in.require(Permission.KEEP_AGREEMENTS)
     for audience in Audience:
         add_version(signed_in, audience, label, effective_from, starter_text(audience))
 
 
+@open_to_every_role("every role reads the agreements in force")
 def version_pdf(signed_in: SignedIn, version_id: int) -> bytes | None:
     with signed_in.database.reading() as session:
         version = session.get(AupVersion, version_id)

@@ -14,9 +14,11 @@ from esafety_desktop.domain.roles import Role
 from esafety_desktop.errors import InvalidInput, NotAllowed
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents.search import _reindex
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.storage.models import Account, Incident, IncidentEntry
 
 
+@open_to_every_role("the filter that keeps cases from the accounts they are about")
 def visible_to(signed_in: SignedIn) -> Any:
     return or_(
         Incident.concerns_account_id.is_(None),

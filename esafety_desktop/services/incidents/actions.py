@@ -18,6 +18,7 @@ from esafety_desktop.services.incidents._common import (
     _visible_incident,
     visible_to,
 )
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.services.restricted_cases import every_store, store_for
 from esafety_desktop.storage.models import Incident, IncidentAction
 
@@ -95,6 +96,7 @@ def complete_action(signed_in: SignedIn, action_id: int, outcome: str) -> None:
         _case_changed(session, signed_in, incident.id, "incident.action_done")
 
 
+@open_to_every_role("the cases this account may see")
 def actions(
     signed_in: SignedIn, incident_id: int | None = None, *, open_only: bool = False
 ) -> list[ActionInfo]:

@@ -20,6 +20,7 @@ from esafety_desktop.services.incidents._common import (
     _visible_incident,
 )
 from esafety_desktop.services.incidents.plan import references_of
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.services.restricted_cases import store_for
 from esafety_desktop.storage.models import IncidentEntry
 
@@ -89,6 +90,7 @@ class ChronologyEntry:
         ]
 
 
+@open_to_every_role("the cases this account may see")
 def chronology(
     signed_in: SignedIn, incident_id: int, *, record_view: bool = True
 ) -> list[ChronologyEntry]:

@@ -17,6 +17,7 @@ from esafety_desktop.services.incidents._common import (
     _local,
     _visible_incident,
 )
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.services.restricted_cases import store_for
 from esafety_desktop.storage.models import DeviceReview
 
@@ -54,6 +55,7 @@ def record_device_review(signed_in: SignedIn, incident_id: int, review: DeviceSi
         _case_changed(session, signed_in, incident.id, "incident.device_review")
 
 
+@open_to_every_role("the cases this account may see")
 def device_review_form(signed_in: SignedIn, incident_id: int) -> bytes | None:
     """The newest review of the case as a printable form, or None if there is none."""
     from esafety_desktop.reports.device_review import ReviewForm, device_review_pdf

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.errors import InvalidInput
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.storage.key_file import recipient_of
 from esafety_desktop.storage.keypairs import (
     PrivateKeys,
@@ -71,6 +72,7 @@ def save_draft(signed_in: SignedIn, draft_id: int | None, label: str, data: dict
         return draft.id
 
 
+@open_to_every_role("the account's own drafts")
 def my_drafts(signed_in: SignedIn) -> list[DraftInfo]:
     with signed_in.database.reading() as session:
         rows = session.scalars(
@@ -86,6 +88,7 @@ def my_drafts(signed_in: SignedIn) -> list[DraftInfo]:
         return found
 
 
+@open_to_every_role("the account's own drafts")
 def load_draft(signed_in: SignedIn, draft_id: int) -> dict[str, Any]:
     with signed_in.database.reading() as session:
         draft = session.get(IncidentDraft, draft_id)
@@ -100,6 +103,7 @@ def load_draft(signed_in: SignedIn, draft_id: int) -> dict[str, Any]:
         return dict(json.loads(opened[1]))
 
 
+@open_to_every_role("the account's own drafts")
 def discard_draft(signed_in: SignedIn, draft_id: int) -> None:
     with signed_in.database.transaction() as session:
         draft = session.get(IncidentDraft, draft_id)

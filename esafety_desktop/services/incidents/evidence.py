@@ -19,6 +19,7 @@ from esafety_desktop.services.incidents._common import (
     _local,
     _visible_incident,
 )
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.services.restricted_cases import store_for
 from esafety_desktop.storage.models import Evidence
 
@@ -111,6 +112,7 @@ def add_evidence(
         )
 
 
+@open_to_every_role("the cases this account may see")
 def evidence_for(signed_in: SignedIn, incident_id: int) -> list[EvidenceItem]:
     with store_for(signed_in, incident_id).reading() as session:
         incident = _visible_incident(session, signed_in, incident_id)

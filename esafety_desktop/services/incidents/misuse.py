@@ -15,6 +15,7 @@ from esafety_desktop.domain.misuse_grid import (
 )
 from esafety_desktop.paths import resources_dir
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.services.restricted_cases import every_store
 from esafety_desktop.storage.models import Incident, IncidentPerson
 
@@ -25,6 +26,7 @@ def shipped_misuse_grid() -> dict[str, MisuseCategory]:
     return load_misuse_grid(text)
 
 
+@open_to_every_role("the cases this account may see")
 def misuse_suggestion(signed_in: SignedIn, person_id: int, category: str) -> Suggestion:
     """The grid's response for this pupil, from their earlier incidents in the category."""
     earlier = 0

@@ -34,10 +34,12 @@ from esafety_desktop.services.incidents._common import (
     _visible_incident,
 )
 from esafety_desktop.services.incidents.flowcharts import shipped_flowchart
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.services.restricted_cases import store_for
 from esafety_desktop.storage.models import Incident, IncidentAction, IncidentEntry
 
 
+@open_to_every_role("the cases this account may see")
 def case_plan(signed_in: SignedIn, incident_id: int) -> CasePlan:
     """Where the case stands in the flowchart, from its chronology."""
     with store_for(signed_in, incident_id).reading() as session:

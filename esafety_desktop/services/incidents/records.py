@@ -27,6 +27,7 @@ from esafety_desktop.services.incidents.chronology import chronology
 from esafety_desktop.services.incidents.evidence import evidence_for
 from esafety_desktop.services.incidents.flowcharts import shipped_flowchart
 from esafety_desktop.services.incidents.plan import _answers
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.services.restricted_cases import every_store, store_for
 from esafety_desktop.storage.models import Incident, IncidentPerson, Person
 
@@ -63,6 +64,7 @@ class IncidentSummary:
         return {i.year_group for i in self.involved if i.year_group}
 
 
+@open_to_every_role("the cases this account may see")
 def list_incidents(signed_in: SignedIn) -> list[IncidentSummary]:
     """Every case this account may see, newest first."""
     found: list[IncidentSummary] = []
@@ -79,6 +81,7 @@ def list_incidents(signed_in: SignedIn) -> list[IncidentSummary]:
     return found
 
 
+@open_to_every_role("the cases this account may see")
 def incident_summary(signed_in: SignedIn, incident_id: int) -> IncidentSummary | None:
     """One case as the list shows it (after a change to it), or None if this account may
     not see it."""
@@ -139,6 +142,7 @@ def _summary(incident: Incident, involved: tuple[Involved, ...] = ()) -> Inciden
     )
 
 
+@open_to_every_role("the cases this account may see")
 def incident_record(signed_in: SignedIn, incident_id: int) -> bytes:
     """The printable record of a case (PDF bytes, never written to disk here)."""
     from esafety_desktop.reports.incident_record import incident_record_pdf
@@ -146,6 +150,7 @@ def incident_record(signed_in: SignedIn, incident_id: int) -> bytes:
     return incident_record_pdf(incident_record_data(signed_in, incident_id))
 
 
+@open_to_every_role("the cases this account may see")
 def incident_record_data(signed_in: SignedIn, incident_id: int) -> IncidentRecord:
     """What the printed record of a case says, as plain data (also what a review pack holds)."""
     from esafety_desktop.domain.people import display_name
@@ -231,6 +236,7 @@ class PersonIncident:
     role: PersonRole
 
 
+@open_to_every_role("the cases this account may see")
 def incidents_about(signed_in: SignedIn, person_id: int) -> list[PersonIncident]:
     """The cases a person is involved in (that this account may see), newest first."""
     found: list[PersonIncident] = []

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from esafety_desktop.domain.incidents import incident_type_name
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.services.restricted_cases import every_store
 from esafety_desktop.storage.models import Incident, IncidentEntry, IncidentPerson, Person
 
@@ -22,6 +23,7 @@ def search_words(words: str) -> list[str]:
     return [t for t in re.findall(r"\w+", words.lower()) if len(t) >= SHORTEST_WORD]
 
 
+@open_to_every_role("the cases this account may see")
 def search_incidents(signed_in: SignedIn, words: str) -> set[int]:
     """Ids of the visible cases whose facts, people or chronology contain every word typed
     (each word matched as a prefix, so typing "cyber" finds "cyberbullying")."""

@@ -19,6 +19,7 @@ from esafety_desktop.services.incidents._common import (
 )
 from esafety_desktop.services.incidents.flowcharts import shipped_flowchart
 from esafety_desktop.services.incidents.plan import _answers
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.services.restricted_cases import every_store, store_for
 from esafety_desktop.storage.models import Incident, IncidentEntry
 
@@ -88,6 +89,7 @@ def change_status(
         )
 
 
+@open_to_every_role("the cases this account may see")
 def open_case_count(signed_in: SignedIn) -> dict[IncidentStatus, int]:
     """Open cases by status (closed ones left out), for the Dashboard."""
     counts: dict[IncidentStatus, int] = {}
@@ -121,6 +123,7 @@ def sign_off(signed_in: SignedIn, incident_id: int, comment: str) -> None:
         _case_changed(session, signed_in, incident.id, "incident.signed_off")
 
 
+@open_to_every_role("the cases this account may see")
 def awaiting_sign_off(signed_in: SignedIn) -> int:
     """Visible cases with no review entry yet (for the headteacher's Dashboard)."""
     waiting = 0

@@ -18,7 +18,7 @@ from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import incidents
 from esafety_desktop.services.access import SignedIn
 from esafety_desktop.services.incidents import IncidentSummary
-from esafety_desktop.services.restricting import DSL_ROLES, restrict_case
+from esafety_desktop.services.restricting import restrict_case
 from esafety_desktop.services.settings import SchoolSettings, school_settings
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.operations import Changes, Operation
@@ -77,7 +77,7 @@ class CaseActions(QWidget):
             if button is self.sign_off_button:
                 button.setVisible(can(role, Permission.SIGN_OFF_CASES))
             elif button is self.restrict_button:  # only a DSL or a deputy seals a case away
-                button.setVisible(role in DSL_ROLES)
+                button.setVisible(can(role, Permission.RESTRICT_CASES))
             elif button is not self.print_button:  # anyone who may see the case may print it
                 button.setVisible(can(role, Permission.RECORD_INCIDENTS))
 
