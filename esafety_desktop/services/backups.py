@@ -30,6 +30,7 @@ from esafety_desktop.services.access import (
     sign_in,
     write_setting,
 )
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.storage.backup import (
     BACKUPS_FOLDER,
     BEFORE_UPGRADE,
@@ -100,7 +101,10 @@ def back_up(
     (slow) copy to the second location.
 
     A failure of the second location does not fail the backup: the run says why, the audit log
-    records it and the Dashboard warns."""
+    records it and the Dashboard warns. Every session backs up (at sign-out); a copy to a
+    folder of the caller's choosing (``also_to``) needs a DSL: it is the whole database."""
+    if also_to is not None:
+        signed_in.require(Permission.RESTORE_BACKUPS)
     database = signed_in.database
     if stop():
         raise WorkStopped("The backup was not made: the program was locked before it began.")
@@ -232,6 +236,7 @@ class BackupStatus:
         return None
 
 
+@open_to_every_role("when the last backup was made: the Dashboard tells every role")
 def backup_status(signed_in: SignedIn) -> BackupStatus:
     database = signed_in.database
     with database.reading() as session:
@@ -308,14 +313,38 @@ def backup_at(folder: Path) -> Backup:
     return Backup.read(folder)
 
 
-def newest_good_backup(database: Path, second_location: Path | None = None) -> Backup | None:
-    """For a database that will not open: the newest backup whose files are intact."""
+def newest_good_backup(
+    database: Path,
+    second_location: Path | None = None,
+    *,
+    data_key: bytes | bytearray | None = None,
+) -> Backup | None:
+    """The newest backup whose files are intact: for a database that will not open, and for
+    verify's "older than its own backup".
+
+    Signed backups come first. With the ``data_key`` only those whose signature holds under it
+    count: a relabelled or altered manifest is not a backup (nor is one made under a data key
+    since changed). Without it (nobody is signed in yet) the order is what the manifests claim;
+    the signature is checked on unlocking, before anything is restored. A backup made before
+    manifests were signed is offered only when no signed one is."""
     database_id = database_id_of(database)
     roots = [local_root(database)] + ([second_root(second_location)] if second_location else [])
-    for backup in backups_in(*roots, database_id=database_id):
+    found = backups_in(*roots, database_id=database_id)
+    signed = [b for b in found if b.signed and (data_key is None or b.signature_holds(data_key))]
+    for backup in signed + [b for b in found if not b.signed]:
         if not backup.damaged_files():
             return backup
     return None
+
+
+def newest_good_backup_of(database: SchoolDatabase) -> Backup | None:
+    """:func:`newest_good_backup` for an open database: only backups whose signature holds
+    under its data key (or, if none is signed, one made before manifests were signed)."""
+    data_key = database.data_key_copy()
+    try:
+        return newest_good_backup(database.files.database, data_key=data_key)
+    finally:
+        data_key[:] = bytes(len(data_key))
 
 
 def database_id_of(database: Path) -> str | None:

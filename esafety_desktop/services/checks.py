@@ -160,9 +160,9 @@ def _chain_report(database: SchoolDatabase) -> VerificationReport:
 def _older_than_backup(database: SchoolDatabase, entries: int) -> list[str]:
     """The newest backup holds more of the audit log than the database: the database is an
     older copy put back, or its newest entries were removed."""
-    from esafety_desktop.services.backups import newest_good_backup
+    from esafety_desktop.services.backups import newest_good_backup_of
 
-    backup = newest_good_backup(database.files.database)
+    backup = newest_good_backup_of(database)  # its manifest's signature checked
     if backup is None or backup.audit_entries <= entries:
         return []
     return [

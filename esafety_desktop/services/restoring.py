@@ -34,9 +34,12 @@ from esafety_desktop.services.passwords import require_acceptable_password
 from esafety_desktop.services.school_keys import Unlocked, open_with_recovery
 from esafety_desktop.storage import keyslots
 from esafety_desktop.storage.backup import (
+    BACKUP_FILES,
+    MANIFEST,
     BackupCheck,
     BackupProblem,
     check_copy,
+    copy_plain_file,
     sha256_of,
 )
 from esafety_desktop.storage.database import SchoolDatabase
@@ -87,6 +90,7 @@ def open_backup(
 ) -> OpenedBackup:
     """Unlock a backup with an account's password (this PC) or the recovery key (any PC), and
     check it without changing a byte. Only a DSL's password, or the recovery key, restores."""
+    backup.check_files()  # still no links or special files since it was listed
     wrong = backup.damaged_files()
     if wrong:
         raise BackupProblem(
@@ -101,6 +105,15 @@ def open_backup(
         )
     unlocked = _unlock(key_slots, username, password, recovery_key, device_secrets)
     data_key = unlocked.data_key
+    if backup.signed and not backup.signature_holds(data_key):
+        unlocked.wipe()
+        raise BackupProblem(
+            f"The backup in {backup.folder} cannot be trusted: its {MANIFEST} was changed after "
+            "the backup was made (its date, counts or checksums are not what was written), so "
+            "it is not treated as a backup.",
+            "Choose another backup, or the copy in the other location. Keep this folder for "
+            "your IT support: someone may have tried to pass an old backup off as a new one.",
+        )
     check = check_copy(backup.database_files, bytearray(data_key))
     if check.problems:
         unlocked.wipe()
@@ -228,6 +241,7 @@ def restore(
                 "backup_made_at": backup.made_at.isoformat(timespec="seconds"),
                 "kind": backup.kind,
                 "made_on": backup.made_on,
+                "manifest": "signed" if backup.signed else "made before manifests were signed",
                 "opened_with": "recovery key" if opened.by_recovery_key else "password",
                 "replaced_database_kept_in": str(set_aside) if set_aside else None,
             },
@@ -293,22 +307,21 @@ def _move_aside(files: DatabaseFiles, now: datetime) -> Path:
 
 def _copy_into_place(backup: Backup, files: DatabaseFiles) -> None:
     """Copy the backup's two files beside their final names, check them, then rename: the
-    database first, the key file last, so a half-done restore is never taken for a database."""
-    import shutil
-
-    pairs = [(backup.database, files.database), (backup.database_files.key_slots, files.key_slots)]
+    database first, the key file last, so a half-done restore is never taken for a database.
+    Only ordinary files are read (never through a link), and only the two a backup holds."""
+    pairs = list(zip(BACKUP_FILES, (files.database, files.key_slots), strict=True))
     staged = []
     try:
         files.database.parent.mkdir(parents=True, exist_ok=True)
-        for source, final in pairs:
+        for name, final in pairs:
             temp = final.with_name(f".{final.name}.restoring")
-            shutil.copyfile(source, temp)
+            copy_plain_file(backup.folder / name, temp)
             os.chmod(temp, 0o600)
             with temp.open("rb") as handle:
                 os.fsync(handle.fileno())
-            if sha256_of(temp) != backup.files[source.name]:
+            if sha256_of(temp) != backup.files[name]:
                 raise BackupProblem(
-                    f"The copy of {source.name} does not match the backup.",
+                    f"The copy of {name} does not match the backup.",
                     "The disk may be failing. Nothing was replaced.",
                 )
             staged.append((temp, final))

@@ -6,12 +6,16 @@ A backup is one folder, named after the moment it was made::
         2026-11-23 161502 sign-out/
             school.db        VACUUM INTO copy: same key, same SQLCipher salt, one file, no WAL
             school.db.keys   the key slots as they were just before the copy
-            backup.json      what, when, counts and SHA-256 of both files (no names, no text)
+            backup.json      when, why, a few counts, SHA-256 of both files; signed (HMAC)
 
 The folder is written under a ``.partial-`` name and only renamed to its final name once the
 copy has been opened, checked page by page, its structure and audit chain verified, and every
 file flushed to the disk. A crash part-way leaves a ``.partial-`` folder that nothing lists as a
 backup and the next backup clears away. The live database is never copied as a file.
+
+Reading a folder trusts nothing in it (anyone may have made it): a manifest may name only the
+two files above, only ordinary files are read (never through a link), and what a manifest says
+is a claim until its signature is checked with the data key (restoring, verify).
 """
 
 from __future__ import annotations
@@ -19,16 +23,20 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import hmac
 import json
 import os
 import shutil
 import socket
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import func, inspect, select, text
 
 from esafety_desktop.domain.clock import SystemClock
@@ -43,20 +51,35 @@ BACKUPS_FOLDER = "eSafety Desktop backups"
 BEFORE_UPGRADE = "before upgrade"
 MANIFEST = "backup.json"
 FORMAT = "esafety-desktop-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the manifest is signed ("mac")
+UNSIGNED_VERSION = 1  # written before manifests were signed: still read, never preferred
 PARTIAL_PREFIX = ".partial-"
 DATABASE_NAME = "school.db"
+KEY_FILE_NAME = DatabaseFiles(Path(DATABASE_NAME)).key_slots.name  # "school.db.keys"
+BACKUP_FILES = (DATABASE_NAME, KEY_FILE_NAME)  # the only names a manifest may list
+MANIFEST_MAC_INFO = b"esafety-desktop/backup-manifest/v1"
+MANIFEST_MAX_BYTES = 64 * 1024  # a real one is well under 1 KiB
 # A partial folder older than this is a crash's leftover, not a backup still being written.
 STALE_PARTIAL = timedelta(hours=1)
 
-# What each count in the manifest is called, and the table it counts (tables a database made by
-# an older version lacks are simply left out).
+# What the copy's check counts (tables an older layout lacks are left out); only SHOWN_COUNTS,
+# which the restore chooser shows, go into the manifest in the clear.
 _COUNTED = (("cases", Incident), ("people", Person), ("accounts", Account))
+SHOWN_COUNTS = ("cases", "people")
+
+_SIGNED_FIELDS = frozenset(
+    {"format", "version", "database_id", "made_at", "kind", "app_version", "layout"}
+    | {"counts", "audit_entries", "files", "made_on", "mac"}
+)
+_UNSIGNED_FIELDS = _SIGNED_FIELDS - {"mac"}
+_REQUIRED = frozenset({"format", "version", "database_id", "made_at", "kind", "files"})
+_LONGEST_TEXT = 200
 
 
 @dataclass(frozen=True)
 class Backup:
-    """One verified backup folder and what its manifest says about it."""
+    """One backup folder and what its manifest says about it: a claim until
+    :meth:`signature_holds` is true under the data key (or the backup is unsigned)."""
 
     folder: Path
     database_id: str
@@ -68,6 +91,13 @@ class Backup:
     audit_entries: int = 0
     files: dict[str, str] = field(compare=False, default_factory=dict)  # name -> SHA-256
     made_on: str = ""  # the computer's name, to tell the office PC's backups apart
+    # HMAC-SHA256 of the manifest (hex); None for one made before manifests were signed.
+    mac: str | None = field(compare=False, default=None, repr=False)
+
+    @property
+    def signed(self) -> bool:
+        """False if made before manifests were signed (never offered ahead of a signed one)."""
+        return self.mac is not None
 
     @property
     def database(self) -> Path:
@@ -77,16 +107,13 @@ class Backup:
     def database_files(self) -> DatabaseFiles:
         return DatabaseFiles(self.database)
 
-    @property
-    def size(self) -> int:
-        return sum((self.folder / name).stat().st_size for name in self.files)
-
-    def manifest(self) -> dict[str, Any]:
+    def _fields(self) -> dict[str, Any]:
+        """The manifest without its ``mac``: what the signature covers."""
         return {
             "format": FORMAT,
             "version": FORMAT_VERSION,
             "database_id": self.database_id,
-            "made_at": self.made_at.isoformat(timespec="microseconds"),
+            "made_at": self.made_at.astimezone(UTC).isoformat(timespec="microseconds"),
             "kind": self.kind,
             "app_version": self.app_version,
             "layout": self.layout,
@@ -96,49 +123,142 @@ class Backup:
             "made_on": self.made_on,
         }
 
+    def manifest(self) -> dict[str, Any]:
+        if self.mac is None:
+            return {**self._fields(), "version": UNSIGNED_VERSION}
+        return {**self._fields(), "mac": self.mac}
+
+    def signed_with(self, data_key: bytes | bytearray) -> Backup:
+        return dataclasses.replace(self, mac=manifest_mac(self._fields(), data_key))
+
+    def signature_holds(self, data_key: bytes | bytearray) -> bool:
+        """The manifest is as written for the database ``data_key`` opens (not relabelled,
+        counts and checksums unchanged). False for an unsigned one."""
+        expected = manifest_mac(self._fields(), data_key)
+        return self.mac is not None and hmac.compare_digest(self.mac, expected)
+
     @classmethod
     def read(cls, folder: Path) -> Backup:
-        """The backup in ``folder``; :class:`BackupProblem` if it is not one we can trust."""
+        """The backup in ``folder``; :class:`BackupProblem` if it is not one we can read. Only
+        ordinary files in ``folder`` are opened, and the manifest no further than one can be."""
+        folder = Path(folder)
         try:
-            raw = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-            if raw.get("format") != FORMAT:
-                raise ValueError("not an eSafety Desktop backup")
-            if raw.get("version") != FORMAT_VERSION:
-                raise ValueError(f"backup format {raw.get('version')}")
-            made_at = datetime.fromisoformat(str(raw["made_at"]))
-            return cls(
-                folder=folder,
-                database_id=str(raw["database_id"]),
-                made_at=made_at if made_at.tzinfo else made_at.replace(tzinfo=UTC),
-                kind=str(raw["kind"]),
-                app_version=str(raw.get("app_version", "")),
-                layout=raw.get("layout"),
-                counts={str(k): int(v) for k, v in dict(raw.get("counts", {})).items()},
-                audit_entries=int(raw.get("audit_entries", 0)),
-                files={str(k): str(v) for k, v in dict(raw["files"]).items()},
-                made_on=str(raw.get("made_on", "")),
-            )
-        except FileNotFoundError:
+            _check_folder(folder)
+            raw = json.loads(_read_plain(folder / MANIFEST).decode("utf-8"), parse_constant=_bad)
+            return cls._from_manifest(folder, raw)
+        except NotAnOrdinaryFile as exc:
+            raise exc.problem(folder) from None
+        except (FileNotFoundError, _NotABackup) as exc:
+            why = f"it has no {MANIFEST}" if isinstance(exc, FileNotFoundError) else str(exc)
             raise BackupProblem(
-                f"{folder} is not an eSafety Desktop backup: it has no {MANIFEST}.",
-                "Choose the folder named after the date the backup was made.",
+                f"{folder} is not an eSafety Desktop backup: {why}.",
+                "Choose the folder named after the date a backup was made; this one has not "
+                "been changed, and nothing outside it was read.",
             ) from None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
             raise BackupProblem(
                 f"The backup in {folder} cannot be read ({exc}).",
                 "Choose another backup; this one has not been changed.",
             ) from exc
+
+    @classmethod
+    def _from_manifest(cls, folder: Path, raw: Any) -> Backup:
+        if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+            raise _NotABackup(f"its {MANIFEST} is not a backup's manifest")
+        version, fields = raw.get("version"), set(raw)
+        signed = version == FORMAT_VERSION
+        if signed and "mac" not in raw:
+            raise _NotABackup(f"its {MANIFEST} is not signed, though version {version} always is")
+        if not signed and version != UNSIGNED_VERSION:
+            raise ValueError(f"backup format {version!r}")
+        if not (fields == _SIGNED_FIELDS if signed else _REQUIRED <= fields <= _UNSIGNED_FIELDS):
+            raise _NotABackup(f"its {MANIFEST} holds other fields than a backup's manifest")
+        files, counts = raw["files"], raw.get("counts", {})
+        if not isinstance(files, dict) or sorted(files) != sorted(BACKUP_FILES):
+            raise _NotABackup(
+                f"its {MANIFEST} lists other files than the two a backup holds, "
+                f"{DATABASE_NAME} and {KEY_FILE_NAME}"
+            )
+        if not isinstance(counts, dict) or not set(counts) <= set(
+            SHOWN_COUNTS if signed else (name for name, _ in _COUNTED)
+        ):
+            raise _NotABackup(f"its {MANIFEST} holds other counts than a backup's manifest")
+        text = {k: _line(raw.get(k, ""), k) for k in ("database_id", "kind", "app_version")}
+        made_at = datetime.fromisoformat(_line(raw.get("made_at"), "made_at"))
+        layout = raw.get("layout")
+        backup = cls(
+            folder=folder,
+            made_at=made_at if made_at.tzinfo else made_at.replace(tzinfo=UTC),
+            layout=None if layout is None else _line(layout, "layout"),
+            counts={_line(name, "a count's name"): _count(counts[name]) for name in counts},
+            audit_entries=_count(raw.get("audit_entries", 0)),
+            files={name: _sha256_hex(files[name]) for name in BACKUP_FILES},
+            made_on=_line(raw.get("made_on", ""), "made_on"),
+            mac=_sha256_hex(raw["mac"]) if signed else None,
+            **text,
+        )
+        as_written = _canonical({k: v for k, v in raw.items() if k != "mac"})
+        if not backup.database_id or (signed and _canonical(backup._fields()) != as_written):
+            raise _NotABackup(f"its {MANIFEST} is not written as eSafety Desktop writes one")
+        return backup
+
+    def check_files(self) -> None:
+        """:class:`BackupProblem` if the folder or a file in it is a link or special file."""
+        try:
+            _check_folder(self.folder)
+        except NotAnOrdinaryFile as exc:
+            raise exc.problem(self.folder) from None
+        except OSError as exc:
+            raise problem_from_os_error(exc, self.folder) from exc
 
     def damaged_files(self) -> list[str]:
         """The files whose bytes no longer match the manifest (missing ones included)."""
         wrong = []
         for name, expected in self.files.items():
             try:
-                if sha256_of(self.folder / name) != expected:
+                if name not in BACKUP_FILES or sha256_of(self.folder / name) != expected:
                     wrong.append(name)
             except OSError:
                 wrong.append(name)
         return wrong
+
+
+def manifest_mac(fields: dict[str, Any], data_key: bytes | bytearray) -> str:
+    """HMAC-SHA256 (hex) of a manifest without its ``mac``, in canonical JSON, under
+    HKDF(data key, salt = the database_id, info = :data:`MANIFEST_MAC_INFO`)."""
+    salt = str(fields["database_id"]).encode("utf-8")
+    key = HKDF(hashes.SHA256(), 32, salt, MANIFEST_MAC_INFO).derive(bytes(data_key))
+    return hmac.new(key, _canonical(fields), hashlib.sha256).hexdigest()
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+class _NotABackup(ValueError):
+    """Not a manifest the program writes: said as "not a backup: <why>"."""
+
+
+def _bad(constant: str) -> None:
+    raise ValueError(f"{constant} is not a number a manifest holds")
+
+
+def _line(value: Any, what: str) -> str:
+    if not isinstance(value, str) or len(value) > _LONGEST_TEXT or not value.isprintable():
+        raise ValueError(f"{what} is not a short line of text")
+    return value
+
+
+def _count(value: Any) -> int:
+    if type(value) is not int or value < 0:
+        raise ValueError("a count is not a whole number")
+    return value
+
+
+def _sha256_hex(value: Any) -> str:
+    if not isinstance(value, str) or len(value) != 64 or value.strip("0123456789abcdef"):
+        raise ValueError("a checksum is not 64 hex digits")
+    return value
 
 
 class BackupProblem(ProblemForUser):
@@ -187,11 +307,16 @@ def write_backup(
             kind=kind,
             app_version=_app_version(),
             layout=check.layout,
-            counts=check.counts,
+            counts={k: v for k, v in check.counts.items() if k in SHOWN_COUNTS},
             audit_entries=check.audit_entries,
-            files={DATABASE_NAME: sha256_of(copy), keys.name: sha256_of(keys)},
-            made_on=socket.gethostname(),
+            files={DATABASE_NAME: sha256_of(copy), KEY_FILE_NAME: sha256_of(keys)},
+            made_on="".join(filter(str.isprintable, socket.gethostname()))[:_LONGEST_TEXT],
         )
+        data_key = database.data_key_copy()
+        try:
+            backup = backup.signed_with(data_key)
+        finally:
+            data_key[:] = bytes(len(data_key))
         _finish(partial, final, backup)
     return Backup.read(final)
 
@@ -207,19 +332,19 @@ def _no_room(root: Path) -> BackupProblem:
 def copy_backup(backup: Backup, root: Path) -> Backup:
     """Copy a verified backup into ``root`` (a USB stick, another drive) and check the copy."""
     final = root / backup.folder.name
-    if (final / MANIFEST).exists():
+    if os.path.lexists(final / MANIFEST):
         existing = Backup.read(final)
-        if not existing.damaged_files():
+        if existing.manifest() == backup.manifest() and not existing.damaged_files():
             return existing
         raise BackupProblem(
             f"{final} already holds a copy of this backup, but it is damaged.",
             "Move that folder somewhere else (keep it for your IT support) and try again.",
         )
+    backup.check_files()
     with _partial_folder(root, final.name) as partial:
-        for name in backup.files:
+        for name in BACKUP_FILES:
             try:
-                shutil.copyfile(backup.folder / name, partial / name)
-                os.chmod(partial / name, 0o600)
+                copy_plain_file(backup.folder / name, partial / name)
             except OSError as exc:
                 raise problem_from_os_error(exc, root) from exc
             _fsync(partial / name)
@@ -335,11 +460,88 @@ def folder_name(made_at: datetime, kind: str) -> str:
 
 
 def sha256_of(path: Path) -> str:
+    """SHA-256 (hex) of an ordinary file (:class:`NotAnOrdinaryFile`, unread, for a link,
+    pipe or device: ``/dev/zero`` cannot keep it reading for ever)."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with os.fdopen(_open_plain(path), "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def copy_plain_file(source: Path, target: Path) -> None:
+    """Copy an ordinary file (as :func:`sha256_of` reads it) into ``target``, private."""
+    with os.fdopen(_open_plain(source), "rb") as reading:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, 0o600)
+        with os.fdopen(fd, "wb") as writing:
+            shutil.copyfileobj(reading, writing, 1 << 20)
+
+
+# -- reading only ordinary files ---------------------------------------------------------
+
+_BINARY = getattr(os, "O_BINARY", 0)
+# A link swapped in after the check is not followed (O_NOFOLLOW), a pipe not waited on
+# (O_NONBLOCK; fstat then refuses it). Windows has neither; lstat sees its reparse points.
+_NAMES = 0x20000000  # Windows: IsReparseTagNameSurrogate (a link, a junction, a mount point)
+_READ_PLAIN = os.O_RDONLY | _BINARY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+class NotAnOrdinaryFile(OSError):
+    """A backup's folder or file is a link, a pipe, a device or a socket: it is not read."""
+
+    def __init__(self, path: Path, link: bool) -> None:
+        super().__init__(f"{path} is {'a link' if link else 'not an ordinary file'}")
+        self.path, self.link = path, link
+
+    def problem(self, folder: Path) -> BackupProblem:
+        what = "it" if self.path == folder else f"{self.path.name} in it"
+        why = "a link (a shortcut to somewhere else)" if self.link else "not an ordinary file"
+        return BackupProblem(
+            f"{folder} is not an eSafety Desktop backup: {what} is {why}.",
+            "Choose another backup; this one has not been changed. If it is a copy of one of "
+            "yours, copy the folder itself there, not a link to it.",
+        )
+
+
+def _refusal(path: Path, found: os.stat_result, directory: bool = False) -> None:
+    # Windows: other reparse points (OneDrive's placeholders) are the file itself.
+    reparse = getattr(found, "st_file_attributes", 0) & stat.FILE_ATTRIBUTE_REPARSE_POINT
+    if stat.S_ISLNK(found.st_mode) or (reparse and getattr(found, "st_reparse_tag", 0) & _NAMES):
+        raise NotAnOrdinaryFile(path, link=True)
+    if not (stat.S_ISDIR if directory else stat.S_ISREG)(found.st_mode):
+        raise NotAnOrdinaryFile(path, link=False)
+
+
+def _require_plain(path: Path, directory: bool = False) -> None:
+    _refusal(path, os.lstat(path), directory)
+
+
+def _check_folder(folder: Path) -> None:
+    """The folder and those of its files that are there (a missing one is damage) are plain."""
+    _require_plain(folder, directory=True)
+    for name in (MANIFEST, *BACKUP_FILES):
+        with contextlib.suppress(FileNotFoundError):
+            _require_plain(folder / name)
+
+
+def _open_plain(path: Path) -> int:
+    """A descriptor for reading an ordinary file, checked before opening and once open."""
+    _require_plain(path)
+    fd = os.open(path, _READ_PLAIN)
+    try:
+        _refusal(path, os.fstat(fd))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _read_plain(path: Path, limit: int = MANIFEST_MAX_BYTES) -> bytes:
+    with os.fdopen(_open_plain(path), "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise _NotABackup(f"its {path.name} is far larger than a backup's manifest")
+    return data
 
 
 # -- files -------------------------------------------------------------------------------

@@ -881,12 +881,16 @@ def test_a_backup_folder_is_as_described(school: School, tmp_path: Path) -> None
         "audit_entries",
         "files",
         "made_on",
+        "mac",
     }
-    assert manifest["format"] == "esafety-desktop-backup" and manifest["version"] == 1
+    assert manifest["format"] == "esafety-desktop-backup" and manifest["version"] == 2
     assert manifest["kind"] == "by hand" and manifest["made_at"].endswith("+00:00")
-    assert set(manifest["counts"]) == {"cases", "people", "accounts"}
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00", manifest["made_at"])
+    assert set(manifest["counts"]) == {"cases", "people"}  # only what the chooser shows
+    assert sorted(manifest["files"]) == ["school.db", "school.db.keys"]
     for name in ("school.db", "school.db.keys"):
         assert manifest["files"][name] == hashlib.sha256((folder / name).read_bytes()).hexdigest()
+    assert len((folder / "backup.json").read_bytes()) <= 64 * 1024
 
     # Same key and same salt as the live database; it opens with the recovery key alone.
     document = read_key_file(folder / "school.db")
@@ -897,15 +901,52 @@ def test_a_backup_folder_is_as_described(school: School, tmp_path: Path) -> None
     copy.parent.mkdir()
     shutil.copyfile(folder / "school.db", copy)
     shutil.copyfile(folder / "school.db.keys", copy.with_name("school.db.keys"))
-    connection = open_database(copy, recovered_data_key(copy, school.recovery_key))
+    data_key = recovered_data_key(copy, school.recovery_key)
+    connection = open_database(copy, data_key)
     try:
         assert setting(connection, "school_name") == SCHOOL_NAME
         layout = connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
-        accounts = connection.execute("SELECT count(*) FROM account").fetchone()[0]
+        cases = connection.execute("SELECT count(*) FROM incident").fetchone()[0]
+        people = connection.execute("SELECT count(*) FROM person").fetchone()[0]
+        entries = connection.execute("SELECT count(*) FROM audit_entry").fetchone()[0]
     finally:
         connection.close()
     assert layout == manifest["layout"]
-    assert accounts == manifest["counts"]["accounts"]
+    assert manifest["counts"] == {"cases": cases, "people": people}
+    assert manifest["audit_entries"] == entries
+
+    # The signature, by hand: HMAC-SHA256 of the canonical manifest without "mac", under
+    # HKDF(data key, salt = database_id, info = "esafety-desktop/backup-manifest/v1").
+    def mac_of(fields: dict[str, Any]) -> str:
+        key = hkdf(
+            data_key,
+            fields["database_id"].encode("utf-8"),
+            b"esafety-desktop/backup-manifest/v1",
+        )
+        message = canonical({k: v for k, v in fields.items() if k != "mac"})
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+    assert hmac.compare_digest(manifest["mac"], mac_of(manifest))
+
+    # The program keeps the rules the document states: a relabelled manifest's signature no
+    # longer holds and restoring it is refused; a name other than the two is not a backup.
+    from esafety_desktop.services import restoring
+    from esafety_desktop.storage.backup import Backup, BackupProblem
+    from esafety_desktop.storage.device_secret import DeviceSecretStore
+
+    relabelled = dict(manifest, made_at="2099-01-01T00:00:00.000000+00:00")
+    assert mac_of(relabelled) != manifest["mac"]
+    (folder / "backup.json").write_text(json.dumps(relabelled, indent=2), encoding="utf-8")
+    with pytest.raises(BackupProblem, match="changed after the backup was made"):
+        restoring.open_backup(
+            Backup.read(folder),
+            recovery_key=school.recovery_key,
+            device_secrets=DeviceSecretStore(),
+        )
+    renamed = dict(manifest, files={"school.db": manifest["files"]["school.db"], "../x": "0" * 64})
+    (folder / "backup.json").write_text(json.dumps(renamed, indent=2), encoding="utf-8")
+    with pytest.raises(BackupProblem, match="not an eSafety Desktop backup"):
+        Backup.read(folder)
 
 
 def test_a_version_1_key_file_opens_as_described(tmp_path: Path) -> None:

@@ -55,6 +55,15 @@ def _summaries(signed_in: object) -> list[str]:
     return sorted(r.summary for r in incidents.list_incidents(signed_in))  # type: ignore[arg-type]
 
 
+def _make_unsigned(folder: Path, **changes: object) -> None:
+    """The manifest as versions before signing wrote it: version 1, no ``mac``, all three
+    counts in the clear."""
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest.pop("mac", None)
+    manifest.update(version=1, counts={**manifest["counts"], "accounts": 1}, **changes)
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
 def _tree_bytes(folder: Path) -> dict[str, str]:
     return {p.name: sha256_of(p) for p in sorted(folder.iterdir()) if p.is_file()}
 
@@ -65,8 +74,11 @@ def test_a_backup_is_a_verified_encrypted_copy_with_its_key_file(school: School)
     folder = run.backup.folder
     assert folder.parent == school.path.parent / "eSafety Desktop backups"
     assert sorted(p.name for p in folder.iterdir()) == [MANIFEST, "school.db", "school.db.keys"]
-    assert run.backup.counts == {"cases": 1, "people": 1, "accounts": 1}
+    # in the clear only what the restore chooser shows; the manifest is signed
+    assert run.backup.counts == {"cases": 1, "people": 1}
     assert run.backup.kind == "by hand" and run.backup.layout == head_revision()
+    assert run.backup.signed
+    assert run.backup.signature_holds(school.signed_in.database.data_key_copy())
     # encrypted: no text of the case, no SQLite header; private to this user
     raw = (folder / "school.db").read_bytes()
     assert b"older boy" not in raw and not raw.startswith(b"SQLite format 3")
@@ -203,10 +215,20 @@ def test_a_headteacher_cannot_restore_and_a_changed_backup_is_refused(school: Sc
         restoring.open_backup(
             run.backup, username="jo.dsl", password=DSL_PASSWORD, device_secrets=DeviceSecretStore()
         )
-    # ... even when someone also rewrote the manifest's checksum to match
+    # ... even when someone also rewrote the manifest's checksum to match: its signature
+    # no longer holds
     manifest = json.loads((run.backup.folder / MANIFEST).read_text())
     manifest["files"]["school.db"] = sha256_of(copy)
     (run.backup.folder / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(BackupProblem, match="changed after the backup was made"):
+        restoring.open_backup(
+            Backup.read(run.backup.folder),
+            username="jo.dsl",
+            password=DSL_PASSWORD,
+            device_secrets=DeviceSecretStore(),
+        )
+    # ... and, for a backup made before manifests were signed, by the copy's own check
+    _make_unsigned(run.backup.folder)
     with pytest.raises(BackupProblem, match="failed its check"):
         restoring.open_backup(
             Backup.read(run.backup.folder),
@@ -301,7 +323,8 @@ def test_opening_an_older_database_backs_it_up_before_the_upgrade(tmp_path: Path
     database.close()
     [backup] = find_backups(backups.local_root(path))
     assert backup.kind == "before upgrade" and backup.layout == "0005"
-    assert backup.counts == {"cases": 1, "people": 1, "accounts": 1}
+    assert backup.counts == {"cases": 1, "people": 1}
+    assert backup.signature_holds(bytearray(FIXTURE_KEY))
     assert backup.damaged_files() == []
 
 
@@ -321,3 +344,53 @@ def test_locking_stops_a_backup_at_a_safe_point(school: School, usb: Path) -> No
     made = audit_entries(school.signed_in)[0]
     assert made.action == "backup.made"
     assert "locked before the copy was made" in str(made.details)
+
+
+def test_a_backup_made_before_manifests_were_signed_still_restores(school: School) -> None:
+    """Listed, offered and restored as before, but marked unsigned and never offered ahead of
+    a signed backup, even one older than it."""
+    _case(school, "Amy was asked for photos by an older boy online.")
+    signed = backups.back_up(school.signed_in, backups.BY_HAND).backup
+    _case(school, "A second concern.")
+    unsigned = backups.back_up(school.signed_in, backups.SIGN_OUT, prune=False).backup
+    _make_unsigned(unsigned.folder)
+    school.signed_in.sign_out()
+
+    old = Backup.read(unsigned.folder)
+    assert not old.signed and old.counts == {"cases": 2, "people": 2, "accounts": 1}
+    listed = backups.backups_in(backups.local_root(school.path))
+    assert [b.folder for b in listed] == [unsigned.folder, signed.folder]
+    newest = backups.newest_good_backup(school.path)
+    assert newest is not None and newest.folder == signed.folder
+    shutil.rmtree(signed.folder)
+    newest = backups.newest_good_backup(school.path)
+    assert newest is not None and newest.folder == unsigned.folder
+
+    opened = restoring.open_backup(
+        old, username="jo.dsl", password=DSL_PASSWORD, device_secrets=DeviceSecretStore()
+    )
+    restored = restoring.restore(
+        opened,
+        school.path,
+        username="jo.dsl",
+        new_password=None,
+        device_secrets=DeviceSecretStore(),
+        replace_existing=True,
+    )
+    opened.close()
+    assert len(_summaries(restored.signed_in)) == 2
+    [restored_from] = audit_entries(restored.signed_in, action="database.restored_from")
+    assert restored_from.details["manifest"] == "made before manifests were signed"
+    restored.signed_in.sign_out()
+
+
+def test_a_backup_copied_to_the_second_location_keeps_its_signature(
+    school: School, usb: Path
+) -> None:
+    backups.set_second_location(school.signed_in, usb)
+    run = backups.back_up(school.signed_in, backups.BY_HAND)
+    assert run.second is not None and run.second.folder.parent == usb / "eSafety Desktop backups"
+    key = school.signed_in.database.data_key_copy()
+    assert run.second.signature_holds(key) and run.second.mac == run.backup.mac
+    newest = backups.newest_good_backup(school.path, usb, data_key=key)
+    assert newest is not None and newest.made_at == run.backup.made_at
