@@ -56,11 +56,18 @@ def _made(backup: Backup) -> str:
     return f"{backup.made_at.astimezone():%d/%m/%Y %H:%M}"
 
 
+def _why(backup: Backup) -> str:
+    """Why it was made; a backup from before manifests were signed says so (its label can be
+    trusted less: it is never preferred to a signed one)."""
+    why = backups.KIND_LABELS.get(backup.kind, backup.kind)
+    return why if backup.signed else f"{why} (made before backups were signed)"
+
+
 def backup_model() -> RecordTableModel[Backup]:
     return RecordTableModel[Backup](
         [
             ("Made", _made, lambda b: b.made_at),
-            ("Why", lambda b: backups.KIND_LABELS.get(b.kind, b.kind), lambda b: b.kind),
+            ("Why", _why, lambda b: b.kind),
             ("Cases", lambda b: str(b.counts.get("cases", 0)), lambda b: b.counts.get("cases", 0)),
             (
                 "People",
