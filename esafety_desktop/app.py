@@ -63,8 +63,13 @@ def gui_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args_list = sys.argv[1:] if argv is None else list(argv)
     from esafety_desktop import cli
+    from esafety_desktop.storage.files import use_private_file_modes
+
+    # Before anything is made: the database, its WAL and SHM, backups and saved documents are
+    # this user's only (0600, folders 0700), whoever else uses the PC.
+    use_private_file_modes()
+    args_list = sys.argv[1:] if argv is None else list(argv)
 
     if args_list and args_list[0] in COMMANDS:
         return cli.main(args_list)

@@ -203,6 +203,9 @@ COMMANDS = (
 
 
 def main(argv: list[str] | None = None) -> int:
+    from esafety_desktop.storage.files import use_private_file_modes
+
+    use_private_file_modes()  # everything a command makes is this user's only
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -370,7 +373,9 @@ def _backup(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace) -> int:
     from esafety_desktop.services.backups import backup_at
     from esafety_desktop.services.restoring import open_backup, restore
+    from esafety_desktop.storage.files import require_local_drive
 
+    require_local_drive(args.db)  # before the backup is opened or a password asked for
     backup = backup_at(args.source)
     secrets = _this_pc()
     if args.password:

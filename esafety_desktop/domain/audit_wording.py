@@ -25,6 +25,9 @@ ACTION_LABELS: dict[str, str] = {
     "account.password_set_with_recovery_key": "Password set with the recovery key",
     "sign_in": "Signed in",
     "sign_in.failed": "Failed sign-in",
+    "sign_in.failed.note_altered": "Failed sign-ins: the note was altered",
+    "sign_in.failed.note_missing": "Failed sign-ins: the note was removed",
+    "sign_in.failed.not_noted": "Failed sign-ins not noted (the note was full)",
     "sign_in.recovery_key": "Signed in with the recovery key",
     "sign_out": "Signed out",
     "session.locked": "Locked",
@@ -140,7 +143,9 @@ def describe_details(action: str, details: dict[str, Any]) -> str:
         before, after = str(details.get("from", "")), str(details.get("to", ""))
         return f"{before.replace('_', ' ')} → {after.replace('_', ' ')}"
     if action == "sign_in.failed":
-        return f"{details.get('reason', '')}"
+        noted = str(details.get("noted_at") or details.get("at") or "")
+        when = f", noted {noted[:16].replace('T', ' ')} UTC" if noted else ""
+        return f"{details.get('reason', '')}{when}"
     if action.startswith("document."):
         extra = f", {details['pages']} page(s)" if "pages" in details else ""
         where = f" to {details['file']}" if "file" in details else ""

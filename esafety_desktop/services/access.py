@@ -29,7 +29,7 @@ from esafety_desktop.errors import (
     UnknownAccount,
     WrongPassword,
 )
-from esafety_desktop.services import history_guard, school_keys
+from esafety_desktop.services import failed_sign_ins, history_guard, school_keys
 from esafety_desktop.services.passwords import require_acceptable_password
 from esafety_desktop.services.school_keys import (
     RecoveryKeyDoesNotFit,
@@ -41,7 +41,12 @@ from esafety_desktop.storage import audit, history, keyslots, rotation
 from esafety_desktop.storage.database import SchoolDatabase
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.storage.device_secret import KeyringState as KeyringState  # for the UI
-from esafety_desktop.storage.files import DatabaseFiles, append_line
+from esafety_desktop.storage.files import (
+    DatabaseFiles,
+    keep_private,
+    make_private_folder,
+    require_local_drive,
+)
 from esafety_desktop.storage.key_file import KeySlotFile
 from esafety_desktop.storage.keypairs import PrivateKeys
 from esafety_desktop.storage.models import Account, SchoolSetting
@@ -229,10 +234,13 @@ def create_school(
     username = validate_username(username)
     display_name = display_name.strip() or username
     require_acceptable_password(password, username)
+    files = DatabaseFiles(Path(path))
+    require_local_drive(files.database)  # before anything is made, the device secret included
     device_secret = None if password_only else device_secrets.get_or_create()
 
-    files = DatabaseFiles(Path(path))
+    make_private_folder(files.database.parent)
     database = SchoolDatabase.create(files)
+    keep_private(files)  # whatever the umask: the WAL and SHM SQLite makes later follow it
     recovery = new_recovery_key()
     try:
         keys, slot = school_keys.new_account_keys(database, username, password, device_secret)
@@ -299,10 +307,14 @@ def unlock(
     try:
         return open_password_slot(key_slots, username, password, device_secrets)
     except UnknownAccount:
-        _note_failed_attempt(files, username, "unknown account")
+        failed_sign_ins.note(
+            files, key_slots, username, failed_sign_ins.UNKNOWN_ACCOUNT, device_secrets
+        )
         raise
     except WrongPassword:
-        _note_failed_attempt(files, username, "wrong password")
+        failed_sign_ins.note(
+            files, key_slots, username, failed_sign_ins.WRONG_PASSWORD, device_secrets
+        )
         raise
 
 
@@ -362,7 +374,9 @@ def sign_in_with_recovery_key(
             key_slots, recovery_key, "That recovery key belongs to a different school database."
         )
     except RecoveryKeyDoesNotFit:
-        _note_failed_attempt(files, username, "wrong recovery key")
+        failed_sign_ins.note(
+            files, key_slots, username, failed_sign_ins.WRONG_RECOVERY_KEY, device_secrets
+        )
         raise
     assert unlocked.keys is not None
     recovery_keys = unlocked.keys
@@ -501,7 +515,7 @@ def start_session(
         altered = database.roster_problem()
         if altered:
             raise KeyFileAltered(database.files.key_slots.name, altered)
-        attempts = _read_failed_attempts(database.files)
+        attempts = failed_sign_ins.read(database.files, database.key_slots, device_secrets)
         with database.transaction() as session:
             row = active_account(session, username)
             if row is None:
@@ -511,18 +525,11 @@ def start_session(
                 info = AccountInfo(info.id, info.username, info.display_name, role, info.removed)
             signed_in = SignedIn(database, info, device_secrets, clock)
             database.signer_name = info.username
-            for attempt in attempts:
-                audit.append(
-                    session,
-                    actor_id=None,
-                    actor_name=str(attempt.get("account", "?")),
-                    action="sign_in.failed",
-                    details={"reason": attempt.get("reason"), "at": attempt.get("at")},
-                )
+            failed_sign_ins.record(session, signed_in, attempts)
             signed_in.record(session, action)
             if extra_action:
                 signed_in.record(session, extra_action, subject_type="account", subject_id=row.id)
-        database.files.sign_in_attempts.unlink(missing_ok=True)
+        failed_sign_ins.moved_into_log(database.files, database.key_slots, device_secrets, attempts)
         history_guard.begin_sealing(signed_in)
         signed_in.remember_position()
     except BaseException:
@@ -532,41 +539,15 @@ def start_session(
 
 
 def _load_key_slots(files: DatabaseFiles) -> KeySlotFile:
+    require_local_drive(files.database)  # before a byte is read or written
     if not files.database.exists() and not files.key_slots.exists():
         raise KeyFileProblem(
             f"There is no school database at {files.database}.",
             "Check the path, or create a new one with `esafety-desktop init`.",
         )
+    keep_private(files)  # files made by versions before, when the umask allowed others in
     rotation.settle(files)  # a change of the school's key that a crash interrupted
     return KeySlotFile.load(files.key_slots)
-
-
-def _note_failed_attempt(files: DatabaseFiles, username: str, reason: str) -> None:
-    """Kept beside the database (never in it: a failed attempt must not touch its bytes) and
-    moved into the audit log at the next successful sign-in: so, like the log, at the real time
-    (there is no session and no session clock yet)."""
-    if not files.database.parent.is_dir():
-        return
-    at = SystemClock().utc_now().isoformat()
-    line = json.dumps({"account": username, "reason": reason, "at": at})
-    try:
-        append_line(files.sign_in_attempts, line)
-    except Exception:  # a note that cannot be written must not hide the wrong password
-        log.warning("A failed sign-in could not be noted beside the database")
-
-
-def _read_failed_attempts(files: DatabaseFiles) -> list[dict[str, Any]]:
-    try:
-        lines = files.sign_in_attempts.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        return []
-    attempts = []
-    for line in lines:
-        try:
-            attempts.append(dict(json.loads(line)))
-        except (ValueError, TypeError):
-            attempts.append({"account": "?", "reason": "unreadable note of a failed sign-in"})
-    return attempts
 
 
 def active_account(session: Session, username: str) -> Account | None:

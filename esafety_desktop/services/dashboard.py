@@ -132,7 +132,7 @@ def _counts(signed_in: SignedIn) -> _Counts:
         failed = session.scalar(
             select(func.count())
             .select_from(AuditEntry)
-            .where(AuditEntry.action == "sign_in.failed", AuditEntry.sequence > since)
+            .where(AuditEntry.action.startswith("sign_in.failed"), AuditEntry.sequence > since)
         )
         verified_at = session.scalar(
             select(AuditEntry.occurred_at)

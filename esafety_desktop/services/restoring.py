@@ -44,7 +44,12 @@ from esafety_desktop.storage.backup import (
 )
 from esafety_desktop.storage.database import SchoolDatabase
 from esafety_desktop.storage.device_secret import DeviceSecretStore
-from esafety_desktop.storage.files import DatabaseFiles, problem_from_os_error, sync_directory
+from esafety_desktop.storage.files import (
+    DatabaseFiles,
+    problem_from_os_error,
+    require_local_drive,
+    sync_directory,
+)
 from esafety_desktop.storage.key_file import KeySlotFile
 from esafety_desktop.storage.keypairs import PrivateKeys
 from esafety_desktop.storage.roster import RECOVERY_SIGNER
@@ -194,6 +199,7 @@ def restore(
     opened it. The session reads the time from ``clock`` (the system clock unless given)."""
     clock = clock if clock is not None else SystemClock()
     files = DatabaseFiles(Path(target))
+    require_local_drive(files.database)  # SQLite on a network drive loses writes
     account = keyslots.normalise_account(username)
     if new_password is None and account != opened.unlocked_by:
         raise InvalidInput(f"Choose a new password for {account} on this PC.")

@@ -334,12 +334,17 @@ def copy_backup(backup: Backup, root: Path) -> Backup:
     final = root / backup.folder.name
     if os.path.lexists(final / MANIFEST):
         existing = Backup.read(final)
-        if existing.manifest() == backup.manifest() and not existing.damaged_files():
+        same = existing.manifest() == backup.manifest()
+        if same and not existing.damaged_files():
             return existing
-        raise BackupProblem(
-            f"{final} already holds a copy of this backup, but it is damaged.",
-            "Move that folder somewhere else (keep it for your IT support) and try again.",
-        )
+        if same:
+            raise BackupProblem(
+                f"{final} already holds a copy of this backup, but it is damaged.",
+                "Move that folder somewhere else (keep it for your IT support) and try again.",
+            )
+        # Another backup made in the same second (a restore, then a sign-out): a name of its
+        # own, as on this PC.
+        final = _free_name(root, backup.folder.name)
     backup.check_files()
     with _partial_folder(root, final.name) as partial:
         for name in BACKUP_FILES:

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import keyring
 import keyring.errors
 
-from esafety_desktop.errors import KeyringIsLocked, KeyringUnavailable
+from esafety_desktop.errors import KeyringIsLocked, KeyringUnavailable, ProblemForUser
 
 KEYRING_SERVICE = "eSafety Desktop"
 KEYRING_ENTRY = "device secret"
@@ -38,6 +38,23 @@ REMEMBER_WAIT_SECONDS = 5.0  # the newest state is kept after commits: never a l
 _REFUSED_BACKEND_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
 
 T = TypeVar("T")
+
+
+class DeviceSecretDamaged(ProblemForUser):
+    """The keyring holds an entry for the device secret that is not one: never replaced, since
+    a new secret would leave every password slot made with the old one unopenable."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__(
+            f'The keyring entry "{service} / {KEYRING_ENTRY}" on this computer is damaged: it '
+            "is not a device secret eSafety Desktop wrote.",
+            "It has not been replaced, because a new one would stop every password on this "
+            "computer from opening its account. Ask your IT support to put the entry back from "
+            "a backup of this user's keyring (Credential Manager on Windows; Passwords and Keys "
+            "or KWallet on Linux). If it cannot be put back, they can delete the entry; then "
+            "open the school database with the recovery key from the recovery sheet and choose "
+            "new passwords. Nothing was changed.",
+        )
 
 
 class KeyringState(Enum):
@@ -87,6 +104,8 @@ class DeviceSecretStore:
         return KeyringState.READY
 
     def get(self) -> bytes | None:
+        """This PC's device secret, or None when it has none yet; :class:`DeviceSecretDamaged`
+        for an entry that is not one (never taken as "none", which would replace it)."""
         self._ready()
         stored = self._call(keyring.get_password, self.service, KEYRING_ENTRY)
         if stored is None:
@@ -94,7 +113,24 @@ class DeviceSecretStore:
         try:
             secret = base64.b64decode(stored, validate=True)
         except ValueError:
-            return None  # an entry we did not write: treat this PC as having no secret
+            raise DeviceSecretDamaged(self.service) from None
+        if len(secret) != SECRET_BYTES:
+            raise DeviceSecretDamaged(self.service)
+        return secret
+
+    def secret_without_asking(self) -> bytes | None:
+        """The device secret if the keyring gives it at once: never an unlock prompt, never a
+        new secret, never an error (None: no keyring, locked, none yet, or damaged). For the
+        note of failed sign-ins, written before anyone has signed in."""
+        try:
+            if not _usable_backends() or _locked_without_asking():
+                return None
+            stored = self._call(
+                keyring.get_password, self.service, KEYRING_ENTRY, wait=REMEMBER_WAIT_SECONDS
+            )
+            secret = base64.b64decode(stored or "", validate=True)
+        except (ProblemForUser, ValueError):
+            return None
         return secret if len(secret) == SECRET_BYTES else None
 
     def get_or_create(self) -> bytes:
@@ -141,6 +177,50 @@ class DeviceSecretStore:
                     wait=REMEMBER_WAIT_SECONDS,  # the one writer never waits on a prompt
                 )
 
+    # -- how many failed sign-ins this PC noted beside each school database ----------------
+
+    def failed_sign_ins(self, database_id: str, where: str) -> dict[str, int] | None:
+        """This PC's count of the failed sign-ins it noted beside the database at ``where``
+        (services/failed_sign_ins.py): ``noted`` (the newest line's number), ``read`` (the
+        newest moved into the audit log), ``dropped`` (not noted since: the note was full).
+        None when there is no record, it cannot be read, or the keyring cannot be asked
+        without a prompt."""
+        try:
+            if not _usable_backends() or _locked_without_asking():
+                return None
+            stored = self._call(
+                keyring.get_password,
+                self.service,
+                _failed_sign_ins_entry(database_id, where),
+                wait=REMEMBER_WAIT_SECONDS,
+            )
+            record = json.loads(stored) if stored else None
+        except (ProblemForUser, ValueError):
+            return None
+        if not isinstance(record, dict):
+            return None
+        counts = {name: record.get(name, 0) for name in ("noted", "read", "dropped")}
+        if not all(type(v) is int and 0 <= v < 2**53 for v in counts.values()):
+            return None
+        return counts
+
+    def keep_failed_sign_ins(self, database_id: str, where: str, counts: dict[str, int]) -> bool:
+        """Write that count (replacing the one before); False when the keyring could not take
+        it without a prompt."""
+        try:
+            if not _usable_backends() or _locked_without_asking():
+                return False
+            self._call(
+                keyring.set_password,
+                self.service,
+                _failed_sign_ins_entry(database_id, where),
+                json.dumps(counts, sort_keys=True),
+                wait=REMEMBER_WAIT_SECONDS,
+            )
+        except ProblemForUser:
+            return False
+        return True
+
     def _ready(self) -> None:
         self.check_available()
         if self.unattended and _locked_without_asking():
@@ -169,6 +249,10 @@ class DeviceSecretStore:
 
 def _position_entry(database_id: str, where: str) -> str:
     return f"newest state of {database_id} at {where}"
+
+
+def _failed_sign_ins_entry(database_id: str, where: str) -> str:
+    return f"failed sign-ins of {database_id} at {where}"
 
 
 def _usable_backends() -> list[Any]:

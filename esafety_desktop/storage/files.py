@@ -1,15 +1,26 @@
-"""Safe file writes and the names of the files that make up one school database."""
+"""Safe file writes, the names of the files that make up one school database, private file
+modes, and the refusal of network drives."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
+import re
+import stat
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from esafety_desktop.errors import DiskFull, ReadOnlyLocation
+from esafety_desktop.errors import DiskFull, ProblemForUser, ReadOnlyLocation
+
+log = logging.getLogger(__name__)
+
+PRIVATE_UMASK = 0o077  # files 0600, folders 0700: nobody else on the PC reads them
+# Opening a file someone else may have replaced: never through a link, never waiting on a pipe.
+_NOT_FOLLOWED = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 @dataclass(frozen=True)
@@ -66,16 +77,41 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def append_line(path: Path, line: str) -> None:
-    """Append one line and make sure it reached the disk."""
+    """Append one line and make sure it reached the disk. A link in its place is not followed
+    (on POSIX): the line never lands in a file someone pointed the name at."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | _NOT_FOLLOWED, 0o600)
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError(errno.EINVAL, "not a plain file", str(path))
             os.write(fd, (line.rstrip("\n") + "\n").encode("utf-8"))
             os.fsync(fd)
         finally:
             os.close(fd)
     except OSError as exc:
         raise problem_from_os_error(exc, path) from exc
+
+
+def read_plain_file(path: Path, limit: int) -> bytes | None:
+    """At most ``limit`` bytes of ``path``: empty when there is nothing there, None when what is
+    there is not a plain file. A link is not followed and a named pipe or device is never
+    waited on or read (a file anyone with the folder can replace must not hang or feed us)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOT_FOLLOWED | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return b""
+    except OSError:  # a link (ELOOP), a folder on Windows, no permission
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks: list[bytes] = []
+        while limit > 0 and (chunk := os.read(fd, min(limit, 1 << 16))):
+            chunks.append(chunk)
+            limit -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def problem_from_os_error(exc: OSError, path: Path) -> Exception:
@@ -96,59 +132,182 @@ def sync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-_NETWORK_FILESYSTEMS = {
-    "nfs",
-    "nfs4",
-    "cifs",
-    "smb3",
-    "smbfs",
-    "sshfs",
-    "fuse.sshfs",
-    "9p",
-    "afs",
-    "davfs",
-    "fuse.davfs2",
-    "fuse.rclone",
-    "ncpfs",
-    "glusterfs",
-    "ceph",
-}
+# -- private file modes (POSIX) -------------------------------------------------------------
 
 
-def network_location_reason(path: Path, mounts_text: str | None = None) -> str | None:
-    """Why ``path`` is on a network drive (SQLite's locking is unsafe there), or None."""
-    text = str(path)
-    if text.startswith(("\\\\", "//")):
-        return "it is a network share (a path starting with \\\\)"
-    if os.name == "nt":
-        return _windows_network_drive(path)
-    if mounts_text is None:
+def use_private_file_modes() -> None:
+    """The program's start (window and commands): everything it makes from here on, SQLite's
+    database, WAL and SHM included, is this user's only (0600 files, 0700 folders)."""
+    if os.name == "posix":
+        os.umask(PRIVATE_UMASK)
+
+
+def make_private_folder(folder: Path) -> None:
+    """Make ``folder`` and any missing parents 0700 (folders that already exist are left as
+    they are: the DSL may have chosen one of their own)."""
+    missing = []
+    for place in [folder, *folder.parents]:
+        if place.exists():
+            break
+        missing.append(place)
+    try:
+        for place in reversed(missing):
+            with contextlib.suppress(FileExistsError):
+                place.mkdir(mode=0o700)
+                if os.name == "posix":
+                    os.chmod(place, 0o700)  # mkdir's mode is cut by the umask
+    except OSError as exc:
+        raise problem_from_os_error(exc, folder / "x") from exc
+
+
+def keep_private(files: DatabaseFiles) -> None:
+    """Take away other users' access to the database and its companions (files made by the
+    versions before, or while the umask allowed it). SQLite gives a WAL and SHM it makes later
+    the database's own mode."""
+    if os.name != "posix":
+        return  # Windows: the per-user data folder's ACL already keeps other users out
+    from esafety_desktop.paths import user_data_dir
+
+    folder = files.database.parent
+    with contextlib.suppress(OSError):  # the program's own data folder (not one chosen)
+        ours = folder.resolve() == user_data_dir().resolve() and not folder.is_symlink()
+        if ours and stat.S_IMODE(folder.stat().st_mode) & 0o077:
+            os.chmod(folder, 0o700)
+    for path in files.all_existing():
         try:
-            mounts_text = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None  # not Linux: no reliable way to tell, so do not refuse
+            now = os.lstat(path)
+            if stat.S_ISREG(now.st_mode) and stat.S_IMODE(now.st_mode) & 0o077:
+                os.chmod(path, stat.S_IMODE(now.st_mode) & 0o700)
+        except OSError as exc:  # another user's file: it is still opened, and said in the log
+            log.warning("%s could not be made private (%s)", path.name, exc.strerror)
+
+
+# -- network drives --------------------------------------------------------------------------
+
+
+class OnANetworkDrive(ProblemForUser):
+    def __init__(self, path: Path, reason: str, what: str = "The school database") -> None:
+        super().__init__(
+            f"{what} at {path} is on a network drive: {reason}. It cannot be used there, "
+            "because SQLite databases are damaged when written over a network.",
+            "Nothing was changed. Keep the school database in a folder on this computer (your "
+            "own data folder is the usual place), with its .keys file and backups folder beside "
+            "it; backups can still be copied to another drive.",
+        )
+
+
+# Linux file system types (/proc/self/mountinfo's) that reach another computer.
+NETWORK_FILESYSTEMS = frozenset(
+    {
+        "nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "9p", "afs", "ceph", "glusterfs",
+        "lustre", "gpfs", "davfs", "coda", "fuse.sshfs", "sshfs", "fuse.gvfsd-fuse",
+        "fuse.kio-fuse", "fuse.davfs2", "fuse.davfs", "fuse.rclone", "fuse.s3fs",
+        "fuse.glusterfs", "fuse.cephfs", "fuse.smbnetfs", "fuse.curlftpfs",
+    }
+)  # fmt: skip
+# GNOME's (gvfs) and KDE's (kio-fuse) mounts of SMB, SFTP and WebDAV shares, by their place.
+_DESKTOP_SHARES = re.compile(r"^/run/user/\d+/(gvfs|kio-fuse-[^/]+)(/|$)")
+# macOS statfs f_fstypename of network file systems.
+_MACOS_NETWORK = frozenset({"smbfs", "nfs", "afpfs", "webdav", "cifs", "ftp"})
+
+
+def require_local_drive(path: Path, what: str = "The school database") -> None:
+    """Refuse (:class:`OnANetworkDrive`) when ``path`` is on a network drive. Called before
+    anything is read or written: opening, making a school, restoring into a folder."""
+    reason = network_location_reason(Path(path))
+    if reason:
+        raise OnANetworkDrive(Path(path), reason, what)
+
+
+def network_location_reason(path: Path) -> str | None:
+    """Why ``path`` is on a network drive (SQLite's locking is unsafe there), or None. Links
+    are resolved first, so a local-looking link to a share is caught."""
+    given = str(path)
+    if given.startswith(("\\\\", "//")):
+        return "it is a network share (a path starting with \\\\)"
+    try:
+        resolved = Path(path).expanduser().resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        resolved = Path(os.path.abspath(path))
+    if str(resolved).startswith(("\\\\", "//")):
+        return f"it leads to the network share {resolved}"
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        return _windows_network_drive(resolved)
+    if sys.platform == "darwin":  # pragma: no cover - macOS only
+        return _macos_network_drive(resolved)
+    found = network_filesystem_in(_linux_mount_table(), str(resolved))
+    if found is None:
+        return None
+    point, kind = found
+    return f"{point} is a network drive ({kind})"
+
+
+def network_filesystem_in(mountinfo: str, path: str) -> tuple[str, str] | None:
+    """The mount point and file system type of the network drive holding ``path`` (absolute,
+    links resolved), read from the text of /proc/self/mountinfo; None when it is local. The
+    innermost mount decides; GNOME's and KDE's share folders count even if not listed."""
     best_point, best_type = "", ""
-    resolved = str(Path(os.path.abspath(path)))
-    for line in mounts_text.splitlines():
-        fields = line.split()
-        if len(fields) < 3:
+    for line in mountinfo.splitlines():
+        fields = line.split(" ")
+        try:
+            point = _unescape(fields[4])
+            kind = fields[fields.index("-", 6) + 1]
+        except (IndexError, ValueError):
             continue
-        point = fields[1].replace("\\040", " ")
-        inside = resolved == point or resolved.startswith(point.rstrip("/") + "/")
-        if inside and len(point) > len(best_point):
-            best_point, best_type = point, fields[2]
-    if best_type in _NETWORK_FILESYSTEMS:
-        return f"{best_point} is a network drive ({best_type})"
+        inside = path == point or path.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best_point):
+            best_point, best_type = point, kind
+    if best_type in NETWORK_FILESYSTEMS:
+        return best_point, best_type
+    desktop = _DESKTOP_SHARES.match(path)
+    if desktop:  # not in the table given, or hidden from it
+        kind = "fuse.gvfsd-fuse" if desktop.group(1) == "gvfs" else "fuse.kio-fuse"
+        return path[: desktop.end(1)], kind
     return None
+
+
+def _unescape(field: str) -> str:
+    """Undo mountinfo's octal escapes (``\\040`` a space, ``\\134`` a backslash)."""
+    raw = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), os.fsencode(field))
+    return os.fsdecode(raw)
+
+
+def _linux_mount_table() -> str:
+    """This process's mount table; empty (nothing refused) where there is none to read."""
+    try:
+        return Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError:
+        return ""
 
 
 def _windows_network_drive(path: Path) -> str | None:  # pragma: no cover - Windows only
     import ctypes
 
-    drive = os.path.splitdrive(os.path.abspath(path))[0]
+    drive = os.path.splitdrive(str(path))[0]
     if not drive:
         return None
     drive_remote = 4
     if ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == drive_remote:  # type: ignore[attr-defined]
         return f"{drive} is a network drive"
+    return None
+
+
+def _macos_network_drive(path: Path) -> str | None:  # pragma: no cover - macOS only
+    """statfs's ``f_fstypename`` (struct statfs with 64-bit inodes: the name is 16 bytes at
+    offset 72) for the nearest folder that exists."""
+    import ctypes
+    import ctypes.util
+
+    existing = next((p for p in [path, *path.parents] if p.exists()), Path("/"))
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    try:
+        statfs = libc["statfs$INODE64"]  # Intel Macs; Apple silicon has only the 64-bit one
+    except AttributeError:
+        statfs = libc["statfs"]
+    buffer = ctypes.create_string_buffer(4096)  # struct statfs is 2,168 bytes
+    if statfs(os.fsencode(existing), buffer) != 0:
+        return None
+    kind = buffer.raw[72:88].split(b"\0", 1)[0].decode("ascii", "replace")
+    if kind in _MACOS_NETWORK:
+        return f"{existing} is on a network drive ({kind})"
     return None

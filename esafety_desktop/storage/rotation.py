@@ -87,6 +87,8 @@ def export_under(raw_connection: object, target: Path, new_key: bytes | bytearra
     driver: sqlcipher3.dbapi2.Connection = raw_connection
     if target.exists():
         _remove(target)
+    # Made empty and private first: SQLite keeps the mode of a file it finds (issue 19).
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     key_text = f"x'{bytes(new_key).hex()}'"
     driver.execute("ATTACH DATABASE ? AS rotated KEY ?", (str(target), key_text))
     try:
