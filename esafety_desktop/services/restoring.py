@@ -39,15 +39,15 @@ from esafety_desktop.storage.backup import (
     BackupCheck,
     BackupProblem,
     check_copy,
-    copy_plain_file,
-    sha256_of,
 )
 from esafety_desktop.storage.database import SchoolDatabase
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.storage.files import (
     DatabaseFiles,
+    copy_plain_file,
     problem_from_os_error,
     require_local_drive,
+    sha256_of,
     sync_directory,
 )
 from esafety_desktop.storage.key_file import KeySlotFile

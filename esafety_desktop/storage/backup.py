@@ -28,7 +28,6 @@ import json
 import os
 import shutil
 import socket
-import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -42,7 +41,16 @@ from sqlalchemy import func, inspect, select, text
 from esafety_desktop.domain.clock import SystemClock
 from esafety_desktop.errors import DatabaseDamaged, DiskFull, ProblemForUser
 from esafety_desktop.storage import audit
-from esafety_desktop.storage.files import DatabaseFiles, problem_from_os_error, sync_directory
+from esafety_desktop.storage.files import (
+    DatabaseFiles,
+    NotAnOrdinaryFile,
+    copy_plain_file,
+    open_plain,
+    problem_from_os_error,
+    require_plain,
+    sha256_of,
+    sync_directory,
+)
 from esafety_desktop.storage.key_file import KeySlotFile
 from esafety_desktop.storage.migrate import current_revision
 from esafety_desktop.storage.models import Account, AuditEntry, Incident, Person
@@ -147,7 +155,7 @@ class Backup:
             raw = json.loads(_read_plain(folder / MANIFEST).decode("utf-8"), parse_constant=_bad)
             return cls._from_manifest(folder, raw)
         except NotAnOrdinaryFile as exc:
-            raise exc.problem(folder) from None
+            raise _not_plain(exc, folder) from None
         except (FileNotFoundError, _NotABackup) as exc:
             why = f"it has no {MANIFEST}" if isinstance(exc, FileNotFoundError) else str(exc)
             raise BackupProblem(
@@ -207,7 +215,7 @@ class Backup:
         try:
             _check_folder(self.folder)
         except NotAnOrdinaryFile as exc:
-            raise exc.problem(self.folder) from None
+            raise _not_plain(exc, self.folder) from None
         except OSError as exc:
             raise problem_from_os_error(exc, self.folder) from exc
 
@@ -464,85 +472,26 @@ def folder_name(made_at: datetime, kind: str) -> str:
     return f"{made_at.astimezone(UTC):%Y-%m-%d %H%M%S} {kind}"
 
 
-def sha256_of(path: Path) -> str:
-    """SHA-256 (hex) of an ordinary file (:class:`NotAnOrdinaryFile`, unread, for a link,
-    pipe or device: ``/dev/zero`` cannot keep it reading for ever)."""
-    digest = hashlib.sha256()
-    with os.fdopen(_open_plain(path), "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def copy_plain_file(source: Path, target: Path) -> None:
-    """Copy an ordinary file (as :func:`sha256_of` reads it) into ``target``, private."""
-    with os.fdopen(_open_plain(source), "rb") as reading:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, 0o600)
-        with os.fdopen(fd, "wb") as writing:
-            shutil.copyfileobj(reading, writing, 1 << 20)
-
-
-# -- reading only ordinary files ---------------------------------------------------------
-
-_BINARY = getattr(os, "O_BINARY", 0)
-# A link swapped in after the check is not followed (O_NOFOLLOW), a pipe not waited on
-# (O_NONBLOCK; fstat then refuses it). Windows has neither; lstat sees its reparse points.
-_NAMES = 0x20000000  # Windows: IsReparseTagNameSurrogate (a link, a junction, a mount point)
-_READ_PLAIN = os.O_RDONLY | _BINARY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-
-
-class NotAnOrdinaryFile(OSError):
-    """A backup's folder or file is a link, a pipe, a device or a socket: it is not read."""
-
-    def __init__(self, path: Path, link: bool) -> None:
-        super().__init__(f"{path} is {'a link' if link else 'not an ordinary file'}")
-        self.path, self.link = path, link
-
-    def problem(self, folder: Path) -> BackupProblem:
-        what = "it" if self.path == folder else f"{self.path.name} in it"
-        why = "a link (a shortcut to somewhere else)" if self.link else "not an ordinary file"
-        return BackupProblem(
-            f"{folder} is not an eSafety Desktop backup: {what} is {why}.",
-            "Choose another backup; this one has not been changed. If it is a copy of one of "
-            "yours, copy the folder itself there, not a link to it.",
-        )
-
-
-def _refusal(path: Path, found: os.stat_result, directory: bool = False) -> None:
-    # Windows: other reparse points (OneDrive's placeholders) are the file itself.
-    reparse = getattr(found, "st_file_attributes", 0) & stat.FILE_ATTRIBUTE_REPARSE_POINT
-    if stat.S_ISLNK(found.st_mode) or (reparse and getattr(found, "st_reparse_tag", 0) & _NAMES):
-        raise NotAnOrdinaryFile(path, link=True)
-    if not (stat.S_ISDIR if directory else stat.S_ISREG)(found.st_mode):
-        raise NotAnOrdinaryFile(path, link=False)
-
-
-def _require_plain(path: Path, directory: bool = False) -> None:
-    _refusal(path, os.lstat(path), directory)
+def _not_plain(exc: NotAnOrdinaryFile, folder: Path) -> BackupProblem:
+    what = "it" if exc.path == folder else f"{exc.path.name} in it"
+    why = "a link (a shortcut to somewhere else)" if exc.link else "not an ordinary file"
+    return BackupProblem(
+        f"{folder} is not an eSafety Desktop backup: {what} is {why}.",
+        "Choose another backup; this one has not been changed. If it is a copy of one of "
+        "yours, copy the folder itself there, not a link to it.",
+    )
 
 
 def _check_folder(folder: Path) -> None:
     """The folder and those of its files that are there (a missing one is damage) are plain."""
-    _require_plain(folder, directory=True)
+    require_plain(folder, directory=True)
     for name in (MANIFEST, *BACKUP_FILES):
         with contextlib.suppress(FileNotFoundError):
-            _require_plain(folder / name)
-
-
-def _open_plain(path: Path) -> int:
-    """A descriptor for reading an ordinary file, checked before opening and once open."""
-    _require_plain(path)
-    fd = os.open(path, _READ_PLAIN)
-    try:
-        _refusal(path, os.fstat(fd))
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
+            require_plain(folder / name)
 
 
 def _read_plain(path: Path, limit: int = MANIFEST_MAX_BYTES) -> bytes:
-    with os.fdopen(_open_plain(path), "rb") as handle:
+    with os.fdopen(open_plain(path), "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise _NotABackup(f"its {path.name} is far larger than a backup's manifest")

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import logging
 import os
 import re
+import shutil
 import stat
 import sys
 import tempfile
@@ -311,3 +313,64 @@ def _macos_network_drive(path: Path) -> str | None:  # pragma: no cover - macOS 
     if kind in _MACOS_NETWORK:
         return f"{existing} is on a network drive ({kind})"
     return None
+
+
+# -- reading only ordinary files ---------------------------------------------------------
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 (hex) of an ordinary file (:class:`NotAnOrdinaryFile`, unread, for a link,
+    pipe or device: ``/dev/zero`` cannot keep it reading for ever)."""
+    digest = hashlib.sha256()
+    with os.fdopen(open_plain(path), "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def copy_plain_file(source: Path, target: Path) -> None:
+    """Copy an ordinary file (as :func:`sha256_of` reads it) into ``target``, private."""
+    with os.fdopen(open_plain(source), "rb") as reading:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, 0o600)
+        with os.fdopen(fd, "wb") as writing:
+            shutil.copyfileobj(reading, writing, 1 << 20)
+
+
+_BINARY = getattr(os, "O_BINARY", 0)
+# A link swapped in after the check is not followed (O_NOFOLLOW), a pipe not waited on
+# (O_NONBLOCK; fstat then refuses it). Windows has neither; lstat sees its reparse points.
+_NAMES = 0x20000000  # Windows: IsReparseTagNameSurrogate (a link, a junction, a mount point)
+_READ_PLAIN = os.O_RDONLY | _BINARY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+class NotAnOrdinaryFile(OSError):
+    """A folder or file that is a link, a pipe, a device or a socket: it is not read."""
+
+    def __init__(self, path: Path, link: bool) -> None:
+        super().__init__(f"{path} is {'a link' if link else 'not an ordinary file'}")
+        self.path, self.link = path, link
+
+
+def _refusal(path: Path, found: os.stat_result, directory: bool = False) -> None:
+    # Windows: other reparse points (OneDrive's placeholders) are the file itself.
+    reparse = getattr(found, "st_file_attributes", 0) & stat.FILE_ATTRIBUTE_REPARSE_POINT
+    if stat.S_ISLNK(found.st_mode) or (reparse and getattr(found, "st_reparse_tag", 0) & _NAMES):
+        raise NotAnOrdinaryFile(path, link=True)
+    if not (stat.S_ISDIR if directory else stat.S_ISREG)(found.st_mode):
+        raise NotAnOrdinaryFile(path, link=False)
+
+
+def require_plain(path: Path, directory: bool = False) -> None:
+    _refusal(path, os.lstat(path), directory)
+
+
+def open_plain(path: Path) -> int:
+    """A descriptor for reading an ordinary file, checked before opening and once open."""
+    require_plain(path)
+    fd = os.open(path, _READ_PLAIN)
+    try:
+        _refusal(path, os.fstat(fd))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd

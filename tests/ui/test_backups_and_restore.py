@@ -11,7 +11,8 @@ from pytestqt.qtbot import QtBot
 from esafety_desktop.services import backups, incidents, restoring
 from esafety_desktop.services.access import sign_in
 from esafety_desktop.services.app_config import AppConfig
-from esafety_desktop.storage.backup import find_backups, sha256_of
+from esafety_desktop.storage.backup import find_backups
+from esafety_desktop.storage.files import sha256_of
 from esafety_desktop.storage.device_secret import DeviceSecretStore
 from esafety_desktop.storage.files import DatabaseFiles
 from esafety_desktop.ui import dialogs
