@@ -6,13 +6,16 @@ import re
 from pathlib import Path
 from typing import Any
 
+from esafety_desktop.domain.roles import Permission
 from esafety_desktop.reports.layout import Printing
 from esafety_desktop.reports.recovery_sheet import RecoverySheet, recovery_sheet_pdf
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.open_to_all import open_to_every_role
 from esafety_desktop.services.settings import school_settings
 from esafety_desktop.storage.files import write_atomically
 
 
+@open_to_every_role("recording what this account printed: every role may print what it may see")
 def record_printed(
     signed_in: SignedIn, document: str, pages: int, incident_id: int | None = None
 ) -> None:
@@ -30,15 +33,22 @@ def record_printed(
         )
 
 
+@open_to_every_role(
+    "recording what this account saved: every role may save what it may see, after the warning"
+)
 def save_pdf(
     signed_in: SignedIn,
     document: str,
     pdf: bytes,
     path: Path,
     incident_id: int | None = None,
+    *,
+    printer: str = "",
 ) -> None:
     """Write an unencrypted copy where the user chose, after they were warned. ``incident_id``
-    as for :func:`record_printed` (the file's name and folder are sealed with the case)."""
+    as for :func:`record_printed` (the file's name and folder are sealed with the case).
+    ``printer``: the printer chosen to print it, which writes a file (printing to it is
+    saving, so the copy is saved this way instead, and recorded with the printer's name)."""
     if incident_id is None:
         incident_id = _restricted_case_named(signed_in, document, str(path))
     store = _store(signed_in, incident_id)
@@ -48,7 +58,11 @@ def save_pdf(
             session,
             "document.saved_unencrypted",
             **_subject(incident_id),
-            details={"document": document, "file": str(path)},
+            details={
+                "document": document,
+                "file": str(path),
+                **({"printer": printer} if printer else {}),
+            },
         )
 
 
@@ -86,6 +100,7 @@ def _subject(incident_id: int | None) -> dict[str, Any]:
 
 def recovery_sheet(signed_in: SignedIn, recovery_key: str) -> bytes:
     """The recovery sheet for a key just made (the key is never stored, so it is passed in)."""
+    signed_in.require(Permission.MANAGE_RECOVERY_KEY)
     return recovery_sheet_pdf(
         RecoverySheet(
             school_name=school_settings(signed_in).school_name,
@@ -98,6 +113,7 @@ def recovery_sheet(signed_in: SignedIn, recovery_key: str) -> bytes:
     )
 
 
+@open_to_every_role("who printed it and when, for a printout's footer")
 def printing(signed_in: SignedIn) -> Printing:
     """The frame of a document printed now by this account."""
     return Printing(

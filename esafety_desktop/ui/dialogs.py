@@ -136,11 +136,17 @@ def choose_folder(parent: QWidget | None, title: str, start: str) -> str | None:
 
 
 def choose_printer(parent: QWidget | None, printer: QPrinter) -> bool:
-    """The system print dialog. A test answers with a callable that sets up ``printer``
-    (e.g. to print to a PDF file) and returns True, or with False for Cancel."""
-    from PySide6.QtPrintSupport import QPrintDialog  # loaded when first needed, not at start-up
+    """The system print dialog, without "Print to File": a file is a save, which warns first
+    (the caller checks what was chosen: ``pdf_preview.chosen_printer``). A test answers with
+    a callable that sets up ``printer`` and returns True, or with False for Cancel."""
+    from PySide6.QtPrintSupport import (  # loaded when first needed, not at start-up
+        QAbstractPrintDialog,
+        QPrintDialog,
+    )
 
     answered, answer = _answered("Print", "")
     if answered:
         return bool(answer(printer)) if callable(answer) else bool(answer)
-    return QPrintDialog(printer, parent).exec() == QPrintDialog.DialogCode.Accepted
+    dialog = QPrintDialog(printer, parent)
+    dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
+    return dialog.exec() == QPrintDialog.DialogCode.Accepted

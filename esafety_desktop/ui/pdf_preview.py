@@ -1,10 +1,17 @@
 """Print preview for any PDF the app makes: rendered from memory (QtPdf), printed through the
 system print dialog. "Save as PDF…" warns that the copy is not encrypted. Nothing is written to
-a temporary folder."""
+a temporary folder.
+
+Printing to a file is saving: the print dialog does not offer "Print to File", and a printer
+that writes a file (Microsoft Print to PDF, CUPS-PDF, OneNote…) takes the "Save as PDF…" way
+instead: the same warning, the same file dialog, the same record (``document.saved_unencrypted``,
+or a "saved" entry in a review pack), never "printed"."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,8 +40,63 @@ if TYPE_CHECKING:
     from esafety_desktop.services.access import SignedIn
 
 
+# Printers that make a file rather than paper, by their name or their driver's make and model:
+# PDF writers of every make, Windows' XPS and "Office Document Image" writers, OneNote,
+# Evernote and Snagit, Windows Fax (which keeps every fax in its Sent Items) and "to file".
+_WRITES_A_FILE = re.compile(
+    r"pdf|xps document writer|oxps|document image writer|image writer|document converter"
+    r"|onenote|evernote|snagit|microsoft shared fax|\bfile\b|^fax$",
+    re.IGNORECASE,
+)
+
+
+def writes_a_file(printer_name: str, make_and_model: str) -> bool:
+    """Whether a printer makes a file (a PDF, an XPS, a note) instead of paper: printing to
+    it is saving an unencrypted copy."""
+    return any(_WRITES_A_FILE.search(text.strip()) for text in (printer_name, make_and_model))
+
+
+@dataclass(frozen=True)
+class ChosenPrinter:
+    """What the print dialog chose, as far as telling paper from a file goes."""
+
+    name: str
+    make_and_model: str = ""
+    output_file: str = ""  # the file Qt itself would write (print to file), if any
+    qt_pdf: bool = False  # Qt's own PDF writer: no printer at all
+
+    def writes_a_file(self) -> bool:
+        return (
+            bool(self.output_file) or self.qt_pdf or writes_a_file(self.name, self.make_and_model)
+        )
+
+    def why_a_file(self) -> str:
+        """A sentence saying that printing there writes a file."""
+        if self.output_file:
+            return f"The print dialog chose a file ({Path(self.output_file).name}), not paper."
+        if self.qt_pdf or not self.name:
+            return "No printer was chosen (this PC may have none): printing would write a file."
+        return f"The printer “{self.name}” does not print on paper: it writes a file."
+
+
+def chosen_printer(printer: QPrinter) -> ChosenPrinter:
+    """The printer ``printer`` was set to by the print dialog."""
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    name = printer.printerName()
+    model = QPrinterInfo.printerInfo(name).makeAndModel() if name else ""
+    return ChosenPrinter(
+        name,
+        model,
+        printer.outputFileName(),
+        printer.outputFormat() == QPrinter.OutputFormat.PdfFormat,
+    )
+
+
 class PdfPreviewDialog(QDialog):
-    """``on_printed(pages)`` and ``on_save(path)`` let the caller audit through a service."""
+    """``on_printed(pages)`` and ``on_save(path)`` let the caller audit through a service.
+    A printer that writes a file is a save: ``on_save`` is called (never ``on_printed``), with
+    :attr:`saving_through` naming the printer meanwhile."""
 
     def __init__(
         self,
@@ -57,6 +119,7 @@ class PdfPreviewDialog(QDialog):
         self._on_save = on_save
         self._kept_in = kept_in
         self.printed_pages = 0
+        self.saving_through = ""  # the printer a save came through, while it is saved
 
         self._bytes = QByteArray(pdf)
         self._buffer = QBuffer(self._bytes, self)
@@ -82,6 +145,9 @@ class PdfPreviewDialog(QDialog):
         self.print_button.clicked.connect(self.print_document)
         self.save_button.clicked.connect(self.save_copy)
         QShortcut(QKeySequence.StandardKey.Print, self, self.print_document)
+        self.save_button.setToolTip(
+            "A saved copy is not encrypted; a printer that makes a PDF saves one too"
+        )
 
         bar = QHBoxLayout()
         bar.addWidget(self.print_button)
@@ -103,7 +169,11 @@ class PdfPreviewDialog(QDialog):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.title)
         printer.setFromTo(1, self.document.pageCount())
-        if not dialogs.choose_printer(self, printer):
+        if not dialogs.choose_printer(self, printer) or self._closed_meanwhile():
+            return
+        chosen = chosen_printer(printer)
+        if chosen.writes_a_file():
+            self.save_copy(through=chosen)
             return
         pages = self._paint(printer)
         self.printed_pages = pages
@@ -138,26 +208,41 @@ class PdfPreviewDialog(QDialog):
             painter.end()
         return printed
 
-    def save_copy(self) -> None:
+    def save_copy(self, *, through: ChosenPrinter | None = None) -> None:
+        """Save as PDF…, after the warning; ``through``: the printer chosen to print, which
+        writes a file (printing to it is this save, said as one)."""
+        printer = f"{through.why_a_file()} " if through is not None else ""
         if not dialogs.ask(
             self,
             "Save an unencrypted copy?",
-            "A saved PDF is not encrypted: anyone who can open the folder can read it. Save it "
-            "only where the school keeps confidential files, and delete it when it is no longer "
-            f"needed. Saving is recorded in {self._kept_in}.",
+            f"{printer}A saved PDF is not encrypted: anyone who can open the folder can read it. "
+            "Save it only where the school keeps confidential files, and delete it when it is "
+            f"no longer needed. Saving is recorded in {self._kept_in}.",
             yes="Save anyway",
         ):
             return
-        start = str(Path(documents_folder()) / self._suggested)
+        if self._closed_meanwhile():
+            return
+        start = (through.output_file if through is not None else "") or str(
+            Path(documents_folder()) / self._suggested
+        )
         path = dialogs.save_file_name(self, "Save as PDF", start, "PDF files (*.pdf)")
-        if not path:
+        if not path or self._closed_meanwhile():
             return
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
+        self.saving_through = through.name if through is not None else ""
         try:
             self._on_save(path)
         except ProblemForUser as problem:
             dialogs.report_problem(self, problem, "The PDF was not saved")
+        finally:
+            self.saving_through = ""
+
+    def _closed_meanwhile(self) -> bool:
+        """The preview was closed while a dialog over it was open (the program locked):
+        nothing is printed or saved."""
+        return not self.isVisible()
 
     def show_saved(self, path: str, _result: object = None) -> None:
         """Where the copy went, said under the preview (and recorded by the caller)."""
@@ -196,7 +281,15 @@ def preview_for(
     def save(path: str) -> None:
         Operation(
             dialog,
-            partial(save_pdf, signed_in, title, pdf, Path(path), incident_id),
+            partial(
+                save_pdf,
+                signed_in,
+                title,
+                pdf,
+                Path(path),
+                incident_id,
+                printer=dialog.saving_through,
+            ),
             Changes.AUDIT,
             on_done=partial(dialog.show_saved, path),
             problem_title="The PDF was not saved",

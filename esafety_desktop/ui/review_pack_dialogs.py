@@ -305,6 +305,18 @@ class PassphraseDialog(QDialog):
         printer.setDocName("Review pack passphrase")
         if not dialogs.choose_printer(self, printer):
             return
+        from esafety_desktop.ui.pdf_preview import chosen_printer
+
+        chosen = chosen_printer(printer)
+        if chosen.writes_a_file():  # a passphrase in a file could travel with the pack
+            dialogs.warn(
+                self,
+                "The passphrase was not printed",
+                f"{chosen.why_a_file()} The passphrase would be kept in that file, "
+                "unencrypted, where it could travel with the pack. Choose a printer that "
+                "prints on paper, or read the passphrase out over the telephone.",
+            )
+            return
         page = QTextDocument()
         page.setHtml(
             "<h2>Review pack passphrase</h2>"

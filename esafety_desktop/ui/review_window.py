@@ -2,7 +2,9 @@
 keyring). The cases are read-only; the reviewer's comments, "reviewed" marks and sign-offs are
 saved into the pack at once, each on the case it was written on: the comment box belongs to
 one case, and what is typed on another case is kept for that case. Nothing typed is dropped
-without asking; printing and saving a record are recorded in the pack."""
+without asking; printing and saving a record are recorded in the pack (a printer that makes a
+file is a save). After the main app's idle minutes, or with Ctrl+L, review mode locks: the pack
+is closed and its passphrase asked for again; what was typed and not added waits in the pack."""
 
 from __future__ import annotations
 
@@ -13,22 +15,19 @@ from functools import partial
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QPixmap
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialog,
     QFormLayout,
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
     QMainWindow,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
+    QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -40,109 +39,20 @@ from esafety_desktop.errors import ProblemForUser
 from esafety_desktop.services import review_packs
 from esafety_desktop.services.review_packs import OpenPack
 from esafety_desktop.ui import dialogs
+from esafety_desktop.ui.autolock import InactivityTimer
 from esafety_desktop.ui.dates import qdate
 from esafety_desktop.ui.look import ERROR_STYLE, error_label
 from esafety_desktop.ui.models import RecordTableModel
 from esafety_desktop.ui.operations import Changes, Operation
+from esafety_desktop.ui.review_files import EvidenceFilesDialog as EvidenceFilesDialog
+from esafety_desktop.ui.review_lock import (
+    CHECK_EVERY_MS,
+    LOCK_MINUTES,
+    LockedPanel,
+    close_dialogs_of,
+)
+from esafety_desktop.ui.review_open import ReviewOpenWindow as ReviewOpenWindow
 from esafety_desktop.ui.sizing import FlowLayout, fit_to_screen
-
-
-class ReviewOpenWindow(QWidget):
-    """Choose the pack and type its passphrase. Emits ``opened`` with the :class:`OpenPack`."""
-
-    opened = Signal(object)
-
-    def __init__(
-        self,
-        path: Path | None = None,
-        parent: QWidget | None = None,
-        *,
-        no_school_here: bool = False,
-    ) -> None:
-        """``no_school_here``: this PC has no school database (the head's own laptop), which
-        the window says is fine, so nobody goes looking for a setup they do not need."""
-        super().__init__(parent)
-        self.setObjectName("reviewOpenWindow")
-        self.setWindowTitle(f"{APP_NAME}: open a review pack")
-        self.path = QLineEdit(str(path) if path else "")
-        self.path.setAccessibleName("Review pack file")
-        browse = QPushButton("&Choose…")
-        browse.clicked.connect(self.browse)
-        self.passphrase = QLineEdit()
-        self.passphrase.setAccessibleName("Passphrase")
-        self.passphrase.setPlaceholderText("As you were given it, for example K7QX-…")
-        self.passphrase.returnPressed.connect(self.open_pack)
-        self.open_button = QPushButton("&Open the pack")
-        self.open_button.setDefault(True)
-        self.open_button.clicked.connect(self.open_pack)
-        self.message = error_label()
-        intro = QLabel(
-            "<b>Review cases away from the office.</b> Open the pack the Designated "
-            "Safeguarding Lead gave you with the passphrase they told you separately. You can "
-            "read and print each case, add comments, mark it reviewed or sign it off; it is all "
-            "saved in the pack, which goes back to the DSL."
-        )
-        intro.setWordWrap(True)
-        intro.setFixedWidth(580)  # a known width, so the wrapped text gets the height it needs
-        intro.setMinimumHeight(intro.heightForWidth(580))
-        self.no_school_note: QLabel | None = None
-        if no_school_here:
-            self.no_school_note = QLabel(
-                "This PC has no school database, and that is fine for reviewing: the pack "
-                "holds the cases, and nothing needs setting up here. You do not need the "
-                "school's password either, only the pack's passphrase."
-            )
-            self.no_school_note.setObjectName("noSchoolHere")
-            self.no_school_note.setWordWrap(True)
-            self.no_school_note.setFixedWidth(580)
-            self.no_school_note.setMinimumHeight(self.no_school_note.heightForWidth(580))
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.path, 1)
-        file_row.addWidget(browse)
-        form = QFormLayout()
-        form.addRow("Pack", file_row)
-        form.addRow("Passphrase", self.passphrase)
-        card = QFrame()
-        card.setFrameShape(QFrame.Shape.StyledPanel)
-        card.setFixedWidth(620)
-        inner = QVBoxLayout(card)
-        inner.addWidget(intro)
-        if self.no_school_note is not None:
-            inner.addWidget(self.no_school_note)
-        inner.addLayout(form)
-        inner.addWidget(self.message)
-        inner.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignRight)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(2)
-        fit_to_screen(self, 960, 640)
-        (self.passphrase if path else self.path).setFocus()
-
-    def browse(self) -> None:
-        chosen = dialogs.open_file_name(
-            self,
-            "Open a review pack",
-            str(Path.home()),
-            f"Review packs (*{review_packs.PACK_SUFFIX})",
-        )
-        if chosen:
-            self.path.setText(chosen)
-            self.passphrase.setFocus()
-
-    def open_pack(self) -> None:
-        if not self.path.text().strip():
-            self.message.setText("Choose the review pack file.")
-            return
-        try:
-            pack = review_packs.open_for_review(
-                Path(self.path.text().strip()), self.passphrase.text()
-            )
-        except ProblemForUser as problem:
-            self.message.setText(str(problem))
-            return
-        self.passphrase.clear()
-        self.opened.emit(pack)
 
 
 @dataclass(frozen=True)
@@ -261,17 +171,33 @@ class ReviewWindow(QMainWindow):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([self.cases.sizeHintForColumn(0) + 24, 800])  # each case whole
-        central = QWidget()
-        layout = QVBoxLayout(central)
+        self.review_page = QWidget()
+        layout = QVBoxLayout(self.review_page)
         layout.addWidget(banner)
         layout.addWidget(splitter, 1)
-        self.setCentralWidget(central)
+        self.locked_panel = LockedPanel()
+        self.locked_panel.unlock.connect(self.unlock)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.review_page)
+        self.stack.addWidget(self.locked_panel)
+        self.setCentralWidget(self.stack)
         self.statusBar().showMessage(str(pack.path))
+        self.statusBar().addPermanentWidget(QLabel("Ctrl+L locks"))
         # What is typed in the comment box, for each case it was typed on (the box holds the
-        # case on screen's); and how many entries this window added to the pack.
+        # case on screen's; what was typed before a lock comes back from the pack); and how
+        # many entries this window added to the pack.
         self.comment_case: int | None = None
-        self.typed: dict[int, str] = {}
+        self.typed: dict[int, str] = pack.take_drafts()
         self.added_here = 0
+        self.locked = False
+        self._held: dict[int, str] = {}  # typed, when the pack could not keep it at the lock
+        self._case_before_lock: int | None = None
+        lock_action = QAction("&Lock", self, shortcut=QKeySequence("Ctrl+L"))
+        lock_action.triggered.connect(self._lock_now)
+        self.addAction(lock_action)
+        self.inactivity = InactivityTimer(LOCK_MINUTES, check_every_ms=CHECK_EVERY_MS, parent=self)
+        self.inactivity.idle.connect(self._idle)
+        self.inactivity.start()
         self.cases.selectionModel().currentRowChanged.connect(self._switch_comment)
         self.cases.selectionModel().currentRowChanged.connect(self.show_case)
         self.comment_button.clicked.connect(self.add_comment)
@@ -291,7 +217,7 @@ class ReviewWindow(QMainWindow):
 
     def show_case(self, *_current_and_previous: object) -> None:
         case = self.current_case()
-        if case is None:
+        if case is None or self.locked:
             self.record.clear()
             return
         case_id = case.incident_id
@@ -365,6 +291,8 @@ class ReviewWindow(QMainWindow):
 
     def _switch_comment(self, current: QModelIndex, _previous: QModelIndex) -> None:
         """Keep what was typed with the case it was typed on; show the new case's own."""
+        if self.locked:
+            return
         if self.comment_case is not None:
             text = self.comment.toPlainText()
             if text.strip():
@@ -384,10 +312,77 @@ class ReviewWindow(QMainWindow):
 
     def unsaved(self) -> list[str]:
         """The cases with typed text not yet added to the pack."""
+        if self.locked:
+            return []  # kept in the pack (or held) at the lock
+        typed = self._typed_now()
+        return [c.reference for c in self.pack.cases() if c.incident_id in typed]
+
+    def _typed_now(self) -> dict[int, str]:
         typed = dict(self.typed)
         if self.comment_case is not None and self.comment.toPlainText().strip():
             typed[self.comment_case] = self.comment.toPlainText()
-        return [c.reference for c in self.pack.cases() if c.incident_id in typed]
+        return typed
+
+    # -- locking ---------------------------------------------------------------------------
+
+    def _idle(self) -> None:
+        self.lock(f"Review mode locked after {LOCK_MINUTES} minutes without use.")
+
+    def _lock_now(self) -> None:
+        self.lock("Review mode was locked with Ctrl+L.")
+
+    def lock(self, why: str = "Review mode was locked.") -> None:
+        """Close every dialog, keep what was typed in the pack, close the pack (SQLCipher wipes
+        its key) and clear the window; the passphrase opens it again (:meth:`unlock`)."""
+        if self.locked:
+            return
+        self.inactivity.stop()
+        close_dialogs_of(self)
+        typed = self._typed_now()
+        case = self.current_case()
+        self._case_before_lock = case.incident_id if case is not None else None
+        kept = [c.reference for c in self.pack.cases() if c.incident_id in typed]
+        not_kept = ""
+        try:
+            self.pack.keep_drafts(typed)
+        except ProblemForUser as problem:
+            self._held = typed  # said on the panel: lost only if the program closes first
+            not_kept = (
+                f"{problem.what} It is kept until you open the pack again, but is lost if "
+                "eSafety Desktop closes first."
+            )
+        self.locked = True
+        self.pack.close()
+        self.comment_case = None
+        self.typed = {}
+        self.comment.clear()
+        self.cases_model.set_rows([])
+        self.record.clear()
+        self.message.clear()
+        self.locked_panel.show_locked(self.pack.path, why, kept, not_kept)
+        self.stack.setCurrentWidget(self.locked_panel)
+        self.locked_panel.passphrase.setFocus()
+
+    def unlock(self, passphrase: str) -> None:
+        """The pack again, with its passphrase: the same case, and what was typed back."""
+        try:
+            pack = review_packs.open_for_review(self.pack.path, passphrase, clock=self.pack.clock)
+        except ProblemForUser as problem:
+            self.locked_panel.message.setText(str(problem))
+            return
+        self.locked_panel.passphrase.clear()
+        self.pack = pack
+        self.typed = {**pack.take_drafts(), **self._held}
+        self._held = {}
+        self.cases_model.set_rows(
+            [_in_the_list(case, pack.entries(case.incident_id)) for case in pack.cases()]
+        )
+        before = self._case_before_lock
+        row = self.cases_model.row_where(lambda case: case.incident_id == before) or 0
+        self.locked = False
+        self.stack.setCurrentWidget(self.review_page)
+        self.cases.setCurrentIndex(self.cases_model.index(row, 0))
+        self.inactivity.start()
 
     # -- adding --------------------------------------------------------------------------
 
@@ -465,6 +460,9 @@ class ReviewWindow(QMainWindow):
     def _show_record(self, case: CaseInPack, pdf: bytes) -> None:
         from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
 
+        if self.locked:
+            return  # made while it locked: not shown
+
         self.preview = PdfPreviewDialog(
             pdf,
             f"Incident record {case.reference}",
@@ -478,6 +476,8 @@ class ReviewWindow(QMainWindow):
 
     def _save_copy(self, incident_id: int, pdf: bytes, path: str) -> None:
         """Written where the reviewer chose, recorded in the pack, and the place shown."""
+        if self.locked:
+            return  # chosen in a dialog that stayed open while it locked: nothing written
         self.pack.save_printout(incident_id, pdf, Path(path), self.reviewer.text())
         self.added_here += 1
         self.preview.show_saved(path)
@@ -490,6 +490,8 @@ class ReviewWindow(QMainWindow):
             self.files.open()
 
     def _printed(self, incident_id: int, pages: int) -> None:
+        if self.locked:
+            return
         try:
             self.pack.printed(incident_id, pages, self.reviewer.text())
         except ProblemForUser as problem:
@@ -502,7 +504,8 @@ class ReviewWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt names it
         """Typed text not yet added is not lost without asking; a pack with new entries must
-        go back to the DSL, so the reviewer is told where it is and to whom."""
+        go back to the DSL, so the reviewer is told where it is and to whom. Closed while
+        locked, what was typed stays in the pack for the next time it is opened."""
         waiting = self.unsaved()
         if waiting and not dialogs.ask(
             self,
@@ -523,41 +526,8 @@ class ReviewWindow(QMainWindow):
                 "USB stick): your review reaches the school's records only when they import "
                 "it. Keep the passphrase apart from the file, as before.",
             )
-        self.pack.close()
+        self.inactivity.stop()
+        if not self.locked:
+            self.pack.close()
         self.closed.emit()
         event.accept()
-
-
-class EvidenceFilesDialog(QDialog):
-    """The case's screenshots, shown from memory (never written out to a file)."""
-
-    def __init__(self, files: list[tuple[str, bytes]], parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setObjectName("evidenceFiles")
-        self.setWindowTitle("Evidence files")
-        # The pictures scroll: several screenshots are taller than any screen.
-        shown = QWidget()
-        pictures_layout = QVBoxLayout(shown)
-        self.pictures: list[QLabel] = []
-        for name, data in files:
-            pictures_layout.addWidget(QLabel(f"<b>{escape(name)}</b>"))
-            picture = QLabel()
-            image = QPixmap()
-            if image.loadFromData(data):
-                picture.setPixmap(image.scaled(760, 560, Qt.AspectRatioMode.KeepAspectRatio))
-            else:
-                picture.setText("This file is not a picture this program can show.")
-            self.pictures.append(picture)
-            pictures_layout.addWidget(picture)
-        pictures_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(shown)
-        scroll.setWidgetResizable(True)
-        scroll.setAccessibleName("Evidence files")
-        close = QPushButton("&Close")
-        close.clicked.connect(self.accept)
-        layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
-        width = shown.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 40
-        fit_to_screen(self, width, shown.sizeHint().height() + 80)

@@ -8,6 +8,7 @@ import io
 from datetime import date
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -81,9 +82,9 @@ def test_a_class_of_30_is_recorded_with_the_keyboard_alone(qtbot: QtBot, school:
 
 
 def test_forms_for_a_class_print_with_the_right_names_and_version(
-    qtbot: QtBot, school: School, tmp_path: Path
+    qtbot: QtBot, school: School, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.ui.printing import print_to_file
+    from tests.ui.printing import on_paper
 
     _class_of_30(school)
     agreements.issue_starter_agreements(school.signed_in, date(2025, 9, 1), "2025/26")
@@ -94,7 +95,7 @@ def test_forms_for_a_class_print_with_the_right_names_and_version(
     preview = page.preview
     assert preview.title == "Agreement forms, class 4B"
     out = tmp_path / "forms.pdf"
-    dialogs.set_next_answer(print_to_file(out))
+    dialogs.set_next_answer(on_paper(monkeypatch, out))
     qtbot.mouseClick(preview.print_button, Qt.MouseButton.LeftButton)
     assert len(PdfReader(out).pages) == 30
     shown = bytes(preview._bytes.data())  # what the preview showed and printed

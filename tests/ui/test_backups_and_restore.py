@@ -12,9 +12,8 @@ from esafety_desktop.services import backups, incidents, restoring
 from esafety_desktop.services.access import sign_in
 from esafety_desktop.services.app_config import AppConfig
 from esafety_desktop.storage.backup import find_backups
-from esafety_desktop.storage.files import sha256_of
 from esafety_desktop.storage.device_secret import DeviceSecretStore
-from esafety_desktop.storage.files import DatabaseFiles
+from esafety_desktop.storage.files import DatabaseFiles, sha256_of
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.background import wait_for_background
 from esafety_desktop.ui.controller import AppController, StartOptions

@@ -7,6 +7,7 @@ import io
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWizard
@@ -388,15 +389,15 @@ def test_the_incidents_page_shows_the_case_and_takes_a_note(qtbot: QtBot, school
 
 
 def test_the_printed_record_answers_what_who_what_was_done_and_why(
-    qtbot: QtBot, school: School, tmp_path: Path
+    qtbot: QtBot, school: School, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.ui.printing import print_to_file
+    from tests.ui.printing import on_paper
 
     _case, page = _open_case(qtbot, school)
     qtbot.mouseClick(page.case_actions.print_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     out = tmp_path / "record.pdf"
-    dialogs.set_next_answer(print_to_file(out))
+    dialogs.set_next_answer(on_paper(monkeypatch, out))
     qtbot.mouseClick(page.case_actions.preview.print_button, Qt.MouseButton.LeftButton)
     assert len(PdfReader(out).pages) == page.case_actions.preview.document.pageCount() >= 1
     shown = bytes(page.case_actions.preview._bytes.data())  # what the preview showed and printed

@@ -6,6 +6,7 @@ import io
 from datetime import date
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
@@ -22,7 +23,7 @@ from esafety_desktop.ui.main_window import MainWindow
 from esafety_desktop.ui.models import account_model, audit_model
 from esafety_desktop.ui.pdf_preview import PdfPreviewDialog
 from tests.conftest import HEAD_PASSWORD, School, add_head
-from tests.ui.printing import print_to_file
+from tests.ui.printing import on_paper
 from tests.ui.waiting import press_ok, settle
 
 
@@ -205,7 +206,7 @@ def _preview(qtbot: QtBot, school: School, saved: list[str]) -> PdfPreviewDialog
 
 
 def test_print_preview_prints_through_the_print_dialog_and_audits(
-    qtbot: QtBot, school: School, tmp_path: Path
+    qtbot: QtBot, school: School, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dialog = _preview(qtbot, school, [])
     assert dialog.pages_label.text() == "1 page"
@@ -214,7 +215,7 @@ def test_print_preview_prints_through_the_print_dialog_and_audits(
     assert dialog.printed_pages == 0
     out = tmp_path / "printer.pdf"
 
-    dialogs.set_next_answer(print_to_file(out))
+    dialogs.set_next_answer(on_paper(monkeypatch, out))
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
     assert len(PdfReader(out).pages) == 1
     entry = audit_entries(school.signed_in)[0]
@@ -405,7 +406,7 @@ def test_a_policy_review_due_soon_shows_on_the_dashboard(qtbot: QtBot, main: Mai
 
 
 def test_a_new_recovery_key_from_settings_prints_and_is_recorded_as_kept(
-    qtbot: QtBot, school: School, main: MainWindow, tmp_path: Path
+    qtbot: QtBot, school: School, main: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tab = main.settings.security_tab
     assert tab is not None
@@ -416,7 +417,7 @@ def test_a_new_recovery_key_from_settings_prints_and_is_recorded_as_kept(
     settle(qtbot)
     assert tab.sheet_state.text() == "New recovery key made: print the sheet now."
     out = tmp_path / "sheet.pdf"
-    dialogs.set_next_answer(print_to_file(out))
+    dialogs.set_next_answer(on_paper(monkeypatch, out))
     qtbot.mouseClick(tab.preview.print_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     assert tab.sheet_state.text() == "The current recovery key is kept safe: the sheet printed."

@@ -18,7 +18,7 @@ from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.setup_wizard import SetupWizard
 from tests.conftest import DSL_PASSWORD
 from tests.memory_keyring import LockedKeyring, MemoryKeyring, NoKeyring
-from tests.ui.printing import print_to_file
+from tests.ui.printing import on_paper
 
 
 def _next(qtbot: QtBot, wizard: SetupWizard) -> None:
@@ -41,7 +41,7 @@ def _fill_to_account(qtbot: QtBot, wizard: SetupWizard) -> None:
 
 
 def test_a_new_school_is_set_up_and_its_recovery_sheet_printed(
-    qtbot: QtBot, tmp_path: Path
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     wizard = SetupWizard(tmp_path / "data" / "school.db")
     qtbot.addWidget(wizard)
@@ -67,7 +67,7 @@ def test_a_new_school_is_set_up_and_its_recovery_sheet_printed(
 
     printed_to = tmp_path / "printed.pdf"
 
-    dialogs.set_next_answer(print_to_file(printed_to))
+    dialogs.set_next_answer(on_paper(monkeypatch, printed_to))
     qtbot.mouseClick(recovery.previewButton, Qt.MouseButton.LeftButton)
     preview = wizard.recovery_page.preview_dialog
     assert preview.document.pageCount() == 1

@@ -96,6 +96,7 @@ def _headteachers(signed_in: SignedIn) -> _Headteachers:
 def head_allegations(signed_in: SignedIn) -> set[int]:
     """Cases that are allegations about a headteacher's account (never put in a pack), in the
     school database and among the restricted cases this account holds."""
+    signed_in.require(Permission.EXPORT_REVIEW_PACKS)
     from esafety_desktop.services.restricted_cases import every_store
 
     heads = _headteachers(signed_in).ids
@@ -112,6 +113,7 @@ def head_allegations(signed_in: SignedIn) -> set[int]:
 def kept_from_the_head(signed_in: SignedIn) -> set[int]:
     """The restricted cases this account holds that are kept from a headteacher's account
     (never put in a pack: the pack is for the headteacher)."""
+    signed_in.require(Permission.EXPORT_REVIEW_PACKS)
     from esafety_desktop.services.restricted_cases import state_of
     from esafety_desktop.storage.key_file import recipient_of
 
@@ -130,6 +132,7 @@ def sealed_exports(signed_in: SignedIn, pack_id: str) -> dict[int, str]:
     """The restricted cases this account holds that went into pack ``pack_id``, each with the
     SHA-256 of its record in the pack: the school database keeps neither (the export is
     recorded inside each case's seal)."""
+    signed_in.require(Permission.EXPORT_REVIEW_PACKS)
     from esafety_desktop.services.restricted_cases import state_of
 
     found: dict[int, str] = {}
@@ -150,6 +153,7 @@ def never_in_a_pack(signed_in: SignedIn) -> tuple[set[int], int]:
     headteacher, restricted cases kept from a headteacher), and how many of the restricted
     cases left out are not allegations about the headteacher (those kept from the headteacher
     for another reason, and those this account cannot open)."""
+    signed_in.require(Permission.EXPORT_REVIEW_PACKS)
     from esafety_desktop.services.restricted_cases import left_out
 
     about_the_head = head_allegations(signed_in)
@@ -176,6 +180,7 @@ def _left_out_words(about_the_head: int, restricted: int, singular: str, plural:
 def cases_for_review(signed_in: SignedIn) -> list[int]:
     """The cases a new pack ticks at first (see :func:`review_choice` for which and why), in
     the order the export dialog lists them; never an allegation about the headteacher."""
+    signed_in.require(Permission.EXPORT_REVIEW_PACKS)
     return [case.incident_id for case in review_choice(signed_in).cases if case.suggested]
 
 
@@ -309,6 +314,7 @@ def _record_in_seals(
 
 
 def evidence_file_count(signed_in: SignedIn, incident_ids: list[int]) -> int:
+    signed_in.require(Permission.EXPORT_REVIEW_PACKS)
     return len(_evidence_files(signed_in, incident_ids))
 
 
@@ -399,6 +405,7 @@ def review_choice(signed_in: SignedIn) -> ReviewChoice:
     are not ticked. Before the first pack, "changed since" means within :data:`RECENT_DAYS`
     days.
     """
+    signed_in.require(Permission.EXPORT_REVIEW_PACKS)
     from datetime import timedelta
 
     from sqlalchemy import case

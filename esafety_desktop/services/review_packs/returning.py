@@ -1,4 +1,9 @@
-"""Bringing a review back: checking the returned pack and importing what is new in it."""
+"""Bringing a review back: checking the returned pack and importing what is new in it.
+
+The pack is read by named columns once its layout is the one this program makes, and what it
+holds is bounded and typed (``_entries.check_pack``): whoever holds the passphrase can write to
+it. The dates in it are what the reviewer's computer said: each imported entry is stamped with
+the time of the import, the reviewer's date kept beside it as theirs."""
 
 from __future__ import annotations
 
@@ -6,13 +11,25 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esafety_desktop.domain.roles import Permission
 from esafety_desktop.services.access import SignedIn
+from esafety_desktop.services.review_packs._entries import (
+    ENTRY_LABELS,
+    FOR_THE_CHRONOLOGY,
+    SAVED,
+    SIGNED_OFF,
+    _local,
+    _refused,
+    check_pack,
+    check_pack_size,
+    entry_title,
+    entry_when,
+    read_entries,
+)
 from esafety_desktop.storage.models import IncidentEntry, ReviewPack
 from esafety_desktop.storage.review_pack import (
     PackCase as PackCase,  # what review mode shows
@@ -23,19 +40,6 @@ from esafety_desktop.storage.review_pack import (
 from esafety_desktop.storage.review_pack import (
     PackFile,
     PackProblem,
-)
-
-if TYPE_CHECKING:
-    pass
-
-from esafety_desktop.services.review_packs._entries import (
-    ENTRY_LABELS,
-    FOR_THE_CHRONOLOGY,
-    SAVED,
-    SIGNED_OFF,
-    _local,
-    entry_title,
-    entry_when,
 )
 
 # -- bringing the review back ---------------------------------------------------------------
@@ -99,6 +103,7 @@ def read_returned_pack(signed_in: SignedIn, path: Path) -> ReturnedReview:
     """Open a pack that came back and check it is this school's, one of its exports and
     unaltered; keep only the entries not imported before. Changes nothing."""
     signed_in.require(Permission.EXPORT_REVIEW_PACKS)
+    check_pack_size(Path(path))
     with signed_in.database.reading() as session:
         exported = {
             r.pack_id: _Exported(
@@ -125,6 +130,7 @@ def read_returned_pack(signed_in: SignedIn, path: Path) -> ReturnedReview:
             "Only packs this database made can be imported. Nothing was changed.",
         )
     try:
+        check_pack(pack)  # its layout, sizes and types, before anything is read from it
         info = pack.info()
         pack_id = info.get("pack_id", "")
         if info.get("database_id") != signed_in.database.database_id or pack_id not in exported:
@@ -161,16 +167,20 @@ def read_returned_pack(signed_in: SignedIn, path: Path) -> ReturnedReview:
             ReturnedCase(
                 c.incident_id,
                 c.reference,
-                [e for e in pack.entries(c.incident_id) if e.hash not in taken],
+                [e for e in read_entries(pack, c.incident_id) if e.hash not in taken],
             )
             for c in cases
         ]
-        already = sum(1 for e in pack.entries() if e.hash in taken)
+        already = sum(1 for e in read_entries(pack) if e.hash in taken)
+        try:
+            exported_at = datetime.fromisoformat(info["exported_at"])
+        except (KeyError, ValueError):
+            raise _refused(Path(path), "it does not say when it was exported") from None
         return ReturnedReview(
             path=Path(path),
             pack_id=str(pack_id),
             reviewer=str(row.reviewer),
-            exported_at=datetime.fromisoformat(info["exported_at"]),
+            exported_at=exported_at,
             cases=[c for c in returned if c.entries],
             already_imported=already,
             last_imported=_local(row.imported_at) if row.imported_at else None,
@@ -209,7 +219,8 @@ def import_review(signed_in: SignedIn, returned: ReturnedReview) -> ImportedRevi
     signed_in.require(Permission.EXPORT_REVIEW_PACKS)
     me = signed_in.account
     added: dict[str, dict[str, int]] = {}
-    _import_restricted(signed_in, returned)
+    now = signed_in.clock.utc_now()  # every entry's time as recorded here: the import's
+    _import_restricted(signed_in, returned, now)
     with signed_in.database.transaction() as session:
         row = session.scalar(select(ReviewPack).where(ReviewPack.pack_id == returned.pack_id))
         if row is None:
@@ -232,9 +243,9 @@ def import_review(signed_in: SignedIn, returned: ReturnedReview) -> ImportedRevi
                 if entry.kind not in FOR_THE_CHRONOLOGY:
                     _audit_review_mode_copy(session, signed_in, returned, case, entry)
                     continue
-                session.add(_chronology_entry(signed_in, case, entry))
+                session.add(_chronology_entry(signed_in, case, entry, now))
         row.imported_entries = json.dumps(sorted(taken))
-        row.imported_at = signed_in.clock.utc_now()
+        row.imported_at = now
         row.imported_by_name = me.display_name
         result = ImportedReview(added)
         # Only the school database's cases are counted in clear: a restricted case's entries
@@ -266,20 +277,27 @@ def _audit_review_mode_copy(
         details={
             "document": f"Incident record {case.reference}",
             "in_review_mode_by": entry.reviewer,
-            "when": f"{entry_when(entry):%d/%m/%Y %H:%M}",
+            "dated_in_the_pack": f"{entry_when(entry):%d/%m/%Y %H:%M}",
             ("file" if entry.kind == SAVED else "pages"): entry.text,
             "pack": returned.pack_id,
         },
     )
 
 
-def _chronology_entry(signed_in: SignedIn, case: ReturnedCase, entry: PackEntry) -> IncidentEntry:
+def _chronology_entry(
+    signed_in: SignedIn, case: ReturnedCase, entry: PackEntry, imported_at: datetime
+) -> IncidentEntry:
+    """The entry as the case's chronology keeps it: recorded at the time of the import (in the
+    pack's order), the date the reviewer's pack gives it kept as theirs (``happened_at``, and
+    said beside their name)."""
     me = signed_in.account
+    said = f"dated {entry_when(entry):%d/%m/%Y %H:%M} in the pack"
     return IncidentEntry(
         incident_id=case.incident_id,
-        recorded_at=datetime.fromisoformat(entry.recorded_at).astimezone(UTC).replace(tzinfo=None),
+        recorded_at=imported_at,
+        happened_at=datetime.fromisoformat(entry.recorded_at).astimezone(UTC).replace(tzinfo=None),
         author_id=me.id,
-        author_name=f"{entry.reviewer} (offline review, imported by {me.display_name})",
+        author_name=f"{entry.reviewer} (offline review, {said}; imported by {me.display_name})",
         kind="review" if entry.kind == SIGNED_OFF else "review_note",
         step_id=None,
         title=entry_title(entry),
@@ -293,7 +311,9 @@ def _chronology_entry(signed_in: SignedIn, case: ReturnedCase, entry: PackEntry)
     )
 
 
-def _import_restricted(signed_in: SignedIn, returned: ReturnedReview) -> None:
+def _import_restricted(
+    signed_in: SignedIn, returned: ReturnedReview, imported_at: datetime
+) -> None:
     """The new entries of the pack's restricted cases, each case's in its own store (sealed
     again with them, before the pack is marked as imported). Refused, with nothing changed,
     when this account cannot open one of them. An entry the case already has (an import
@@ -320,12 +340,12 @@ def _import_restricted(signed_in: SignedIn, returned: ReturnedReview) -> None:
                 if entry.kind not in FOR_THE_CHRONOLOGY:
                     _audit_review_mode_copy(session, signed_in, returned, case, entry)
                     continue
-                made = _chronology_entry(signed_in, case, entry)
+                made = _chronology_entry(signed_in, case, entry, imported_at)
                 if (
                     session.scalar(
                         select(IncidentEntry.id).where(
                             IncidentEntry.incident_id == case.incident_id,
-                            IncidentEntry.recorded_at == made.recorded_at,
+                            IncidentEntry.happened_at == made.happened_at,
                             IncidentEntry.kind == made.kind,
                             IncidentEntry.title == made.title,
                             IncidentEntry.text == made.text,

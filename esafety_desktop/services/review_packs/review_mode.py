@@ -1,19 +1,21 @@
 """Review mode: a pack opened with its passphrase on any PC; what the reviewer adds is saved
-in the pack at once."""
+in the pack at once. What they typed and had not added when review mode locked is kept in the
+pack too (encrypted with it, never imported), and given back when it is opened again."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from esafety_desktop.domain.clock import Clock, SystemClock
 from esafety_desktop.domain.recovery_key import (
     RecoveryKeyFormatError,
     parse_passphrase,
 )
-from esafety_desktop.errors import InvalidInput
+from esafety_desktop.errors import InvalidInput, ProblemForUser
 from esafety_desktop.storage.files import write_atomically
 from esafety_desktop.storage.review_pack import (
     PackCase as PackCase,  # what review mode shows
@@ -35,12 +37,22 @@ from esafety_desktop.services.review_packs._entries import (
     CORRECTION,
     ENTRY_LABELS,
     FOR_THE_CHRONOLOGY,
+    MAX_ENTRIES,
+    MAX_INFO_VALUE,
+    MAX_NAME,
+    MAX_TEXT,
     PRINTED,
     SAVED,
     SIGNED_OFF,
+    _connection,
+    check_pack,
+    check_pack_size,
     entry_title,
     entry_when,
+    read_entries,
 )
+
+_DRAFT = "draft:"  # pack_info's key for a case's unfinished text: draft:<case id>
 
 # -- review mode ---------------------------------------------------------------------------
 
@@ -66,7 +78,7 @@ class OpenPack:
         return self.pack.cases()
 
     def entries(self, incident_id: int | None = None) -> list[PackEntry]:
-        return self.pack.entries(incident_id)
+        return read_entries(self.pack, incident_id)
 
     def evidence_files(self, incident_id: int) -> list[tuple[str, bytes]]:
         return self.pack.attachments(incident_id)
@@ -121,6 +133,18 @@ class OpenPack:
             raise ValueError(kind)
         if not reviewer:
             raise InvalidInput("Type your name: each entry is signed with it.")
+        if len(reviewer) > MAX_NAME:
+            raise InvalidInput(f"Your name can be up to {MAX_NAME} characters long.")
+        if len(text) > MAX_TEXT:
+            raise InvalidInput(
+                f"A comment can be up to {MAX_TEXT:,} characters long; this one is "
+                f"{len(text):,}. Shorten it, or add it as two comments."
+            )
+        if len(self.entries()) >= MAX_ENTRIES:
+            raise InvalidInput(
+                f"This pack holds {MAX_ENTRIES:,} entries, as many as a pack can. Give it back "
+                "to the DSL, who can export a new pack for the rest."
+            )
         if kind in (COMMENT, CORRECTION) and not text:
             raise InvalidInput(
                 "Write the comment first." if kind == COMMENT else "Write what the correction is."
@@ -164,18 +188,63 @@ class OpenPack:
         text = f"{pages} page{'s' if pages != 1 else ''}"
         self.add(incident_id, PRINTED, reviewer=reviewer or self.reviewer, text=text)
 
+    # -- what was typed and not added, kept while review mode is locked --------------------
+
+    def keep_drafts(self, typed: dict[int, str]) -> None:
+        """Keep ``typed`` (case id -> text) in the pack, in place of any kept before."""
+        held = {c.incident_id for c in self.cases()}
+        rows = [
+            (f"{_DRAFT}{case}", text[:MAX_INFO_VALUE])
+            for case, text in typed.items()
+            if case in held and text.strip()
+        ]
+        with _writing(self.pack):
+            _connection(self.pack).execute(
+                "DELETE FROM pack_info WHERE key LIKE ? ESCAPE '^'", (_DRAFT + "%",)
+            )
+            _connection(self.pack).executemany(
+                "INSERT INTO pack_info (key, value) VALUES (?, ?)", rows
+            )
+
+    def take_drafts(self) -> dict[int, str]:
+        """What was kept by :meth:`keep_drafts`, taken out of the pack."""
+        held = {c.incident_id for c in self.cases()}
+        kept = {
+            int(key.removeprefix(_DRAFT)): value
+            for key, value in self.pack.info().items()
+            if key.startswith(_DRAFT) and key.removeprefix(_DRAFT).lstrip("-").isdigit()
+        }
+        if kept:
+            # Left in the pack on a full disk: the next lock replaces them.
+            with contextlib.suppress(ProblemForUser):
+                self.keep_drafts({})
+        return {case: text for case, text in kept.items() if case in held}
+
     def close(self) -> None:
         self.pack.close()
+
+
+def _writing(pack: PackFile) -> Any:
+    """One transaction on the pack, a full disk said in words (as the pack's own writes)."""
+    from esafety_desktop.storage.review_pack import _transaction
+
+    return _transaction(_connection(pack), pack.path)
 
 
 def open_for_review(path: Path, passphrase: str, clock: Clock | None = None) -> OpenPack:
     """Open a pack for review; its printouts and entries read the time from ``clock`` (the
     system clock unless given)."""
+    check_pack_size(Path(path))
     try:
         secret = parse_passphrase(passphrase)
     except RecoveryKeyFormatError as exc:
         raise PackProblem(str(exc), "Type it exactly as you were given it.") from None
     pack = PackFile.open(path, pack_key(secret))
+    try:
+        check_pack(pack)  # its layout, sizes and types, before anything is read from it
+    except PackProblem as problem:
+        pack.close()
+        raise PackProblem(problem.what, "Ask the DSL for a new pack.") from None
     problems = pack.problems()
     if problems:
         pack.close()
