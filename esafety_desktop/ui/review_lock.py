@@ -13,14 +13,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from esafety_desktop.services.settings import AUTO_LOCK_DEFAULT
-from esafety_desktop.ui.look import error_label
+from esafety_desktop.ui.review_open import passphrase_box
 
 # The main app's idle minutes (review mode has no school settings to read them from).
 LOCK_MINUTES = AUTO_LOCK_DEFAULT
@@ -40,14 +38,9 @@ class LockedPanel(QWidget):
         self.about = QLabel()
         self.about.setWordWrap(True)
         self.about.setFixedWidth(560)
-        self.passphrase = QLineEdit()
-        self.passphrase.setAccessibleName("Passphrase")
-        self.passphrase.setPlaceholderText("The pack's passphrase, as you were given it")
-        self.passphrase.returnPressed.connect(self._unlock)
-        self.open_button = QPushButton("&Open the pack again")
-        self.open_button.setDefault(True)
-        self.open_button.clicked.connect(self._unlock)
-        self.message = error_label()
+        self.passphrase, self.open_button, self.message = passphrase_box(
+            "The pack's passphrase, as you were given it", "&Open the pack again", self._unlock
+        )
         card = QFrame()
         card.setFrameShape(QFrame.Shape.StyledPanel)
         card.setFixedWidth(600)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -22,6 +23,21 @@ from esafety_desktop.services import review_packs
 from esafety_desktop.ui import dialogs
 from esafety_desktop.ui.look import error_label
 from esafety_desktop.ui.sizing import fit_to_screen
+
+
+def passphrase_box(
+    placeholder: str, button: str, opening: Callable[[], None]
+) -> tuple[QLineEdit, QPushButton, QLabel]:
+    """A pack's passphrase box, the button that opens the pack (Enter presses it too) and the
+    line that says why it did not open."""
+    passphrase = QLineEdit()
+    passphrase.setAccessibleName("Passphrase")
+    passphrase.setPlaceholderText(placeholder)
+    passphrase.returnPressed.connect(opening)
+    open_button = QPushButton(button)
+    open_button.setDefault(True)
+    open_button.clicked.connect(opening)
+    return passphrase, open_button, error_label()
 
 
 class ReviewOpenWindow(QWidget):
@@ -45,14 +61,9 @@ class ReviewOpenWindow(QWidget):
         self.path.setAccessibleName("Review pack file")
         browse = QPushButton("&Choose…")
         browse.clicked.connect(self.browse)
-        self.passphrase = QLineEdit()
-        self.passphrase.setAccessibleName("Passphrase")
-        self.passphrase.setPlaceholderText("As you were given it, for example K7QX-…")
-        self.passphrase.returnPressed.connect(self.open_pack)
-        self.open_button = QPushButton("&Open the pack")
-        self.open_button.setDefault(True)
-        self.open_button.clicked.connect(self.open_pack)
-        self.message = error_label()
+        self.passphrase, self.open_button, self.message = passphrase_box(
+            "As you were given it, for example K7QX-…", "&Open the pack", self.open_pack
+        )
         intro = QLabel(
             "<b>Review cases away from the office.</b> Open the pack the Designated "
             "Safeguarding Lead gave you with the passphrase they told you separately. You can "
