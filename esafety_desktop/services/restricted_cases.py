@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from esafety_desktop.domain.clock import SystemClock
@@ -101,7 +101,7 @@ class RestrictedCases:
         with database.reading() as school:
             versions = {n: v for n, v in school.execute(select(SealedCase.id, SealedCase.version))}
             if versions or writing:
-                mark = audit.newest(school)
+                mark = _register_mark(school)
                 if mark != self.room.reference_mark:
                     self.room.copy_reference(school)
                     self.room.reference_mark = mark
@@ -177,6 +177,24 @@ class RestrictedCases:
 
 
 @open_to_every_role("the restricted cases this account holds the keys to")
+def _register_mark(school: Session) -> object:
+    """What the room's copy of the register, accounts and settings is of: it is copied again
+    only when one of them changed (not after every save: a school's register is thousands of
+    rows, copied in a few milliseconds, but not on every keystroke's search)."""
+    return tuple(
+        school.execute(
+            text(
+                "SELECT (SELECT count(*) || '/' || ifnull(max(id), 0) || '/' || "
+                "ifnull(max(updated_at), '') FROM person), "
+                "(SELECT count(*) || '/' || count(removed_at) || '/' || ifnull(max(id), 0) || "
+                "'/' || group_concat(role) FROM account), "
+                "(SELECT count(*) || '/' || ifnull(sum(length(value)), 0) FROM school_setting), "
+                "(SELECT count(*) || '/' || ifnull(max(id), 0) FROM person_link)"
+            )
+        ).one()
+    )
+
+
 def state_of(signed_in: SignedIn, *, writing: bool = False) -> RestrictedCases:
     """This session's restricted cases, opened the first time they are needed."""
     state: RestrictedCases | None = getattr(signed_in, _STATE, None)
