@@ -46,6 +46,15 @@ SHIPPED_FLOOR = keyslots.MINIMUM_KDF
 
 
 @pytest.fixture(autouse=True)
+def no_memory_wiping(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLCipher's wiping of freed memory doubles the suite's database time; it is off here
+    and checked as shipped in tests/security/test_errors_and_memory.py."""
+    from esafety_desktop.storage import engine
+
+    monkeypatch.setattr(engine, "WIPE_FREED_MEMORY", False)
+
+
+@pytest.fixture(autouse=True)
 def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cheap Argon2 keeps the suite fast: below the shipped floor, which is lowered to match
     (tests/security/test_argon2_floor.py checks the floor as shipped; one test runs the real

@@ -16,9 +16,11 @@ from sqlalchemy.exc import DBAPIError
 
 from esafety_desktop import cli
 from esafety_desktop.services import people
+from esafety_desktop.storage import engine
 from tests.conftest import School
 
 NAME = "Łucja Wąsowska"
+SHIPPED_WIPING = engine.WIPE_FREED_MEMORY  # as shipped (tests turn it off, per test)
 
 
 def test_a_database_error_does_not_carry_a_pupils_name(school: School) -> None:
@@ -35,12 +37,17 @@ def test_a_database_error_does_not_carry_a_pupils_name(school: School) -> None:
     assert NAME not in repr(raised.value)
 
 
-def test_sqlcipher_wipes_the_memory_it_frees(school: School) -> None:
-    with school.signed_in.database.reading() as session:
-        assert session.connection().exec_driver_sql("PRAGMA cipher_memory_security").scalar() in (
-            1,
-            "1",
-        )
+def test_sqlcipher_wipes_the_memory_it_frees(
+    school: School, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "WIPE_FREED_MEMORY", SHIPPED_WIPING)
+    shipped = engine.create_encrypted_engine(school.path, school.signed_in.database.data_key_copy())
+    try:
+        with shipped.connect() as connection:
+            wiping = connection.exec_driver_sql("PRAGMA cipher_memory_security").scalar()
+    finally:
+        shipped.dispose()
+    assert wiping in (1, "1")
 
 
 def _texts_held_by(listeners: list[object]) -> list[str]:
