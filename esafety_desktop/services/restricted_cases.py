@@ -176,7 +176,6 @@ class RestrictedCases:
         self.room.close()
 
 
-@open_to_every_role("the restricted cases this account holds the keys to")
 def _register_mark(school: Session) -> object:
     """What the room's copy of the register, accounts and settings is of: it is copied again
     only when one of them changed (not after every save: a school's register is thousands of
@@ -195,6 +194,7 @@ def _register_mark(school: Session) -> object:
     )
 
 
+@open_to_every_role("the restricted cases this account holds the keys to")
 def state_of(signed_in: SignedIn, *, writing: bool = False) -> RestrictedCases:
     """This session's restricted cases, opened the first time they are needed."""
     state: RestrictedCases | None = getattr(signed_in, _STATE, None)
