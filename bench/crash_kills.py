@@ -80,7 +80,8 @@ ANSWERS = [
 ]
 # The longest a kill waits after the fork, per kind: long enough to land anywhere from signing
 # in to many saves (or the whole upgrade), short enough to keep trials quick.
-KILL_WINDOW = {"save": 0.5, "backup": 1.2, "rotate": 1.0}  # a signed sign-in and backup take longer
+# A signed sign-in and a backup take longer (and SQLCipher wipes the memory it frees).
+KILL_WINDOW = {"save": 0.5, "backup": 1.8, "rotate": 1.0}
 # Cases recorded between two changes of the school's key (kind "rotate").
 ROTATE_EVERY = 3
 KINDS = ["save", "backup", "migrate", "rotate"]
